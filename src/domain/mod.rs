@@ -1,0 +1,42 @@
+//! Pure types and rules of the product: no I/O, no knowledge of stores, networks or screens.
+//! Every type validates itself on construction, so a value of it is always valid.
+
+pub mod account;
+pub mod account_value;
+pub mod currency;
+pub mod error;
+pub mod holding;
+pub mod institution;
+pub mod money;
+pub mod page;
+pub mod price;
+pub mod security;
+pub mod token;
+pub mod user;
+pub mod valuation;
+
+pub use account::{Account, AccountPatch, AccountType, NewAccount};
+pub use account_value::{AccountValue, AccountValuePatch, NewAccountValue};
+pub use currency::{Currency, CurrencyCode, ExchangeRate, QuoteUnit};
+pub use error::ValidationError;
+pub use holding::{Holding, HoldingPatch, NewHolding};
+pub use institution::{Institution, InstitutionPatch, NewInstitution};
+pub use page::{Page, PageRequest};
+pub use price::{Interval, PriceBar};
+pub use security::{NewSecurity, Security, SecurityType, Symbol};
+pub use token::{PasswordResetToken, RefreshTokenRecord};
+pub use user::{Email, NewUser, Password, User, UserPatch, Username};
+
+use chrono::{DateTime, Timelike, Utc};
+
+/// The current time at the precision both stores keep (microseconds), so that a value read back
+/// equals the value written.
+pub fn now() -> DateTime<Utc> {
+    truncate_micros(Utc::now())
+}
+
+/// Drops sub-microsecond precision, which PostgreSQL `timestamptz` cannot hold.
+pub fn truncate_micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    let nanos = t.nanosecond();
+    t.with_nanosecond(nanos - nanos % 1_000).unwrap_or(t)
+}

@@ -1,0 +1,213 @@
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::ValidationError;
+
+/// A ticker as Yahoo spells it, upper-case: `AAPL`, `BRK-B`, `^GSPC`, `EURUSD=X`, `OCDO.L`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Symbol(String);
+
+impl Symbol {
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let sym = raw.trim().to_uppercase();
+        let ok = !sym.is_empty()
+            && sym.len() <= 20
+            && sym
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '^' | '=' | '_'));
+        if !ok {
+            return Err(ValidationError::new(
+                "symbol",
+                format!("'{raw}' is not a ticker symbol"),
+            ));
+        }
+        Ok(Self(sym))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Symbol {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl TryFrom<String> for Symbol {
+    type Error = ValidationError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Symbol> for String {
+    fn from(s: Symbol) -> Self {
+        s.0
+    }
+}
+
+impl fmt::Display for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityType {
+    Equity,
+    Etf,
+    MutualFund,
+    Index,
+    Currency,
+    Cryptocurrency,
+    Future,
+    Option,
+    Bond,
+    Other,
+}
+
+impl SecurityType {
+    pub const ALL: [SecurityType; 10] = [
+        Self::Equity,
+        Self::Etf,
+        Self::MutualFund,
+        Self::Index,
+        Self::Currency,
+        Self::Cryptocurrency,
+        Self::Future,
+        Self::Option,
+        Self::Bond,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Equity => "equity",
+            Self::Etf => "etf",
+            Self::MutualFund => "mutual_fund",
+            Self::Index => "index",
+            Self::Currency => "currency",
+            Self::Cryptocurrency => "cryptocurrency",
+            Self::Future => "future",
+            Self::Option => "option",
+            Self::Bond => "bond",
+            Self::Other => "other",
+        }
+    }
+
+    /// Maps Yahoo's `quoteType` / `instrumentType` (`EQUITY`, `ETF`, `MUTUALFUND`, ...).
+    pub fn from_yahoo(raw: &str) -> Self {
+        match raw.to_ascii_uppercase().as_str() {
+            "EQUITY" => Self::Equity,
+            "ETF" => Self::Etf,
+            "MUTUALFUND" => Self::MutualFund,
+            "INDEX" => Self::Index,
+            "CURRENCY" => Self::Currency,
+            "CRYPTOCURRENCY" => Self::Cryptocurrency,
+            "FUTURE" => Self::Future,
+            "OPTION" => Self::Option,
+            "BOND" => Self::Bond,
+            _ => Self::Other,
+        }
+    }
+}
+
+impl FromStr for SecurityType {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str() == wanted)
+            .ok_or_else(|| ValidationError::new("security_type", format!("unknown type '{s}'")))
+    }
+}
+
+impl fmt::Display for SecurityType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Security {
+    pub id: Uuid,
+    pub symbol: Symbol,
+    pub name: String,
+    pub exchange: Option<String>,
+    /// The unit prices are quoted in, as Yahoo gives it (`USD`, `GBp`): see `QuoteUnit`.
+    pub currency: String,
+    pub security_type: SecurityType,
+    pub sector: Option<String>,
+    pub industry: Option<String>,
+    pub market_cap: Option<Decimal>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSecurity {
+    pub symbol: Symbol,
+    pub name: String,
+    pub exchange: Option<String>,
+    pub currency: String,
+    pub security_type: SecurityType,
+    pub sector: Option<String>,
+    pub industry: Option<String>,
+    pub market_cap: Option<Decimal>,
+}
+
+impl NewSecurity {
+    pub fn into_security(self, id: Uuid, at: DateTime<Utc>) -> Security {
+        Security {
+            id,
+            symbol: self.symbol,
+            name: self.name,
+            exchange: self.exchange,
+            currency: self.currency,
+            security_type: self.security_type,
+            sector: self.sector,
+            industry: self.industry,
+            market_cap: self.market_cap,
+            last_synced_at: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols() {
+        for ok in ["aapl", "BRK-B", "^GSPC", "EURUSD=X", "ocdo.l"] {
+            assert!(Symbol::parse(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(Symbol::parse("ocdo.l").unwrap().as_str(), "OCDO.L");
+        for bad in ["", "A A", "DROP;TABLE", &"A".repeat(21)] {
+            assert!(Symbol::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn yahoo_types() {
+        assert_eq!(
+            SecurityType::from_yahoo("MUTUALFUND"),
+            SecurityType::MutualFund
+        );
+        assert_eq!(SecurityType::from_yahoo("weird"), SecurityType::Other);
+    }
+}

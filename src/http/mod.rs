@@ -1,0 +1,1 @@
+//! `finances serve`: the REST API over the shared services.

@@ -1,0 +1,12 @@
+//! `finances`: personal finance from the keyboard. A terminal UI and a REST API over one
+//! service layer, on PostgreSQL or an embedded SQLite file, with Yahoo Finance market data.
+//!
+//! Layers point one way: `domain` <- `store`, `market` <- `service` <- `tui`, `http`.
+//! Only `context` (the composition root) names concrete stores, caches and clients.
+
+pub mod domain;
+pub mod http;
+pub mod market;
+pub mod service;
+pub mod store;
+pub mod tui;

@@ -1,0 +1,1 @@
+//! Services shared by the TUI and the HTTP API.

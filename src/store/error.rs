@@ -1,0 +1,20 @@
+/// Failures of a store, in terms the services can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row to update or delete does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A unique or foreign-key rule refused the write; names the rule (constraint).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database could not be reached or refused the connection.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A stored value could not be read back as a domain value.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Database(String),
+}
