@@ -1,0 +1,30 @@
+use std::time::Duration;
+
+/// What went wrong fetching market data, by meaning.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MarketError {
+    /// Yahoo does not know the symbol (a 404 "No data found", an empty quote result).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request itself is wrong: an unknown range, an interval Yahoo refuses for the period.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Yahoo keeps answering 429 Too Many Requests.
+    #[error("Yahoo Finance is rate limiting requests")]
+    RateLimited { retry_after: Option<Duration> },
+    /// Yahoo cannot be reached, times out, answers 5xx, or refuses the session.
+    #[error("Yahoo Finance is unavailable: {0}")]
+    Unavailable(String),
+    /// Yahoo answered 200 with a body this client cannot read.
+    #[error("unexpected response from Yahoo Finance: {0}")]
+    InvalidResponse(String),
+}
+
+pub type MarketResult<T> = Result<T, MarketError>;
+
+impl MarketError {
+    /// Worth trying the same request again later (rate limits, outages).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::RateLimited { .. } | Self::Unavailable(_))
+    }
+}
