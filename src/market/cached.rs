@@ -12,9 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::cache::{CacheHealth, CacheTtls, FillLock, ResponseCache};
-use super::{
-    Chart, ChartRequest, ChartSpan, MarketData, MarketResult, Profile, Quote, SearchHit,
-};
+use super::{Chart, ChartRequest, ChartSpan, MarketData, MarketResult, Profile, Quote, SearchHit};
 use crate::domain::Symbol;
 
 /// Version of the cached shapes: bump when a cached type changes.
@@ -177,8 +175,13 @@ impl MarketData for CachedMarket {
 
     async fn profile(&self, symbol: &Symbol) -> MarketResult<Profile> {
         let key = self.key("profile", symbol.as_str());
-        self.cached(key, Some(symbol), self.ttl.quote, self.source.profile(symbol))
-            .await
+        self.cached(
+            key,
+            Some(symbol),
+            self.ttl.quote,
+            self.source.profile(symbol),
+        )
+        .await
     }
 
     async fn search(&self, query: &str, limit: usize) -> MarketResult<Vec<SearchHit>> {

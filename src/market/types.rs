@@ -251,7 +251,9 @@ pub struct ChartMeta {
 
 impl ChartMeta {
     pub fn quote_unit(&self) -> Option<QuoteUnit> {
-        self.currency.as_deref().and_then(|c| QuoteUnit::parse(c).ok())
+        self.currency
+            .as_deref()
+            .and_then(|c| QuoteUnit::parse(c).ok())
     }
 }
 
@@ -294,7 +296,9 @@ pub struct Quote {
 
 impl Quote {
     pub fn quote_unit(&self) -> Option<QuoteUnit> {
-        self.currency.as_deref().and_then(|c| QuoteUnit::parse(c).ok())
+        self.currency
+            .as_deref()
+            .and_then(|c| QuoteUnit::parse(c).ok())
     }
 
     /// The price in the major currency (pence become pounds).

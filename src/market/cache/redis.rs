@@ -108,7 +108,6 @@ impl RedisCache {
             }
         }
     }
-
 }
 
 #[async_trait]
@@ -116,7 +115,9 @@ impl ResponseCache for RedisCache {
     async fn get(&self, key: &str) -> Option<String> {
         let mut pipe = redis::pipe();
         pipe.get(key);
-        self.run::<(Option<String>,)>(&pipe).await.and_then(|(v,)| v)
+        self.run::<(Option<String>,)>(&pipe)
+            .await
+            .and_then(|(v,)| v)
     }
 
     async fn put(&self, key: &str, tag: Option<&str>, value: &str, ttl: Duration) {
@@ -138,7 +139,11 @@ impl ResponseCache for RedisCache {
 
     async fn invalidate_tag(&self, tag: &str) {
         let mut pipe = redis::pipe();
-        pipe.cmd("EVAL").arg(INVALIDATE_SCRIPT).arg(1).arg(tag).ignore();
+        pipe.cmd("EVAL")
+            .arg(INVALIDATE_SCRIPT)
+            .arg(1)
+            .arg(tag)
+            .ignore();
         let _: Option<()> = self.run(&pipe).await;
     }
 

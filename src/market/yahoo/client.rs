@@ -231,10 +231,7 @@ impl YahooClient {
                 query.push(("period2", end.timestamp().to_string()));
             }
         }
-        let body = match self
-            .get_ok(&url, &query, request.symbol.as_str())
-            .await?
-        {
+        let body = match self.get_ok(&url, &query, request.symbol.as_str()).await? {
             Ok(body) => body,
             Err(reason) => return Err(MarketError::Unavailable(reason)),
         };

@@ -49,10 +49,16 @@ mod tests {
     fn floats_keep_their_intended_digits() {
         assert_eq!(decimal(150.1).unwrap().to_string(), "150.1");
         assert_eq!(decimal(75.0875015258789).unwrap().to_string(), "75.0875");
-        assert_eq!(decimal(1.1220825910568237).unwrap().to_string(), "1.1220826");
+        assert_eq!(
+            decimal(1.1220825910568237).unwrap().to_string(),
+            "1.1220826"
+        );
         assert_eq!(decimal(245.55).unwrap().to_string(), "245.55");
         assert_eq!(decimal(0.0041).unwrap().to_string(), "0.0041");
-        assert_eq!(decimal(3688676720640.0).unwrap().to_string(), "3688676720640");
+        assert_eq!(
+            decimal(3688676720640.0).unwrap().to_string(),
+            "3688676720640"
+        );
         assert_eq!(decimal(1e-12).unwrap(), Decimal::ZERO);
         assert!(decimal(f64::NAN).is_none());
         assert!(decimal(f64::INFINITY).is_none());

@@ -37,7 +37,9 @@ fn api_error(error: Option<wire::ApiError>, symbol: &str) -> Option<MarketError>
     let code = error.code.unwrap_or_default();
     let description = error.description.unwrap_or_else(|| code.clone());
     Some(if code.eq_ignore_ascii_case("Not Found") {
-        MarketError::NotFound(format!("Yahoo Finance has no data for '{symbol}': {description}"))
+        MarketError::NotFound(format!(
+            "Yahoo Finance has no data for '{symbol}': {description}"
+        ))
     } else if code.eq_ignore_ascii_case("Bad Request")
         || code.eq_ignore_ascii_case("Unprocessable Entity")
     {
@@ -368,10 +370,7 @@ mod tests {
             chart("<html>", &sym("A"), Interval::D1),
             Err(MarketError::InvalidResponse(_))
         ));
-        assert!(matches!(
-            quotes("{}"),
-            Err(MarketError::InvalidResponse(_))
-        ));
+        assert!(matches!(quotes("{}"), Err(MarketError::InvalidResponse(_))));
     }
 
     #[test]
