@@ -17,3 +17,15 @@ impl SecurityService {
         Self { store, market }
     }
 }
+
+impl SecurityService {
+    /// The stored security with this symbol.
+    pub async fn get_or_fetch(
+        &self,
+        symbol: &crate::domain::Symbol,
+    ) -> super::ServiceResult<crate::domain::Security> {
+        self.store.security_by_symbol(symbol).await?.ok_or_else(|| {
+            super::ServiceError::not_found(format!("Security with symbol '{symbol}' not found"))
+        })
+    }
+}
