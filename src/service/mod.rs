@@ -1,8 +1,57 @@
 //! Services shared by the TUI and the HTTP API. A TUI key and an HTTP route that do the same
 //! thing call the same function here.
 
+pub mod currencies;
 mod error;
 pub mod fx;
+pub mod portfolio;
+mod rates;
 pub mod securities;
+pub mod users;
+
+use std::sync::Arc;
 
 pub use error::{ServiceError, ServiceResult};
+
+use crate::market::MarketData;
+use crate::store::{Backend, Store};
+
+use self::currencies::CurrencyService;
+use self::fx::FxService;
+use self::portfolio::PortfolioService;
+use self::securities::SecurityService;
+use self::users::UserService;
+
+/// Every service, built once over one store and one market-data source.
+#[derive(Clone)]
+pub struct Services {
+    pub users: UserService,
+    pub portfolio: PortfolioService,
+    pub currencies: CurrencyService,
+    pub securities: Arc<SecurityService>,
+    pub fx: Arc<FxService>,
+    store: Arc<dyn Store>,
+}
+
+impl Services {
+    pub fn new(store: Arc<dyn Store>, market: Arc<dyn MarketData>) -> Self {
+        let securities = Arc::new(SecurityService::new(store.clone(), market.clone()));
+        Self {
+            users: UserService::new(store.clone()),
+            portfolio: PortfolioService::new(store.clone(), securities.clone()),
+            currencies: CurrencyService::new(store.clone()),
+            fx: Arc::new(FxService::new(store.clone(), market)),
+            securities,
+            store,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.store.backend()
+    }
+
+    /// Whether the database answers, for health checks.
+    pub async fn database_health(&self) -> ServiceResult<()> {
+        Ok(self.store.ping().await?)
+    }
+}

@@ -732,3 +732,15 @@ mod tests {
         assert_eq!(expected_bars(Interval::W1, Some(mon), Some(sun), &[]), 2);
     }
 }
+
+impl SecurityService {
+    /// The stored security with this symbol.
+    pub async fn get_or_fetch(
+        &self,
+        symbol: &crate::domain::Symbol,
+    ) -> super::ServiceResult<crate::domain::Security> {
+        self.store.security_by_symbol(symbol).await?.ok_or_else(|| {
+            super::ServiceError::not_found(format!("Security with symbol '{symbol}' not found"))
+        })
+    }
+}

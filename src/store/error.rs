@@ -13,6 +13,10 @@ pub enum StoreError {
     /// A stored value could not be read back as a domain value.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// The database URL cannot be used (unknown scheme, malformed); the message holds no
+    /// password.
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("database error: {0}")]

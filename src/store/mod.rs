@@ -14,7 +14,16 @@ use crate::domain::{
 };
 
 mod error;
+#[macro_use]
+mod delegate;
+mod open;
+mod rows;
+pub mod sqlite;
+pub mod testing;
+
 pub use error::StoreError;
+pub use open::{open, redact_url};
+pub use sqlite::SqliteStore;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -60,6 +69,8 @@ pub trait Store: Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// A cheap round trip, for health checks.
     async fn ping(&self) -> StoreResult<()>;
+    /// Brings the schema up to date; running it again when it is changes nothing.
+    async fn migrate(&self) -> StoreResult<()>;
 
     // Users
     async fn insert_user(&self, user: &User) -> StoreResult<()>;

@@ -1,0 +1,628 @@
+//! Institutions, accounts, account values and holdings, each visible only to its owner, and
+//! the market figures computed from them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::domain::valuation::{HoldingValuation, NetWorth};
+use crate::domain::{
+    self, Account, AccountPatch, AccountValue, AccountValuePatch, CurrencyCode, Holding,
+    HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
+    NewInstitution, Page, PageRequest, QuoteUnit, Security, Symbol, User,
+};
+use crate::store::{LatestClose, Store, StoreError};
+
+use super::rates::rate_on;
+use super::securities::SecurityService;
+use super::{ServiceError, ServiceResult};
+
+const INSTITUTION_NOT_FOUND: &str = "Financial institution not found";
+const ACCOUNT_NOT_FOUND: &str = "Account not found";
+const VALUE_NOT_FOUND: &str = "Account value not found";
+const HOLDING_NOT_FOUND: &str = "Holding not found";
+
+/// A security named by its id or by its ticker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityRef {
+    Id(Uuid),
+    Symbol(Symbol),
+}
+
+impl SecurityRef {
+    /// A UUID string is an id; anything else must be a ticker symbol.
+    pub fn parse(raw: &str) -> Result<Self, domain::ValidationError> {
+        match Uuid::parse_str(raw.trim()) {
+            Ok(id) => Ok(Self::Id(id)),
+            Err(_) => Symbol::parse(raw).map(Self::Symbol),
+        }
+    }
+}
+
+/// An account with its newest balance and the market value of its current holdings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountSummary {
+    pub account: Account,
+    pub current_balance: Option<Decimal>,
+    pub current_cash_balance: Option<Decimal>,
+    pub balance_as_of: Option<DateTime<Utc>>,
+    /// In the account's currency; zero with no holdings; `None` when a needed price or rate is
+    /// missing.
+    pub market_value: Option<Decimal>,
+}
+
+/// A holding with its security and market figures (in the security's quote unit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldingView {
+    pub holding: Holding,
+    pub security: Security,
+    pub valuation: HoldingValuation,
+    /// The close before the newest one, for the day change.
+    pub previous_close: Option<Decimal>,
+    pub price_as_of: Option<DateTime<Utc>>,
+}
+
+impl HoldingView {
+    pub fn day_change(&self) -> Option<Decimal> {
+        Some(self.valuation.market_price? - self.previous_close?)
+    }
+}
+
+/// One institution (or none, for unlinked accounts) and its accounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstitutionGroup {
+    pub institution: Option<Institution>,
+    pub accounts: Vec<AccountSummary>,
+}
+
+/// Everything the accounts screen shows: accounts grouped by institution, totals converted to
+/// the base currency, net worth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub base_currency: CurrencyCode,
+    pub groups: Vec<InstitutionGroup>,
+    pub net_worth: NetWorth,
+    /// Accounts left out of the totals because no exchange rate to the base currency exists.
+    pub unconverted: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct PortfolioService {
+    store: Arc<dyn Store>,
+    securities: Arc<SecurityService>,
+}
+
+impl PortfolioService {
+    pub fn new(store: Arc<dyn Store>, securities: Arc<SecurityService>) -> Self {
+        Self { store, securities }
+    }
+
+    // Institutions
+
+    pub async fn institutions(
+        &self,
+        user: &User,
+        page: PageRequest,
+    ) -> ServiceResult<Page<Institution>> {
+        Ok(self.store.institutions(user.id, page).await?)
+    }
+
+    pub async fn institution(&self, user: &User, id: Uuid) -> ServiceResult<Institution> {
+        self.store
+            .institution(id)
+            .await?
+            .filter(|i| i.user_id == user.id)
+            .ok_or_else(|| ServiceError::not_found(INSTITUTION_NOT_FOUND))
+    }
+
+    pub async fn create_institution(
+        &self,
+        user: &User,
+        new: NewInstitution,
+    ) -> ServiceResult<Institution> {
+        let inst = new.into_institution(Uuid::new_v4(), user.id, domain::now());
+        self.store.insert_institution(&inst).await?;
+        Ok(inst)
+    }
+
+    pub async fn update_institution(
+        &self,
+        user: &User,
+        id: Uuid,
+        patch: InstitutionPatch,
+    ) -> ServiceResult<Institution> {
+        let mut inst = self.institution(user, id).await?;
+        patch.apply(&mut inst);
+        inst.updated_at = domain::now();
+        self.store.update_institution(&inst).await?;
+        Ok(inst)
+    }
+
+    pub async fn delete_institution(&self, user: &User, id: Uuid) -> ServiceResult<()> {
+        self.institution(user, id).await?;
+        self.store
+            .delete_institution(id)
+            .await
+            .map_err(|e| missing(e, INSTITUTION_NOT_FOUND))
+    }
+
+    // Accounts
+
+    pub async fn accounts(&self, user: &User, page: PageRequest) -> ServiceResult<Page<Account>> {
+        Ok(self.store.accounts(user.id, page).await?)
+    }
+
+    pub async fn account(&self, user: &User, id: Uuid) -> ServiceResult<Account> {
+        self.store
+            .account(id)
+            .await?
+            .filter(|a| a.user_id == user.id)
+            .ok_or_else(|| ServiceError::not_found(ACCOUNT_NOT_FOUND))
+    }
+
+    pub async fn create_account(&self, user: &User, new: NewAccount) -> ServiceResult<Account> {
+        if let Some(inst) = new.institution_id {
+            self.institution(user, inst).await?;
+        }
+        self.require_currency(&new.currency).await?;
+        let account = new.into_account(Uuid::new_v4(), user.id, domain::now());
+        self.store.insert_account(&account).await?;
+        Ok(account)
+    }
+
+    pub async fn update_account(
+        &self,
+        user: &User,
+        id: Uuid,
+        patch: AccountPatch,
+    ) -> ServiceResult<Account> {
+        let patch = patch.validated()?;
+        let mut account = self.account(user, id).await?;
+        if let Some(Some(inst)) = patch.institution_id {
+            self.institution(user, inst).await?;
+        }
+        if let Some(code) = &patch.currency {
+            self.require_currency(code).await?;
+        }
+        patch.apply(&mut account);
+        account.updated_at = domain::now();
+        self.store.update_account(&account).await?;
+        Ok(account)
+    }
+
+    pub async fn delete_account(&self, user: &User, id: Uuid) -> ServiceResult<()> {
+        self.account(user, id).await?;
+        self.store
+            .delete_account(id)
+            .await
+            .map_err(|e| missing(e, ACCOUNT_NOT_FOUND))
+    }
+
+    pub async fn account_summary(&self, user: &User, id: Uuid) -> ServiceResult<AccountSummary> {
+        let account = self.account(user, id).await?;
+        Ok(self.summarize(vec![account]).await?.remove(0))
+    }
+
+    pub async fn account_summaries(
+        &self,
+        user: &User,
+        page: PageRequest,
+    ) -> ServiceResult<Page<AccountSummary>> {
+        let page = self.store.accounts(user.id, page).await?;
+        let total = page.total;
+        Ok(Page {
+            items: self.summarize(page.items).await?,
+            total,
+        })
+    }
+
+    /// Balances and market values of many accounts with a fixed number of queries.
+    async fn summarize(&self, accounts: Vec<Account>) -> ServiceResult<Vec<AccountSummary>> {
+        let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
+        let latest = self.store.latest_account_values(&ids).await?;
+        let mut by_account: HashMap<Uuid, Vec<HoldingView>> = HashMap::new();
+        if accounts.iter().any(|a| a.is_investment_account) {
+            let user_id = accounts[0].user_id;
+            for view in self.positions_of(user_id).await? {
+                by_account
+                    .entry(view.holding.account_id)
+                    .or_default()
+                    .push(view);
+            }
+        }
+        let today = Utc::now().date_naive();
+        let mut out = Vec::with_capacity(accounts.len());
+        for account in accounts {
+            let value = latest.get(&account.id);
+            let views = by_account.remove(&account.id).unwrap_or_default();
+            let market_value = self.value_in(&views, &account.currency, today).await?;
+            out.push(AccountSummary {
+                current_balance: value.map(|v| v.balance),
+                current_cash_balance: value.and_then(|v| v.cash_balance),
+                balance_as_of: value.map(|v| v.timestamp),
+                market_value,
+                account,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The total market value of positions in `currency`, or `None` when a price or rate is
+    /// missing.
+    async fn value_in(
+        &self,
+        views: &[HoldingView],
+        currency: &CurrencyCode,
+        date: chrono::NaiveDate,
+    ) -> ServiceResult<Option<Decimal>> {
+        let mut total = Decimal::ZERO;
+        for view in views {
+            let Some(value) = view.valuation.market_value else {
+                return Ok(None);
+            };
+            let Ok(unit) = QuoteUnit::parse(&view.security.currency) else {
+                return Ok(None);
+            };
+            let Some(rate) = rate_on(self.store.as_ref(), &unit.currency, currency, date).await?
+            else {
+                return Ok(None);
+            };
+            total += unit.to_major(value) * rate;
+        }
+        Ok(Some(total.round_dp(domain::money::MAX_SCALE)))
+    }
+
+    /// Accounts grouped by institution with totals in the user's base currency.
+    pub async fn overview(&self, user: &User) -> ServiceResult<Overview> {
+        let institutions = self
+            .store
+            .institutions(user.id, PageRequest::all())
+            .await?
+            .items;
+        let accounts = self
+            .store
+            .accounts(user.id, PageRequest::all())
+            .await?
+            .items;
+        let summaries = self.summarize(accounts).await?;
+        let base = user.base_currency.clone();
+        let today = Utc::now().date_naive();
+        let mut net_worth = NetWorth::default();
+        let mut unconverted = Vec::new();
+        let mut groups: Vec<InstitutionGroup> = institutions
+            .into_iter()
+            .map(|i| InstitutionGroup {
+                institution: Some(i),
+                accounts: Vec::new(),
+            })
+            .collect();
+        let mut unlinked = Vec::new();
+        for s in summaries {
+            let amount = account_worth(&s);
+            match rate_on(self.store.as_ref(), &s.account.currency, &base, today).await? {
+                Some(rate) => net_worth.add(amount * rate, s.account.is_asset()),
+                None => unconverted.push(s.account.name.clone()),
+            }
+            let slot = groups.iter_mut().find(|g| {
+                g.institution.as_ref().map(|i| i.id) == s.account.institution_id
+                    && s.account.institution_id.is_some()
+            });
+            match slot {
+                Some(g) => g.accounts.push(s),
+                None => unlinked.push(s),
+            }
+        }
+        if !unlinked.is_empty() {
+            groups.push(InstitutionGroup {
+                institution: None,
+                accounts: unlinked,
+            });
+        }
+        net_worth.assets = net_worth.assets.round_dp(2);
+        net_worth.liabilities = net_worth.liabilities.round_dp(2);
+        Ok(Overview {
+            base_currency: base,
+            groups,
+            net_worth,
+            unconverted,
+        })
+    }
+
+    // Account values
+
+    pub async fn values(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        page: PageRequest,
+    ) -> ServiceResult<Page<AccountValue>> {
+        self.account(user, account_id).await?;
+        Ok(self
+            .store
+            .account_values(account_id, start, end, page)
+            .await?)
+    }
+
+    pub async fn value(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        id: Uuid,
+    ) -> ServiceResult<AccountValue> {
+        self.account(user, account_id).await?;
+        self.store
+            .account_value(id)
+            .await?
+            .filter(|v| v.account_id == account_id)
+            .ok_or_else(|| ServiceError::not_found(VALUE_NOT_FOUND))
+    }
+
+    /// `cash_balance` is required for investment accounts: the check needs the account, so
+    /// it happens here rather than in the caller.
+    pub async fn create_value(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        balance: Decimal,
+        cash_balance: Option<Decimal>,
+        timestamp: Option<DateTime<Utc>>,
+    ) -> ServiceResult<AccountValue> {
+        let account = self.account(user, account_id).await?;
+        let new = NewAccountValue::new(
+            balance,
+            cash_balance,
+            timestamp.unwrap_or_else(domain::now),
+            account.is_investment_account,
+        )
+        .map_err(|e| match e.field {
+            "cash_balance" if cash_balance.is_none() => ServiceError::BadRequest(format!(
+                "cash_balance is required for investment accounts"
+            )),
+            _ => ServiceError::Invalid(e),
+        })?;
+        let value = new.into_value(Uuid::new_v4(), account_id, domain::now());
+        self.store.insert_account_value(&value).await.map_err(|e| {
+            conflict(
+                e,
+                "A value with this timestamp already exists for this account",
+            )
+        })?;
+        Ok(value)
+    }
+
+    pub async fn update_value(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        id: Uuid,
+        patch: AccountValuePatch,
+    ) -> ServiceResult<AccountValue> {
+        let patch = patch.validated()?;
+        let mut value = self.value(user, account_id, id).await?;
+        patch.apply(&mut value);
+        value.updated_at = domain::now();
+        self.store.update_account_value(&value).await.map_err(|e| {
+            conflict(
+                e,
+                "A value with this timestamp already exists for this account",
+            )
+        })?;
+        Ok(value)
+    }
+
+    pub async fn delete_value(&self, user: &User, account_id: Uuid, id: Uuid) -> ServiceResult<()> {
+        self.value(user, account_id, id).await?;
+        self.store
+            .delete_account_value(id)
+            .await
+            .map_err(|e| missing(e, VALUE_NOT_FOUND))
+    }
+
+    // Holdings
+
+    pub async fn holdings(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        current_only: bool,
+        page: PageRequest,
+    ) -> ServiceResult<Page<HoldingView>> {
+        self.account(user, account_id).await?;
+        let page = self.store.holdings(account_id, current_only, page).await?;
+        let total = page.total;
+        Ok(Page {
+            items: self.views(page.items).await?,
+            total,
+        })
+    }
+
+    /// The user's current positions across all accounts.
+    pub async fn positions(&self, user: &User) -> ServiceResult<Vec<HoldingView>> {
+        self.positions_of(user.id).await
+    }
+
+    async fn positions_of(&self, user_id: Uuid) -> ServiceResult<Vec<HoldingView>> {
+        let holdings = self.store.current_holdings_of_user(user_id).await?;
+        self.views(holdings).await
+    }
+
+    pub async fn holding(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        id: Uuid,
+    ) -> ServiceResult<HoldingView> {
+        let holding = self.owned_holding(user, account_id, id).await?;
+        Ok(self.views(vec![holding]).await?.remove(0))
+    }
+
+    async fn owned_holding(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        id: Uuid,
+    ) -> ServiceResult<Holding> {
+        self.account(user, account_id).await?;
+        self.store
+            .holding(id)
+            .await?
+            .filter(|h| h.account_id == account_id)
+            .ok_or_else(|| ServiceError::not_found(HOLDING_NOT_FOUND))
+    }
+
+    pub async fn create_holding(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        security: SecurityRef,
+        shares: Decimal,
+        average_price: Decimal,
+        timestamp: Option<DateTime<Utc>>,
+    ) -> ServiceResult<HoldingView> {
+        let account = self.account(user, account_id).await?;
+        if !account.is_investment_account {
+            return Err(ServiceError::BadRequest(
+                "Holdings can only be added to investment accounts".into(),
+            ));
+        }
+        let new = NewHolding::new(
+            Uuid::nil(),
+            shares,
+            average_price,
+            timestamp.unwrap_or_else(domain::now),
+        )?;
+        let security = self.resolve(&security).await?;
+        let holding = NewHolding {
+            security_id: security.id,
+            ..new
+        }
+        .into_holding(Uuid::new_v4(), account_id, domain::now());
+        self.store.insert_holding(&holding).await.map_err(|e| {
+            conflict(
+                e,
+                "A holding of this security with this timestamp already exists",
+            )
+        })?;
+        Ok(self.views(vec![holding]).await?.remove(0))
+    }
+
+    pub async fn update_holding(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        id: Uuid,
+        security: Option<SecurityRef>,
+        mut patch: HoldingPatch,
+    ) -> ServiceResult<HoldingView> {
+        let mut holding = self.owned_holding(user, account_id, id).await?;
+        if let Some(r) = security {
+            patch.security_id = Some(self.resolve(&r).await?.id);
+        }
+        patch.validated()?.apply(&mut holding);
+        holding.updated_at = domain::now();
+        self.store.update_holding(&holding).await.map_err(|e| {
+            conflict(
+                e,
+                "A holding of this security with this timestamp already exists",
+            )
+        })?;
+        Ok(self.views(vec![holding]).await?.remove(0))
+    }
+
+    pub async fn delete_holding(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        id: Uuid,
+    ) -> ServiceResult<()> {
+        self.owned_holding(user, account_id, id).await?;
+        self.store
+            .delete_holding(id)
+            .await
+            .map_err(|e| missing(e, HOLDING_NOT_FOUND))
+    }
+
+    /// A stored security by id, or by symbol — looked up on Yahoo and stored when unknown.
+    async fn resolve(&self, security: &SecurityRef) -> ServiceResult<Security> {
+        match security {
+            SecurityRef::Id(id) => self
+                .store
+                .security(*id)
+                .await?
+                .ok_or_else(|| ServiceError::not_found("Security not found")),
+            SecurityRef::Symbol(symbol) => self.securities.get_or_fetch(symbol).await,
+        }
+    }
+
+    /// Attaches securities and latest closes to holdings with two queries in all.
+    async fn views(&self, holdings: Vec<Holding>) -> ServiceResult<Vec<HoldingView>> {
+        let mut ids: Vec<Uuid> = holdings.iter().map(|h| h.security_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let securities: HashMap<Uuid, Security> = self
+            .store
+            .securities_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let closes = self.store.last_two_closes(&ids).await?;
+        holdings
+            .into_iter()
+            .map(|holding| {
+                let security = securities
+                    .get(&holding.security_id)
+                    .cloned()
+                    .ok_or_else(|| {
+                        ServiceError::Internal(format!("holding {} has no security", holding.id))
+                    })?;
+                let two: &[LatestClose] = closes.get(&holding.security_id).map_or(&[], |v| v);
+                let valuation = HoldingValuation::of(&holding, two.first().map(|c| c.close));
+                Ok(HoldingView {
+                    previous_close: two.get(1).map(|c| c.close),
+                    price_as_of: two.first().map(|c| c.timestamp),
+                    holding,
+                    security,
+                    valuation,
+                })
+            })
+            .collect()
+    }
+
+    async fn require_currency(&self, code: &CurrencyCode) -> ServiceResult<()> {
+        match self.store.currency(code).await? {
+            Some(_) => Ok(()),
+            None => Err(ServiceError::not_found(format!(
+                "Currency {code} not found"
+            ))),
+        }
+    }
+}
+
+/// What an account contributes to net worth: market value plus cash for investment accounts
+/// with holdings, otherwise the newest balance.
+pub fn account_worth(s: &AccountSummary) -> Decimal {
+    match (s.account.is_investment_account, s.market_value) {
+        (true, Some(mv)) if !mv.is_zero() => mv + s.current_cash_balance.unwrap_or_default(),
+        _ => s.current_balance.unwrap_or_default(),
+    }
+}
+
+fn missing(e: StoreError, what: &str) -> ServiceError {
+    match e {
+        StoreError::NotFound => ServiceError::not_found(what),
+        other => other.into(),
+    }
+}
+
+fn conflict(e: StoreError, what: &str) -> ServiceError {
+    match e {
+        StoreError::Conflict(_) => ServiceError::Conflict(what.into()),
+        other => other.into(),
+    }
+}

@@ -1,0 +1,235 @@
+//! Reading domain values out of result rows, written once for both backends: each backend
+//! says how to read one column of each kind (`Columns`), and the mapping of columns to domain
+//! types lives here, so that both stores read a row the same way.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{LatestClose, StoreError, StoreResult};
+use crate::domain::{
+    Account, AccountValue, Currency, CurrencyCode, Email, ExchangeRate, Holding, Institution,
+    PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User, Username,
+};
+
+/// One column of a row read as a plain value; any failure is `Corrupt` naming the column.
+pub(crate) trait Columns {
+    fn uuid(&self, col: &str) -> StoreResult<Uuid>;
+    fn opt_uuid(&self, col: &str) -> StoreResult<Option<Uuid>>;
+    fn time(&self, col: &str) -> StoreResult<DateTime<Utc>>;
+    fn opt_time(&self, col: &str) -> StoreResult<Option<DateTime<Utc>>>;
+    fn date(&self, col: &str) -> StoreResult<NaiveDate>;
+    /// Normalized (no trailing zeros), so that both backends give the same representation.
+    fn dec(&self, col: &str) -> StoreResult<Decimal>;
+    fn opt_dec(&self, col: &str) -> StoreResult<Option<Decimal>>;
+    fn text(&self, col: &str) -> StoreResult<String>;
+    fn opt_text(&self, col: &str) -> StoreResult<Option<String>>;
+    fn flag(&self, col: &str) -> StoreResult<bool>;
+    fn int(&self, col: &str) -> StoreResult<i64>;
+}
+
+pub(crate) fn corrupt(col: &str, why: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("column {col}: {why}"))
+}
+
+fn parsed<T, E: std::fmt::Display>(col: &str, r: Result<T, E>) -> StoreResult<T> {
+    r.map_err(|e| corrupt(col, e))
+}
+
+fn currency_code(r: &impl Columns, col: &str) -> StoreResult<CurrencyCode> {
+    parsed(col, CurrencyCode::parse(&r.text(col)?))
+}
+
+pub(crate) fn user(r: &impl Columns) -> StoreResult<User> {
+    Ok(User {
+        id: r.uuid("id")?,
+        email: parsed("email", Email::parse(&r.text("email")?))?,
+        username: parsed("username", Username::parse(&r.text("username")?))?,
+        password_hash: r.text("password_hash")?,
+        is_active: r.flag("is_active")?,
+        is_superuser: r.flag("is_superuser")?,
+        base_currency: currency_code(r, "base_currency")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+pub(crate) fn currency(r: &impl Columns) -> StoreResult<Currency> {
+    let decimals = r.int("decimals")?;
+    Ok(Currency {
+        code: currency_code(r, "code")?,
+        name: r.text("name")?,
+        symbol: r.text("symbol")?,
+        decimals: parsed("decimals", u8::try_from(decimals))?,
+    })
+}
+
+pub(crate) fn rate(r: &impl Columns) -> StoreResult<ExchangeRate> {
+    Ok(ExchangeRate {
+        from: currency_code(r, "from_currency")?,
+        to: currency_code(r, "to_currency")?,
+        date: r.date("rate_date")?,
+        rate: r.dec("rate")?,
+    })
+}
+
+pub(crate) fn institution(r: &impl Columns) -> StoreResult<Institution> {
+    Ok(Institution {
+        id: r.uuid("id")?,
+        user_id: r.uuid("user_id")?,
+        name: r.text("name")?,
+        url: r.opt_text("url")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+pub(crate) fn account(r: &impl Columns) -> StoreResult<Account> {
+    Ok(Account {
+        id: r.uuid("id")?,
+        user_id: r.uuid("user_id")?,
+        institution_id: r.opt_uuid("institution_id")?,
+        name: r.text("name")?,
+        account_type: parsed("account_type", r.text("account_type")?.parse())?,
+        currency: currency_code(r, "currency")?,
+        is_investment_account: r.flag("is_investment_account")?,
+        interest_rate: r.opt_dec("interest_rate")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+pub(crate) fn account_value(r: &impl Columns) -> StoreResult<AccountValue> {
+    Ok(AccountValue {
+        id: r.uuid("id")?,
+        account_id: r.uuid("account_id")?,
+        timestamp: r.time("timestamp")?,
+        balance: r.dec("balance")?,
+        cash_balance: r.opt_dec("cash_balance")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+pub(crate) fn security(r: &impl Columns) -> StoreResult<Security> {
+    Ok(Security {
+        id: r.uuid("id")?,
+        symbol: parsed("symbol", Symbol::parse(&r.text("symbol")?))?,
+        name: r.text("name")?,
+        exchange: r.opt_text("exchange")?,
+        currency: r.text("currency")?,
+        security_type: parsed("security_type", r.text("security_type")?.parse())?,
+        sector: r.opt_text("sector")?,
+        industry: r.opt_text("industry")?,
+        market_cap: r.opt_dec("market_cap")?,
+        last_synced_at: r.opt_time("last_synced_at")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+pub(crate) fn price_bar(r: &impl Columns) -> StoreResult<PriceBar> {
+    Ok(PriceBar {
+        security_id: r.uuid("security_id")?,
+        interval: parsed("interval", r.text("interval")?.parse())?,
+        timestamp: r.time("timestamp")?,
+        open: r.dec("open")?,
+        high: r.dec("high")?,
+        low: r.dec("low")?,
+        close: r.dec("close")?,
+        adj_close: r.opt_dec("adj_close")?,
+        volume: r.int("volume")?,
+    })
+}
+
+pub(crate) fn latest_close(r: &impl Columns) -> StoreResult<LatestClose> {
+    Ok(LatestClose {
+        security_id: r.uuid("security_id")?,
+        timestamp: r.time("timestamp")?,
+        close: r.dec("close")?,
+    })
+}
+
+pub(crate) fn holding(r: &impl Columns) -> StoreResult<Holding> {
+    Ok(Holding {
+        id: r.uuid("id")?,
+        account_id: r.uuid("account_id")?,
+        security_id: r.uuid("security_id")?,
+        shares: r.dec("shares")?,
+        average_price: r.dec("average_price")?,
+        timestamp: r.time("timestamp")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+pub(crate) fn refresh_token(r: &impl Columns) -> StoreResult<RefreshTokenRecord> {
+    Ok(RefreshTokenRecord {
+        jti: r.uuid("jti")?,
+        user_id: r.uuid("user_id")?,
+        family_id: r.uuid("family_id")?,
+        expires_at: r.time("expires_at")?,
+        spent_at: r.opt_time("spent_at")?,
+        revoked: r.flag("revoked")?,
+        created_at: r.time("created_at")?,
+    })
+}
+
+pub(crate) fn reset_token(r: &impl Columns) -> StoreResult<PasswordResetToken> {
+    Ok(PasswordResetToken {
+        id: r.uuid("id")?,
+        user_id: r.uuid("user_id")?,
+        token_hash: r.text("token_hash")?,
+        expires_at: r.time("expires_at")?,
+        used: r.flag("used")?,
+        created_at: r.time("created_at")?,
+    })
+}
+
+/// `u64` page bounds as SQL `LIMIT`/`OFFSET` values (`PageRequest::all` asks for `i64::MAX`).
+pub(crate) fn sql_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A SQL count as the `u64` the trait speaks.
+pub(crate) fn count(n: i64) -> StoreResult<u64> {
+    u64::try_from(n).map_err(|e| corrupt("count", e))
+}
+
+/// `%query%` for `LIKE ... ESCAPE '\'`, lower-cased, with the query's own wildcards escaped.
+pub(crate) fn contains_pattern(query: &str) -> String {
+    let mut p = String::with_capacity(query.len() + 2);
+    p.push('%');
+    for c in query.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Keeps the last bar of each (security, interval, timestamp): one upsert statement may not
+/// touch a row twice, and the last value given is the one meant.
+pub(crate) fn dedup_bars(bars: &[PriceBar]) -> Vec<&PriceBar> {
+    let mut seen = std::collections::HashSet::with_capacity(bars.len());
+    let mut kept: Vec<&PriceBar> = bars
+        .iter()
+        .rev()
+        .filter(|b| seen.insert((b.security_id, b.interval, b.timestamp)))
+        .collect();
+    kept.reverse();
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("Ab"), "%ab%");
+        assert_eq!(contains_pattern("5%_x\\"), "%5\\%\\_x\\\\%");
+    }
+}

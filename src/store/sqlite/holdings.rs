@@ -1,0 +1,186 @@
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::codec::{dec, ts, uid};
+use super::errors::{db_err, Probe};
+use super::SqliteStore;
+use crate::domain::{Holding, Page, PageRequest};
+use crate::store::rows::{self, count, sql_i64};
+use crate::store::{StoreError, StoreResult};
+
+macro_rules! select_holdings {
+    ($($tail:literal)*) => {
+        concat!(
+            "SELECT h.id, h.account_id, h.security_id, h.shares, h.average_price, h.\"timestamp\", \
+             h.created_at, h.updated_at FROM holdings AS h ",
+            $($tail),*
+        )
+    };
+}
+
+/// Keeps a snapshot only when no newer one of the same account and security exists; the
+/// unique (account, security, timestamp) index answers it.
+macro_rules! newest_only {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM holdings AS n WHERE n.account_id = h.account_id \
+         AND n.security_id = h.security_id AND n.\"timestamp\" > h.\"timestamp\")"
+    };
+}
+
+fn holding_probes(h: &Holding) -> [Probe; 2] {
+    [
+        Probe::Parent {
+            constraint: "fk_holdings_account",
+            table: "accounts",
+            column: "id",
+            value: Some(uid(&h.account_id)),
+        },
+        Probe::Parent {
+            constraint: "fk_holdings_security",
+            table: "securities",
+            column: "id",
+            value: Some(uid(&h.security_id)),
+        },
+    ]
+}
+
+impl SqliteStore {
+    pub(crate) async fn insert_holding(&self, h: &Holding) -> StoreResult<()> {
+        let done = sqlx::query(
+            "INSERT INTO holdings (id, account_id, security_id, shares, average_price, \
+             \"timestamp\", created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(uid(&h.id))
+        .bind(uid(&h.account_id))
+        .bind(uid(&h.security_id))
+        .bind(dec(&h.shares))
+        .bind(dec(&h.average_price))
+        .bind(ts(&h.timestamp))
+        .bind(ts(&h.created_at))
+        .bind(ts(&h.updated_at))
+        .execute(&self.pool)
+        .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.conflict(e, &holding_probes(h)).await),
+        }
+    }
+
+    pub(crate) async fn holding(&self, id: Uuid) -> StoreResult<Option<Holding>> {
+        sqlx::query(select_holdings!("WHERE h.id = $1"))
+            .bind(uid(&id))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .map(|r| rows::holding(&r))
+            .transpose()
+    }
+
+    pub(crate) async fn holdings(
+        &self,
+        account_id: Uuid,
+        current_only: bool,
+        page: PageRequest,
+    ) -> StoreResult<Page<Holding>> {
+        let (count_sql, items_sql) = if current_only {
+            (
+                concat!(
+                    "SELECT count(*) FROM holdings AS h WHERE h.account_id = $1 AND ",
+                    newest_only!()
+                ),
+                concat!(
+                    select_holdings!("WHERE h.account_id = $1 AND "),
+                    newest_only!(),
+                    " ORDER BY h.\"timestamp\" DESC, h.id LIMIT $2 OFFSET $3"
+                ),
+            )
+        } else {
+            (
+                "SELECT count(*) FROM holdings AS h WHERE h.account_id = $1",
+                select_holdings!(
+                    "WHERE h.account_id = $1 ORDER BY h.\"timestamp\" DESC, h.id LIMIT $2 OFFSET $3"
+                ),
+            )
+        };
+        let total: i64 = sqlx::query(count_sql)
+            .bind(uid(&account_id))
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(db_err)?;
+        let items = sqlx::query(items_sql)
+            .bind(uid(&account_id))
+            .bind(sql_i64(page.limit))
+            .bind(sql_i64(page.skip))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(rows::holding)
+            .collect::<StoreResult<_>>()?;
+        Ok(Page {
+            items,
+            total: count(total)?,
+        })
+    }
+
+    pub(crate) async fn current_holdings_of_user(
+        &self,
+        user_id: Uuid,
+    ) -> StoreResult<Vec<Holding>> {
+        sqlx::query(concat!(
+            select_holdings!("JOIN accounts AS a ON a.id = h.account_id WHERE a.user_id = $1 AND "),
+            newest_only!(),
+            " ORDER BY a.name, a.id, h.security_id"
+        ))
+        .bind(uid(&user_id))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(rows::holding)
+        .collect()
+    }
+
+    pub(crate) async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {
+        sqlx::query("SELECT DISTINCT security_id FROM holdings ORDER BY security_id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| rows::Columns::uuid(r, "security_id"))
+            .collect()
+    }
+
+    pub(crate) async fn update_holding(&self, h: &Holding) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE holdings SET security_id = $2, shares = $3, average_price = $4, \
+             \"timestamp\" = $5, updated_at = $6 WHERE id = $1",
+        )
+        .bind(uid(&h.id))
+        .bind(uid(&h.security_id))
+        .bind(dec(&h.shares))
+        .bind(dec(&h.average_price))
+        .bind(ts(&h.timestamp))
+        .bind(ts(&h.updated_at))
+        .execute(&self.pool)
+        .await;
+        match done {
+            Ok(r) if r.rows_affected() == 0 => Err(StoreError::NotFound),
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.conflict(e, &holding_probes(h)).await),
+        }
+    }
+
+    pub(crate) async fn delete_holding(&self, id: Uuid) -> StoreResult<()> {
+        let done = sqlx::query("DELETE FROM holdings WHERE id = $1")
+            .bind(uid(&id))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

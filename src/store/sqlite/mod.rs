@@ -1,0 +1,93 @@
+//! The embedded store: one SQLite file in WAL mode.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use uuid::Uuid;
+
+use super::open::one_line;
+use super::{redact_url, LatestClose, StoreError, StoreResult, UpsertCount};
+use crate::domain::{
+    Account, AccountValue, Currency, CurrencyCode, ExchangeRate, Holding, Institution, Interval,
+    Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
+};
+
+mod accounts;
+mod codec;
+mod currencies;
+mod errors;
+mod holdings;
+mod securities;
+mod tokens;
+mod users;
+
+/// How long a statement waits for another connection's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing, with its parent folders) the file a `sqlite:` URL names.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::InvalidUrl(one_line(format!("{}: {e}", redact_url(url)))))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // Durable at each checkpoint; WAL keeps the file consistent after a crash.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let path = options.get_filename().to_path_buf();
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if !in_memory {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    StoreError::Unavailable(format!("cannot create {}: {e}", parent.display()))
+                })?;
+            }
+        }
+        let mut pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(BUSY_TIMEOUT);
+        if in_memory {
+            // An in-memory database lives only as long as one of its connections.
+            pool = pool
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
+        }
+        let pool = pool.connect_with(options).await.map_err(|e| {
+            StoreError::Unavailable(one_line(format!("cannot open {}: {e}", redact_url(url))))
+        })?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub(crate) async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(errors::db_err)?;
+        Ok(())
+    }
+
+    pub(crate) async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migration(one_line(e)))
+    }
+}
+
+impl_store!(SqliteStore, crate::store::Backend::Sqlite);

@@ -1,0 +1,137 @@
+//! Refresh and password-reset tokens.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::codec::{ts, uid};
+use super::errors::{db_err, Probe};
+use super::SqliteStore;
+use crate::domain::{PasswordResetToken, RefreshTokenRecord};
+use crate::store::rows;
+use crate::store::StoreResult;
+
+fn user_probe(constraint: &'static str, user_id: &Uuid) -> [Probe; 1] {
+    [Probe::Parent {
+        constraint,
+        table: "users",
+        column: "id",
+        value: Some(uid(user_id)),
+    }]
+}
+
+impl SqliteStore {
+    pub(crate) async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
+        let done = sqlx::query(
+            "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at, spent_at, revoked, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(uid(&t.jti))
+        .bind(uid(&t.user_id))
+        .bind(uid(&t.family_id))
+        .bind(ts(&t.expires_at))
+        .bind(t.spent_at.as_ref().map(ts))
+        .bind(t.revoked)
+        .bind(ts(&t.created_at))
+        .execute(&self.pool)
+        .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self
+                .conflict(e, &user_probe("fk_refresh_tokens_user", &t.user_id))
+                .await),
+        }
+    }
+
+    pub(crate) async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
+        sqlx::query(
+            "SELECT jti, user_id, family_id, expires_at, spent_at, revoked, created_at \
+             FROM refresh_tokens WHERE jti = $1",
+        )
+        .bind(uid(&jti))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        .map(|r| rows::refresh_token(&r))
+        .transpose()
+    }
+
+    pub(crate) async fn spend_refresh_token(
+        &self,
+        jti: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        // One statement: of two concurrent spends only one finds the row unspent.
+        let done = sqlx::query(
+            "UPDATE refresh_tokens SET spent_at = $2 \
+             WHERE jti = $1 AND spent_at IS NULL AND revoked = 0",
+        )
+        .bind(uid(&jti))
+        .bind(ts(&at))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(crate) async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = $1 AND revoked = 0",
+        )
+        .bind(uid(&family_id))
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
+        let done =
+            sqlx::query("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $1 AND revoked = 0")
+                .bind(uid(&user_id))
+                .execute(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
+        let done = sqlx::query(
+            "INSERT INTO password_reset_tokens (id, user_id, token_hash, expires_at, used, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(uid(&t.id))
+        .bind(uid(&t.user_id))
+        .bind(&t.token_hash)
+        .bind(ts(&t.expires_at))
+        .bind(t.used)
+        .bind(ts(&t.created_at))
+        .execute(&self.pool)
+        .await;
+        match done {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self
+                .conflict(e, &user_probe("fk_password_reset_tokens_user", &t.user_id))
+                .await),
+        }
+    }
+
+    pub(crate) async fn take_reset_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<PasswordResetToken>> {
+        // One statement marks and returns it, so a token works once even under races.
+        sqlx::query(
+            "UPDATE password_reset_tokens SET used = 1 \
+             WHERE token_hash = $1 AND used = 0 AND expires_at > $2 \
+             RETURNING id, user_id, token_hash, expires_at, used, created_at",
+        )
+        .bind(token_hash)
+        .bind(ts(&now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        .map(|r| rows::reset_token(&r))
+        .transpose()
+    }
+}

@@ -1,0 +1,1363 @@
+//! One contract, two backends: every case runs against SQLite and PostgreSQL through
+//! `dyn Store`, so that both stores behave the same to the services.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use finances::domain::{
+    Account, AccountType, AccountValue, Currency, CurrencyCode, Email, ExchangeRate, Holding,
+    Institution, Interval, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
+    SecurityType, Symbol, User, Username,
+};
+use finances::store::{Store, StoreError, StoreResult, UpsertCount};
+
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let t = finances::store::testing::sqlite().await;
+                    super::$case(&*t).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    migrate_twice_is_harmless,
+    users_crud,
+    user_rules_are_conflicts,
+    users_paginate_oldest_first,
+    seeded_currencies,
+    currencies_crud,
+    currency_in_use_is_not_deleted,
+    exchange_rates,
+    institutions_crud_and_owner_filter,
+    deleting_institution_unlinks_accounts,
+    accounts_crud_order_and_owner_filter,
+    account_rules_are_conflicts,
+    deleting_account_removes_values_and_holdings,
+    deleting_user_removes_everything_of_theirs,
+    account_values,
+    decimals_round_trip_exactly,
+    securities_crud_and_search,
+    save_sync_is_idempotent_and_counts,
+    save_sync_is_atomic,
+    latest_closes,
+    holdings,
+    refresh_tokens,
+    concurrent_spends_spend_once,
+    reset_tokens,
+);
+
+// ---- fixtures ------------------------------------------------------------------------------
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).expect("test decimal")
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().expect("test timestamp")
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("test date")
+}
+
+fn code(s: &str) -> CurrencyCode {
+    CurrencyCode::parse(s).expect("test currency")
+}
+
+fn all() -> PageRequest {
+    PageRequest::all()
+}
+
+fn page(skip: i64, limit: i64) -> PageRequest {
+    PageRequest::new(skip, limit).expect("test page")
+}
+
+/// Amounts at the edges of NUMERIC(28,10): tiny, large, negative.
+const EDGE_AMOUNTS: [&str; 4] = [
+    "0.000001",
+    "12345678901234.567890",
+    "-12345678901234.56789",
+    "-0.000001",
+];
+
+fn new_user(name: &str, created_at: DateTime<Utc>) -> User {
+    User {
+        id: Uuid::new_v4(),
+        email: Email::parse(&format!("{name}@example.com")).expect("email"),
+        username: Username::parse(name).expect("username"),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        is_active: true,
+        is_superuser: false,
+        base_currency: CurrencyCode::usd(),
+        created_at,
+        updated_at: created_at,
+    }
+}
+
+async fn user(s: &dyn Store, name: &str) -> User {
+    let u = new_user(name, finances::domain::now());
+    s.insert_user(&u).await.expect("insert user");
+    u
+}
+
+fn new_institution(user_id: Uuid, name: &str) -> Institution {
+    let now = finances::domain::now();
+    Institution {
+        id: Uuid::new_v4(),
+        user_id,
+        name: name.into(),
+        url: Some("https://bank.example".into()),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+async fn institution(s: &dyn Store, user_id: Uuid, name: &str) -> Institution {
+    let i = new_institution(user_id, name);
+    s.insert_institution(&i).await.expect("insert institution");
+    i
+}
+
+fn new_account(user_id: Uuid, name: &str, institution_id: Option<Uuid>) -> Account {
+    let now = finances::domain::now();
+    Account {
+        id: Uuid::new_v4(),
+        user_id,
+        institution_id,
+        name: name.into(),
+        account_type: AccountType::Brokerage,
+        currency: CurrencyCode::usd(),
+        is_investment_account: true,
+        interest_rate: Some(dec("4.25")),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+async fn account(s: &dyn Store, user_id: Uuid, name: &str) -> Account {
+    let a = new_account(user_id, name, None);
+    s.insert_account(&a).await.expect("insert account");
+    a
+}
+
+fn new_value(account_id: Uuid, ts: DateTime<Utc>, balance: &str) -> AccountValue {
+    let now = finances::domain::now();
+    AccountValue {
+        id: Uuid::new_v4(),
+        account_id,
+        timestamp: ts,
+        balance: dec(balance),
+        cash_balance: Some(dec("10.5")),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn new_security(symbol: &str, name: &str) -> Security {
+    let now = finances::domain::now();
+    Security {
+        id: Uuid::new_v4(),
+        symbol: Symbol::parse(symbol).expect("symbol"),
+        name: name.into(),
+        exchange: Some("NMS".into()),
+        currency: "USD".into(),
+        security_type: SecurityType::Equity,
+        sector: Some("Technology".into()),
+        industry: None,
+        market_cap: Some(dec("3000000000000")),
+        last_synced_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+async fn security(s: &dyn Store, symbol: &str) -> Security {
+    let sec = new_security(symbol, &format!("{symbol} Inc."));
+    s.insert_security(&sec).await.expect("insert security");
+    sec
+}
+
+fn bar(security_id: Uuid, interval: Interval, ts: DateTime<Utc>, close: &str) -> PriceBar {
+    PriceBar {
+        security_id,
+        interval,
+        timestamp: ts,
+        open: dec("100.5"),
+        high: dec("110.25"),
+        low: dec("99.125"),
+        close: dec(close),
+        adj_close: Some(dec(close)),
+        volume: 1_234_567,
+    }
+}
+
+fn new_holding(account_id: Uuid, security_id: Uuid, ts: DateTime<Utc>, shares: &str) -> Holding {
+    let now = finances::domain::now();
+    Holding {
+        id: Uuid::new_v4(),
+        account_id,
+        security_id,
+        shares: dec(shares),
+        average_price: dec("150.25"),
+        timestamp: ts,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn new_refresh(user_id: Uuid, family_id: Uuid) -> RefreshTokenRecord {
+    let now = finances::domain::now();
+    RefreshTokenRecord {
+        jti: Uuid::new_v4(),
+        user_id,
+        family_id,
+        expires_at: now + Duration::days(7),
+        spent_at: None,
+        revoked: false,
+        created_at: now,
+    }
+}
+
+fn new_reset(user_id: Uuid, hash: &str, expires_at: DateTime<Utc>) -> PasswordResetToken {
+    PasswordResetToken {
+        id: Uuid::new_v4(),
+        user_id,
+        token_hash: hash.into(),
+        expires_at,
+        used: false,
+        created_at: finances::domain::now(),
+    }
+}
+
+#[track_caller]
+fn assert_conflict<T: std::fmt::Debug>(r: StoreResult<T>, constraint: &str) {
+    match r {
+        Err(StoreError::Conflict(name)) => assert_eq!(name, constraint),
+        other => panic!("expected Conflict({constraint}), got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn assert_not_found<T: std::fmt::Debug>(r: StoreResult<T>) {
+    match r {
+        Err(StoreError::NotFound) => {}
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+}
+
+// ---- cases ---------------------------------------------------------------------------------
+
+async fn migrate_twice_is_harmless(s: &dyn Store) {
+    s.migrate().await.expect("second migrate");
+    s.migrate().await.expect("third migrate");
+    s.ping().await.expect("ping");
+    assert!(s.currencies().await.expect("currencies").len() >= 30);
+}
+
+async fn users_crud(s: &dyn Store) {
+    let mut u = user(s, "ann").await;
+    assert_eq!(s.user(u.id).await.unwrap().as_ref(), Some(&u));
+    assert_eq!(
+        s.user_by_email("ann@example.com").await.unwrap().as_ref(),
+        Some(&u)
+    );
+    assert_eq!(
+        s.user_by_email("ANN@Example.com").await.unwrap().as_ref(),
+        Some(&u)
+    );
+    assert_eq!(s.user_by_username("ann").await.unwrap().as_ref(), Some(&u));
+    assert_eq!(s.user_by_username("bob").await.unwrap(), None);
+    assert_eq!(s.user(Uuid::new_v4()).await.unwrap(), None);
+
+    u.username = Username::parse("ann_2").unwrap();
+    u.email = Email::parse("ann2@example.com").unwrap();
+    u.is_superuser = true;
+    u.is_active = false;
+    u.base_currency = code("EUR");
+    u.updated_at += Duration::seconds(5);
+    s.update_user(&u).await.unwrap();
+    assert_eq!(s.user(u.id).await.unwrap().as_ref(), Some(&u));
+    assert_eq!(s.user_by_username("ann").await.unwrap(), None);
+
+    let ghost = new_user("ghost", finances::domain::now());
+    assert_not_found(s.update_user(&ghost).await);
+    assert_not_found(s.delete_user(ghost.id).await);
+
+    s.delete_user(u.id).await.unwrap();
+    assert_eq!(s.user(u.id).await.unwrap(), None);
+    assert_not_found(s.delete_user(u.id).await);
+}
+
+async fn user_rules_are_conflicts(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let mut same_email = new_user("other", finances::domain::now());
+    same_email.email = ann.email.clone();
+    assert_conflict(s.insert_user(&same_email).await, "uq_users_email");
+    let mut same_name = new_user("ann", finances::domain::now());
+    same_name.email = Email::parse("x@example.com").unwrap();
+    assert_conflict(s.insert_user(&same_name).await, "uq_users_username");
+    let mut same_id = new_user("carl", finances::domain::now());
+    same_id.id = ann.id;
+    assert_conflict(s.insert_user(&same_id).await, "pk_users");
+    let mut odd_currency = new_user("dora", finances::domain::now());
+    odd_currency.base_currency = code("QQQ");
+    assert_conflict(s.insert_user(&odd_currency).await, "fk_users_base_currency");
+
+    let mut bob = user(s, "bob").await;
+    bob.email = ann.email.clone();
+    assert_conflict(s.update_user(&bob).await, "uq_users_email");
+    assert_eq!(s.users(all()).await.unwrap().total, 2);
+}
+
+async fn users_paginate_oldest_first(s: &dyn Store) {
+    let base = at("2024-03-01T12:00:00.123456Z");
+    let mut ids = Vec::new();
+    // Inserted out of order: the store orders by creation time, not insertion.
+    for (i, name) in ["eve", "dan", "cat", "bea", "amy"].iter().enumerate() {
+        let u = new_user(name, base - Duration::seconds(i as i64));
+        s.insert_user(&u).await.unwrap();
+        ids.push(u.id);
+    }
+    ids.reverse();
+    let p = s.users(page(1, 2)).await.unwrap();
+    assert_eq!(p.total, 5);
+    assert_eq!(
+        p.items.iter().map(|u| u.id).collect::<Vec<_>>(),
+        ids[1..3].to_vec()
+    );
+    let beyond = s.users(page(10, 5)).await.unwrap();
+    assert_eq!((beyond.items.len(), beyond.total), (0, 5));
+    let everyone = s.users(all()).await.unwrap();
+    assert_eq!(everyone.items.iter().map(|u| u.id).collect::<Vec<_>>(), ids);
+}
+
+async fn seeded_currencies(s: &dyn Store) {
+    let all = s.currencies().await.unwrap();
+    assert!(all.len() >= 30, "{} currencies", all.len());
+    let codes: Vec<&str> = all.iter().map(|c| c.code.as_str()).collect();
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    assert_eq!(codes, sorted);
+    for wanted in [
+        "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "SEK", "NOK",
+        "DKK", "PLN", "CZK", "HUF", "INR", "KRW", "BRL", "MXN", "ZAR", "ILS", "TRY", "AED", "SAR",
+        "THB", "TWD", "IDR", "MYR", "PHP", "KWD",
+    ] {
+        assert!(codes.contains(&wanted), "{wanted} missing");
+    }
+    let decimals = |c: &str| all.iter().find(|x| x.code.as_str() == c).unwrap().decimals;
+    assert_eq!(
+        (decimals("USD"), decimals("JPY"), decimals("KWD")),
+        (2, 0, 3)
+    );
+    let eur = s.currency(&code("EUR")).await.unwrap().unwrap();
+    assert_eq!((eur.name.as_str(), eur.symbol.as_str()), ("Euro", "€"));
+}
+
+async fn currencies_crud(s: &dyn Store) {
+    let mut xts = Currency::new("XTS", "Test Units", "¤", 4).unwrap();
+    s.insert_currency(&xts).await.unwrap();
+    assert_eq!(s.currency(&xts.code).await.unwrap().as_ref(), Some(&xts));
+    assert_conflict(s.insert_currency(&xts).await, "pk_currencies");
+    xts.name = "Testing Units".into();
+    xts.decimals = 1;
+    s.update_currency(&xts).await.unwrap();
+    assert_eq!(s.currency(&xts.code).await.unwrap().as_ref(), Some(&xts));
+    s.delete_currency(&xts.code).await.unwrap();
+    assert_eq!(s.currency(&xts.code).await.unwrap(), None);
+    assert_not_found(s.delete_currency(&xts.code).await);
+    assert_not_found(s.update_currency(&xts).await);
+}
+
+async fn currency_in_use_is_not_deleted(s: &dyn Store) {
+    for c in ["XTS", "XXX"] {
+        s.insert_currency(&Currency::new(c, c, c, 2).unwrap())
+            .await
+            .unwrap();
+    }
+    let ann = user(s, "ann").await;
+    let mut a = new_account(ann.id, "Test", None);
+    a.currency = code("XTS");
+    s.insert_account(&a).await.unwrap();
+    assert_conflict(
+        s.delete_currency(&code("XTS")).await,
+        "fk_accounts_currency",
+    );
+    s.upsert_rate(
+        &ExchangeRate::new(code("USD"), code("XXX"), day("2024-01-02"), dec("2")).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_conflict(
+        s.delete_currency(&code("XXX")).await,
+        "fk_exchange_rates_to",
+    );
+    // USD has users, accounts and rates: any of those references refuses the delete.
+    match s.delete_currency(&code("USD")).await {
+        Err(StoreError::Conflict(name)) if name.starts_with("fk_") => {}
+        other => panic!("expected a foreign-key conflict, got {other:?}"),
+    }
+    assert!(s.currency(&code("XTS")).await.unwrap().is_some());
+    s.delete_account(a.id).await.unwrap();
+    s.delete_currency(&code("XTS")).await.unwrap();
+}
+
+async fn exchange_rates(s: &dyn Store) {
+    let (usd, eur, gbp, jpy) = (code("USD"), code("EUR"), code("GBP"), code("JPY"));
+    let rate = |to: &CurrencyCode, d: &str, r: &str| {
+        ExchangeRate::new(usd.clone(), to.clone(), day(d), dec(r)).unwrap()
+    };
+    for r in [
+        rate(&eur, "2024-01-01", "0.91"),
+        rate(&eur, "2024-01-05", "0.92"),
+        rate(&eur, "2024-01-10", "0.93"),
+        rate(&gbp, "2024-01-03", "0.79"),
+        rate(&gbp, "2024-01-08", "0.78"),
+        rate(&jpy, "2024-01-20", "145.5"),
+    ] {
+        s.upsert_rate(&r).await.unwrap();
+    }
+    // Upserting the same day replaces, never duplicates.
+    s.upsert_rate(&rate(&eur, "2024-01-05", "0.925"))
+        .await
+        .unwrap();
+    let got = s
+        .rate_on_or_before(&usd, &eur, day("2024-01-07"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got, rate(&eur, "2024-01-05", "0.925"));
+    let exact = s
+        .rate_on_or_before(&usd, &eur, day("2024-01-10"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(exact.rate, dec("0.93"));
+    assert_eq!(
+        s.rate_on_or_before(&usd, &eur, day("2023-12-31"))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        s.rate_on_or_before(&eur, &usd, day("2024-02-01"))
+            .await
+            .unwrap(),
+        None
+    );
+
+    let from_usd = s.rates_from(&usd, day("2024-01-09")).await.unwrap();
+    assert_eq!(
+        from_usd,
+        vec![
+            rate(&eur, "2024-01-05", "0.925"),
+            rate(&gbp, "2024-01-08", "0.78")
+        ]
+    );
+    let history = s.rate_history(&usd, &eur).await.unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.date).collect::<Vec<_>>(),
+        vec![day("2024-01-01"), day("2024-01-05"), day("2024-01-10")]
+    );
+    assert_conflict(
+        s.upsert_rate(
+            &ExchangeRate::new(usd.clone(), code("QQQ"), day("2024-01-01"), dec("1")).unwrap(),
+        )
+        .await,
+        "fk_exchange_rates_to",
+    );
+}
+
+async fn institutions_crud_and_owner_filter(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let bob = user(s, "bob").await;
+    let mut zed = institution(s, ann.id, "Zed Bank").await;
+    let alpha = institution(s, ann.id, "Alpha Credit").await;
+    let mid = institution(s, ann.id, "Middle Trust").await;
+    let bobs = institution(s, bob.id, "Bob's Bank").await;
+
+    assert_eq!(s.institution(zed.id).await.unwrap().as_ref(), Some(&zed));
+    let anns = s.institutions(ann.id, all()).await.unwrap();
+    assert_eq!(anns.total, 3);
+    assert_eq!(
+        anns.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![alpha.id, mid.id, zed.id]
+    );
+    let p = s.institutions(ann.id, page(1, 1)).await.unwrap();
+    assert_eq!((p.total, p.items[0].id), (3, mid.id));
+    let bobs_list = s.institutions(bob.id, all()).await.unwrap();
+    assert_eq!(
+        bobs_list.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![bobs.id]
+    );
+
+    zed.name = "Zed Bank Intl".into();
+    zed.url = None;
+    zed.updated_at += Duration::seconds(1);
+    s.update_institution(&zed).await.unwrap();
+    assert_eq!(s.institution(zed.id).await.unwrap().as_ref(), Some(&zed));
+    s.delete_institution(zed.id).await.unwrap();
+    assert_eq!(s.institution(zed.id).await.unwrap(), None);
+    assert_not_found(s.delete_institution(zed.id).await);
+    assert_not_found(s.update_institution(&zed).await);
+    assert_conflict(
+        s.insert_institution(&new_institution(Uuid::new_v4(), "Orphan"))
+            .await,
+        "fk_financial_institutions_user",
+    );
+}
+
+async fn deleting_institution_unlinks_accounts(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let bank = institution(s, ann.id, "Bank").await;
+    let a = new_account(ann.id, "Checking", Some(bank.id));
+    s.insert_account(&a).await.unwrap();
+    s.delete_institution(bank.id).await.unwrap();
+    let after = s.account(a.id).await.unwrap().expect("account stays");
+    assert_eq!(after.institution_id, None);
+    assert_eq!(
+        Account {
+            institution_id: None,
+            ..a
+        },
+        after
+    );
+}
+
+async fn accounts_crud_order_and_owner_filter(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let bob = user(s, "bob").await;
+    let bank = institution(s, ann.id, "Bank").await;
+    let mut savings = new_account(ann.id, "Savings", Some(bank.id));
+    savings.account_type = AccountType::Savings;
+    savings.is_investment_account = false;
+    s.insert_account(&savings).await.unwrap();
+    let brokerage = account(s, ann.id, "Brokerage").await;
+    let card = {
+        let mut c = new_account(ann.id, "Card", None);
+        c.account_type = AccountType::CreditCard;
+        c.interest_rate = None;
+        s.insert_account(&c).await.unwrap();
+        c
+    };
+    let bobs = account(s, bob.id, "Aardvark").await;
+
+    assert_eq!(
+        s.account(savings.id).await.unwrap().as_ref(),
+        Some(&savings)
+    );
+    assert_eq!(s.account(card.id).await.unwrap().as_ref(), Some(&card));
+    let anns = s.accounts(ann.id, all()).await.unwrap();
+    assert_eq!(anns.total, 3);
+    assert_eq!(
+        anns.items.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![brokerage.id, card.id, savings.id]
+    );
+    assert!(!anns.items.iter().any(|a| a.id == bobs.id));
+    let p = s.accounts(ann.id, page(2, 10)).await.unwrap();
+    assert_eq!((p.total, p.items.len()), (3, 1));
+    assert_eq!(p.items[0].id, savings.id);
+    let bobs_page = s.accounts(bob.id, all()).await.unwrap();
+    assert_eq!((bobs_page.total, bobs_page.items[0].id), (1, bobs.id));
+
+    savings.name = "Rainy Day".into();
+    savings.institution_id = None;
+    savings.currency = code("CAD");
+    savings.account_type = AccountType::Tfsa;
+    savings.interest_rate = Some(dec("2.5"));
+    savings.updated_at += Duration::seconds(3);
+    s.update_account(&savings).await.unwrap();
+    assert_eq!(
+        s.account(savings.id).await.unwrap().as_ref(),
+        Some(&savings)
+    );
+
+    s.delete_account(card.id).await.unwrap();
+    assert_eq!(s.account(card.id).await.unwrap(), None);
+    assert_not_found(s.delete_account(card.id).await);
+    assert_not_found(s.update_account(&card).await);
+    assert_eq!(s.accounts(ann.id, all()).await.unwrap().total, 2);
+}
+
+async fn account_rules_are_conflicts(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let a = account(s, ann.id, "Main").await;
+    assert_conflict(s.insert_account(&a).await, "pk_accounts");
+    assert_conflict(
+        s.insert_account(&new_account(Uuid::new_v4(), "X", None))
+            .await,
+        "fk_accounts_user",
+    );
+    assert_conflict(
+        s.insert_account(&new_account(ann.id, "X", Some(Uuid::new_v4())))
+            .await,
+        "fk_accounts_institution",
+    );
+    let mut odd = new_account(ann.id, "X", None);
+    odd.currency = code("QQQ");
+    assert_conflict(s.insert_account(&odd).await, "fk_accounts_currency");
+    let mut moved = a.clone();
+    moved.institution_id = Some(Uuid::new_v4());
+    assert_conflict(s.update_account(&moved).await, "fk_accounts_institution");
+    assert_eq!(s.account(a.id).await.unwrap().as_ref(), Some(&a));
+}
+
+async fn deleting_account_removes_values_and_holdings(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let gone = account(s, ann.id, "Gone").await;
+    let kept = account(s, ann.id, "Kept").await;
+    let sec = security(s, "AAPL").await;
+    let t = at("2024-05-01T10:00:00Z");
+    for acc in [&gone, &kept] {
+        s.insert_account_value(&new_value(acc.id, t, "100"))
+            .await
+            .unwrap();
+        s.insert_holding(&new_holding(acc.id, sec.id, t, "1"))
+            .await
+            .unwrap();
+    }
+    let gone_value = s
+        .account_values(gone.id, None, None, all())
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let gone_holding = s.holdings(gone.id, false, all()).await.unwrap().items[0].id;
+
+    s.delete_account(gone.id).await.unwrap();
+    assert_eq!(s.account_value(gone_value).await.unwrap(), None);
+    assert_eq!(s.holding(gone_holding).await.unwrap(), None);
+    assert_eq!(
+        s.account_values(gone.id, None, None, all())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(s.holdings(gone.id, false, all()).await.unwrap().total, 0);
+    assert_eq!(
+        s.account_values(kept.id, None, None, all())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_eq!(s.holdings(kept.id, false, all()).await.unwrap().total, 1);
+    // The security stays: it is shared market data.
+    assert!(s.security(sec.id).await.unwrap().is_some());
+}
+
+async fn deleting_user_removes_everything_of_theirs(s: &dyn Store) {
+    let sec = security(s, "MSFT").await;
+    let t = at("2024-05-01T10:00:00Z");
+    let mut owned = Vec::new();
+    for name in ["ann", "bob"] {
+        let u = user(s, name).await;
+        let inst = institution(s, u.id, "Bank").await;
+        let acc = new_account(u.id, "Main", Some(inst.id));
+        s.insert_account(&acc).await.unwrap();
+        let value = new_value(acc.id, t, "5");
+        s.insert_account_value(&value).await.unwrap();
+        let holding = new_holding(acc.id, sec.id, t, "2");
+        s.insert_holding(&holding).await.unwrap();
+        let refresh = new_refresh(u.id, Uuid::new_v4());
+        s.insert_refresh_token(&refresh).await.unwrap();
+        let reset = new_reset(u.id, &format!("hash-{name}"), t + Duration::days(3650));
+        s.insert_reset_token(&reset).await.unwrap();
+        owned.push((u, inst, acc, value, holding, refresh, reset));
+    }
+    let (ann, inst, acc, value, holding, refresh, reset) = &owned[0];
+    s.delete_user(ann.id).await.unwrap();
+    assert_eq!(s.user(ann.id).await.unwrap(), None);
+    assert_eq!(s.institution(inst.id).await.unwrap(), None);
+    assert_eq!(s.account(acc.id).await.unwrap(), None);
+    assert_eq!(s.account_value(value.id).await.unwrap(), None);
+    assert_eq!(s.holding(holding.id).await.unwrap(), None);
+    assert_eq!(s.refresh_token(refresh.jti).await.unwrap(), None);
+    assert_eq!(
+        s.take_reset_token(&reset.token_hash, finances::domain::now())
+            .await
+            .unwrap(),
+        None
+    );
+
+    let (bob, inst, acc, value, holding, refresh, _) = &owned[1];
+    assert!(s.user(bob.id).await.unwrap().is_some());
+    assert!(s.institution(inst.id).await.unwrap().is_some());
+    assert!(s.account(acc.id).await.unwrap().is_some());
+    assert!(s.account_value(value.id).await.unwrap().is_some());
+    assert!(s.holding(holding.id).await.unwrap().is_some());
+    assert!(s.refresh_token(refresh.jti).await.unwrap().is_some());
+    assert!(s
+        .take_reset_token("hash-bob", finances::domain::now())
+        .await
+        .unwrap()
+        .is_some());
+}
+
+async fn account_values(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let acc = account(s, ann.id, "Main").await;
+    let other = account(s, ann.id, "Other").await;
+    let empty = account(s, ann.id, "Empty").await;
+    let base = at("2024-01-01T00:00:00.000001Z");
+    let mut values = Vec::new();
+    for i in 0..5 {
+        let v = new_value(acc.id, base + Duration::days(i), &format!("{}.25", 100 + i));
+        s.insert_account_value(&v).await.unwrap();
+        values.push(v);
+    }
+    let o = new_value(other.id, base, "7");
+    s.insert_account_value(&o).await.unwrap();
+
+    assert_eq!(
+        s.account_value(values[2].id).await.unwrap().as_ref(),
+        Some(&values[2])
+    );
+    let newest_first = s.account_values(acc.id, None, None, all()).await.unwrap();
+    assert_eq!(newest_first.total, 5);
+    assert_eq!(
+        newest_first.items.iter().map(|v| v.id).collect::<Vec<_>>(),
+        values.iter().rev().map(|v| v.id).collect::<Vec<_>>()
+    );
+    // [start, end] is inclusive on both sides.
+    let ranged = s
+        .account_values(
+            acc.id,
+            Some(values[1].timestamp),
+            Some(values[3].timestamp),
+            page(1, 1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ranged.total, 3);
+    assert_eq!(ranged.items, vec![values[2].clone()]);
+    let from_only = s
+        .account_values(acc.id, Some(values[4].timestamp), None, all())
+        .await
+        .unwrap();
+    assert_eq!(from_only.items, vec![values[4].clone()]);
+
+    let mut dup = new_value(acc.id, values[0].timestamp, "1");
+    assert_conflict(
+        s.insert_account_value(&dup).await,
+        "uq_account_values_account_timestamp",
+    );
+    dup.account_id = Uuid::new_v4();
+    assert_conflict(
+        s.insert_account_value(&dup).await,
+        "fk_account_values_account",
+    );
+
+    let latest = s
+        .latest_account_values(&[acc.id, other.id, empty.id])
+        .await
+        .unwrap();
+    assert_eq!(latest.len(), 2);
+    assert_eq!(latest[&acc.id], values[4]);
+    assert_eq!(latest[&other.id], o);
+    assert!(s.latest_account_values(&[]).await.unwrap().is_empty());
+
+    let mut v = values[0].clone();
+    v.balance = dec("99.99");
+    v.cash_balance = None;
+    v.timestamp = base - Duration::days(1);
+    v.updated_at += Duration::seconds(1);
+    s.update_account_value(&v).await.unwrap();
+    assert_eq!(s.account_value(v.id).await.unwrap().as_ref(), Some(&v));
+    v.timestamp = values[1].timestamp;
+    assert_conflict(
+        s.update_account_value(&v).await,
+        "uq_account_values_account_timestamp",
+    );
+    s.delete_account_value(v.id).await.unwrap();
+    assert_not_found(s.delete_account_value(v.id).await);
+    assert_not_found(s.update_account_value(&v).await);
+    assert_eq!(
+        s.account_values(acc.id, None, None, all())
+            .await
+            .unwrap()
+            .total,
+        4
+    );
+}
+
+async fn decimals_round_trip_exactly(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let t0 = at("2024-02-01T09:30:00.654321Z");
+    for (i, amount) in EDGE_AMOUNTS.iter().map(|a| dec(a)).enumerate() {
+        let t = t0 + Duration::minutes(i as i64);
+        let mut acc = new_account(ann.id, &format!("A{i}"), None);
+        acc.interest_rate = Some(amount);
+        s.insert_account(&acc).await.unwrap();
+        assert_eq!(
+            s.account(acc.id).await.unwrap().unwrap().interest_rate,
+            Some(amount)
+        );
+
+        let mut value = new_value(acc.id, t, "0");
+        value.balance = amount;
+        value.cash_balance = Some(amount);
+        s.insert_account_value(&value).await.unwrap();
+        assert_eq!(
+            s.account_value(value.id).await.unwrap().as_ref(),
+            Some(&value)
+        );
+
+        let mut sec = new_security(&format!("DEC{i}"), "Decimal Corp");
+        sec.market_cap = Some(amount);
+        s.insert_security(&sec).await.unwrap();
+        assert_eq!(s.security(sec.id).await.unwrap().as_ref(), Some(&sec));
+
+        let mut holding = new_holding(acc.id, sec.id, t, "1");
+        holding.shares = amount;
+        holding.average_price = amount;
+        s.insert_holding(&holding).await.unwrap();
+        assert_eq!(
+            s.holding(holding.id).await.unwrap().as_ref(),
+            Some(&holding)
+        );
+
+        let b = PriceBar {
+            open: amount,
+            high: amount,
+            low: amount,
+            close: amount,
+            adj_close: Some(amount),
+            ..bar(sec.id, Interval::D1, t, "1")
+        };
+        s.save_sync(&sec, std::slice::from_ref(&b)).await.unwrap();
+        assert_eq!(
+            s.prices(sec.id, Interval::D1, None, None).await.unwrap(),
+            vec![b.clone()]
+        );
+        assert_eq!(
+            s.latest_closes(&[sec.id]).await.unwrap()[&sec.id].close,
+            amount
+        );
+
+        if amount > Decimal::ZERO {
+            let r = ExchangeRate::new(code("USD"), code("EUR"), day("2024-01-01"), amount).unwrap();
+            s.upsert_rate(&r).await.unwrap();
+            let back = s
+                .rate_on_or_before(&code("USD"), &code("EUR"), day("2024-01-01"))
+                .await
+                .unwrap();
+            assert_eq!(back, Some(r));
+        }
+    }
+    // Read back in the same representation by both backends: no padding zeros.
+    let acc = s.accounts(ann.id, all()).await.unwrap().items;
+    let rates: Vec<String> = acc
+        .iter()
+        .map(|a| a.interest_rate.unwrap().to_string())
+        .collect();
+    assert_eq!(
+        rates,
+        vec![
+            "0.000001",
+            "12345678901234.56789",
+            "-12345678901234.56789",
+            "-0.000001"
+        ]
+    );
+}
+
+async fn securities_crud_and_search(s: &dyn Store) {
+    let mut aapl = new_security("AAPL", "Apple Inc.");
+    s.insert_security(&aapl).await.unwrap();
+    let pineapple = new_security("PNPL", "Pineapple 100% Juice_Co");
+    s.insert_security(&pineapple).await.unwrap();
+    let aap = new_security("AAP", "Advance Auto Parts");
+    s.insert_security(&aap).await.unwrap();
+    let brk = new_security("BRK-B", "Berkshire Hathaway");
+    s.insert_security(&brk).await.unwrap();
+
+    assert_eq!(s.security(aapl.id).await.unwrap().as_ref(), Some(&aapl));
+    assert_eq!(
+        s.security_by_symbol(&Symbol::parse("aapl").unwrap())
+            .await
+            .unwrap()
+            .as_ref(),
+        Some(&aapl)
+    );
+    assert_eq!(
+        s.security_by_symbol(&Symbol::parse("ZZZ").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+    let by_ids = s
+        .securities_by_ids(&[brk.id, aapl.id, Uuid::new_v4()])
+        .await
+        .unwrap();
+    assert_eq!(
+        by_ids.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![aapl.id, brk.id]
+    );
+    assert!(s.securities_by_ids(&[]).await.unwrap().is_empty());
+
+    let listed = s.securities(page(1, 2)).await.unwrap();
+    assert_eq!(listed.total, 4);
+    assert_eq!(
+        listed
+            .items
+            .iter()
+            .map(|x| x.symbol.as_str())
+            .collect::<Vec<_>>(),
+        vec!["AAPL", "BRK-B"]
+    );
+
+    let mut dup = new_security("AAPL", "Other");
+    assert_conflict(s.insert_security(&dup).await, "uq_securities_symbol");
+    dup.symbol = Symbol::parse("NEW").unwrap();
+    dup.id = aapl.id;
+    assert_conflict(s.insert_security(&dup).await, "pk_securities");
+
+    // Exact symbol first, then by symbol; name matches ignore case.
+    let apple = new_security("APPLE", "Apple Hospitality REIT");
+    s.insert_security(&apple).await.unwrap();
+    let found = s.search_securities("apple", 10).await.unwrap();
+    assert_eq!(
+        found.iter().map(|x| x.symbol.as_str()).collect::<Vec<_>>(),
+        vec!["APPLE", "AAPL", "PNPL"]
+    );
+    let by_symbol = s.search_securities("aap", 10).await.unwrap();
+    assert_eq!(
+        by_symbol
+            .iter()
+            .map(|x| x.symbol.as_str())
+            .collect::<Vec<_>>(),
+        vec!["AAP", "AAPL"]
+    );
+    let by_name = s.search_securities("BERKSHIRE", 10).await.unwrap();
+    assert_eq!(by_name.len(), 1);
+    assert_eq!(by_name[0].id, brk.id);
+    // Wildcards in the query are plain characters.
+    let percent = s.search_securities("%", 10).await.unwrap();
+    assert_eq!(
+        percent.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![pineapple.id]
+    );
+    let underscore = s.search_securities("e_c", 10).await.unwrap();
+    assert_eq!(
+        underscore.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![pineapple.id]
+    );
+    assert_eq!(s.search_securities("a", 2).await.unwrap().len(), 2);
+
+    aapl.name = "Apple".into();
+    aapl.sector = None;
+    aapl.market_cap = None;
+    aapl.last_synced_at = Some(at("2024-06-01T00:00:00Z"));
+    aapl.updated_at += Duration::seconds(1);
+    s.update_security(&aapl).await.unwrap();
+    assert_eq!(s.security(aapl.id).await.unwrap().as_ref(), Some(&aapl));
+    assert_not_found(s.update_security(&new_security("GONE", "Gone")).await);
+    let mut clash = aapl.clone();
+    clash.symbol = brk.symbol.clone();
+    assert_conflict(s.update_security(&clash).await, "uq_securities_symbol");
+}
+
+async fn save_sync_is_idempotent_and_counts(s: &dyn Store) {
+    let mut sec = new_security("SPY", "S&P 500 ETF");
+    let t0 = at("2024-01-02T14:30:00Z");
+    let daily: Vec<PriceBar> = (0..5)
+        .map(|i| {
+            bar(
+                sec.id,
+                Interval::D1,
+                t0 + Duration::days(i),
+                &format!("47{i}.5"),
+            )
+        })
+        .collect();
+    let hourly: Vec<PriceBar> = (0..3)
+        .map(|i| bar(sec.id, Interval::H1, t0 + Duration::hours(i), "480"))
+        .collect();
+    let all_bars: Vec<PriceBar> = daily.iter().chain(&hourly).cloned().collect();
+
+    // save_sync creates the security when it is new.
+    sec.last_synced_at = Some(at("2024-01-10T00:00:00Z"));
+    let first = s.save_sync(&sec, &all_bars).await.unwrap();
+    assert_eq!(
+        first,
+        UpsertCount {
+            inserted: 8,
+            updated: 0
+        }
+    );
+    assert_eq!(s.security(sec.id).await.unwrap().as_ref(), Some(&sec));
+    assert_eq!(s.count_prices(sec.id, Interval::D1).await.unwrap(), 5);
+    assert_eq!(s.count_prices(sec.id, Interval::H1).await.unwrap(), 3);
+
+    let again = s.save_sync(&sec, &all_bars).await.unwrap();
+    assert_eq!(again, UpsertCount::default());
+    assert_eq!(s.count_prices(sec.id, Interval::D1).await.unwrap(), 5);
+
+    let mut changed = daily.clone();
+    changed[4].close = dec("999.01");
+    changed.push(bar(sec.id, Interval::D1, t0 + Duration::days(5), "500"));
+    sec.name = "SPDR S&P 500".into();
+    let third = s.save_sync(&sec, &changed).await.unwrap();
+    assert_eq!(
+        third,
+        UpsertCount {
+            inserted: 1,
+            updated: 1
+        }
+    );
+    assert_eq!(
+        s.security(sec.id).await.unwrap().unwrap().name,
+        "SPDR S&P 500"
+    );
+    assert_eq!(s.count_prices(sec.id, Interval::D1).await.unwrap(), 6);
+
+    let stored = s.prices(sec.id, Interval::D1, None, None).await.unwrap();
+    assert_eq!(stored, changed);
+    let window = s
+        .prices(
+            sec.id,
+            Interval::D1,
+            Some(changed[1].timestamp),
+            Some(changed[3].timestamp),
+        )
+        .await
+        .unwrap();
+    assert_eq!(window, changed[1..=3].to_vec());
+    let tail = s
+        .prices(sec.id, Interval::D1, Some(changed[4].timestamp), None)
+        .await
+        .unwrap();
+    assert_eq!(tail, changed[4..].to_vec());
+    let head = s
+        .prices(sec.id, Interval::D1, None, Some(changed[0].timestamp))
+        .await
+        .unwrap();
+    assert_eq!(head, changed[..1].to_vec());
+    assert_eq!(
+        s.prices(sec.id, Interval::W1, None, None).await.unwrap(),
+        vec![]
+    );
+    assert_eq!(
+        s.latest_price(sec.id, Interval::D1).await.unwrap().as_ref(),
+        changed.last()
+    );
+    assert_eq!(
+        s.latest_price(sec.id, Interval::H1).await.unwrap().as_ref(),
+        hourly.last()
+    );
+    assert_eq!(s.latest_price(sec.id, Interval::M1).await.unwrap(), None);
+
+    // A bar repeated within one batch counts once; the last one given wins.
+    let mut twice = bar(sec.id, Interval::W1, t0, "1");
+    let first_copy = twice.clone();
+    twice.close = dec("2");
+    let n = s
+        .save_sync(&sec, &[first_copy, twice.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        n,
+        UpsertCount {
+            inserted: 1,
+            updated: 0
+        }
+    );
+    assert_eq!(
+        s.prices(sec.id, Interval::W1, None, None).await.unwrap(),
+        vec![twice]
+    );
+    assert_eq!(
+        s.save_sync(&sec, &[]).await.unwrap(),
+        UpsertCount::default()
+    );
+}
+
+async fn save_sync_is_atomic(s: &dyn Store) {
+    let sec = security(s, "QQQ").await;
+    let t0 = at("2024-01-02T00:00:00Z");
+    let good: Vec<PriceBar> = (0..3)
+        .map(|i| bar(sec.id, Interval::D1, t0 + Duration::days(i), "400"))
+        .collect();
+    s.save_sync(&sec, &good).await.unwrap();
+
+    let mut renamed = sec.clone();
+    renamed.name = "Renamed".into();
+    let mut bad = good.clone();
+    bad[0].close = dec("1");
+    bad.push(bar(sec.id, Interval::D1, t0 + Duration::days(10), "401"));
+    bad.push(bar(Uuid::new_v4(), Interval::D1, t0, "1"));
+    assert_conflict(
+        s.save_sync(&renamed, &bad).await,
+        "fk_security_prices_security",
+    );
+    assert_eq!(s.security(sec.id).await.unwrap().unwrap().name, sec.name);
+    assert_eq!(
+        s.prices(sec.id, Interval::D1, None, None).await.unwrap(),
+        good
+    );
+
+    // A metadata write that breaks a rule also leaves the bars untouched.
+    let other = security(s, "DIA").await;
+    let mut clash = sec.clone();
+    clash.symbol = other.symbol.clone();
+    let more = vec![bar(sec.id, Interval::D1, t0 + Duration::days(20), "402")];
+    assert_conflict(s.save_sync(&clash, &more).await, "uq_securities_symbol");
+    assert_eq!(s.count_prices(sec.id, Interval::D1).await.unwrap(), 3);
+}
+
+async fn latest_closes(s: &dyn Store) {
+    let a = security(s, "AAA").await;
+    let b = security(s, "BBB").await;
+    let none = security(s, "NONE").await;
+    let t0 = at("2024-03-01T21:00:00Z");
+    let mut bars = Vec::new();
+    for i in 0..4 {
+        bars.push(bar(
+            a.id,
+            Interval::D1,
+            t0 + Duration::days(i),
+            &format!("10{i}"),
+        ));
+    }
+    // An intraday bar newer than every daily one is not a close.
+    bars.push(bar(a.id, Interval::H1, t0 + Duration::days(9), "555"));
+    s.save_sync(&a, &bars).await.unwrap();
+    s.save_sync(&b, &[bar(b.id, Interval::D1, t0, "7.5")])
+        .await
+        .unwrap();
+
+    let ids = [a.id, b.id, none.id, Uuid::new_v4()];
+    let latest = s.latest_closes(&ids).await.unwrap();
+    assert_eq!(latest.len(), 2);
+    assert_eq!(latest[&a.id].close, dec("103"));
+    assert_eq!(latest[&a.id].timestamp, t0 + Duration::days(3));
+    assert_eq!(latest[&a.id].security_id, a.id);
+    assert_eq!(latest[&b.id].close, dec("7.5"));
+
+    let two = s
+        .last_two_closes(&[a.id, b.id, none.id, a.id])
+        .await
+        .unwrap();
+    assert_eq!(two.len(), 2);
+    assert_eq!(
+        two[&a.id].iter().map(|c| c.close).collect::<Vec<_>>(),
+        vec![dec("103"), dec("102")]
+    );
+    assert_eq!(
+        two[&b.id].iter().map(|c| c.close).collect::<Vec<_>>(),
+        vec![dec("7.5")]
+    );
+    assert!(s.latest_closes(&[]).await.unwrap().is_empty());
+    assert!(s.last_two_closes(&[]).await.unwrap().is_empty());
+}
+
+async fn holdings(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let bob = user(s, "bob").await;
+    let acc = account(s, ann.id, "B Brokerage").await;
+    let acc2 = account(s, ann.id, "A Retirement").await;
+    let bobs = account(s, bob.id, "Bob's").await;
+    let (aapl, msft, unheld) = (
+        security(s, "AAPL").await,
+        security(s, "MSFT").await,
+        security(s, "TSLA").await,
+    );
+    let t0 = at("2024-01-01T00:00:00.5Z");
+    let h = |acc: &Account, sec: &Security, days: i64, shares: &str| {
+        new_holding(acc.id, sec.id, t0 + Duration::days(days), shares)
+    };
+    let rows = [
+        h(&acc, &aapl, 0, "10"),
+        h(&acc, &aapl, 5, "12"),
+        h(&acc, &msft, 2, "3.5"),
+        h(&acc2, &msft, 1, "1"),
+        h(&bobs, &aapl, 9, "100"),
+    ];
+    for r in &rows {
+        s.insert_holding(r).await.unwrap();
+    }
+    assert_eq!(
+        s.holding(rows[2].id).await.unwrap().as_ref(),
+        Some(&rows[2])
+    );
+
+    let history = s.holdings(acc.id, false, all()).await.unwrap();
+    assert_eq!(history.total, 3);
+    assert_eq!(
+        history.items.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![rows[1].id, rows[2].id, rows[0].id]
+    );
+    let current = s.holdings(acc.id, true, all()).await.unwrap();
+    assert_eq!(current.total, 2);
+    assert_eq!(
+        current.items.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![rows[1].id, rows[2].id]
+    );
+    let paged = s.holdings(acc.id, true, page(1, 1)).await.unwrap();
+    assert_eq!((paged.total, paged.items[0].id), (2, rows[2].id));
+
+    let mut of_ann: Vec<Uuid> = s
+        .current_holdings_of_user(ann.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|x| x.id)
+        .collect();
+    of_ann.sort_unstable();
+    let mut expected = vec![rows[1].id, rows[2].id, rows[3].id];
+    expected.sort_unstable();
+    assert_eq!(of_ann, expected);
+
+    let mut held = vec![aapl.id, msft.id];
+    held.sort_unstable();
+    assert_eq!(s.held_security_ids().await.unwrap(), held);
+    assert!(!held.contains(&unheld.id));
+
+    assert_conflict(
+        s.insert_holding(&h(&acc, &aapl, 0, "1")).await,
+        "uq_holdings_account_security_timestamp",
+    );
+    assert_conflict(
+        s.insert_holding(&new_holding(acc.id, Uuid::new_v4(), t0, "1"))
+            .await,
+        "fk_holdings_security",
+    );
+    assert_conflict(
+        s.insert_holding(&new_holding(Uuid::new_v4(), aapl.id, t0, "1"))
+            .await,
+        "fk_holdings_account",
+    );
+
+    let mut moved = rows[0].clone();
+    moved.security_id = unheld.id;
+    moved.shares = dec("0.123456");
+    moved.average_price = dec("0");
+    moved.updated_at += Duration::seconds(1);
+    s.update_holding(&moved).await.unwrap();
+    assert_eq!(s.holding(moved.id).await.unwrap().as_ref(), Some(&moved));
+    moved.security_id = Uuid::new_v4();
+    assert_conflict(s.update_holding(&moved).await, "fk_holdings_security");
+    s.delete_holding(moved.id).await.unwrap();
+    assert_not_found(s.delete_holding(moved.id).await);
+    assert_not_found(s.update_holding(&moved).await);
+}
+
+async fn refresh_tokens(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let bob = user(s, "bob").await;
+    let family = Uuid::new_v4();
+    let first = new_refresh(ann.id, family);
+    let second = new_refresh(ann.id, family);
+    let other_login = new_refresh(ann.id, Uuid::new_v4());
+    let bobs = new_refresh(bob.id, Uuid::new_v4());
+    for t in [&first, &second, &other_login, &bobs] {
+        s.insert_refresh_token(t).await.unwrap();
+    }
+    assert_eq!(
+        s.refresh_token(first.jti).await.unwrap().as_ref(),
+        Some(&first)
+    );
+    assert_eq!(s.refresh_token(Uuid::new_v4()).await.unwrap(), None);
+    assert_conflict(s.insert_refresh_token(&first).await, "pk_refresh_tokens");
+    assert_conflict(
+        s.insert_refresh_token(&new_refresh(Uuid::new_v4(), family))
+            .await,
+        "fk_refresh_tokens_user",
+    );
+
+    let when = at("2024-07-01T08:00:00.000042Z");
+    assert!(s.spend_refresh_token(first.jti, when).await.unwrap());
+    assert!(!s.spend_refresh_token(first.jti, when).await.unwrap());
+    assert_eq!(
+        s.refresh_token(first.jti).await.unwrap().unwrap().spent_at,
+        Some(when)
+    );
+    assert!(!s.spend_refresh_token(Uuid::new_v4(), when).await.unwrap());
+
+    assert_eq!(s.revoke_token_family(family).await.unwrap(), 2);
+    assert_eq!(s.revoke_token_family(family).await.unwrap(), 0);
+    assert!(s.refresh_token(second.jti).await.unwrap().unwrap().revoked);
+    assert!(!s.spend_refresh_token(second.jti, when).await.unwrap());
+    assert!(
+        !s.refresh_token(other_login.jti)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+
+    assert_eq!(s.revoke_user_tokens(ann.id).await.unwrap(), 1);
+    assert!(
+        s.refresh_token(other_login.jti)
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked
+    );
+    assert!(!s.refresh_token(bobs.jti).await.unwrap().unwrap().revoked);
+}
+
+async fn concurrent_spends_spend_once(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    for _ in 0..5 {
+        let t = new_refresh(ann.id, Uuid::new_v4());
+        s.insert_refresh_token(&t).await.unwrap();
+        let now = finances::domain::now();
+        let (a, b, c) = tokio::join!(
+            s.spend_refresh_token(t.jti, now),
+            s.spend_refresh_token(t.jti, now),
+            s.spend_refresh_token(t.jti, now),
+        );
+        let wins = [a.unwrap(), b.unwrap(), c.unwrap()]
+            .iter()
+            .filter(|w| **w)
+            .count();
+        assert_eq!(wins, 1);
+    }
+}
+
+async fn reset_tokens(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let now = at("2024-08-01T12:00:00Z");
+    let live = new_reset(ann.id, "live-hash", now + Duration::minutes(30));
+    let stale = new_reset(ann.id, "stale-hash", now - Duration::seconds(1));
+    s.insert_reset_token(&live).await.unwrap();
+    s.insert_reset_token(&stale).await.unwrap();
+    assert_conflict(
+        s.insert_reset_token(&new_reset(ann.id, "live-hash", now))
+            .await,
+        "uq_password_reset_tokens_hash",
+    );
+    assert_conflict(
+        s.insert_reset_token(&new_reset(Uuid::new_v4(), "x", now))
+            .await,
+        "fk_password_reset_tokens_user",
+    );
+
+    assert_eq!(s.take_reset_token("stale-hash", now).await.unwrap(), None);
+    assert_eq!(s.take_reset_token("unknown", now).await.unwrap(), None);
+    // Expiry is exclusive: at the expiry instant the token no longer works.
+    assert_eq!(
+        s.take_reset_token("live-hash", live.expires_at)
+            .await
+            .unwrap(),
+        None
+    );
+    let taken = s.take_reset_token("live-hash", now).await.unwrap().unwrap();
+    assert_eq!(taken.id, live.id);
+    assert_eq!(taken.user_id, ann.id);
+    assert_eq!(taken.expires_at, live.expires_at);
+    assert!(taken.used);
+    assert_eq!(s.take_reset_token("live-hash", now).await.unwrap(), None);
+}
