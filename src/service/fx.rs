@@ -78,9 +78,7 @@ impl FxService {
         let today = Utc::now().date_naive();
         let date = date.unwrap_or(today);
         if date > today {
-            return Err(ServiceError::BadRequest(format!(
-                "{date} is in the future"
-            )));
+            return Err(ServiceError::BadRequest(format!("{date} is in the future")));
         }
         let mut synced = 0;
         let mut failures = Vec::new();
@@ -113,14 +111,25 @@ impl FxService {
         date: NaiveDate,
     ) -> ServiceResult<()> {
         let start = (date - RATE_LOOKBACK).and_time(NaiveTime::MIN).and_utc();
-        let end = (date + Duration::days(1)).and_time(NaiveTime::MIN).and_utc();
+        let end = (date + Duration::days(1))
+            .and_time(NaiveTime::MIN)
+            .and_utc();
         let symbol = pair_symbol(base, target)?;
         let chart = self
             .market
-            .chart(&ChartRequest::period(symbol.clone(), Interval::D1, start, end))
+            .chart(&ChartRequest::period(
+                symbol.clone(),
+                Interval::D1,
+                start,
+                end,
+            ))
             .await?;
         let mut stored = 0;
-        for bar in chart.bars.iter().filter(|b| b.timestamp.date_naive() <= date) {
+        for bar in chart
+            .bars
+            .iter()
+            .filter(|b| b.timestamp.date_naive() <= date)
+        {
             let rate = ExchangeRate::new(
                 base.clone(),
                 target.clone(),
@@ -231,7 +240,11 @@ impl FxService {
 
     /// The newest rate from `base` to each currency on or before `date`. Not found when there
     /// is none.
-    pub async fn rates(&self, base: &CurrencyCode, date: Option<NaiveDate>) -> ServiceResult<RateTable> {
+    pub async fn rates(
+        &self,
+        base: &CurrencyCode,
+        date: Option<NaiveDate>,
+    ) -> ServiceResult<RateTable> {
         let date = date.unwrap_or_else(|| Utc::now().date_naive());
         let found = self.store.rates_from(base, date).await?;
         if found.is_empty() {
@@ -253,7 +266,11 @@ impl FxService {
         let users = self.store.users(PageRequest::all()).await?.items;
         for user in users {
             let mut wanted = BTreeSet::new();
-            let accounts = self.store.accounts(user.id, PageRequest::all()).await?.items;
+            let accounts = self
+                .store
+                .accounts(user.id, PageRequest::all())
+                .await?
+                .items;
             for account in accounts {
                 wanted.insert(account.currency);
             }

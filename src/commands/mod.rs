@@ -1,0 +1,3 @@
+//! What each subcommand does, given the built services.
+
+pub mod user;
