@@ -61,39 +61,7 @@ impl<'de> Deserialize<'de> for SecretUrl {
     }
 }
 
-/// Replaces the password of a URL (and a `password=` query parameter) with `***`.
-pub fn redact_url(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut url) => {
-            if url.password().is_some() {
-                let _ = url.set_password(Some("***"));
-            }
-            let pairs: Vec<(String, String)> = url
-                .query_pairs()
-                .map(|(k, v)| {
-                    let v = if k.eq_ignore_ascii_case("password") {
-                        "***".to_string()
-                    } else {
-                        v.into_owned()
-                    };
-                    (k.into_owned(), v)
-                })
-                .collect();
-            if pairs
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("password"))
-            {
-                url.query_pairs_mut().clear().extend_pairs(pairs);
-            }
-            url.to_string()
-        }
-        // Not a URL we can parse: show only the scheme, since the rest may hold a password.
-        Err(_) => match raw.split_once("://") {
-            Some((scheme, _)) => format!("{scheme}://***"),
-            None => "***".to_string(),
-        },
-    }
-}
+pub use crate::store::redact_url;
 
 #[cfg(test)]
 mod tests {
