@@ -1,27 +1,12 @@
-//! Currencies: the catalogue (superusers edit it) and conversion between them.
+//! Currencies: the catalogue, which superusers edit. Rates and conversion are in `fx`.
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-
-use crate::domain::{money, Currency, CurrencyCode, ExchangeRate, User};
+use crate::domain::{Currency, CurrencyCode, User};
 use crate::store::{Store, StoreError};
 
-use super::rates::rate_on;
 use super::users::require_superuser;
 use super::{ServiceError, ServiceResult};
-
-/// The outcome of a conversion: `converted = amount * rate`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Conversion {
-    pub from: CurrencyCode,
-    pub to: CurrencyCode,
-    pub amount: Decimal,
-    pub rate: Decimal,
-    pub date: NaiveDate,
-    pub converted: Decimal,
-}
 
 #[derive(Clone)]
 pub struct CurrencyService {
@@ -93,45 +78,5 @@ impl CurrencyService {
                 }
                 other => other.into(),
             })
-    }
-
-    /// For each currency, the newest rate from `base` on or before `date`.
-    pub async fn rates(&self, base: &str, date: NaiveDate) -> ServiceResult<Vec<ExchangeRate>> {
-        let base = self.get(base).await?.code;
-        let rates = self.store.rates_from(&base, date).await?;
-        if rates.is_empty() {
-            return Err(ServiceError::not_found(format!(
-                "No exchange rates from {base} on or before {date}"
-            )));
-        }
-        Ok(rates)
-    }
-
-    /// Converts with the rate in force on `date`; a missing rate is an error, never 1:1.
-    pub async fn convert(
-        &self,
-        from: &str,
-        to: &str,
-        amount: Decimal,
-        date: NaiveDate,
-    ) -> ServiceResult<Conversion> {
-        let from = CurrencyCode::parse(from)?;
-        let to = CurrencyCode::parse(to)?;
-        let amount = money::check_amount("amount", amount)?;
-        let rate = rate_on(self.store.as_ref(), &from, &to, date)
-            .await?
-            .ok_or_else(|| {
-                ServiceError::not_found(format!(
-                    "No exchange rate from {from} to {to} on or before {date}"
-                ))
-            })?;
-        Ok(Conversion {
-            converted: (amount * rate).round_dp(money::MAX_SCALE),
-            from,
-            to,
-            amount,
-            rate,
-            date,
-        })
     }
 }

@@ -5,7 +5,6 @@ pub mod currencies;
 mod error;
 pub mod fx;
 pub mod portfolio;
-mod rates;
 pub mod securities;
 pub mod users;
 
@@ -36,11 +35,12 @@ pub struct Services {
 impl Services {
     pub fn new(store: Arc<dyn Store>, market: Arc<dyn MarketData>) -> Self {
         let securities = Arc::new(SecurityService::new(store.clone(), market.clone()));
+        let fx = Arc::new(FxService::new(store.clone(), market));
         Self {
             users: UserService::new(store.clone()),
-            portfolio: PortfolioService::new(store.clone(), securities.clone()),
+            portfolio: PortfolioService::new(store.clone(), securities.clone(), fx.clone()),
             currencies: CurrencyService::new(store.clone()),
-            fx: Arc::new(FxService::new(store.clone(), market)),
+            fx,
             securities,
             store,
         }

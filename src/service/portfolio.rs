@@ -16,7 +16,7 @@ use crate::domain::{
 };
 use crate::store::{LatestClose, Store, StoreError};
 
-use super::rates::rate_on;
+use super::fx::FxService;
 use super::securities::SecurityService;
 use super::{ServiceError, ServiceResult};
 
@@ -93,11 +93,34 @@ pub struct Overview {
 pub struct PortfolioService {
     store: Arc<dyn Store>,
     securities: Arc<SecurityService>,
+    fx: Arc<FxService>,
 }
 
 impl PortfolioService {
-    pub fn new(store: Arc<dyn Store>, securities: Arc<SecurityService>) -> Self {
-        Self { store, securities }
+    pub fn new(
+        store: Arc<dyn Store>,
+        securities: Arc<SecurityService>,
+        fx: Arc<FxService>,
+    ) -> Self {
+        Self {
+            store,
+            securities,
+            fx,
+        }
+    }
+
+    /// The rate in force on `date`, or `None` when none is stored (never 1:1).
+    async fn rate(
+        &self,
+        from: &CurrencyCode,
+        to: &CurrencyCode,
+        date: chrono::NaiveDate,
+    ) -> ServiceResult<Option<Decimal>> {
+        match self.fx.rate(from, to, date).await {
+            Ok(rate) => Ok(Some(rate.rate)),
+            Err(ServiceError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     // Institutions
@@ -266,8 +289,7 @@ impl PortfolioService {
             let Ok(unit) = QuoteUnit::parse(&view.security.currency) else {
                 return Ok(None);
             };
-            let Some(rate) = rate_on(self.store.as_ref(), &unit.currency, currency, date).await?
-            else {
+            let Some(rate) = self.rate(&unit.currency, currency, date).await? else {
                 return Ok(None);
             };
             total += unit.to_major(value) * rate;
@@ -302,7 +324,7 @@ impl PortfolioService {
         let mut unlinked = Vec::new();
         for s in summaries {
             let amount = account_worth(&s);
-            match rate_on(self.store.as_ref(), &s.account.currency, &base, today).await? {
+            match self.rate(&s.account.currency, &base, today).await? {
                 Some(rate) => net_worth.add(amount * rate, s.account.is_asset()),
                 None => unconverted.push(s.account.name.clone()),
             }
