@@ -5,7 +5,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::Connection;
 use uuid::Uuid;
 
 use super::open::one_line;
@@ -47,17 +48,30 @@ impl PgStore {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::InvalidUrl(one_line(format!("{}: {e}", redact_url(url)))))?
             .application_name("finances");
+        // One direct connection first: it fails with the real reason (refused, unknown
+        // host, bad password) where a pool would only report that it timed out.
+        let unavailable = |why: String| {
+            StoreError::Unavailable(one_line(format!(
+                "cannot connect to {}: {why}",
+                redact_url(url)
+            )))
+        };
+        match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options)).await {
+            Ok(Ok(probe)) => {
+                let _ = probe.close().await;
+            }
+            Ok(Err(e)) => return Err(unavailable(e.to_string())),
+            Err(_) => {
+                return Err(unavailable(format!(
+                    "no answer within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                )))
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(CONNECT_TIMEOUT)
-            .connect_with(options)
-            .await
-            .map_err(|e| {
-                StoreError::Unavailable(one_line(format!(
-                    "cannot connect to {}: {e}",
-                    redact_url(url)
-                )))
-            })?;
+            .connect_lazy_with(options);
         Ok(Self { pool })
     }
 
