@@ -1,0 +1,91 @@
+//! Opening stores from URLs: the right backend, fast and clear failures, no passwords shown.
+
+use std::time::{Duration, Instant};
+
+use finances::store::{open, redact_url, Backend, StoreError};
+
+fn temp_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("finances-open-{}", uuid::Uuid::new_v4().simple()))
+}
+
+#[tokio::test]
+async fn sqlite_urls_create_the_file_and_its_folders() {
+    let dir = temp_dir();
+    for (i, form) in ["sqlite://", "sqlite:"].iter().enumerate() {
+        let path = dir.join(format!("nested/deeper/{i}/finances.db"));
+        let store = open(&format!("{form}{}", path.display()))
+            .await
+            .expect("open sqlite");
+        assert_eq!(store.backend(), Backend::Sqlite);
+        store.migrate().await.expect("migrate");
+        store.migrate().await.expect("migrate again");
+        store.ping().await.expect("ping");
+        assert!(path.exists(), "{} missing", path.display());
+        assert!(store.currencies().await.expect("currencies").len() >= 30);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn unknown_schemes_are_invalid() {
+    match open("mysql://root:hunter2@localhost/app").await {
+        Err(StoreError::InvalidUrl(msg)) => assert!(!msg.contains("hunter2"), "{msg}"),
+        Err(other) => panic!("expected InvalidUrl, got {other:?}"),
+        Ok(_) => panic!("expected InvalidUrl, got a store"),
+    }
+}
+
+#[tokio::test]
+async fn refused_connections_are_unavailable_without_the_password() {
+    // Port 1 on loopback: nothing listens there.
+    let url = "postgres://ann:s3cret-pw@127.0.0.1:1/app?sslmode=disable";
+    let started = Instant::now();
+    match open(url).await {
+        Err(StoreError::Unavailable(msg)) => {
+            assert!(!msg.contains("s3cret-pw"), "{msg}");
+            assert!(!msg.contains('\n'), "{msg}");
+            assert!(msg.contains("127.0.0.1:1"), "{msg}");
+            assert!(msg.contains("refused"), "{msg}");
+        }
+        Err(other) => panic!("expected Unavailable, got {other:?}"),
+        Ok(_) => panic!("expected Unavailable, got a store"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn silent_servers_time_out_quickly() {
+    // Accepts connections and never answers, as a server behind a dead link would.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let held = tokio::spawn(async move {
+        let mut open_sockets = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open_sockets.push(socket);
+        }
+    });
+    let url = format!("postgresql://ann:pw-never-shown@127.0.0.1:{port}/app?sslmode=disable");
+    let started = Instant::now();
+    match open(&url).await {
+        Err(StoreError::Unavailable(msg)) => assert!(!msg.contains("pw-never-shown"), "{msg}"),
+        Err(other) => panic!("expected Unavailable, got {other:?}"),
+        Ok(_) => panic!("expected Unavailable, got a store"),
+    }
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(8), "took {took:?}");
+    held.abort();
+}
+
+#[tokio::test]
+async fn postgres_urls_open_a_postgres_store() {
+    let Some(test) = finances::store::testing::postgres().await else {
+        return;
+    };
+    let store = open(test.url()).await.expect("open postgres");
+    assert_eq!(store.backend(), Backend::Postgres);
+    store.migrate().await.expect("migrate again");
+    store.ping().await.expect("ping");
+    assert!(!redact_url(test.url()).is_empty());
+}
