@@ -161,7 +161,9 @@ pub struct KeyFigures {
 impl From<Quote> for KeyFigures {
     fn from(q: Quote) -> Self {
         let day_change = q.change.or_else(|| Some(q.price? - q.previous_close?));
-        let day_change_percent = q.change_percent.or_else(|| percent(day_change, q.previous_close));
+        let day_change_percent = q
+            .change_percent
+            .or_else(|| percent(day_change, q.previous_close));
         Self {
             symbol: q.symbol,
             name: q.name,
@@ -315,7 +317,9 @@ impl SecurityService {
                         .filter(|h| !results.iter().any(|r| r.symbol == h.symbol))
                         .collect();
                     // A Yahoo hit may be stored under a symbol the text search missed.
-                    let known = self.stored_by_symbols(fresh.iter().map(|h| &h.symbol)).await?;
+                    let known = self
+                        .stored_by_symbols(fresh.iter().map(|h| &h.symbol))
+                        .await?;
                     for hit in fresh {
                         if results.len() >= limit {
                             break;
@@ -563,7 +567,10 @@ impl SecurityService {
                     ))
                     .await?;
                 let m = chart.meta;
-                let day_change = m.regular_market_price.zip(m.previous_close).map(|(p, c)| p - c);
+                let day_change = m
+                    .regular_market_price
+                    .zip(m.previous_close)
+                    .map(|(p, c)| p - c);
                 Ok(KeyFigures {
                     symbol: m.symbol,
                     name: m.name,
@@ -613,7 +620,10 @@ fn new_security_from_chart(symbol: &Symbol, chart: &Chart) -> NewSecurity {
     let m = &chart.meta;
     NewSecurity {
         symbol: symbol.clone(),
-        name: m.name.clone().unwrap_or_else(|| symbol.as_str().to_string()),
+        name: m
+            .name
+            .clone()
+            .unwrap_or_else(|| symbol.as_str().to_string()),
         exchange: m.exchange.clone(),
         currency: m.currency.clone().unwrap_or_else(|| "USD".to_string()),
         security_type: m.security_type,
@@ -698,8 +708,8 @@ fn expected_bars(
         Interval::D1 => days,
         Interval::W1 => ((last - first).num_days() / 7 + 1) as usize,
         Interval::Mo1 => {
-            let months = (last.year() - first.year()) * 12 + last.month() as i32
-                - first.month() as i32;
+            let months =
+                (last.year() - first.year()) * 12 + last.month() as i32 - first.month() as i32;
             months.max(0) as usize + 1
         }
         intraday => {
@@ -724,23 +734,15 @@ mod tests {
 
     #[test]
     fn weekday_calendar() {
-        let mon = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").unwrap().to_utc();
-        let sun = DateTime::parse_from_rfc3339("2024-01-14T00:00:00Z").unwrap().to_utc();
+        let mon = DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let sun = DateTime::parse_from_rfc3339("2024-01-14T00:00:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(weekdays_between(mon, sun), 10);
         assert_eq!(expected_bars(Interval::D1, Some(mon), Some(sun), &[]), 10);
         assert_eq!(expected_bars(Interval::H1, Some(mon), Some(sun), &[]), 60);
         assert_eq!(expected_bars(Interval::W1, Some(mon), Some(sun), &[]), 2);
-    }
-}
-
-impl SecurityService {
-    /// The stored security with this symbol.
-    pub async fn get_or_fetch(
-        &self,
-        symbol: &crate::domain::Symbol,
-    ) -> super::ServiceResult<crate::domain::Security> {
-        self.store.security_by_symbol(symbol).await?.ok_or_else(|| {
-            super::ServiceError::not_found(format!("Security with symbol '{symbol}' not found"))
-        })
     }
 }
