@@ -27,6 +27,16 @@ async fn sqlite_urls_create_the_file_and_its_folders() {
 }
 
 #[tokio::test]
+async fn in_memory_sqlite_keeps_its_data_across_connections() {
+    let store = open("sqlite::memory:").await.expect("open in-memory");
+    store.migrate().await.expect("migrate");
+    let reads = (0..8).map(|_| store.currencies());
+    for r in futures::future::join_all(reads).await {
+        assert!(r.expect("currencies").len() >= 30);
+    }
+}
+
+#[tokio::test]
 async fn unknown_schemes_are_invalid() {
     match open("mysql://root:hunter2@localhost/app").await {
         Err(StoreError::InvalidUrl(msg)) => assert!(!msg.contains("hunter2"), "{msg}"),
