@@ -23,7 +23,7 @@ pub mod sqlite;
 pub mod testing;
 
 pub use error::StoreError;
-pub use open::{open, redact_url};
+pub use open::{open, open_with, redact_url};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
