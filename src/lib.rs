@@ -4,9 +4,15 @@
 //! Layers point one way: `domain` <- `store`, `market` <- `service` <- `tui`, `http`.
 //! Only `context` (the composition root) names concrete stores, caches and clients.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod context;
 pub mod domain;
 pub mod http;
+pub mod logging;
 pub mod market;
+pub mod secret;
 pub mod service;
 pub mod store;
 pub mod tui;

@@ -1,3 +1,4 @@
-//! Bodies of the command-line subcommands; `main` parses the arguments and calls these.
+//! What each subcommand does, given the built services.
 
 pub mod market;
+pub mod user;

@@ -380,9 +380,9 @@ impl PortfolioService {
             account.is_investment_account,
         )
         .map_err(|e| match e.field {
-            "cash_balance" if cash_balance.is_none() => ServiceError::BadRequest(format!(
-                "cash_balance is required for investment accounts"
-            )),
+            "cash_balance" if cash_balance.is_none() => {
+                ServiceError::BadRequest("cash_balance is required for investment accounts".into())
+            }
             _ => ServiceError::Invalid(e),
         })?;
         let value = new.into_value(Uuid::new_v4(), account_id, domain::now());

@@ -1,0 +1,162 @@
+//! The command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::logging::LogFormat;
+
+/// Personal finance from the keyboard: accounts, holdings and prices in your terminal, and
+/// the same data as a REST API.
+#[derive(Debug, Parser)]
+#[command(name = "finances", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// Without a command, the terminal UI opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file (default: the platform config directory's finances/config.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Directory of the SQLite file, logs and generated secrets [env: FINANCES_DATA_DIR].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://... or sqlite://PATH [env: FINANCES_DATABASE_URL].
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Redis for the market-data cache [env: FINANCES_REDIS_URL].
+    #[arg(long, global = true, value_name = "URL")]
+    pub redis_url: Option<String>,
+    /// A log filter such as info or finances=debug [env: FINANCES_LOG_LEVEL].
+    #[arg(long, global = true, value_name = "FILTER")]
+    pub log_level: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the REST API.
+    Serve(ServeArgs),
+    /// Apply database migrations (also done at every start).
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Fetch prices and exchange rates from Yahoo Finance.
+    Sync(SyncArgs),
+    /// Search Yahoo Finance for securities.
+    Search {
+        /// Name or ticker to look for.
+        query: String,
+    },
+    /// Show a security's latest quote.
+    Quote {
+        /// Ticker symbol, e.g. AAPL or OCDO.L.
+        symbol: String,
+    },
+    /// Open the terminal UI on a generated demo portfolio in a throwaway database.
+    Demo(DemoArgs),
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [env: FINANCES_BIND] [default: 127.0.0.1:8000].
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+    /// Format of log lines on stderr.
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Symbols to sync; none means every held security and every needed exchange rate.
+    pub symbols: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Seed of the generated portfolio.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Generate the large store (1,000 securities, 10 years of prices, 5,000 holdings).
+    #[arg(long)]
+    pub large: bool,
+    /// Keep the database at this path instead of a throwaway file, and do not open the UI.
+    #[arg(long, value_name = "PATH")]
+    pub keep: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is prompted for when not given, or read from stdin when it
+    /// is not a terminal.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+        /// Make the user a superuser.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// List users.
+    List,
+    /// Set a user's password (prompted for, or read from stdin).
+    Passwd {
+        /// Username or email.
+        login: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Grant or revoke superuser rights.
+    SetAdmin {
+        /// Username or email.
+        login: String,
+        /// Revoke instead of grant.
+        #[arg(long)]
+        revoke: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bad_flags_are_errors() {
+        assert!(Cli::try_parse_from(["finances", "--bogus"]).is_err());
+        assert!(Cli::try_parse_from(["finances", "serve", "--bind", "nowhere"]).is_err());
+        assert!(Cli::try_parse_from(["finances", "user", "add", "--email", "a@b.co"]).is_err());
+        let ok = Cli::try_parse_from([
+            "finances",
+            "user",
+            "add",
+            "--email",
+            "a@b.co",
+            "--username",
+            "ann",
+            "--admin",
+        ])
+        .unwrap();
+        assert!(matches!(
+            ok.command,
+            Some(Command::User(UserCommand::Add { admin: true, .. }))
+        ));
+    }
+}

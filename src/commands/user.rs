@@ -1,0 +1,132 @@
+//! `finances user ...`: user administration from the command line.
+
+use std::io::{BufRead, IsTerminal};
+
+use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
+
+use crate::domain::{Email, Password, Username};
+use crate::service::users::UserService;
+use crate::service::{ServiceError, ServiceResult};
+
+/// Where a password comes from when not given as a flag.
+pub fn read_password(prompt: &str) -> ServiceResult<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let first = rpassword::prompt_password(format!("{prompt}: "))
+            .map_err(|e| ServiceError::BadRequest(format!("cannot read the password: {e}")))?;
+        let again = rpassword::prompt_password("Repeat it: ")
+            .map_err(|e| ServiceError::BadRequest(format!("cannot read the password: {e}")))?;
+        if first != again {
+            return Err(ServiceError::BadRequest("the passwords differ".into()));
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line).map_err(|e| {
+            ServiceError::BadRequest(format!("cannot read the password from stdin: {e}"))
+        })?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+pub async fn add(
+    users: &UserService,
+    email: &str,
+    username: &str,
+    password: Option<String>,
+    admin: bool,
+) -> ServiceResult<()> {
+    // Check everything that needs no password before asking for one.
+    let email = Email::parse(email)?;
+    let username = Username::parse(username)?;
+    let password = match password {
+        Some(p) => p,
+        None => read_password("Password")?,
+    };
+    let password = Password::parse(&password)?;
+    let user = users.register(email, username, password, admin).await?;
+    println!(
+        "created {}user {} <{}> ({})",
+        if user.is_superuser { "super" } else { "" },
+        user.username.as_str(),
+        user.email.as_str(),
+        user.id
+    );
+    Ok(())
+}
+
+pub async fn list(users: &UserService) -> ServiceResult<()> {
+    let all = users.list_all().await?;
+    let mut table = Table::new();
+    table.load_preset(UTF8_BORDERS_ONLY).set_header(vec![
+        "username",
+        "email",
+        "active",
+        "superuser",
+        "created",
+        "id",
+    ]);
+    for u in &all {
+        table.add_row(vec![
+            u.username.as_str().to_string(),
+            u.email.as_str().to_string(),
+            yes_no(u.is_active),
+            yes_no(u.is_superuser),
+            u.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            u.id.to_string(),
+        ]);
+    }
+    println!("{table}");
+    println!(
+        "{} user{}",
+        all.len(),
+        if all.len() == 1 { "" } else { "s" }
+    );
+    Ok(())
+}
+
+pub async fn passwd(
+    users: &UserService,
+    login: &str,
+    password: Option<String>,
+) -> ServiceResult<()> {
+    let user = find(users, login).await?;
+    let password = match password {
+        Some(p) => p,
+        None => read_password("New password")?,
+    };
+    let user = users
+        .set_password(user.id, Password::parse(&password)?)
+        .await?;
+    println!(
+        "password of {} changed; their sessions were signed out",
+        user.username.as_str()
+    );
+    Ok(())
+}
+
+pub async fn set_admin(users: &UserService, login: &str, revoke: bool) -> ServiceResult<()> {
+    let user = find(users, login).await?;
+    let user = users.set_superuser(user.id, !revoke).await?;
+    println!(
+        "{} is {} a superuser",
+        user.username.as_str(),
+        if user.is_superuser {
+            "now"
+        } else {
+            "no longer"
+        }
+    );
+    Ok(())
+}
+
+async fn find(users: &UserService, login: &str) -> ServiceResult<crate::domain::User> {
+    users
+        .find(login)
+        .await?
+        .ok_or_else(|| ServiceError::not_found(format!("no user '{login}'")))
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
