@@ -421,3 +421,41 @@ async fn conversion_rules() {
         .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn second_sync_adds_no_rows_postgres() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    sync_twice_adds_nothing(db.store()).await;
+}
+
+#[tokio::test]
+async fn failed_sync_keeps_prices_postgres() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    failed_sync_keeps_prices(db.store()).await;
+}
+
+/// A write that fails after the first bars were written leaves every bar as it was: the
+/// sync is one transaction. PostgreSQL refuses a price beyond NUMERIC(28,10) on the last bar.
+#[tokio::test]
+async fn sync_failing_mid_write_rolls_back_postgres() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    let store = db.store();
+    let (yahoo, securities, _) = setup(store.clone()).await;
+    let id = securities.sync(&sym("TEST")).await.unwrap().security.id;
+    let before = store.prices(id, Interval::D1, None, None).await.unwrap();
+    let meta_before = store.security(id).await.unwrap().unwrap();
+
+    yahoo.route(CHART, Reply::json(asset("chart_TEST_1d_out_of_range.json")));
+    assert!(securities.sync(&sym("TEST")).await.is_err());
+    assert_eq!(
+        store.prices(id, Interval::D1, None, None).await.unwrap(),
+        before
+    );
+    assert_eq!(store.security(id).await.unwrap().unwrap(), meta_before);
+}

@@ -1,4 +1,3 @@
-// Moves to tests/market_commands.rs once src/lib.rs declares `pub mod commands;`.
 //! The `sync`, `search` and `quote` command bodies.
 
 mod support;
