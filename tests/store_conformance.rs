@@ -25,6 +25,17 @@ macro_rules! conformance {
                 }
             )*
         }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(t) = finances::store::testing::postgres().await else {
+                        return;
+                    };
+                    super::$case(&*t).await;
+                }
+            )*
+        }
     };
 }
 

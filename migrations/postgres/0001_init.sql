@@ -2,7 +2,7 @@
 -- columns and constraint names, so that both stores report the same conflicts.
 
 CREATE TABLE currencies (
-    code      char(3)      NOT NULL,
+    code      varchar(3)   NOT NULL,
     name      varchar(100) NOT NULL,
     symbol    varchar(10)  NOT NULL,
     decimals  smallint     NOT NULL,
@@ -11,8 +11,8 @@ CREATE TABLE currencies (
 );
 
 CREATE TABLE exchange_rates (
-    from_currency  char(3)        NOT NULL,
-    to_currency    char(3)        NOT NULL,
+    from_currency  varchar(3)     NOT NULL,
+    to_currency    varchar(3)     NOT NULL,
     rate_date      date           NOT NULL,
     rate           numeric(28,10) NOT NULL,
     -- Also the index of every lookup: newest rate of a pair on or before a date.
@@ -31,7 +31,7 @@ CREATE TABLE users (
     password_hash  text         NOT NULL,
     is_active      boolean      NOT NULL DEFAULT true,
     is_superuser   boolean      NOT NULL DEFAULT false,
-    base_currency  char(3)      NOT NULL,
+    base_currency  varchar(3)   NOT NULL,
     created_at     timestamptz  NOT NULL,
     updated_at     timestamptz  NOT NULL,
     CONSTRAINT pk_users PRIMARY KEY (id),
@@ -61,7 +61,7 @@ CREATE TABLE accounts (
     institution_id         uuid,
     name                   varchar(255)   NOT NULL,
     account_type           varchar(20)    NOT NULL,
-    currency               char(3)        NOT NULL,
+    currency               varchar(3)     NOT NULL,
     is_investment_account  boolean        NOT NULL DEFAULT false,
     interest_rate          numeric(28,10),
     created_at             timestamptz    NOT NULL,

@@ -17,12 +17,14 @@ mod error;
 #[macro_use]
 mod delegate;
 mod open;
+pub mod postgres;
 mod rows;
 pub mod sqlite;
 pub mod testing;
 
 pub use error::StoreError;
 pub use open::{open, redact_url};
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 pub type StoreResult<T> = Result<T, StoreError>;

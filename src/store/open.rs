@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::{SqliteStore, Store, StoreError, StoreResult};
+use super::{PgStore, SqliteStore, Store, StoreError, StoreResult};
 
 /// Opens the store a URL names: `postgres://` or `postgresql://` for PostgreSQL (fails within
 /// about 5 s when the server cannot be reached), `sqlite://path` or `sqlite:path` for a SQLite
@@ -12,6 +12,7 @@ pub async fn open(database_url: &str) -> StoreResult<Arc<dyn Store>> {
     let url = database_url.trim();
     let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
     match scheme.as_deref() {
+        Some("postgres" | "postgresql") => Ok(Arc::new(PgStore::connect(url).await?)),
         Some("sqlite") => Ok(Arc::new(SqliteStore::connect(url).await?)),
         _ => Err(StoreError::InvalidUrl(format!(
             "'{}' is neither postgres://... nor sqlite:...",

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use super::{Backend, SqliteStore, Store};
+use super::{redact_url, Backend, PgStore, SqliteStore, Store};
 
 /// The variable naming the PostgreSQL server tests may create databases on.
 pub const TEST_DATABASE_URL_VAR: &str = "FINANCES_TEST_DATABASE_URL";
@@ -23,6 +23,7 @@ pub struct TestStore {
 
 enum Cleanup {
     Dir(PathBuf),
+    PgDatabase { admin_url: String, name: String },
 }
 
 impl TestStore {
@@ -50,8 +51,12 @@ impl std::ops::Deref for TestStore {
 
 impl Drop for TestStore {
     fn drop(&mut self) {
-        let Cleanup::Dir(dir) = &self.cleanup;
-        let _ = std::fs::remove_dir_all(dir);
+        match &self.cleanup {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PgDatabase { admin_url, name } => drop_pg_database(admin_url, name),
+        }
     }
 }
 
@@ -90,4 +95,157 @@ pub fn postgres_admin_url() -> Option<String> {
             None
         }
     }
+}
+
+/// Test databases are named `finances_test_<unix seconds>_<random>`: the time lets a later run
+/// drop those a crashed run left behind, without touching those of runs still going.
+const PG_PREFIX: &str = "finances_test_";
+const STALE_AFTER_SECS: u64 = 2 * 60 * 60;
+
+/// Test stores share a small pool each: many run at once against one server.
+const PG_TEST_POOL_SIZE: u32 = 4;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// `admin_url` with its database replaced by `name`, keeping credentials and parameters.
+pub fn with_database(admin_url: &str, name: &str) -> Result<String, String> {
+    let mut url =
+        url::Url::parse(admin_url).map_err(|e| format!("{}: {e}", redact_url(admin_url)))?;
+    url.set_path(&format!("/{name}"));
+    Ok(url.to_string())
+}
+
+async fn admin_connection(admin_url: &str) -> Result<sqlx::PgConnection, String> {
+    use sqlx::Connection;
+    let connect = sqlx::PgConnection::connect(admin_url);
+    match tokio::time::timeout(super::postgres::CONNECT_TIMEOUT, connect).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(e)) => Err(format!("cannot connect to {}: {e}", redact_url(admin_url))),
+        Err(_) => Err(format!("timed out connecting to {}", redact_url(admin_url))),
+    }
+}
+
+/// Drops test databases older than [`STALE_AFTER_SECS`], left by runs that did not finish.
+async fn drop_stale_databases(conn: &mut sqlx::PgConnection) {
+    use sqlx::Row;
+    static ONCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if ONCE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let Ok(rows) = sqlx::query("SELECT datname FROM pg_database WHERE starts_with(datname, $1)")
+        .bind(PG_PREFIX)
+        .fetch_all(&mut *conn)
+        .await
+    else {
+        return;
+    };
+    let cutoff = unix_now().saturating_sub(STALE_AFTER_SECS);
+    for row in rows {
+        let Ok(name) = row.try_get::<String, _>(0) else {
+            continue;
+        };
+        let created = name
+            .strip_prefix(PG_PREFIX)
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|secs| secs.parse::<u64>().ok());
+        if created.is_some_and(|t| t < cutoff) {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut *conn)
+                .await;
+        }
+    }
+}
+
+/// A migrated PostgreSQL database of its own on the server `FINANCES_TEST_DATABASE_URL`
+/// names, or `None` (after a notice on stderr) when that variable is unset outside CI.
+/// Panics when the server cannot be used: a test that asked for it cannot run.
+pub async fn postgres() -> Option<TestStore> {
+    let admin_url = postgres_admin_url()?;
+    let name = format!(
+        "{PG_PREFIX}{}_{}",
+        unix_now(),
+        &Uuid::new_v4().simple().to_string()[..12]
+    );
+    let mut admin = admin_connection(&admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("PostgreSQL test database: {e}"));
+    drop_stale_databases(&mut admin).await;
+    if let Err(e) = sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .await
+    {
+        panic!("cannot create test database {name}: {e}");
+    }
+    let _ = sqlx::Connection::close(admin).await;
+    let cleanup = Cleanup::PgDatabase {
+        admin_url: admin_url.clone(),
+        name: name.clone(),
+    };
+    let url = with_database(&admin_url, &name).unwrap_or_else(|e| panic!("bad test URL {e}"));
+    // Built before connecting, so that the database is dropped even if what follows panics.
+    let guard = DropGuard(Some(cleanup));
+    let store = PgStore::connect_with(&url, PG_TEST_POOL_SIZE)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open test database {name}: {e}"));
+    if let Err(e) = store.migrate().await {
+        panic!("cannot migrate test database {name}: {e}");
+    }
+    Some(TestStore {
+        store: Arc::new(store),
+        url,
+        cleanup: guard.disarm(),
+    })
+}
+
+/// Cleans up unless handed over to a `TestStore`.
+struct DropGuard(Option<Cleanup>);
+
+impl DropGuard {
+    fn disarm(mut self) -> Cleanup {
+        match self.0.take() {
+            Some(c) => c,
+            None => unreachable!("a guard is disarmed once"),
+        }
+    }
+}
+
+impl Drop for DropGuard {
+    fn drop(&mut self) {
+        if let Some(Cleanup::PgDatabase { admin_url, name }) = self.0.take() {
+            drop_pg_database(&admin_url, &name);
+        }
+    }
+}
+
+/// Drops a test database from a thread of its own: `Drop` cannot await, and the test's
+/// runtime may be single-threaded or already shutting down.
+fn drop_pg_database(admin_url: &str, name: &str) {
+    let admin_url = admin_url.to_string();
+    let name = name.to_string();
+    let worker = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async {
+            match admin_connection(&admin_url).await {
+                Ok(mut conn) => {
+                    // FORCE ends the pool's connections still open on it.
+                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                    if let Err(e) = sqlx::query(&sql).execute(&mut conn).await {
+                        eprintln!("could not drop test database {name}: {e}");
+                    }
+                }
+                Err(e) => eprintln!("could not drop test database {name}: {e}"),
+            }
+        });
+    });
+    let _ = worker.join();
 }

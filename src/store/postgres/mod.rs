@@ -1,0 +1,90 @@
+//! The shared, multi-user store on PostgreSQL.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use uuid::Uuid;
+
+use super::open::one_line;
+use super::{redact_url, LatestClose, StoreError, StoreResult, UpsertCount};
+use crate::domain::{
+    Account, AccountValue, Currency, CurrencyCode, ExchangeRate, Holding, Institution, Interval,
+    Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
+};
+
+mod accounts;
+mod currencies;
+mod holdings;
+mod rows;
+mod securities;
+mod tokens;
+mod users;
+
+/// How long to wait for a connection: an unreachable server fails fast instead of hanging.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connections per process by default: enough to keep both cores of a small server busy
+/// while others wait on the network, few enough for PostgreSQL's default limit of 100.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 16;
+
+#[derive(Debug, Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to a `postgres://` URL with [`DEFAULT_MAX_CONNECTIONS`].
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(url, DEFAULT_MAX_CONNECTIONS).await
+    }
+
+    /// Connects with a pool of at most `max_connections`; fails within [`CONNECT_TIMEOUT`]
+    /// when the server cannot be reached, with a one-line reason and no password.
+    pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::InvalidUrl(one_line(format!("{}: {e}", redact_url(url)))))?
+            .application_name("finances");
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(|e| {
+                StoreError::Unavailable(one_line(format!(
+                    "cannot connect to {}: {e}",
+                    redact_url(url)
+                )))
+            })?;
+        Ok(Self { pool })
+    }
+
+    /// Wraps a pool the caller configured.
+    pub fn from_pool(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub(crate) async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(rows::db_err)?;
+        Ok(())
+    }
+
+    pub(crate) async fn migrate(&self) -> StoreResult<()> {
+        // sqlx holds an advisory lock meanwhile, so concurrent starts migrate once.
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migration(one_line(e)))
+    }
+}
+
+impl_store!(PgStore, crate::store::Backend::Postgres);

@@ -1,0 +1,121 @@
+//! Refresh and password-reset tokens.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::rows::db_err;
+use super::PgStore;
+use crate::domain::{PasswordResetToken, RefreshTokenRecord};
+use crate::store::rows;
+use crate::store::StoreResult;
+
+impl PgStore {
+    pub(crate) async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at, spent_at, revoked, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(t.jti)
+        .bind(t.user_id)
+        .bind(t.family_id)
+        .bind(t.expires_at)
+        .bind(t.spent_at)
+        .bind(t.revoked)
+        .bind(t.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    pub(crate) async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
+        sqlx::query(
+            "SELECT jti, user_id, family_id, expires_at, spent_at, revoked, created_at \
+             FROM refresh_tokens WHERE jti = $1",
+        )
+        .bind(jti)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        .map(|r| rows::refresh_token(&r))
+        .transpose()
+    }
+
+    pub(crate) async fn spend_refresh_token(
+        &self,
+        jti: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        // A concurrent spend waits on the row lock, then re-checks the condition and finds
+        // the token spent: exactly one wins.
+        let done = sqlx::query(
+            "UPDATE refresh_tokens SET spent_at = $2 \
+             WHERE jti = $1 AND spent_at IS NULL AND NOT revoked",
+        )
+        .bind(jti)
+        .bind(at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(crate) async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE refresh_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked",
+        )
+        .bind(family_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE refresh_tokens SET revoked = true WHERE user_id = $1 AND NOT revoked",
+        )
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO password_reset_tokens (id, user_id, token_hash, expires_at, used, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(t.id)
+        .bind(t.user_id)
+        .bind(&t.token_hash)
+        .bind(t.expires_at)
+        .bind(t.used)
+        .bind(t.created_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(())
+    }
+
+    pub(crate) async fn take_reset_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<PasswordResetToken>> {
+        // One statement marks and returns it, so a token works once even under races.
+        sqlx::query(
+            "UPDATE password_reset_tokens SET used = true \
+             WHERE token_hash = $1 AND NOT used AND expires_at > $2 \
+             RETURNING id, user_id, token_hash, expires_at, used, created_at",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?
+        .map(|r| rows::reset_token(&r))
+        .transpose()
+    }
+}
