@@ -85,6 +85,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 commands::user::set_admin(users, &login, revoke).await?
             }
         },
+        Some(Command::Serve(_)) => commands::serve::run(&ctx).await?,
         other => anyhow::bail!("{other:?} is not available in this build"),
     }
     Ok(ExitCode::SUCCESS)

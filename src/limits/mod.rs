@@ -17,7 +17,9 @@ pub use self::redis::RedisLimiter;
 pub enum Decision {
     Allowed,
     /// Over budget: try again after this long.
-    Limited { retry_after: Duration },
+    Limited {
+        retry_after: Duration,
+    },
 }
 
 /// Counts requests per key within fixed windows.

@@ -30,7 +30,11 @@ impl OutboxMailer {
 impl Mailer for OutboxMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
         let now = Utc::now();
-        let name = format!("{}-{}.eml", now.format("%Y%m%dT%H%M%S%.6fZ"), Uuid::new_v4());
+        let name = format!(
+            "{}-{}.eml",
+            now.format("%Y%m%dT%H%M%S%.6fZ"),
+            Uuid::new_v4()
+        );
         let text = format!(
             "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{}@finances>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}\r\n",
             self.from,

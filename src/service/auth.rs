@@ -156,12 +156,8 @@ impl AuthService {
             jti: jti.to_string(),
             kind,
         };
-        jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &self.keys.encoding,
-        )
-        .map_err(|e| ServiceError::Internal(format!("cannot sign a token: {e}")))
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys.encoding)
+            .map_err(|e| ServiceError::Internal(format!("cannot sign a token: {e}")))
     }
 
     async fn issue(&self, user: &User, family_id: Uuid) -> ServiceResult<TokenPair> {

@@ -60,6 +60,14 @@ impl Services {
         auth::AuthService::new(self.store.clone(), self.users.clone(), mailer, settings)
     }
 
+    /// Stored securities ordered by symbol.
+    pub async fn securities_page(
+        &self,
+        page: crate::domain::PageRequest,
+    ) -> ServiceResult<crate::domain::Page<crate::domain::Security>> {
+        Ok(self.store.securities(page).await?)
+    }
+
     /// Whether the database answers, for health checks.
     pub async fn database_health(&self) -> ServiceResult<()> {
         Ok(self.store.ping().await?)
