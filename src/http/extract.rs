@@ -74,12 +74,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             }
             _ => "json_invalid",
         };
-        ApiError::Validation(vec![FieldError::new(
-            located("body", e.path()),
-            e.inner().to_string(),
-            kind,
-        )])
+        let mut loc = located("body", e.path());
+        let msg = e.inner().to_string();
+        if let Some(field) = missing_field(&msg) {
+            loc.push(json!(field));
+        }
+        ApiError::Validation(vec![FieldError::new(loc, msg, kind)])
     })
+}
+
+/// The field a "missing field `x`" message names (serde does not put it in the path).
+fn missing_field(msg: &str) -> Option<&str> {
+    msg.strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
 }
 
 fn located(source: &str, path: &serde_path_to_error::Path) -> Vec<Value> {
@@ -113,13 +120,8 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
         let mut loc = located("query", e.path());
         let msg = e.inner().to_string();
         // serde_urlencoded names the field only in its message for a bad value.
-        if loc.len() == 1 {
-            if let Some(field) = msg
-                .strip_prefix("missing field `")
-                .and_then(|r| r.split('`').next())
-            {
-                loc.push(json!(field));
-            }
+        if let Some(field) = missing_field(&msg) {
+            loc.push(json!(field));
         }
         ApiError::Validation(vec![FieldError::new(loc, msg, "value_error")])
     })
