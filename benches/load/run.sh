@@ -37,6 +37,7 @@ FINANCES_JWT_SECRET="load-test-secret-0123456789abcdef0123456789" \
 FINANCES_RATE_LIMIT_AUTH_PER_MINUTE=0 FINANCES_CONFIG=/dev/null \
     target/release/finances serve --bind "127.0.0.1:$PORT" 2>"$DATA_DIR/server.log" &
 SERVER_PID=$!
+echo "$SERVER_PID" > "${PID_FILE:-/dev/null}"
 for _ in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$PORT/health" >/dev/null && break
     sleep 0.1
@@ -46,7 +47,8 @@ echo "seeding 100 accounts x 20 holdings"
 read -r TOKEN ACCOUNT < <(python3 benches/load/seed.py "http://127.0.0.1:$PORT" "$DB_URL")
 curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/accounts/$ACCOUNT/holdings"
 
-for path in "/api/v1/accounts" "/api/v1/accounts/$ACCOUNT/holdings"; do
+# EXTRA_PATHS (space-separated) adds routes to measure, e.g. "/health /api/v1/auth/me".
+for path in "/api/v1/accounts" "/api/v1/accounts/$ACCOUNT/holdings" ${EXTRA_PATHS:-}; do
     echo
     echo "== GET $path ($CONNECTIONS connections, $THREADS threads, $DURATION)"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -H "Authorization: Bearer $TOKEN" \
