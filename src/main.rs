@@ -99,6 +99,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let ok = commands::market::quote(&ctx.services.securities, &symbol).await?;
             return Ok(exit_code(ok));
         }
+        Some(Command::Serve(_)) => commands::serve::run(&ctx).await?,
         other => anyhow::bail!("{other:?} is not available in this build"),
     }
     Ok(ExitCode::SUCCESS)

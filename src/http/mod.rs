@@ -1,1 +1,15 @@
-//! `finances serve`: the REST API over the shared services.
+//! `finances serve`: the REST API over the shared services (see the API contract). Handlers
+//! parse and present; rules live in the services; failures map to status codes in `error`.
+
+pub mod auth;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod pagination;
+pub mod routes;
+pub mod server;
+pub mod state;
+
+pub use self::server::{router, serve, shutdown_signal};
+pub use self::state::{AppState, HttpSettings};

@@ -1,6 +1,7 @@
 //! Services shared by the TUI and the HTTP API. A TUI key and an HTTP route that do the same
 //! thing call the same function here.
 
+pub mod auth;
 pub mod currencies;
 mod error;
 pub mod fx;
@@ -49,6 +50,23 @@ impl Services {
 
     pub fn backend(&self) -> Backend {
         self.store.backend()
+    }
+
+    /// The token service over the same store, delivering reset mails through `mailer`.
+    pub fn auth(
+        &self,
+        mailer: Arc<dyn crate::mail::Mailer>,
+        settings: auth::AuthSettings,
+    ) -> auth::AuthService {
+        auth::AuthService::new(self.store.clone(), self.users.clone(), mailer, settings)
+    }
+
+    /// Stored securities ordered by symbol.
+    pub async fn securities_page(
+        &self,
+        page: crate::domain::PageRequest,
+    ) -> ServiceResult<crate::domain::Page<crate::domain::Security>> {
+        Ok(self.store.securities(page).await?)
     }
 
     /// Whether the database answers, for health checks.

@@ -1,3 +1,4 @@
 //! Shared pieces of the integration tests.
 
+pub mod http;
 pub mod yahoo;

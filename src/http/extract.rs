@@ -1,0 +1,242 @@
+//! Extractors whose rejections are the contract's errors: malformed JSON, wrong types and bad
+//! path or query values are 422 with the offending location, an oversized body is 413.
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use super::error::{ApiError, FieldError};
+
+/// A JSON body. Accepts a missing `Content-Type`; refuses a different one.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase);
+        if let Some(ct) = &content_type {
+            let essence = ct.split(';').next().unwrap_or("").trim();
+            if !(essence == "application/json" || essence.ends_with("+json")) {
+                return Err(ApiError::UnsupportedMediaType);
+            }
+        }
+        let bytes = body_bytes(req, state).await?;
+        parse_json(&bytes).map(Json)
+    }
+}
+
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::Validation(vec![FieldError::new(
+                    vec![json!("body")],
+                    e.body_text(),
+                    "body_error",
+                )])
+            }
+        })
+}
+
+/// Parses JSON, locating the first error as `["body", field, ...]`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            vec![json!("body")],
+            "Field required: the request needs a JSON body",
+            "missing",
+        )]));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let kind = match e.inner().classify() {
+            serde_json::error::Category::Data => {
+                if e.inner().to_string().starts_with("missing field") {
+                    "missing"
+                } else {
+                    "value_error"
+                }
+            }
+            _ => "json_invalid",
+        };
+        let mut loc = located("body", e.path());
+        let msg = e.inner().to_string();
+        if let Some(field) = missing_field(&msg) {
+            loc.push(json!(field));
+        }
+        ApiError::Validation(vec![FieldError::new(loc, msg, kind)])
+    })
+}
+
+/// The field a "missing field `x`" message names (serde does not put it in the path).
+fn missing_field(msg: &str) -> Option<&str> {
+    msg.strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+}
+
+fn located(source: &str, path: &serde_path_to_error::Path) -> Vec<Value> {
+    use serde_path_to_error::Segment;
+    let mut loc = vec![json!(source)];
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => loc.push(json!(index)),
+            Segment::Map { key } => loc.push(json!(key)),
+            Segment::Enum { variant } => loc.push(json!(variant)),
+            Segment::Unknown => {}
+        }
+    }
+    loc
+}
+
+/// Query parameters.
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parse_query(parts.uri.query().unwrap_or_default()).map(Query)
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut loc = located("query", e.path());
+        let msg = e.inner().to_string();
+        // serde_urlencoded names the field only in its message for a bad value.
+        if let Some(field) = missing_field(&msg) {
+            loc.push(json!(field));
+        }
+        ApiError::Validation(vec![FieldError::new(loc, msg, "value_error")])
+    })
+}
+
+/// Path parameters; a malformed one (a UUID that is not one) is 422.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                use axum::extract::path::ErrorKind;
+                let key = match e.kind() {
+                    ErrorKind::ParseErrorAtKey { key, .. }
+                    | ErrorKind::InvalidUtf8InPathParam { key } => Some(key.clone()),
+                    ErrorKind::DeserializeError { key, .. } => Some(key.clone()),
+                    _ => None,
+                };
+                let mut loc = vec![json!("path")];
+                loc.extend(key.map(|k| json!(k)));
+                Err(ApiError::Validation(vec![FieldError::new(
+                    loc,
+                    e.body_text(),
+                    "value_error",
+                )]))
+            }
+            Err(other) => Err(ApiError::Validation(vec![FieldError::new(
+                vec![json!("path")],
+                other.body_text(),
+                "value_error",
+            )])),
+        }
+    }
+}
+
+/// A body that is JSON or an HTML form (`application/x-www-form-urlencoded`), as the login
+/// routes accept both.
+pub struct JsonOrForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonOrForm<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_form = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                let ct = ct.to_ascii_lowercase();
+                ct.starts_with("application/x-www-form-urlencoded")
+                    || ct.starts_with("multipart/form-data")
+            });
+        if is_form {
+            let bytes = body_bytes(req, state).await?;
+            let text = std::str::from_utf8(&bytes).map_err(|_| {
+                ApiError::Validation(vec![FieldError::new(
+                    vec![json!("body")],
+                    "the form is not UTF-8",
+                    "value_error",
+                )])
+            })?;
+            parse_query::<T>(text)
+                .map_err(|e| match e {
+                    ApiError::Validation(mut errors) => {
+                        for err in &mut errors {
+                            if let Some(first) = err.loc.first_mut() {
+                                *first = json!("body");
+                            }
+                        }
+                        ApiError::Validation(errors)
+                    }
+                    other => other,
+                })
+                .map(JsonOrForm)
+        } else {
+            Json::<T>::from_request(req, state)
+                .await
+                .map(|Json(v)| JsonOrForm(v))
+        }
+    }
+}
+
+/// A body that may be absent (empty), as `/auth/refresh` takes the token in a header or in
+/// JSON.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req, state).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(None));
+        }
+        parse_json(&bytes).map(|v| OptionalJson(Some(v)))
+    }
+}
+
+/// The peer address of the connection ("unknown" when the server runs without it).
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}

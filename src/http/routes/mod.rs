@@ -1,0 +1,11 @@
+//! Handlers, one file per resource.
+
+pub mod accounts;
+pub mod auth;
+pub mod currencies;
+pub mod health;
+pub mod holdings;
+pub mod institutions;
+pub mod securities;
+pub mod users;
+pub mod values;

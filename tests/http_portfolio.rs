@@ -1,0 +1,506 @@
+//! Institutions, accounts, account values and holdings over HTTP, and owner-only access:
+//! another user's resources answer 404 on every route.
+
+mod support;
+
+use serde_json::json;
+use support::http::{Db, TestApp};
+use uuid::Uuid;
+
+on_both_stores!(
+    institutions_crud,
+    accounts_crud_and_figures,
+    account_values_crud,
+    holdings_crud_with_market_figures,
+    another_users_resources_are_404,
+);
+
+fn id(v: &serde_json::Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+async fn institutions_crud(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("ann").await;
+    let r = app
+        .post(
+            "/api/v1/financial-institutions/",
+            &s.access,
+            json!({"name": "Big Bank", "url": "https://bank.example"}),
+        )
+        .await;
+    r.expect(201);
+    assert_eq!(r.body["user_id"], s.id.to_string());
+    assert_eq!(r.body["url"], "https://bank.example");
+    let inst = id(&r.body);
+    app.post(
+        "/api/v1/financial-institutions",
+        &s.access,
+        json!({"name": "Another"}),
+    )
+    .await
+    .expect(201);
+    for bad in [
+        json!({"name": ""}),
+        json!({"name": "x".repeat(256)}),
+        json!({"name": "B", "url": "ftp://x"}),
+        json!({"name": "B", "url": format!("https://{}", "a".repeat(500))}),
+    ] {
+        app.post("/api/v1/financial-institutions", &s.access, bad)
+            .await
+            .expect(422);
+    }
+    let list = app.get("/api/v1/financial-institutions", &s.access).await;
+    list.expect(200);
+    assert_eq!(list.header("x-total-count"), Some("2"));
+    assert_eq!(list.body[0]["name"], "Another");
+    let path = format!("/api/v1/financial-institutions/{inst}");
+    app.get(&path, &s.access).await.expect(200);
+    let r = app
+        .put(&path, &s.access, json!({"name": "Bigger Bank"}))
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["name"], "Bigger Bank");
+    assert_eq!(r.body["url"], "https://bank.example");
+    let r = app.patch(&path, &s.access, json!({"url": null})).await;
+    r.expect(200);
+    assert!(r.body["url"].is_null());
+    // Deleting keeps its accounts, unlinked.
+    let acc = app
+        .post(
+            "/api/v1/accounts",
+            &s.access,
+            json!({"name": "Chequing", "account_type": "checking", "financial_institution_id": inst}),
+        )
+        .await;
+    acc.expect(201);
+    app.delete(&path, &s.access).await.expect(204);
+    app.get(&path, &s.access).await.expect(404);
+    app.delete(&path, &s.access).await.expect(404);
+    let acc = app
+        .get(&format!("/api/v1/accounts/{}", id(&acc.body)), &s.access)
+        .await;
+    acc.expect(200);
+    assert!(acc.body["financial_institution_id"].is_null());
+}
+
+async fn accounts_crud_and_figures(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("ben").await;
+    let r = app
+        .post(
+            "/api/v1/accounts/",
+            &s.access,
+            json!({"name": "Visa", "account_type": "Credit_Card", "interest_rate": "19.99"}),
+        )
+        .await;
+    r.expect(201);
+    assert_eq!(r.body["account_type"], "credit_card");
+    assert_eq!(r.body["currency_code"], "USD");
+    assert_eq!(r.body["is_asset"], false);
+    assert_eq!(r.body["is_investment_account"], false);
+    assert_eq!(r.body["interest_rate"], "19.99");
+    let visa = id(&r.body);
+    let r = app
+        .post(
+            "/api/v1/accounts",
+            &s.access,
+            json!({"name": "Savings", "account_type": "savings", "currency_code": "eur", "interest_rate": 2.5}),
+        )
+        .await;
+    r.expect(201);
+    assert_eq!(r.body["currency_code"], "EUR");
+    assert_eq!(r.body["interest_rate"], "2.50");
+    for (bad, status) in [
+        (json!({"name": "X", "account_type": "piggy"}), 422),
+        (json!({"name": "", "account_type": "cash"}), 422),
+        (
+            json!({"name": "X", "account_type": "cash", "interest_rate": "100.01"}),
+            422,
+        ),
+        (
+            json!({"name": "X", "account_type": "cash", "interest_rate": "1.234"}),
+            422,
+        ),
+        (
+            json!({"name": "X", "account_type": "cash", "currency_code": "XXX"}),
+            404,
+        ),
+        (
+            json!({"name": "X", "account_type": "cash", "financial_institution_id": Uuid::new_v4()}),
+            404,
+        ),
+        (
+            json!({"name": "X", "account_type": "cash", "financial_institution_id": "nope"}),
+            422,
+        ),
+    ] {
+        let r = app.post("/api/v1/accounts", &s.access, bad.clone()).await;
+        assert_eq!(r.status, status, "{bad}: {}", r.text);
+    }
+    let list = app.get("/api/v1/accounts?limit=1", &s.access).await;
+    list.expect(200);
+    assert_eq!(list.header("x-total-count"), Some("2"));
+    assert_eq!(list.body[0]["name"], "Savings");
+    let list = app.get("/api/v1/accounts?skip=1", &s.access).await;
+    assert_eq!(list.body[0]["name"], "Visa");
+
+    let path = format!("/api/v1/accounts/{visa}");
+    let r = app.get(&path, &s.access).await;
+    r.expect(200);
+    assert!(r.body["current_balance"].is_null());
+    assert!(r.body["current_cash_balance"].is_null());
+    assert_eq!(r.body["market_value"], "0");
+    app.post(
+        &format!("{path}/values"),
+        &s.access,
+        json!({"balance": "1000.50", "timestamp": "2024-01-02T00:00:00Z"}),
+    )
+    .await
+    .expect(201);
+    app.post(
+        &format!("{path}/values"),
+        &s.access,
+        json!({"balance": 250, "timestamp": "2024-02-02T00:00:00Z"}),
+    )
+    .await
+    .expect(201);
+    let r = app.get(&path, &s.access).await;
+    assert_eq!(r.body["current_balance"], "250.00");
+
+    let r = app
+        .patch(
+            &path,
+            &s.access,
+            json!({"name": "Visa Gold", "interest_rate": null}),
+        )
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["name"], "Visa Gold");
+    assert!(r.body["interest_rate"].is_null());
+    let r = app
+        .put(&path, &s.access, json!({"account_type": "LOAN"}))
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["account_type"], "loan");
+    app.put(&path, &s.access, json!({"account_type": "nope"}))
+        .await
+        .expect(422);
+    app.delete(&path, &s.access).await.expect(204);
+    app.get(&path, &s.access).await.expect(404);
+    app.get(&format!("{path}/values"), &s.access)
+        .await
+        .expect(404);
+}
+
+async fn account_values_crud(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("cat").await;
+    let broker = app.investment_account(&s, "Broker").await;
+    let base = format!("/api/v1/accounts/{broker}/values");
+    let r = app.post(&base, &s.access, json!({"balance": "10"})).await;
+    r.expect(400);
+    assert!(r.detail().contains("cash_balance"));
+    app.post(
+        &base,
+        &s.access,
+        json!({"balance": "-1", "cash_balance": "0"}),
+    )
+    .await
+    .expect(422);
+    let mut ids = Vec::new();
+    for (i, day) in ["2024-01-01", "2024-01-02", "2024-01-03"]
+        .iter()
+        .enumerate()
+    {
+        let r = app
+            .post(
+                &base,
+                &s.access,
+                json!({"balance": format!("{}.5", 100 + i), "cash_balance": 7,
+                       "timestamp": format!("{day}T12:00:00Z")}),
+            )
+            .await;
+        r.expect(201);
+        assert_eq!(r.body["account_id"], broker.to_string());
+        ids.push(id(&r.body));
+    }
+    let dup = app
+        .post(
+            &base,
+            &s.access,
+            json!({"balance": "1", "cash_balance": "1", "timestamp": "2024-01-01T12:00:00Z"}),
+        )
+        .await;
+    dup.expect(409);
+    let list = app.get(&format!("{base}/"), &s.access).await;
+    list.expect(200);
+    assert_eq!(list.header("x-total-count"), Some("3"));
+    assert_eq!(list.body[0]["balance"], "102.50");
+    assert_eq!(list.body[0]["cash_balance"], "7.00");
+    let window = app
+        .get(
+            &format!("{base}?start=2024-01-02T00:00:00Z&end=2024-01-02T23:59:59Z"),
+            &s.access,
+        )
+        .await;
+    assert_eq!(window.body.as_array().unwrap().len(), 1);
+    let one = format!("{base}/{}", ids[0]);
+    let r = app.put(&one, &s.access, json!({"balance": 99.99})).await;
+    r.expect(200);
+    assert_eq!(r.body["balance"], "99.99");
+    let r = app
+        .patch(
+            &one,
+            &s.access,
+            json!({"timestamp": "2024-01-02T12:00:00Z"}),
+        )
+        .await;
+    r.expect(409);
+    let acc = app
+        .get(&format!("/api/v1/accounts/{broker}"), &s.access)
+        .await;
+    assert_eq!(acc.body["current_balance"], "102.50");
+    assert_eq!(acc.body["current_cash_balance"], "7.00");
+    app.delete(&one, &s.access).await.expect(204);
+    app.delete(&one, &s.access).await.expect(404);
+    app.put(&one, &s.access, json!({"balance": 1}))
+        .await
+        .expect(404);
+    app.get(&format!("{base}/{}", Uuid::new_v4()), &s.access)
+        .await
+        .expect(404);
+}
+
+async fn holdings_crud_with_market_figures(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("dan").await;
+    let broker = app.investment_account(&s, "Broker").await;
+    let base = format!("/api/v1/accounts/{broker}/holdings");
+    // By symbol: looked up on Yahoo and stored.
+    let r = app
+        .post(
+            &base,
+            &s.access,
+            json!({"security_id": "test", "shares": "10.5", "average_price_per_share": 100,
+                   "timestamp": "2024-01-10T00:00:00Z"}),
+        )
+        .await;
+    r.expect(201);
+    assert_eq!(r.body["shares"], "10.500000");
+    assert_eq!(r.body["average_price_per_share"], "100.00");
+    assert_eq!(r.body["cost_basis"], "1050.00");
+    assert_eq!(r.body["security"]["symbol"], "TEST");
+    let security_id = r.body["security_id"].as_str().unwrap().to_string();
+    let first = id(&r.body);
+    // By UUID, a later snapshot.
+    let r = app
+        .post(
+            &base,
+            &s.access,
+            json!({"security_id": security_id, "shares": 12, "average_price_per_share": "101.5",
+                   "timestamp": "2024-01-12T00:00:00Z"}),
+        )
+        .await;
+    r.expect(201);
+    let second = id(&r.body);
+    // No close stored yet: market figures are null.
+    assert!(r.body["market_price"].is_null());
+    assert!(r.body["market_value"].is_null());
+    // Sync prices, then the figures appear (market price a JSON number).
+    app.post("/api/v1/securities/TEST/sync", &s.access, json!({}))
+        .await
+        .expect(200);
+    let r = app.get(&format!("{base}/{second}"), &s.access).await;
+    r.expect(200);
+    let price = r.body["market_price"].as_f64().expect("a number");
+    assert!(price > 0.0);
+    assert!(r.body["market_value"].is_string());
+    assert!(r.body["unrealized_gain"].is_string());
+    let pct = r.body["unrealized_gain_pct"].as_str().unwrap();
+    assert_eq!(pct.split('.').nth(1).map(str::len), Some(2), "{pct}");
+    // Account market value: current holdings at the latest close.
+    let acc = app
+        .get(&format!("/api/v1/accounts/{broker}"), &s.access)
+        .await;
+    let mv: f64 = acc.body["market_value"].as_str().unwrap().parse().unwrap();
+    assert!((mv - price * 12.0).abs() < 0.01, "{mv} vs {}", price * 12.0);
+
+    let all = app.get(&base, &s.access).await;
+    assert_eq!(all.header("x-total-count"), Some("2"));
+    assert_eq!(all.body[0]["id"], second);
+    let current = app.get(&format!("{base}?current=true"), &s.access).await;
+    assert_eq!(current.body.as_array().unwrap().len(), 1);
+    let everywhere = app.get("/api/v1/holdings", &s.access).await;
+    everywhere.expect(200);
+    assert_eq!(everywhere.body.as_array().unwrap().len(), 1);
+    assert_eq!(everywhere.body[0]["id"], second);
+
+    for (bad, status) in [
+        (
+            json!({"security_id": "TEST", "shares": 0, "average_price_per_share": 1}),
+            422,
+        ),
+        (
+            json!({"security_id": "TEST", "shares": "1.0000001", "average_price_per_share": 1}),
+            422,
+        ),
+        (
+            json!({"security_id": "TEST", "shares": 1, "average_price_per_share": -1}),
+            422,
+        ),
+        (
+            json!({"security_id": "NOPE", "shares": 1, "average_price_per_share": 1}),
+            404,
+        ),
+        (
+            json!({"security_id": Uuid::new_v4(), "shares": 1, "average_price_per_share": 1}),
+            404,
+        ),
+        (
+            json!({"security_id": "bad symbol!", "shares": 1, "average_price_per_share": 1}),
+            422,
+        ),
+        (
+            json!({"security_id": "TEST", "shares": 1, "average_price_per_share": 1,
+                   "timestamp": "2024-01-10T00:00:00Z"}),
+            409,
+        ),
+    ] {
+        let r = app.post(&base, &s.access, bad.clone()).await;
+        assert_eq!(r.status, status, "{bad}: {}", r.text);
+    }
+    // Not an investment account.
+    let cash = app
+        .post(
+            "/api/v1/accounts",
+            &s.access,
+            json!({"name": "Cash", "account_type": "cash"}),
+        )
+        .await;
+    let r = app
+        .post(
+            &format!("/api/v1/accounts/{}/holdings", id(&cash.body)),
+            &s.access,
+            json!({"security_id": "TEST", "shares": 1, "average_price_per_share": 1}),
+        )
+        .await;
+    r.expect(400);
+    assert_eq!(
+        r.detail(),
+        "Holdings can only be added to investment accounts"
+    );
+
+    let one = format!("{base}/{first}");
+    let r = app.patch(&one, &s.access, json!({"shares": 11})).await;
+    r.expect(200);
+    assert_eq!(r.body["shares"], "11.000000");
+    let r = app
+        .put(
+            &one,
+            &s.access,
+            json!({"security_id": "TEST", "average_price_per_share": "90"}),
+        )
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["average_price_per_share"], "90.00");
+    app.delete(&one, &s.access).await.expect(204);
+    app.get(&one, &s.access).await.expect(404);
+}
+
+async fn another_users_resources_are_404(db: Db) {
+    let app = TestApp::start(db).await;
+    let a = app.signup("alice").await;
+    let b = app.signup("bob").await;
+    let inst = app
+        .post(
+            "/api/v1/financial-institutions",
+            &a.access,
+            json!({"name": "A Bank"}),
+        )
+        .await;
+    let inst = id(&inst.body);
+    let acc = app.investment_account(&a, "A Broker").await;
+    let value = app
+        .post(
+            &format!("/api/v1/accounts/{acc}/values"),
+            &a.access,
+            json!({"balance": 5, "cash_balance": 1}),
+        )
+        .await;
+    let value = id(&value.body);
+    let holding = app
+        .post(
+            &format!("/api/v1/accounts/{acc}/holdings"),
+            &a.access,
+            json!({"security_id": "TEST", "shares": 1, "average_price_per_share": 1}),
+        )
+        .await;
+    holding.expect(201);
+    let holding = id(&holding.body);
+
+    let paths = [
+        format!("/api/v1/financial-institutions/{inst}"),
+        format!("/api/v1/accounts/{acc}"),
+        format!("/api/v1/accounts/{acc}/values/{value}"),
+        format!("/api/v1/accounts/{acc}/holdings/{holding}"),
+    ];
+    let patches = [
+        json!({"name": "stolen"}),
+        json!({"name": "stolen"}),
+        json!({"balance": 1}),
+        json!({"shares": 99}),
+    ];
+    for (path, patch) in paths.iter().zip(patches) {
+        for r in [
+            app.get(path, &b.access).await,
+            app.put(path, &b.access, patch.clone()).await,
+            app.patch(path, &b.access, patch.clone()).await,
+            app.delete(path, &b.access).await,
+        ] {
+            assert_eq!(r.status, 404, "{path}: {}", r.text);
+            assert_eq!(r.body["error_code"], "NOT_FOUND");
+        }
+    }
+    // Nor list or create inside A's account, nor link A's institution.
+    for path in [
+        format!("/api/v1/accounts/{acc}/values"),
+        format!("/api/v1/accounts/{acc}/holdings"),
+    ] {
+        app.get(&path, &b.access).await.expect(404);
+    }
+    app.post(
+        &format!("/api/v1/accounts/{acc}/values"),
+        &b.access,
+        json!({"balance": 5, "cash_balance": 1}),
+    )
+    .await
+    .expect(404);
+    app.post(
+        &format!("/api/v1/accounts/{acc}/holdings"),
+        &b.access,
+        json!({"security_id": "TEST", "shares": 1, "average_price_per_share": 1}),
+    )
+    .await
+    .expect(404);
+    let r = app
+        .post(
+            "/api/v1/accounts",
+            &b.access,
+            json!({"name": "X", "account_type": "cash", "financial_institution_id": inst}),
+        )
+        .await;
+    r.expect(404);
+    assert_eq!(r.detail(), "Financial institution not found");
+    // Lists show only one's own.
+    let list = app.get("/api/v1/accounts", &b.access).await;
+    assert_eq!(list.body.as_array().unwrap().len(), 0);
+    assert_eq!(list.header("x-total-count"), Some("0"));
+    assert_eq!(app.get("/api/v1/holdings", &b.access).await.body, json!([]));
+    // A's things are intact.
+    for path in &paths {
+        app.get(path, &a.access).await.expect(200);
+    }
+    let h = app.get(&paths[3], &a.access).await;
+    assert_eq!(h.body["shares"], "1.000000");
+}
