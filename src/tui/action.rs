@@ -98,7 +98,42 @@ pub struct Portfolio {
 #[derive(Debug, Clone)]
 pub struct ChartData {
     pub series: PriceSeries,
+    /// The bars as chart coordinates (the only place money becomes `f64`).
+    pub points: Vec<Ohlc>,
     pub note: Option<String>,
+}
+
+/// One bar in chart coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ohlc {
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+    pub volume: f64,
+}
+
+impl ChartData {
+    pub fn new(series: PriceSeries, note: Option<String>) -> Self {
+        use rust_decimal::prelude::ToPrimitive;
+        let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+        let points = series
+            .bars
+            .iter()
+            .map(|b| Ohlc {
+                open: f(b.open),
+                high: f(b.high),
+                low: f(b.low),
+                close: f(b.close),
+                volume: b.volume as f64,
+            })
+            .collect();
+        Self {
+            series,
+            points,
+            note,
+        }
+    }
 }
 
 /// A write the forms ask for.

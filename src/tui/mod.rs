@@ -8,10 +8,15 @@
 pub mod action;
 pub mod app;
 pub mod command_line;
+pub mod event_loop;
 pub mod form;
 pub mod keymap;
+pub mod screens;
 pub mod settings;
 pub mod theme;
 pub mod update;
+pub mod widgets;
+pub mod worker;
 
+pub use event_loop::{build_app, run, StartAs, TuiError};
 pub use settings::TuiSettings;
