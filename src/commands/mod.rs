@@ -1,3 +1,4 @@
 //! What each subcommand does, given the built services.
 
+pub mod tui;
 pub mod user;

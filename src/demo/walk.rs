@@ -67,7 +67,7 @@ pub fn bars(
             let open = prev * (1.0 + daily * 0.3 * normal(rng));
             let high = open.max(close) * (1.0 + (daily * 0.5 * normal(rng)).abs());
             let low = open.min(close) * (1.0 - (daily * 0.5 * normal(rng)).abs());
-            let volume = base_volume * (1.0 + 0.4 * normal(rng).abs());
+            let volume = base_volume * (0.6 * normal(rng)).exp();
             prev = close;
             let close = decimal(close, places);
             PriceBar {

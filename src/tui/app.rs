@@ -255,10 +255,18 @@ impl Column {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        let raw = raw.trim().to_ascii_lowercase();
-        Self::ALL.into_iter().find(|c| {
-            c.title().to_ascii_lowercase().replace([' ', '%'], "") == raw.replace([' ', '%'], "")
-                || (raw == "gain%" && *c == Self::GainPct)
+        Some(match raw.trim().to_ascii_lowercase().replace(' ', "").as_str() {
+            "symbol" | "sym" => Self::Symbol,
+            "name" => Self::Name,
+            "shares" => Self::Shares,
+            "avg" | "avgcost" | "cost" => Self::AvgCost,
+            "price" | "last" => Self::Price,
+            "value" => Self::Value,
+            "gain" => Self::Gain,
+            "gain%" | "gainpct" | "pct" => Self::GainPct,
+            "day" | "day%" | "change" => Self::DayChange,
+            "weight" => Self::Weight,
+            _ => return None,
         })
     }
 }

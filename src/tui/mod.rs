@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 pub mod command_line;
+pub mod driver;
 pub mod event_loop;
 pub mod form;
 pub mod keymap;

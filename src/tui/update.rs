@@ -141,7 +141,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                         app.security.figures = Some(k);
                         app.security.figures_error = None;
                     }
-                    Err(f) => app.security.figures_error = Some(f.summary()),
+                    Err(f) => {
+                        app.security.figures_error = Some(match f.kind {
+                            super::action::FailureKind::Offline => "offline (stored data)".into(),
+                            _ => f.summary(),
+                        })
+                    }
                 }
             }
             Vec::new()
@@ -1059,4 +1064,191 @@ pub fn dec(raw: &str) -> Decimal {
 #[allow(dead_code)]
 fn _range_is_used(r: Range) -> Range {
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::{ChartData, Failure, FailureKind};
+    use crate::tui::driver::{ctrl, key};
+    use crate::tui::settings::TuiSettings;
+    use chrono::TimeZone;
+
+    fn app() -> App {
+        let now = chrono::Utc.with_ymd_and_hms(2025, 6, 27, 22, 0, 0).unwrap();
+        crate::tui::build_app(&TuiSettings::default(), false, now).unwrap()
+    }
+
+    fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+        update(app, key(code))
+    }
+
+    #[test]
+    fn screens_switch_by_number_and_tab() {
+        let mut a = app();
+        press(&mut a, KeyCode::Char('2'));
+        assert_eq!(a.screen, Screen::Holdings);
+        press(&mut a, KeyCode::Tab);
+        assert_eq!(a.screen, Screen::Security);
+        press(&mut a, KeyCode::Tab);
+        assert_eq!(a.screen, Screen::Search);
+        assert_eq!(a.mode, Mode::SearchInput, "an empty search starts typing");
+        // Typing goes to the query, not to the keymap: '1' does not switch screens here.
+        let cmds = press(&mut a, KeyCode::Char('1'));
+        assert_eq!(a.search.query, "1");
+        assert!(matches!(cmds.as_slice(), [Command::SearchStored { .. }, Command::SearchRemote { .. }]));
+        press(&mut a, KeyCode::Esc);
+        press(&mut a, KeyCode::Char('1'));
+        assert_eq!(a.screen, Screen::Accounts);
+        press(&mut a, KeyCode::BackTab);
+        assert_eq!(a.screen, Screen::Search);
+    }
+
+    #[test]
+    fn quit_by_key_ctrl_c_and_command() {
+        let mut a = app();
+        press(&mut a, KeyCode::Char('q'));
+        assert!(a.should_quit);
+        let mut a = app();
+        a.mode = Mode::SearchInput;
+        update(&mut a, ctrl('c'));
+        assert!(a.should_quit, "ctrl-c quits even while typing");
+        let mut a = app();
+        press(&mut a, KeyCode::Char(':'));
+        for c in "q".chars() {
+            press(&mut a, KeyCode::Char(c));
+        }
+        assert!(!a.should_quit);
+        press(&mut a, KeyCode::Enter);
+        assert!(a.should_quit);
+    }
+
+    #[test]
+    fn a_bad_command_shows_why() {
+        let mut a = app();
+        press(&mut a, KeyCode::Char(':'));
+        for c in "add AAPL ten".chars() {
+            press(&mut a, KeyCode::Char(c));
+        }
+        press(&mut a, KeyCode::Enter);
+        assert_eq!(a.mode, Mode::Normal);
+        let s = a.status.clone().unwrap();
+        assert_eq!(s.level, crate::tui::app::Level::Error);
+        assert!(s.text.contains("'ten' is not a number"), "{}", s.text);
+    }
+
+    #[test]
+    fn stale_replies_are_dropped() {
+        let mut a = app();
+        a.security.symbol = Some(Symbol::parse("AAPL").unwrap());
+        let first = load_chart(&mut a);
+        let second = load_chart(&mut a);
+        let gen = |c: &[Command]| match c {
+            [Command::LoadChart { gen, .. }] => *gen,
+            other => panic!("{other:?}"),
+        };
+        let (old, new) = (gen(&first), gen(&second));
+        assert!(new > old);
+        let failure = Failure {
+            kind: FailureKind::Offline,
+            message: "old".into(),
+            field: None,
+        };
+        update(&mut a, Action::ChartLoaded { gen: old, result: Err(failure.clone()) });
+        assert!(a.security.loading, "the old reply changes nothing");
+        assert!(a.security.error.is_none());
+        update(&mut a, Action::ChartLoaded { gen: new, result: Err(failure) });
+        assert!(!a.security.loading);
+        assert_eq!(a.security.error.as_deref(), Some("offline: old"));
+        let _ = std::mem::size_of::<ChartData>();
+    }
+
+    #[test]
+    fn range_keys_reload_the_chart_and_stop_at_the_ends() {
+        let mut a = app();
+        a.screen = Screen::Security;
+        a.security.symbol = Some(Symbol::parse("AAPL").unwrap());
+        a.security.range = Range::Y5;
+        let cmds = press(&mut a, KeyCode::Char(']'));
+        assert_eq!(a.security.range, Range::Max);
+        assert!(matches!(cmds.as_slice(), [Command::LoadChart { range: Range::Max, .. }]));
+        assert!(press(&mut a, KeyCode::Char(']')).is_empty(), "no range after MAX");
+        a.security.range = Range::D1;
+        assert!(press(&mut a, KeyCode::Char('[')).is_empty());
+    }
+
+    #[test]
+    fn ranges_pick_bars_within_yahoo_limits() {
+        let now = chrono::Utc.with_ymd_and_hms(2025, 6, 27, 22, 0, 0).unwrap();
+        use crate::domain::Interval as I;
+        let picked: Vec<I> = Range::ALL.iter().map(|r| r.interval(now)).collect();
+        assert_eq!(
+            picked,
+            vec![I::M1, I::M5, I::M30, I::H1, I::D1, I::D1, I::D1, I::W1, I::Mo1]
+        );
+        for r in Range::ALL {
+            let span = r.start(now).map(|s| now - s);
+            if let (Some(limit), Some(span)) = (r.interval(now).max_history(), span) {
+                assert!(span <= limit, "{r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn confirm_asks_before_deleting() {
+        let mut a = app();
+        a.mode = Mode::Confirm {
+            prompt: "Delete x? y/n".into(),
+            what: "x".into(),
+            deletion: Deletion::Institution(uuid::Uuid::nil()),
+        };
+        assert!(press(&mut a, KeyCode::Char('n')).is_empty());
+        assert_eq!(a.mode, Mode::Normal);
+        a.mode = Mode::Confirm {
+            prompt: "Delete x? y/n".into(),
+            what: "x".into(),
+            deletion: Deletion::Institution(uuid::Uuid::nil()),
+        };
+        let cmds = press(&mut a, KeyCode::Char('y'));
+        assert!(matches!(cmds.as_slice(), [Command::Delete { deletion: Deletion::Institution(_), .. }]));
+    }
+
+    #[test]
+    fn forms_validate_before_sending_and_take_service_errors() {
+        let mut a = app();
+        a.form = Some(Form::new_institution());
+        assert!(press(&mut a, KeyCode::Enter).is_empty(), "an empty name is not sent");
+        assert!(a.form.as_ref().unwrap().fields[0].error.is_some());
+        for c in "Big Bank".chars() {
+            press(&mut a, KeyCode::Char(c));
+        }
+        let cmds = press(&mut a, KeyCode::Enter);
+        assert!(matches!(cmds.as_slice(), [Command::Submit { .. }]));
+        assert!(a.form.as_ref().unwrap().submitting);
+        update(
+            &mut a,
+            Action::Saved {
+                what: "institution".into(),
+                result: Err(Failure {
+                    kind: FailureKind::Invalid,
+                    message: "must be 1 to 255 characters".into(),
+                    field: Some("name"),
+                }),
+            },
+        );
+        let f = a.form.as_ref().expect("the form stays open");
+        assert!(!f.submitting);
+        assert_eq!(f.fields[0].error.as_deref(), Some("must be 1 to 255 characters"));
+        press(&mut a, KeyCode::Esc);
+        assert!(a.form.is_none());
+    }
+
+    #[test]
+    fn privacy_toggles() {
+        let mut a = app();
+        press(&mut a, KeyCode::Char('p'));
+        assert!(a.privacy);
+        press(&mut a, KeyCode::Char('p'));
+        assert!(!a.privacy);
+    }
 }

@@ -23,7 +23,7 @@ fn columns(width: u16, all_accounts: bool) -> Vec<(Column, u16)> {
     if width >= 100 {
         cols.push((AvgCost, 10));
     }
-    cols.extend([(Price, 10), (Value, 12)]);
+    cols.extend([(Price, 10), (Value, 15)]);
     if width >= 100 {
         cols.push((Gain, 11));
     }
@@ -121,7 +121,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     let widths: Vec<Constraint> = cols
         .iter()
-        .map(|(_, w)| if *w == 0 { Constraint::Min(10) } else { Constraint::Length(*w + 2) })
+        .map(|(_, w)| if *w == 0 { Constraint::Min(10) } else { Constraint::Length(*w) })
         .collect();
     let visible = table_area.height.saturating_sub(2) as usize;
     let offset = scroll_offset(h.selected, visible);
@@ -144,7 +144,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let empty = rows.is_empty();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
-        .column_spacing(0)
+        .column_spacing(1)
         .block(Block::default().borders(Borders::TOP).border_style(theme.border()));
     frame.render_widget(table, table_area);
     if empty {

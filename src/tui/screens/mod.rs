@@ -54,6 +54,7 @@ fn tabs(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(label, theme.muted())
         });
     }
+    let used = Line::from(spans.clone()).width() as u16;
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     if let Some(p) = &app.portfolio {
         let nw = &p.overview.net_worth;
@@ -63,7 +64,7 @@ fn tabs(frame: &mut Frame, area: Rect, app: &App) {
             p.overview.base_currency
         );
         let w = text.chars().count() as u16;
-        if w + 50 < area.width {
+        if used + w + 2 <= area.width {
             frame.render_widget(
                 Paragraph::new(Span::styled(text, theme.title())),
                 Rect {

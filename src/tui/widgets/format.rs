@@ -123,6 +123,9 @@ pub fn compact(value: Decimal) -> String {
 /// How old a timestamp is: `today`, `yesterday`, `3d ago`, `5h ago`.
 pub fn age(as_of: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let d = now - as_of;
+    if d.num_minutes() < 1 && as_of.date_naive() == now.date_naive() {
+        return "today".into();
+    }
     if d.num_minutes() < 1 {
         return "just now".into();
     }
