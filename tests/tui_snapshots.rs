@@ -28,7 +28,9 @@ async fn demo_app(width: u16, height: u16) -> (App, Worker, finances::store::tes
     let t = finances::store::testing::sqlite().await;
     let store = t.store();
     let today = demo::reference_today();
-    let summary = demo::generate(&store, demo::DEFAULT_SEED, today).await.unwrap();
+    let summary = demo::generate(&store, demo::DEFAULT_SEED, today)
+        .await
+        .unwrap();
     let services = Services::new(store, Arc::new(OfflineMarket));
     let now = Utc.from_utc_datetime(&today.and_hms_opt(22, 0, 0).unwrap());
     let mut app = build_app(&TuiSettings::default(), false, now).unwrap();

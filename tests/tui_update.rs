@@ -19,7 +19,9 @@ async fn demo_app() -> (App, Worker, finances::store::testing::TestStore) {
     let t = finances::store::testing::sqlite().await;
     let store = t.store();
     let today = demo::reference_today();
-    let summary = demo::generate(&store, demo::DEFAULT_SEED, today).await.unwrap();
+    let summary = demo::generate(&store, demo::DEFAULT_SEED, today)
+        .await
+        .unwrap();
     let services = Services::new(store, Arc::new(OfflineMarket));
     let now = Utc.from_utc_datetime(&today.and_hms_opt(22, 0, 0).unwrap());
     let mut app = build_app(&TuiSettings::default(), false, now).unwrap();
@@ -56,7 +58,10 @@ async fn navigation_moves_over_accounts_only() {
     }
     assert_eq!(app.selected_account().unwrap().account.name, "Brokerage");
     act(&mut app, &w, key(KeyCode::Char('G'))).await;
-    assert_eq!(app.selected_account().unwrap().account.name, "Stocks & Shares ISA");
+    assert_eq!(
+        app.selected_account().unwrap().account.name,
+        "Stocks & Shares ISA"
+    );
     act(&mut app, &w, key(KeyCode::Char('g'))).await;
     assert_eq!(app.selected_account().unwrap().account.name, first);
     // Enter opens the account's holdings.
@@ -66,7 +71,11 @@ async fn navigation_moves_over_accounts_only() {
     act(&mut app, &w, key(KeyCode::Enter)).await;
     assert_eq!(app.screen, Screen::Holdings);
     assert_eq!(app.holdings.order.len(), 9);
-    assert!(app.holdings.rows.iter().all(|r| r.account_name == "Brokerage"));
+    assert!(app
+        .holdings
+        .rows
+        .iter()
+        .all(|r| r.account_name == "Brokerage"));
     // Esc goes back to every account.
     act(&mut app, &w, key(KeyCode::Esc)).await;
     assert_eq!(app.holdings.order.len(), 22);
@@ -82,7 +91,10 @@ async fn sorting_and_filtering_holdings() {
         .iter()
         .map(|i| app.holdings.rows[*i].value_base.unwrap())
         .collect();
-    assert!(values.windows(2).all(|w| w[0] >= w[1]), "value, largest first");
+    assert!(
+        values.windows(2).all(|w| w[0] >= w[1]),
+        "value, largest first"
+    );
     command(&mut app, &w, "sort symbol").await;
     let symbols: Vec<_> = app
         .holdings
@@ -104,7 +116,10 @@ async fn sorting_and_filtering_holdings() {
         .iter()
         .all(|i| app.holdings.rows[*i].quote == "GBp"));
     let weights: Decimal = app.holdings.rows.iter().filter_map(|r| r.weight).sum();
-    assert!((weights - Decimal::ONE_HUNDRED).abs() < Decimal::new(5, 2), "{weights}");
+    assert!(
+        (weights - Decimal::ONE_HUNDRED).abs() < Decimal::new(5, 2),
+        "{weights}"
+    );
 }
 
 #[tokio::test]
@@ -123,8 +138,15 @@ async fn add_a_holding_with_the_form_then_delete_it() {
     type_text(&mut app, &w, "50").await;
     act(&mut app, &w, key(KeyCode::Enter)).await;
     let form = app.form.as_ref().expect("refused before sending");
-    assert_eq!(form.field("shares").unwrap().error.as_deref(), Some("must be more than 0"));
-    assert_eq!(app.form.as_ref().unwrap().focus, 2, "the cursor goes to the field in error");
+    assert_eq!(
+        form.field("shares").unwrap().error.as_deref(),
+        Some("must be more than 0")
+    );
+    assert_eq!(
+        app.form.as_ref().unwrap().focus,
+        2,
+        "the cursor goes to the field in error"
+    );
     act(&mut app, &w, finances::tui::driver::ctrl('u')).await;
     type_text(&mut app, &w, "3").await;
     // A date a year back, so it is a new snapshot rather than the demo's own.
@@ -135,7 +157,12 @@ async fn add_a_holding_with_the_form_then_delete_it() {
     type_text(&mut app, &w, "2025-06-26").await;
     act(&mut app, &w, key(KeyCode::Enter)).await;
     assert!(app.form.is_none(), "{:?}", app.form);
-    assert!(app.status.as_ref().unwrap().text.starts_with("Saved holding KO"));
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("Saved holding KO"));
     // The new snapshot is the current one for KO in Brokerage.
     let ko = app
         .holdings
@@ -155,9 +182,18 @@ async fn add_a_holding_with_the_form_then_delete_it() {
     assert_eq!(app.selected_holding().unwrap().shares, Decimal::from(3));
     act(&mut app, &w, key(KeyCode::Char('d'))).await;
     act(&mut app, &w, key(KeyCode::Char('y'))).await;
-    assert!(app.status.as_ref().unwrap().text.starts_with("Deleted holding KO"));
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("Deleted holding KO"));
     let ko = app.selected_holding().unwrap();
-    assert_ne!(ko.shares, Decimal::from(3), "the demo's own snapshot is current again");
+    assert_ne!(
+        ko.shares,
+        Decimal::from(3),
+        "the demo's own snapshot is current again"
+    );
 }
 
 #[tokio::test]
@@ -212,7 +248,11 @@ async fn values_forms_and_service_rules() {
         .as_deref()
         .unwrap()
         .contains("required"));
-    assert_eq!(app.form.as_ref().unwrap().focus, 1, "the cursor goes to the field in error");
+    assert_eq!(
+        app.form.as_ref().unwrap().focus,
+        1,
+        "the cursor goes to the field in error"
+    );
     type_text(&mut app, &w, "250").await;
     act(&mut app, &w, key(KeyCode::Tab)).await;
     act(&mut app, &w, finances::tui::driver::ctrl('u')).await;
@@ -230,7 +270,14 @@ async fn values_forms_and_service_rules() {
     }
     type_text(&mut app, &w, "101").await;
     act(&mut app, &w, key(KeyCode::Enter)).await;
-    let err = app.form.as_ref().unwrap().field("interest_rate").unwrap().error.clone();
+    let err = app
+        .form
+        .as_ref()
+        .unwrap()
+        .field("interest_rate")
+        .unwrap()
+        .error
+        .clone();
     assert_eq!(err.as_deref(), Some("must be between 0 and 100"));
     act(&mut app, &w, key(KeyCode::Backspace)).await;
     act(&mut app, &w, key(KeyCode::Backspace)).await;

@@ -22,6 +22,7 @@ pub struct Listing {
     pub shares_millions: f64,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn listing(
     symbol: &'static str,
     name: &'static str,

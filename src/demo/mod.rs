@@ -56,6 +56,16 @@ pub enum DemoError {
     Invalid(#[from] ValidationError),
 }
 
+/// Institution index, name, type, currency, interest rate, held symbols.
+type AccountPlan<'a> = (
+    usize,
+    &'a str,
+    AccountType,
+    &'a str,
+    Option<&'a str>,
+    &'a [&'a str],
+);
+
 /// How big a generated portfolio is.
 #[derive(Debug, Clone, Copy)]
 struct Scale {
@@ -87,7 +97,7 @@ pub async fn generate(
         institutions.push(g.institution(&user, name, url).await?);
     }
     use AccountType as T;
-    let plan: [(usize, &str, AccountType, &str, Option<&str>, &[&str]); 9] = [
+    let plan: [AccountPlan; 9] = [
         (0, "Everyday Checking", T::Checking, "USD", None, &[]),
         (
             0,

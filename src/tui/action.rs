@@ -85,6 +85,9 @@ impl From<ServiceError> for Failure {
 
 pub type Outcome<T> = Result<T, Failure>;
 
+/// Balance histories per account, oldest first.
+pub type Histories = HashMap<Uuid, Vec<(DateTime<Utc>, Decimal)>>;
+
 /// Everything the accounts and holdings screens show, loaded together.
 #[derive(Debug, Clone)]
 pub struct Portfolio {
@@ -181,16 +184,47 @@ pub enum Deletion {
 /// Slow work, run off the terminal task; each answers with actions.
 #[derive(Debug, Clone)]
 pub enum Command {
-    Login { login: String, password: String },
-    LoadPortfolio { gen: u64 },
-    LoadHistories { gen: u64, accounts: Vec<Uuid> },
-    LoadValues { gen: u64, account: Uuid },
-    LoadChart { gen: u64, symbol: Symbol, range: Range, today: DateTime<Utc> },
-    LoadKeyFigures { gen: u64, symbol: Symbol },
-    SearchStored { gen: u64, query: String },
-    SearchRemote { gen: u64, query: String },
-    Submit { what: String, submission: Submission },
-    Delete { what: String, deletion: Deletion },
+    Login {
+        login: String,
+        password: String,
+    },
+    LoadPortfolio {
+        gen: u64,
+    },
+    LoadHistories {
+        gen: u64,
+        accounts: Vec<Uuid>,
+    },
+    LoadValues {
+        gen: u64,
+        account: Uuid,
+    },
+    LoadChart {
+        gen: u64,
+        symbol: Symbol,
+        range: Range,
+        today: DateTime<Utc>,
+    },
+    LoadKeyFigures {
+        gen: u64,
+        symbol: Symbol,
+    },
+    SearchStored {
+        gen: u64,
+        query: String,
+    },
+    SearchRemote {
+        gen: u64,
+        query: String,
+    },
+    Submit {
+        what: String,
+        submission: Submission,
+    },
+    Delete {
+        what: String,
+        deletion: Deletion,
+    },
     Sync(Symbol),
     SyncAll,
 }
@@ -198,8 +232,13 @@ pub enum Command {
 /// Sync progress, as the services report it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncEvent {
-    Started { total: usize },
-    Finished { symbol: Symbol, ok: bool },
+    Started {
+        total: usize,
+    },
+    Finished {
+        symbol: Symbol,
+        ok: bool,
+    },
     /// The end of a sync of one symbol (`Some`) or of everything (`None`).
     Done {
         symbol: Option<Symbol>,
@@ -215,17 +254,42 @@ pub enum Action {
     /// The clock moved on (refreshes ages and the spinner).
     Tick(DateTime<Utc>),
     LoggedIn(Outcome<User>),
-    PortfolioLoaded { gen: u64, result: Outcome<Box<Portfolio>> },
+    PortfolioLoaded {
+        gen: u64,
+        result: Outcome<Box<Portfolio>>,
+    },
     HistoriesLoaded {
         gen: u64,
-        result: Outcome<HashMap<Uuid, Vec<(DateTime<Utc>, Decimal)>>>,
+        result: Outcome<Histories>,
     },
-    ValuesLoaded { gen: u64, account: Uuid, result: Outcome<Vec<AccountValue>> },
-    ChartLoaded { gen: u64, result: Outcome<Box<ChartData>> },
-    KeyFiguresLoaded { gen: u64, result: Outcome<KeyFigures> },
-    StoredMatches { gen: u64, result: Outcome<Vec<Security>> },
-    RemoteMatches { gen: u64, result: Outcome<SearchResults> },
-    Saved { what: String, result: Outcome<()> },
-    Deleted { what: String, result: Outcome<()> },
+    ValuesLoaded {
+        gen: u64,
+        account: Uuid,
+        result: Outcome<Vec<AccountValue>>,
+    },
+    ChartLoaded {
+        gen: u64,
+        result: Outcome<Box<ChartData>>,
+    },
+    KeyFiguresLoaded {
+        gen: u64,
+        result: Outcome<KeyFigures>,
+    },
+    StoredMatches {
+        gen: u64,
+        result: Outcome<Vec<Security>>,
+    },
+    RemoteMatches {
+        gen: u64,
+        result: Outcome<SearchResults>,
+    },
+    Saved {
+        what: String,
+        result: Outcome<()>,
+    },
+    Deleted {
+        what: String,
+        result: Outcome<()>,
+    },
     Sync(SyncEvent),
 }

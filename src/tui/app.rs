@@ -51,9 +51,15 @@ pub enum Mode {
     CommandLine(String),
     /// Typing the search query.
     SearchInput,
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     /// Asking whether to delete.
-    Confirm { prompt: String, what: String, deletion: Deletion },
+    Confirm {
+        prompt: String,
+        what: String,
+        deletion: Deletion,
+    },
 }
 
 /// Chart ranges, with the bar size each is drawn at.
@@ -255,19 +261,21 @@ impl Column {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw.trim().to_ascii_lowercase().replace(' ', "").as_str() {
-            "symbol" | "sym" => Self::Symbol,
-            "name" => Self::Name,
-            "shares" => Self::Shares,
-            "avg" | "avgcost" | "cost" => Self::AvgCost,
-            "price" | "last" => Self::Price,
-            "value" => Self::Value,
-            "gain" => Self::Gain,
-            "gain%" | "gainpct" | "pct" => Self::GainPct,
-            "day" | "day%" | "change" => Self::DayChange,
-            "weight" => Self::Weight,
-            _ => return None,
-        })
+        Some(
+            match raw.trim().to_ascii_lowercase().replace(' ', "").as_str() {
+                "symbol" | "sym" => Self::Symbol,
+                "name" => Self::Name,
+                "shares" => Self::Shares,
+                "avg" | "avgcost" | "cost" => Self::AvgCost,
+                "price" | "last" => Self::Price,
+                "value" => Self::Value,
+                "gain" => Self::Gain,
+                "gain%" | "gainpct" | "pct" => Self::GainPct,
+                "day" | "day%" | "change" => Self::DayChange,
+                "weight" => Self::Weight,
+                _ => return None,
+            },
+        )
     }
 }
 
@@ -482,7 +490,13 @@ impl App {
         let AccountLine::Account(g, a) = line else {
             return None;
         };
-        self.portfolio.as_ref()?.overview.groups.get(g)?.accounts.get(a)
+        self.portfolio
+            .as_ref()?
+            .overview
+            .groups
+            .get(g)?
+            .accounts
+            .get(a)
     }
 
     /// The account under the cursor on the accounts screen.
@@ -554,10 +568,10 @@ impl App {
         }
         self.accounts.lines = lines;
         let found = keep.and_then(|id| {
-            self.accounts.lines.iter().position(|l| {
-                self.account_summary(*l)
-                    .is_some_and(|s| s.account.id == id)
-            })
+            self.accounts
+                .lines
+                .iter()
+                .position(|l| self.account_summary(*l).is_some_and(|s| s.account.id == id))
         });
         self.accounts.selected = found
             .or_else(|| {
@@ -625,7 +639,12 @@ impl App {
         self.clamp_holdings();
     }
 
-    fn holding_row(&self, index: usize, v: &HoldingView, names: &HashMap<Uuid, &str>) -> HoldingRow {
+    fn holding_row(
+        &self,
+        index: usize,
+        v: &HoldingView,
+        names: &HashMap<Uuid, &str>,
+    ) -> HoldingRow {
         let unit = QuoteUnit::parse(&v.security.currency).ok();
         let major = |d: Decimal| match &unit {
             Some(u) => u.to_major(d),

@@ -33,13 +33,22 @@ pub enum Cmd {
 /// What `:help` lists.
 pub const COMMANDS: &[(&str, &str)] = &[
     (":q", "quit"),
-    (":acct NAME", "holdings of the account named NAME (:acct alone: all)"),
-    (":add SYM N @ PRICE", "add N shares of SYM bought at PRICE to the account in view"),
+    (
+        ":acct NAME",
+        "holdings of the account named NAME (:acct alone: all)",
+    ),
+    (
+        ":add SYM N @ PRICE",
+        "add N shares of SYM bought at PRICE to the account in view",
+    ),
     (":open SYM", "chart of SYM"),
     (":search TEXT", "search securities"),
     (":sync [SYM]", "sync SYM, or everything"),
     (":range 1D|5D|1M|3M|6M|YTD|1Y|5Y|MAX", "chart range"),
-    (":sort COLUMN [asc|desc]", "sort holdings (symbol, value, gain%, day, weight...)"),
+    (
+        ":sort COLUMN [asc|desc]",
+        "sort holdings (symbol, value, gain%, day, weight...)",
+    ),
     (":filter TEXT", "filter holdings"),
     (":privacy", "mask or show amounts"),
 ];
@@ -112,7 +121,8 @@ fn parse_add(rest: &str) -> Result<Cmd, String> {
         _ => return Err(USAGE.into()),
     };
     let symbol = Symbol::parse(symbol).map_err(|e| e.message)?;
-    let shares = parse_decimal(shares).ok_or_else(|| format!("'{shares}' is not a number of shares"))?;
+    let shares =
+        parse_decimal(shares).ok_or_else(|| format!("'{shares}' is not a number of shares"))?;
     let price = match price {
         Some(p) => Some(parse_decimal(p).ok_or_else(|| format!("'{p}' is not a price"))?),
         None => None,
@@ -131,7 +141,10 @@ mod tests {
     #[test]
     fn parses_the_documented_commands() {
         assert_eq!(parse(":q").unwrap(), Cmd::Quit);
-        assert_eq!(parse("acct Roth IRA").unwrap(), Cmd::Account(Some("Roth IRA".into())));
+        assert_eq!(
+            parse("acct Roth IRA").unwrap(),
+            Cmd::Account(Some("Roth IRA".into()))
+        );
         assert_eq!(parse("acct").unwrap(), Cmd::Account(None));
         assert_eq!(
             parse("add AAPL 10 @ 150").unwrap(),
@@ -149,13 +162,22 @@ mod tests {
                 price: Some(Decimal::new(12345, 1)),
             }
         );
-        assert!(matches!(parse("add AAPL 10").unwrap(), Cmd::Add { price: None, .. }));
+        assert!(matches!(
+            parse("add AAPL 10").unwrap(),
+            Cmd::Add { price: None, .. }
+        ));
         assert!(parse("add AAPL ten @ 1").is_err());
         assert!(parse("add").is_err());
         assert_eq!(parse("range ytd").unwrap(), Cmd::Range(Range::Ytd));
         assert!(parse("range 2W").is_err());
-        assert_eq!(parse("sort gain% desc").unwrap(), Cmd::Sort(Column::GainPct, Some(true)));
-        assert_eq!(parse("sort avg cost").unwrap_err(), "'cost' is neither asc nor desc");
+        assert_eq!(
+            parse("sort gain% desc").unwrap(),
+            Cmd::Sort(Column::GainPct, Some(true))
+        );
+        assert_eq!(
+            parse("sort avg cost").unwrap_err(),
+            "'cost' is neither asc nor desc"
+        );
         assert_eq!(parse("sync").unwrap(), Cmd::Sync(None));
         assert!(parse("frobnicate").unwrap_err().contains("unknown command"));
     }

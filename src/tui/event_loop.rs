@@ -93,7 +93,11 @@ fn setup() -> Result<(TerminalGuard, Terminal<CrosstermBackend<Stdout>>), TuiErr
 }
 
 /// Runs the UI until the user quits.
-pub async fn run(services: Services, start: StartAs, settings: TuiSettings) -> Result<(), TuiError> {
+pub async fn run(
+    services: Services,
+    start: StartAs,
+    settings: TuiSettings,
+) -> Result<(), TuiError> {
     let mut app = build_app(&settings, Theme::no_color_env(), Utc::now())?;
     let user = match start {
         StartAs::User(u) => Some(u),

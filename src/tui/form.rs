@@ -25,10 +25,18 @@ pub enum FormKind {
     EditInstitution(Uuid),
     NewAccount,
     EditAccount(Uuid),
-    NewValue { account: Uuid },
-    EditValue { account: Uuid, id: Uuid },
+    NewValue {
+        account: Uuid,
+    },
+    EditValue {
+        account: Uuid,
+        id: Uuid,
+    },
     NewHolding,
-    EditHolding { account: Uuid, id: Uuid },
+    EditHolding {
+        account: Uuid,
+        id: Uuid,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +61,12 @@ pub struct Field {
 }
 
 impl Field {
-    fn text(key: &'static str, label: &'static str, value: impl Into<String>, hint: &'static str) -> Self {
+    fn text(
+        key: &'static str,
+        label: &'static str,
+        value: impl Into<String>,
+        hint: &'static str,
+    ) -> Self {
         Self {
             key,
             label,
@@ -64,7 +77,12 @@ impl Field {
         }
     }
 
-    fn choice(key: &'static str, label: &'static str, options: Vec<(String, String)>, value: impl Into<String>) -> Self {
+    fn choice(
+        key: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+        value: impl Into<String>,
+    ) -> Self {
         let value = value.into();
         let value = if options.iter().any(|(_, v)| *v == value) {
             value
@@ -112,9 +130,16 @@ impl Field {
     fn cycle(&mut self, forward: bool) {
         match &self.input {
             Input::Choice(options) if !options.is_empty() => {
-                let i = options.iter().position(|(_, v)| *v == self.value).unwrap_or(0);
+                let i = options
+                    .iter()
+                    .position(|(_, v)| *v == self.value)
+                    .unwrap_or(0);
                 let n = options.len();
-                let j = if forward { (i + 1) % n } else { (i + n - 1) % n };
+                let j = if forward {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
                 self.value = options[j].1.clone();
             }
             Input::Flag => {
@@ -170,10 +195,12 @@ fn account_types() -> Vec<(String, String)> {
 }
 
 fn currencies(extra: &str) -> Vec<(String, String)> {
-    let mut codes: Vec<String> = ["USD", "EUR", "GBP", "CAD", "CHF", "JPY", "AUD", "SEK", "NOK", "DKK"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut codes: Vec<String> = [
+        "USD", "EUR", "GBP", "CAD", "CHF", "JPY", "AUD", "SEK", "NOK", "DKK",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     if !extra.is_empty() && !codes.iter().any(|c| c == extra) {
         codes.push(extra.to_string());
     }
@@ -198,7 +225,10 @@ impl Form {
         Self::new(
             "Sign in",
             FormKind::Login,
-            vec![Field::text("login", "User", "", "username or email"), password],
+            vec![
+                Field::text("login", "User", "", "username or email"),
+                password,
+            ],
         )
     }
 
@@ -206,7 +236,9 @@ impl Form {
     pub fn credentials(&self) -> (String, String) {
         (
             self.value("login").to_string(),
-            self.field("password").map(|f| f.value.clone()).unwrap_or_default(),
+            self.field("password")
+                .map(|f| f.value.clone())
+                .unwrap_or_default(),
         )
     }
 
@@ -247,7 +279,11 @@ impl Form {
         rate: Option<Decimal>,
     ) -> Vec<Field> {
         let mut inst_options = vec![("(none)".to_string(), String::new())];
-        inst_options.extend(institutions.iter().map(|(id, n)| (n.clone(), id.to_string())));
+        inst_options.extend(
+            institutions
+                .iter()
+                .map(|(id, n)| (n.clone(), id.to_string())),
+        );
         vec![
             Field::text("name", "Name", name, "1 to 255 characters"),
             Field::choice("account_type", "Type", account_types(), kind.as_str()),
@@ -268,11 +304,23 @@ impl Form {
         ]
     }
 
-    pub fn new_account(institutions: &[(Uuid, String)], institution: Option<Uuid>, base: &CurrencyCode) -> Self {
+    pub fn new_account(
+        institutions: &[(Uuid, String)],
+        institution: Option<Uuid>,
+        base: &CurrencyCode,
+    ) -> Self {
         Self::new(
             "New account",
             FormKind::NewAccount,
-            Self::account_fields(institutions, "", AccountType::Checking, institution, base.as_str(), false, None),
+            Self::account_fields(
+                institutions,
+                "",
+                AccountType::Checking,
+                institution,
+                base.as_str(),
+                false,
+                None,
+            ),
         )
     }
 
@@ -295,9 +343,24 @@ impl Form {
 
     pub fn new_value(account: &AccountSummary, today: NaiveDate) -> Self {
         let mut fields = vec![
-            Field::text("balance", "Balance", "", "0 or more; liabilities as amounts owed"),
-            Field::text("cash_balance", "Cash", "", "required for investment accounts"),
-            Field::text("timestamp", "Date", today.format("%Y-%m-%d").to_string(), "YYYY-MM-DD"),
+            Field::text(
+                "balance",
+                "Balance",
+                "",
+                "0 or more; liabilities as amounts owed",
+            ),
+            Field::text(
+                "cash_balance",
+                "Cash",
+                "",
+                "required for investment accounts",
+            ),
+            Field::text(
+                "timestamp",
+                "Date",
+                today.format("%Y-%m-%d").to_string(),
+                "YYYY-MM-DD",
+            ),
         ];
         if !account.account.is_investment_account {
             fields[1].hint = "optional";
@@ -353,7 +416,12 @@ impl Form {
                     options,
                     account.map(|a| a.to_string()).unwrap_or_default(),
                 ),
-                Field::text("security_id", "Symbol", symbol, "ticker, e.g. AAPL or OCDO.L"),
+                Field::text(
+                    "security_id",
+                    "Symbol",
+                    symbol,
+                    "ticker, e.g. AAPL or OCDO.L",
+                ),
                 Field::text("shares", "Shares", shares, "more than 0, up to 6 decimals"),
                 Field::text(
                     "average_price_per_share",
@@ -361,7 +429,12 @@ impl Form {
                     price,
                     "per share, in the quote currency",
                 ),
-                Field::text("timestamp", "Date", today.format("%Y-%m-%d").to_string(), "YYYY-MM-DD"),
+                Field::text(
+                    "timestamp",
+                    "Date",
+                    today.format("%Y-%m-%d").to_string(),
+                    "YYYY-MM-DD",
+                ),
             ],
         )
     }
@@ -375,7 +448,12 @@ impl Form {
             },
             vec![
                 Field::text("security_id", "Symbol", row.symbol.as_str(), "ticker"),
-                Field::text("shares", "Shares", row.shares.normalize().to_string(), "more than 0"),
+                Field::text(
+                    "shares",
+                    "Shares",
+                    row.shares.normalize().to_string(),
+                    "more than 0",
+                ),
                 Field::text(
                     "average_price_per_share",
                     "Avg price",
@@ -440,7 +518,10 @@ impl Form {
                 } else if let Input::Choice(options) = &field.input {
                     // Jump to the next option starting with the letter.
                     let lower = c.to_ascii_lowercase();
-                    let start = options.iter().position(|(_, v)| *v == field.value).unwrap_or(0);
+                    let start = options
+                        .iter()
+                        .position(|(_, v)| *v == field.value)
+                        .unwrap_or(0);
                     let found = (1..=options.len())
                         .map(|k| (start + k) % options.len())
                         .find(|i| options[*i].0.to_ascii_lowercase().starts_with(lower));
@@ -503,17 +584,24 @@ impl Form {
             FormKind::NewAccount | FormKind::EditAccount(_) => {
                 let kind = AccountType::from_str(self.value("account_type")).map_err(v)?;
                 let currency = CurrencyCode::parse(self.value("currency_code")).map_err(v)?;
-                let institution = match self.value("financial_institution_id") {
-                    "" => None,
-                    id => Some(
-                        Uuid::parse_str(id)
-                            .map_err(|_| ("financial_institution_id", "unknown institution".into()))?,
-                    ),
-                };
+                let institution =
+                    match self.value("financial_institution_id") {
+                        "" => None,
+                        id => Some(Uuid::parse_str(id).map_err(|_| {
+                            ("financial_institution_id", "unknown institution".into())
+                        })?),
+                    };
                 let investment = self.value("is_investment_account") == "yes";
                 let rate = optional_decimal(self.value("interest_rate"), "interest_rate")?;
-                let new = NewAccount::new(self.value("name"), kind, currency, institution, investment, rate)
-                    .map_err(v)?;
+                let new = NewAccount::new(
+                    self.value("name"),
+                    kind,
+                    currency,
+                    institution,
+                    investment,
+                    rate,
+                )
+                .map_err(v)?;
                 match &self.kind {
                     FormKind::EditAccount(id) => Ok(Submission::UpdateAccount(
                         *id,
@@ -548,7 +636,10 @@ impl Form {
             FormKind::EditValue { account, id } => {
                 let patch = AccountValuePatch {
                     balance: Some(decimal(self.value("balance"), "balance")?),
-                    cash_balance: Some(optional_decimal(self.value("cash_balance"), "cash_balance")?),
+                    cash_balance: Some(optional_decimal(
+                        self.value("cash_balance"),
+                        "cash_balance",
+                    )?),
                     timestamp: optional_date(self.value("timestamp"))?,
                 }
                 .validated()
@@ -564,10 +655,18 @@ impl Form {
                     .map_err(|_| ("account", "choose an investment account".to_string()))?;
                 let security = security_ref(self.value("security_id"))?;
                 let shares = decimal(self.value("shares"), "shares")?;
-                let price = decimal(self.value("average_price_per_share"), "average_price_per_share")?;
+                let price = decimal(
+                    self.value("average_price_per_share"),
+                    "average_price_per_share",
+                )?;
                 let timestamp = optional_date(self.value("timestamp"))?;
-                crate::domain::NewHolding::new(Uuid::nil(), shares, price, timestamp.unwrap_or_else(Utc::now))
-                    .map_err(v)?;
+                crate::domain::NewHolding::new(
+                    Uuid::nil(),
+                    shares,
+                    price,
+                    timestamp.unwrap_or_else(Utc::now),
+                )
+                .map_err(v)?;
                 Ok(Submission::CreateHolding {
                     account,
                     security,
@@ -611,7 +710,11 @@ fn security_ref(raw: &str) -> Result<SecurityRef, (&'static str, String)> {
 
 /// A decimal as typed: digits with an optional point; thousands separators are allowed.
 pub fn parse_decimal(raw: &str) -> Option<Decimal> {
-    let cleaned: String = raw.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+    let cleaned: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '_')
+        .collect();
     Decimal::from_str(&cleaned).ok()
 }
 
@@ -622,7 +725,10 @@ fn decimal(raw: &str, field: &'static str) -> Result<Decimal, (&'static str, Str
     parse_decimal(raw).ok_or((field, format!("'{raw}' is not a number")))
 }
 
-fn optional_decimal(raw: &str, field: &'static str) -> Result<Option<Decimal>, (&'static str, String)> {
+fn optional_decimal(
+    raw: &str,
+    field: &'static str,
+) -> Result<Option<Decimal>, (&'static str, String)> {
     if raw.is_empty() {
         Ok(None)
     } else {
@@ -636,7 +742,9 @@ fn optional_date(raw: &str) -> Result<Option<DateTime<Utc>>, (&'static str, Stri
     }
     let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .map_err(|_| ("timestamp", format!("'{raw}' is not a date (YYYY-MM-DD)")))?;
-    let noon = date.and_hms_opt(12, 0, 0).ok_or(("timestamp", "invalid date".to_string()))?;
+    let noon = date
+        .and_hms_opt(12, 0, 0)
+        .ok_or(("timestamp", "invalid date".to_string()))?;
     Ok(Some(Utc.from_utc_datetime(&noon)))
 }
 
@@ -654,7 +762,10 @@ mod tests {
     fn institution_form_validates_inline() {
         let mut f = Form::new_institution();
         assert!(f.submission().is_none());
-        assert_eq!(f.fields[0].error.as_deref(), Some("must be 1 to 255 characters"));
+        assert_eq!(
+            f.fields[0].error.as_deref(),
+            Some("must be 1 to 255 characters")
+        );
         type_text(&mut f, "Big Bank");
         assert!(f.fields[0].error.is_none(), "typing clears the error");
         f.handle(FormKey::Next);
@@ -687,7 +798,10 @@ mod tests {
         f.focus = 3;
         type_text(&mut f, "1,234.50");
         assert!(f.submission().is_none());
-        assert_eq!(f.field("shares").unwrap().error.as_deref(), Some("must be more than 0"));
+        assert_eq!(
+            f.field("shares").unwrap().error.as_deref(),
+            Some("must be more than 0")
+        );
         f.focus = 2;
         f.handle(FormKey::Backspace);
         type_text(&mut f, "12.5");
@@ -700,7 +814,10 @@ mod tests {
                 timestamp,
             }) => {
                 assert_eq!(account, acct);
-                assert_eq!(security, SecurityRef::Symbol(Symbol::parse("AAPL").unwrap()));
+                assert_eq!(
+                    security,
+                    SecurityRef::Symbol(Symbol::parse("AAPL").unwrap())
+                );
                 assert_eq!(shares, Decimal::new(125, 1));
                 assert_eq!(price, Decimal::new(123450, 2));
                 assert_eq!(timestamp.unwrap().date_naive(), today);

@@ -78,10 +78,8 @@ impl Intent {
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        Intent::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(
-            name,
-        ))
-        .ok()
+        Intent::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name))
+            .ok()
     }
 }
 
@@ -134,7 +132,8 @@ impl Key {
 
     /// Normalises a terminal key event: shift is part of the character for printable keys.
     pub fn from_event(e: &KeyEvent) -> Self {
-        let mut mods = e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+        let mut mods =
+            e.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
         let code = match e.code {
             KeyCode::Char(c) => {
                 mods.remove(KeyModifiers::SHIFT);
@@ -155,10 +154,16 @@ impl Key {
         let mut rest = raw;
         loop {
             let lower = rest.to_ascii_lowercase();
-            if let Some(r) = lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
+            if let Some(r) = lower
+                .strip_prefix("ctrl-")
+                .or_else(|| lower.strip_prefix("c-"))
+            {
                 mods |= KeyModifiers::CONTROL;
                 rest = &rest[rest.len() - r.len()..];
-            } else if let Some(r) = lower.strip_prefix("alt-").or_else(|| lower.strip_prefix("m-")) {
+            } else if let Some(r) = lower
+                .strip_prefix("alt-")
+                .or_else(|| lower.strip_prefix("m-"))
+            {
                 mods |= KeyModifiers::ALT;
                 rest = &rest[rest.len() - r.len()..];
             } else if let Some(r) = lower.strip_prefix("shift-") {
@@ -283,53 +288,173 @@ fn defaults() -> Vec<Binding> {
         b(S::Global, Quit, vec![c('q'), Key::ctrl('c')], "quit"),
         b(S::Global, Help, vec![c('?')], "this help"),
         b(S::Global, NextScreen, vec![k(K::Tab)], "next screen"),
-        b(S::Global, PrevScreen, vec![k(K::BackTab)], "previous screen"),
+        b(
+            S::Global,
+            PrevScreen,
+            vec![k(K::BackTab)],
+            "previous screen",
+        ),
         b(S::Global, GoAccounts, vec![c('1')], "accounts"),
         b(S::Global, GoHoldings, vec![c('2')], "holdings"),
         b(S::Global, GoSecurity, vec![c('3')], "security chart"),
         b(S::Global, GoSearch, vec![c('4')], "search"),
         b(S::Global, Up, vec![c('k'), k(K::Up)], "move up"),
         b(S::Global, Down, vec![c('j'), k(K::Down)], "move down"),
-        b(S::Global, PageUp, vec![Key::ctrl('u'), k(K::PageUp)], "page up"),
-        b(S::Global, PageDown, vec![Key::ctrl('d'), k(K::PageDown)], "page down"),
+        b(
+            S::Global,
+            PageUp,
+            vec![Key::ctrl('u'), k(K::PageUp)],
+            "page up",
+        ),
+        b(
+            S::Global,
+            PageDown,
+            vec![Key::ctrl('d'), k(K::PageDown)],
+            "page down",
+        ),
         b(S::Global, Top, vec![c('g'), k(K::Home)], "first row"),
         b(S::Global, Bottom, vec![c('G'), k(K::End)], "last row"),
         b(S::Global, Back, vec![k(K::Esc)], "back, close, cancel"),
-        b(S::Global, CommandLine, vec![c(':')], "command line (:help lists commands)"),
-        b(S::Global, SyncAll, vec![c('S')], "sync every held security and exchange rate"),
+        b(
+            S::Global,
+            CommandLine,
+            vec![c(':')],
+            "command line (:help lists commands)",
+        ),
+        b(
+            S::Global,
+            SyncAll,
+            vec![c('S')],
+            "sync every held security and exchange rate",
+        ),
         b(S::Global, Privacy, vec![c('p')], "mask or show amounts"),
-        b(S::Global, Refresh, vec![c('R'), Key::ctrl('r')], "reload from the database"),
-        b(S::Accounts, Open, vec![k(K::Enter), c('l')], "holdings of the account"),
+        b(
+            S::Global,
+            Refresh,
+            vec![c('R'), Key::ctrl('r')],
+            "reload from the database",
+        ),
+        b(
+            S::Accounts,
+            Open,
+            vec![k(K::Enter), c('l')],
+            "holdings of the account",
+        ),
         b(S::Accounts, New, vec![c('n')], "new account"),
         b(S::Accounts, NewInstitution, vec![c('N')], "new institution"),
         b(S::Accounts, Edit, vec![c('e')], "edit account"),
-        b(S::Accounts, EditInstitution, vec![c('E')], "edit the account's institution"),
+        b(
+            S::Accounts,
+            EditInstitution,
+            vec![c('E')],
+            "edit the account's institution",
+        ),
         b(S::Accounts, Delete, vec![c('d')], "delete account"),
-        b(S::Accounts, DeleteInstitution, vec![c('D')], "delete the account's institution"),
-        b(S::Accounts, Values, vec![c('v')], "balance history of the account"),
+        b(
+            S::Accounts,
+            DeleteInstitution,
+            vec![c('D')],
+            "delete the account's institution",
+        ),
+        b(
+            S::Accounts,
+            Values,
+            vec![c('v')],
+            "balance history of the account",
+        ),
         b(S::Values, New, vec![c('n')], "record a balance"),
         b(S::Values, Edit, vec![c('e')], "edit balance"),
         b(S::Values, Delete, vec![c('d')], "delete balance"),
         b(S::Values, Values, vec![c('v')], "back to the accounts"),
-        b(S::Holdings, Open, vec![k(K::Enter), c('l')], "chart of the security"),
-        b(S::Holdings, Filter, vec![c('/')], "filter by symbol or name"),
-        b(S::Holdings, SortNext, vec![c('>'), c('o')], "sort by the next column"),
-        b(S::Holdings, SortPrev, vec![c('<')], "sort by the previous column"),
+        b(
+            S::Holdings,
+            Open,
+            vec![k(K::Enter), c('l')],
+            "chart of the security",
+        ),
+        b(
+            S::Holdings,
+            Filter,
+            vec![c('/')],
+            "filter by symbol or name",
+        ),
+        b(
+            S::Holdings,
+            SortNext,
+            vec![c('>'), c('o')],
+            "sort by the next column",
+        ),
+        b(
+            S::Holdings,
+            SortPrev,
+            vec![c('<')],
+            "sort by the previous column",
+        ),
         b(S::Holdings, SortReverse, vec![c('r')], "reverse the sort"),
-        b(S::Holdings, NextAccount, vec![c(']')], "next account (or all)"),
-        b(S::Holdings, PrevAccount, vec![c('[')], "previous account (or all)"),
+        b(
+            S::Holdings,
+            NextAccount,
+            vec![c(']')],
+            "next account (or all)",
+        ),
+        b(
+            S::Holdings,
+            PrevAccount,
+            vec![c('[')],
+            "previous account (or all)",
+        ),
         b(S::Holdings, New, vec![c('n')], "new holding"),
         b(S::Holdings, Edit, vec![c('e')], "edit holding"),
         b(S::Holdings, Delete, vec![c('d')], "delete holding"),
-        b(S::Holdings, SyncOne, vec![c('s')], "sync the selected security"),
+        b(
+            S::Holdings,
+            SyncOne,
+            vec![c('s')],
+            "sync the selected security",
+        ),
         b(S::Security, RangeNext, vec![c(']'), c('+')], "longer range"),
-        b(S::Security, RangePrev, vec![c('['), c('-')], "shorter range"),
-        b(S::Security, ChartStyle, vec![c('c')], "line or candlesticks"),
-        b(S::Security, CrosshairLeft, vec![c('h'), k(K::Left)], "crosshair one bar left"),
-        b(S::Security, CrosshairRight, vec![c('l'), k(K::Right)], "crosshair one bar right"),
-        b(S::Security, CrosshairFarLeft, vec![c('H'), c('0')], "crosshair far left"),
-        b(S::Security, CrosshairFarRight, vec![c('L'), c('$')], "crosshair far right"),
-        b(S::Security, CrosshairOff, vec![c('x')], "hide the crosshair"),
+        b(
+            S::Security,
+            RangePrev,
+            vec![c('['), c('-')],
+            "shorter range",
+        ),
+        b(
+            S::Security,
+            ChartStyle,
+            vec![c('c')],
+            "line or candlesticks",
+        ),
+        b(
+            S::Security,
+            CrosshairLeft,
+            vec![c('h'), k(K::Left)],
+            "crosshair one bar left",
+        ),
+        b(
+            S::Security,
+            CrosshairRight,
+            vec![c('l'), k(K::Right)],
+            "crosshair one bar right",
+        ),
+        b(
+            S::Security,
+            CrosshairFarLeft,
+            vec![c('H'), c('0')],
+            "crosshair far left",
+        ),
+        b(
+            S::Security,
+            CrosshairFarRight,
+            vec![c('L'), c('$')],
+            "crosshair far right",
+        ),
+        b(
+            S::Security,
+            CrosshairOff,
+            vec![c('x')],
+            "hide the crosshair",
+        ),
         b(S::Security, AddHolding, vec![c('a')], "add as a holding"),
         b(S::Security, SyncOne, vec![c('s')], "sync this security"),
         b(S::Search, Type, vec![c('/'), c('i')], "type the query"),
@@ -418,7 +543,10 @@ mod tests {
     #[test]
     fn screen_bindings_win_over_global_ones() {
         let km = Keymap::default();
-        assert_eq!(km.intent(Scope::Security, c('l')), Some(Intent::CrosshairRight));
+        assert_eq!(
+            km.intent(Scope::Security, c('l')),
+            Some(Intent::CrosshairRight)
+        );
         assert_eq!(km.intent(Scope::Accounts, c('l')), Some(Intent::Open));
         assert_eq!(km.intent(Scope::Holdings, c('q')), Some(Intent::Quit));
         assert_eq!(km.intent(Scope::Holdings, c('z')), None);
@@ -428,16 +556,24 @@ mod tests {
     fn overrides_replace_keys() {
         let mut s = TuiSettings::default();
         s.keys.insert("quit".into(), KeyList::One("x".into()));
-        s.keys
-            .insert("sync_all".into(), KeyList::Many(vec!["ctrl-s".into(), "F5".into()]));
+        s.keys.insert(
+            "sync_all".into(),
+            KeyList::Many(vec!["ctrl-s".into(), "F5".into()]),
+        );
         let km = Keymap::from_settings(&s).unwrap();
         assert_eq!(km.intent(Scope::Accounts, c('x')), Some(Intent::Quit));
         assert_eq!(km.intent(Scope::Accounts, c('q')), None);
-        assert_eq!(km.intent(Scope::Search, Key::ctrl('s')), Some(Intent::SyncAll));
+        assert_eq!(
+            km.intent(Scope::Search, Key::ctrl('s')),
+            Some(Intent::SyncAll)
+        );
         assert_eq!(km.intent(Scope::Search, c('S')), None);
         s.keys.insert("fly".into(), KeyList::One("f".into()));
         assert!(Keymap::from_settings(&s).is_err());
         assert_eq!(Intent::SyncAll.name(), "sync_all");
-        assert_eq!(Intent::from_name("crosshair_far_left"), Some(Intent::CrosshairFarLeft));
+        assert_eq!(
+            Intent::from_name("crosshair_far_left"),
+            Some(Intent::CrosshairFarLeft)
+        );
     }
 }

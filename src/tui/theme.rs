@@ -114,7 +114,9 @@ impl Theme {
     }
     pub fn error(&self) -> Style {
         if self.colored {
-            Style::default().fg(self.negative).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(self.negative)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
         }

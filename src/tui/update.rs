@@ -2,13 +2,12 @@
 //! is returned as commands and its results come back as actions.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use rust_decimal::Decimal;
 
 use crate::domain::Symbol;
 use crate::service::portfolio::SecurityRef;
 
 use super::action::{Action, Command, Deletion, Submission, SyncEvent};
-use super::app::{AccountLine, App, Column, Mode, Range, Screen};
+use super::app::{AccountLine, App, Column, Mode, Screen};
 use super::command_line::{self, Cmd};
 use super::form::{Form, FormEvent, FormKey, FormKind};
 use super::keymap::{Intent, Key};
@@ -109,7 +108,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                         app.accounts.values = values;
                         app.accounts.values_of = Some(account);
                         let n = app.accounts.values.len();
-                        app.accounts.value_selected = app.accounts.value_selected.min(n.saturating_sub(1));
+                        app.accounts.value_selected =
+                            app.accounts.value_selected.min(n.saturating_sub(1));
                     }
                     Err(f) => app.error(f.summary()),
                 }
@@ -122,7 +122,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 match result {
                     Ok(data) => {
                         let n = data.series.bars.len();
-                        app.security.crosshair = app.security.crosshair.map(|c| c.min(n.saturating_sub(1)));
+                        app.security.crosshair =
+                            app.security.crosshair.map(|c| c.min(n.saturating_sub(1)));
                         app.security.error = None;
                         app.security.chart = Some(*data);
                     }
@@ -638,7 +639,13 @@ fn selected_institution(app: &App) -> Option<crate::domain::Institution> {
     let g = match line {
         AccountLine::Institution(g) | AccountLine::Account(g, _) => *g,
     };
-    app.portfolio.as_ref()?.overview.groups.get(g)?.institution.clone()
+    app.portfolio
+        .as_ref()?
+        .overview
+        .groups
+        .get(g)?
+        .institution
+        .clone()
 }
 
 fn new_holding_form(app: &mut App, symbol: &str, shares: &str, price: &str) {
@@ -772,7 +779,11 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
             }
             super::keymap::Scope::Accounts => {
                 let inst = selected_institution(app).map(|i| i.id);
-                app.form = Some(Form::new_account(&institutions(app), inst, &app.base_currency()));
+                app.form = Some(Form::new_account(
+                    &institutions(app),
+                    inst,
+                    &app.base_currency(),
+                ));
             }
             super::keymap::Scope::Holdings => new_holding_form(app, "", "", ""),
             _ => {}
@@ -780,7 +791,10 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         NewInstitution => app.form = Some(Form::new_institution()),
         Edit => match app.scope() {
             super::keymap::Scope::Values => {
-                let name = app.selected_account().map(|a| a.account.name.clone()).unwrap_or_default();
+                let name = app
+                    .selected_account()
+                    .map(|a| a.account.name.clone())
+                    .unwrap_or_default();
                 if let Some(v) = app.accounts.values.get(app.accounts.value_selected) {
                     app.form = Some(Form::edit_value(&name, v));
                 }
@@ -843,8 +857,15 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         }
         NextAccount | PrevAccount => {
             let mut ids: Vec<Option<uuid::Uuid>> = vec![None];
-            ids.extend(app.investment_accounts().into_iter().map(|(id, _)| Some(id)));
-            let at = ids.iter().position(|i| *i == app.holdings.account).unwrap_or(0);
+            ids.extend(
+                app.investment_accounts()
+                    .into_iter()
+                    .map(|(id, _)| Some(id)),
+            );
+            let at = ids
+                .iter()
+                .position(|i| *i == app.holdings.account)
+                .unwrap_or(0);
             let n = ids.len();
             let next = if intent == NextAccount {
                 (at + 1) % n
@@ -971,7 +992,12 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
             let found = app
                 .all_accounts()
                 .filter(|a| a.account.name.to_lowercase().contains(&needle))
-                .min_by_key(|a| (a.account.name.to_lowercase() != needle, a.account.name.len()))
+                .min_by_key(|a| {
+                    (
+                        a.account.name.to_lowercase() != needle,
+                        a.account.name.len(),
+                    )
+                })
                 .map(|a| a.account.id);
             match found {
                 Some(id) => {
@@ -979,9 +1005,11 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
                     app.holdings.selected = 0;
                     app.rebuild_holdings();
                     app.screen = Screen::Holdings;
-                    if let Some(i) = app.accounts.lines.iter().position(|l| {
-                        app.account_summary(*l).is_some_and(|s| s.account.id == id)
-                    }) {
+                    if let Some(i) =
+                        app.accounts.lines.iter().position(|l| {
+                            app.account_summary(*l).is_some_and(|s| s.account.id == id)
+                        })
+                    {
                         app.accounts.selected = i;
                     }
                 }
@@ -1005,7 +1033,9 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
                     "holding {symbol} in {}",
                     app.account_name(account).unwrap_or("the account")
                 );
-                if let Err(e) = crate::domain::NewHolding::new(uuid::Uuid::nil(), shares, price, app.now) {
+                if let Err(e) =
+                    crate::domain::NewHolding::new(uuid::Uuid::nil(), shares, price, app.now)
+                {
                     app.error(format!("{}: {}", e.field, e.message));
                     return Vec::new();
                 }
@@ -1056,20 +1086,11 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
     Vec::new()
 }
 
-/// Parses a decimal for tests and the command line.
-pub fn dec(raw: &str) -> Decimal {
-    super::form::parse_decimal(raw).unwrap_or_default()
-}
-
-#[allow(dead_code)]
-fn _range_is_used(r: Range) -> Range {
-    r
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tui::action::{ChartData, Failure, FailureKind};
+    use crate::tui::app::Range;
     use crate::tui::driver::{ctrl, key};
     use crate::tui::settings::TuiSettings;
     use chrono::TimeZone;
@@ -1096,7 +1117,10 @@ mod tests {
         // Typing goes to the query, not to the keymap: '1' does not switch screens here.
         let cmds = press(&mut a, KeyCode::Char('1'));
         assert_eq!(a.search.query, "1");
-        assert!(matches!(cmds.as_slice(), [Command::SearchStored { .. }, Command::SearchRemote { .. }]));
+        assert!(matches!(
+            cmds.as_slice(),
+            [Command::SearchStored { .. }, Command::SearchRemote { .. }]
+        ));
         press(&mut a, KeyCode::Esc);
         press(&mut a, KeyCode::Char('1'));
         assert_eq!(a.screen, Screen::Accounts);
@@ -1154,10 +1178,22 @@ mod tests {
             message: "old".into(),
             field: None,
         };
-        update(&mut a, Action::ChartLoaded { gen: old, result: Err(failure.clone()) });
+        update(
+            &mut a,
+            Action::ChartLoaded {
+                gen: old,
+                result: Err(failure.clone()),
+            },
+        );
         assert!(a.security.loading, "the old reply changes nothing");
         assert!(a.security.error.is_none());
-        update(&mut a, Action::ChartLoaded { gen: new, result: Err(failure) });
+        update(
+            &mut a,
+            Action::ChartLoaded {
+                gen: new,
+                result: Err(failure),
+            },
+        );
         assert!(!a.security.loading);
         assert_eq!(a.security.error.as_deref(), Some("offline: old"));
         let _ = std::mem::size_of::<ChartData>();
@@ -1171,8 +1207,17 @@ mod tests {
         a.security.range = Range::Y5;
         let cmds = press(&mut a, KeyCode::Char(']'));
         assert_eq!(a.security.range, Range::Max);
-        assert!(matches!(cmds.as_slice(), [Command::LoadChart { range: Range::Max, .. }]));
-        assert!(press(&mut a, KeyCode::Char(']')).is_empty(), "no range after MAX");
+        assert!(matches!(
+            cmds.as_slice(),
+            [Command::LoadChart {
+                range: Range::Max,
+                ..
+            }]
+        ));
+        assert!(
+            press(&mut a, KeyCode::Char(']')).is_empty(),
+            "no range after MAX"
+        );
         a.security.range = Range::D1;
         assert!(press(&mut a, KeyCode::Char('[')).is_empty());
     }
@@ -1184,7 +1229,17 @@ mod tests {
         let picked: Vec<I> = Range::ALL.iter().map(|r| r.interval(now)).collect();
         assert_eq!(
             picked,
-            vec![I::M1, I::M5, I::M30, I::H1, I::D1, I::D1, I::D1, I::W1, I::Mo1]
+            vec![
+                I::M1,
+                I::M5,
+                I::M30,
+                I::H1,
+                I::D1,
+                I::D1,
+                I::D1,
+                I::W1,
+                I::Mo1
+            ]
         );
         for r in Range::ALL {
             let span = r.start(now).map(|s| now - s);
@@ -1210,14 +1265,23 @@ mod tests {
             deletion: Deletion::Institution(uuid::Uuid::nil()),
         };
         let cmds = press(&mut a, KeyCode::Char('y'));
-        assert!(matches!(cmds.as_slice(), [Command::Delete { deletion: Deletion::Institution(_), .. }]));
+        assert!(matches!(
+            cmds.as_slice(),
+            [Command::Delete {
+                deletion: Deletion::Institution(_),
+                ..
+            }]
+        ));
     }
 
     #[test]
     fn forms_validate_before_sending_and_take_service_errors() {
         let mut a = app();
         a.form = Some(Form::new_institution());
-        assert!(press(&mut a, KeyCode::Enter).is_empty(), "an empty name is not sent");
+        assert!(
+            press(&mut a, KeyCode::Enter).is_empty(),
+            "an empty name is not sent"
+        );
         assert!(a.form.as_ref().unwrap().fields[0].error.is_some());
         for c in "Big Bank".chars() {
             press(&mut a, KeyCode::Char(c));
@@ -1238,7 +1302,10 @@ mod tests {
         );
         let f = a.form.as_ref().expect("the form stays open");
         assert!(!f.submitting);
-        assert_eq!(f.fields[0].error.as_deref(), Some("must be 1 to 255 characters"));
+        assert_eq!(
+            f.fields[0].error.as_deref(),
+            Some("must be 1 to 255 characters")
+        );
         press(&mut a, KeyCode::Esc);
         assert!(a.form.is_none());
     }

@@ -183,8 +183,8 @@ impl Worker {
     async fn portfolio(&self) -> Outcome<Portfolio> {
         let user = self.user()?;
         let p = &self.services.portfolio;
-        let overview = p.overview(&user).await?;
-        let positions = p.positions(&user).await?;
+        let (overview, positions) = tokio::join!(p.overview(&user), p.positions(&user));
+        let (overview, positions) = (overview?, positions?);
         let base = overview.base_currency.clone();
         let mut currencies: BTreeSet<_> = overview
             .groups
@@ -215,10 +215,7 @@ impl Worker {
         })
     }
 
-    async fn histories(
-        &self,
-        accounts: &[uuid::Uuid],
-    ) -> Outcome<HashMap<uuid::Uuid, Vec<(DateTime<Utc>, rust_decimal::Decimal)>>> {
+    async fn histories(&self, accounts: &[uuid::Uuid]) -> Outcome<super::action::Histories> {
         let user = self.user()?;
         let mut out = HashMap::new();
         for id in accounts {
@@ -231,7 +228,10 @@ impl Worker {
             values.reverse();
             out.insert(
                 *id,
-                values.into_iter().map(|v| (v.timestamp, v.balance)).collect(),
+                values
+                    .into_iter()
+                    .map(|v| (v.timestamp, v.balance))
+                    .collect(),
             );
         }
         Ok(out)
@@ -257,7 +257,10 @@ impl Worker {
                     let series = s.prices(symbol, Interval::D1, from, None).await?;
                     return Ok(ChartData::new(
                         series,
-                        Some(format!("{interval} bars unavailable ({}): daily bars", f.summary())),
+                        Some(format!(
+                            "{interval} bars unavailable ({}): daily bars",
+                            f.summary()
+                        )),
                     ));
                 }
             }
@@ -283,7 +286,9 @@ impl Worker {
                 p.update_institution(user, id, patch).await.map(drop)
             }
             Submission::CreateAccount(n) => p.create_account(user, n).await.map(drop),
-            Submission::UpdateAccount(id, patch) => p.update_account(user, id, patch).await.map(drop),
+            Submission::UpdateAccount(id, patch) => {
+                p.update_account(user, id, patch).await.map(drop)
+            }
             Submission::CreateValue {
                 account,
                 balance,
@@ -341,12 +346,13 @@ impl Worker {
 
     async fn delete(&self, user: &User, d: Deletion) -> Outcome<()> {
         let p = &self.services.portfolio;
-        Ok(match d {
+        match d {
             Deletion::Institution(id) => p.delete_institution(user, id).await?,
             Deletion::Account(id) => p.delete_account(user, id).await?,
             Deletion::Value { account, id } => p.delete_value(user, account, id).await?,
             Deletion::Holding { account, id } => p.delete_holding(user, account, id).await?,
-        })
+        }
+        Ok(())
     }
 
     /// Every held security, then the exchange rates the portfolio needs.
@@ -461,7 +467,12 @@ mod tests {
         let series = PriceSeries {
             security,
             interval: Interval::D1,
-            bars: vec![bar(2, 10, 11), bar(4, 11, 15), bar(6, 15, 12), bar(9, 12, 13)],
+            bars: vec![
+                bar(2, 10, 11),
+                bar(4, 11, 15),
+                bar(6, 15, 12),
+                bar(9, 12, 13),
+            ],
             requested_start: None,
             requested_end: None,
             actual_start: None,
@@ -471,13 +482,16 @@ mod tests {
         let weeks = aggregate(series, Interval::W1);
         assert_eq!(weeks.bars.len(), 2);
         let w = &weeks.bars[0];
-        assert_eq!((w.open, w.close, w.high, w.low, w.volume), (
-            Decimal::from(10),
-            Decimal::from(12),
-            Decimal::from(16),
-            Decimal::from(9),
-            30
-        ));
+        assert_eq!(
+            (w.open, w.close, w.high, w.low, w.volume),
+            (
+                Decimal::from(10),
+                Decimal::from(12),
+                Decimal::from(16),
+                Decimal::from(9),
+                30
+            )
+        );
         assert_eq!(weeks.interval, Interval::W1);
     }
 }

@@ -61,7 +61,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let rows_visible = table_area.height.saturating_sub(2) as usize;
     let offset = scroll_offset(app.accounts.selected, rows_visible);
     let mut rows = Vec::new();
-    for (i, line) in app.accounts.lines.iter().enumerate().skip(offset).take(rows_visible) {
+    for (i, line) in app
+        .accounts
+        .lines
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(rows_visible)
+    {
         match *line {
             AccountLine::Institution(g) => {
                 let group = &p.overview.groups[g];
@@ -91,7 +98,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 rows.push(Row::new(cells));
             }
             AccountLine::Account(..) => {
-                let Some(s) = app.account_summary(*line) else { continue };
+                let Some(s) = app.account_summary(*line) else {
+                    continue;
+                };
                 let a = &s.account;
                 let worth = App::account_worth(s);
                 let in_base = app.to_base(&a.currency).map(|r| {
@@ -120,7 +129,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 let balance = s.current_balance;
                 let mut cells = vec![
                     Cell::from(format!("  {}", a.name)),
-                    Cell::from(Span::styled(a.account_type.as_str().replace('_', " "), theme.muted())),
+                    Cell::from(Span::styled(
+                        a.account_type.as_str().replace('_', " "),
+                        theme.muted(),
+                    )),
                     Cell::from(a.currency.as_str().to_string()),
                     Cell::from(Line::from(format::money_opt(balance, app.privacy)).right_aligned()),
                 ];
@@ -138,8 +150,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     theme.signed(Some(std::cmp::Ordering::Less))
                 };
                 cells.push(Cell::from(
-                    Line::from(Span::styled(format::money_opt(in_base, app.privacy), base_style))
-                        .right_aligned(),
+                    Line::from(Span::styled(
+                        format::money_opt(in_base, app.privacy),
+                        base_style,
+                    ))
+                    .right_aligned(),
                 ));
                 let spark = if app.privacy {
                     String::new()
@@ -172,9 +187,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 
     let nw = &p.overview.net_worth;
     let mut totals = vec![
-        Span::styled(format!("Assets {} ", format::money(nw.assets, app.privacy)), theme.text()),
         Span::styled(
-            format!(" Liabilities {} ", format::money(nw.liabilities, app.privacy)),
+            format!("Assets {} ", format::money(nw.assets, app.privacy)),
+            theme.text(),
+        ),
+        Span::styled(
+            format!(
+                " Liabilities {} ",
+                format::money(nw.liabilities, app.privacy)
+            ),
             theme.signed(Some(std::cmp::Ordering::Less)),
         ),
         Span::styled(
@@ -190,7 +211,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     frame.render_widget(
         Paragraph::new(vec![
-            Line::from(Span::styled("─".repeat(area.width as usize), theme.border())),
+            Line::from(Span::styled(
+                "─".repeat(area.width as usize),
+                theme.border(),
+            )),
             Line::from(totals),
         ]),
         totals_area,
@@ -226,7 +250,9 @@ fn values(frame: &mut Frame, area: Rect, app: &App) {
             let row = Row::new(vec![
                 Cell::from(v.timestamp.format("%Y-%m-%d").to_string()),
                 Cell::from(Line::from(format::money(v.balance, app.privacy)).right_aligned()),
-                Cell::from(Line::from(format::money_opt(v.cash_balance, app.privacy)).right_aligned()),
+                Cell::from(
+                    Line::from(format::money_opt(v.cash_balance, app.privacy)).right_aligned(),
+                ),
             ]);
             if i == app.accounts.value_selected {
                 row.style(theme.selected())
@@ -237,7 +263,11 @@ fn values(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     let table = Table::new(
         rows,
-        [Constraint::Length(12), Constraint::Length(16), Constraint::Length(16)],
+        [
+            Constraint::Length(12),
+            Constraint::Length(16),
+            Constraint::Length(16),
+        ],
     )
     .header(Row::new(vec!["Date", "Balance", "Cash"]).style(theme.muted()))
     .block(block);

@@ -58,7 +58,12 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let rect = popup::centered(area, 78, area.height.saturating_sub(2));
-    let inner = popup::frame_box(frame, rect, "Keys (j/k scroll, any other key closes)", &app.theme);
+    let inner = popup::frame_box(
+        frame,
+        rect,
+        "Keys (j/k scroll, any other key closes)",
+        &app.theme,
+    );
     let text = lines(app);
     let max = (text.len() as u16).saturating_sub(inner.height);
     frame.render_widget(Paragraph::new(text).scroll((scroll.min(max), 0)), inner);

@@ -91,9 +91,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ),
     ];
     if !h.filter.is_empty() || app.mode == Mode::Filter {
-        title.push(Span::styled(format!(" filter: {} ", h.filter), theme.warning()));
+        title.push(Span::styled(
+            format!(" filter: {} ", h.filter),
+            theme.warning(),
+        ));
     }
-    title.push(Span::styled("  [ ] account  < > sort  / filter", theme.muted()));
+    title.push(Span::styled(
+        "  [ ] account  < > sort  / filter",
+        theme.muted(),
+    ));
     frame.render_widget(Paragraph::new(Line::from(title)), title_area);
 
     if app.portfolio.is_none() {
@@ -121,7 +127,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     let widths: Vec<Constraint> = cols
         .iter()
-        .map(|(_, w)| if *w == 0 { Constraint::Min(10) } else { Constraint::Length(*w) })
+        .map(|(_, w)| {
+            if *w == 0 {
+                Constraint::Min(10)
+            } else {
+                Constraint::Length(*w)
+            }
+        })
         .collect();
     let visible = table_area.height.saturating_sub(2) as usize;
     let offset = scroll_offset(h.selected, visible);
@@ -133,7 +145,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .take(visible)
         .map(|(i, idx)| {
             let r = &h.rows[*idx];
-            let row = Row::new(cols.iter().map(|(c, _)| cell(app, r, *c)).collect::<Vec<_>>());
+            let row = Row::new(
+                cols.iter()
+                    .map(|(c, _)| cell(app, r, *c))
+                    .collect::<Vec<_>>(),
+            );
             if i == h.selected {
                 row.style(theme.selected())
             } else {
@@ -145,7 +161,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
         .column_spacing(1)
-        .block(Block::default().borders(Borders::TOP).border_style(theme.border()));
+        .block(
+            Block::default()
+                .borders(Borders::TOP)
+                .border_style(theme.border()),
+        );
     frame.render_widget(table, table_area);
     if empty {
         let msg = if h.rows.is_empty() {
@@ -169,7 +189,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .zip(h.total_cost)
         .filter(|(_, c)| !c.is_zero())
         .map(|(g, c)| (g / c * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2));
-    let sign = |v: Option<rust_decimal::Decimal>| theme.signed(v.map(|v| v.cmp(&rust_decimal::Decimal::ZERO)));
+    let sign = |v: Option<rust_decimal::Decimal>| {
+        theme.signed(v.map(|v| v.cmp(&rust_decimal::Decimal::ZERO)))
+    };
     let mut line = vec![
         Span::styled(format!("Total {base}  "), theme.title()),
         Span::styled(
@@ -199,7 +221,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     frame.render_widget(
         Paragraph::new(vec![
-            Line::from(Span::styled("─".repeat(area.width as usize), theme.border())),
+            Line::from(Span::styled(
+                "─".repeat(area.width as usize),
+                theme.border(),
+            )),
             Line::from(line),
         ]),
         totals_area,

@@ -25,11 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(" Search ", theme.title()),
             Span::styled(
                 format!("{}{}", s.query, if typing { "▏" } else { "" }),
-                if typing {
-                    theme.accent()
-                } else {
-                    theme.text()
-                },
+                if typing { theme.accent() } else { theme.text() },
             ),
         ])),
         input,
@@ -50,7 +46,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {} stored · {yahoo}   ", s.stored.len()), theme.muted()),
+            Span::styled(
+                format!(" {} stored · {yahoo}   ", s.stored.len()),
+                theme.muted(),
+            ),
             Span::styled(hint, theme.muted()),
         ])),
         info,
@@ -91,6 +90,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Row::new(vec!["Symbol", "Name", "Exchange", "Type", "Source"])
             .style(theme.muted().add_modifier(Modifier::BOLD)),
     )
-    .block(Block::default().borders(Borders::TOP).border_style(theme.border()));
+    .block(
+        Block::default()
+            .borders(Borders::TOP)
+            .border_style(theme.border()),
+    );
     frame.render_widget(table, list);
 }

@@ -70,16 +70,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Span::styled(label, theme.muted())
         });
     }
-    let interval = s
-        .chart
-        .as_ref()
-        .map_or_else(|| s.range.interval(app.now).as_str(), |c| c.series.interval.as_str());
+    let interval = s.chart.as_ref().map_or_else(
+        || s.range.interval(app.now).as_str(),
+        |c| c.series.interval.as_str(),
+    );
     spans.push(Span::styled(format!("  bars {interval}"), theme.muted()));
     spans.push(Span::styled(
-        format!("  {}", match s.style {
-            crate::tui::settings::ChartStyle::Line => "line",
-            crate::tui::settings::ChartStyle::Candles => "candles",
-        }),
+        format!(
+            "  {}",
+            match s.style {
+                crate::tui::settings::ChartStyle::Line => "line",
+                crate::tui::settings::ChartStyle::Candles => "candles",
+            }
+        ),
         theme.muted(),
     ));
     if s.loading {
@@ -134,7 +137,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             } else {
                 theme.muted()
             };
-            frame.render_widget(Paragraph::new(Span::styled(format!(" {msg}"), style)), reading);
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!(" {msg}"), style)),
+                reading,
+            );
         }
     }
     details(frame, panel, app, security, side);
@@ -177,13 +183,13 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
         .as_ref()
         .and_then(|f| f.market_cap)
         .or(security.and_then(|x| x.market_cap));
-    figures.push((
-        "Market cap".into(),
-        cap.map_or("—".into(), format::compact),
-    ));
+    figures.push(("Market cap".into(), cap.map_or("—".into(), format::compact)));
     if let Some(x) = security {
         figures.push(("Currency".into(), x.currency.clone()));
-        figures.push(("Exchange".into(), x.exchange.clone().unwrap_or_else(|| "—".into())));
+        figures.push((
+            "Exchange".into(),
+            x.exchange.clone().unwrap_or_else(|| "—".into()),
+        ));
         if let Some(sector) = &x.sector {
             figures.push(("Sector".into(), sector.clone()));
         }
@@ -203,7 +209,10 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
     }
 
     let symbol = s.symbol.clone();
-    let positions = symbol.as_ref().map(|sym| app.positions_in(sym)).unwrap_or_default();
+    let positions = symbol
+        .as_ref()
+        .map(|sym| app.positions_in(sym))
+        .unwrap_or_default();
     let mut pos_lines: Vec<Line> = Vec::new();
     let mut total_shares = Decimal::ZERO;
     for v in &positions {
@@ -218,7 +227,10 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
                 ),
                 theme.muted(),
             ),
-            Span::raw(format!("{} sh ", format::shares(v.holding.shares, app.privacy))),
+            Span::raw(format!(
+                "{} sh ",
+                format::shares(v.holding.shares, app.privacy)
+            )),
             Span::styled(
                 format::signed_opt(v.valuation.unrealized_gain.map(major), app.privacy),
                 theme.signed(v.valuation.unrealized_gain.map(|g| g.cmp(&Decimal::ZERO))),
@@ -276,7 +288,10 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
         };
         let half = figures.len().div_ceil(2).min(3);
         let mut lines = vec![
-            Line::from(Span::styled(format!(" {}", join(&figures[..half])), theme.text())),
+            Line::from(Span::styled(
+                format!(" {}", join(&figures[..half])),
+                theme.text(),
+            )),
             Line::from(Span::styled(
                 format!(" {}", join(&figures[half..figures.len().min(half + 3)])),
                 theme.muted(),
@@ -292,7 +307,9 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
                 if positions.len() == 1 { "" } else { "s" }
             ))
         }));
-        let block = Block::default().borders(Borders::TOP).border_style(theme.border());
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(theme.border());
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
 }

@@ -79,7 +79,8 @@ impl Widget for Candles<'_> {
                 style = style.add_modifier(Modifier::BOLD | Modifier::REVERSED);
             }
             let (top, bottom) = (row_of(c.high), row_of(c.low));
-            let (body_top, body_bottom) = (row_of(c.open.max(c.close)), row_of(c.open.min(c.close)));
+            let (body_top, body_bottom) =
+                (row_of(c.open.max(c.close)), row_of(c.open.min(c.close)));
             for y in top..=bottom {
                 let ch = if !(body_top..=body_bottom).contains(&y) {
                     '│'
@@ -107,10 +108,18 @@ mod tests {
             close: c,
             volume: 10.0,
         };
-        let points = vec![bar(10.0, 11.0), bar(11.0, 12.0), bar(12.0, 9.0), bar(9.0, 10.0)];
+        let points = vec![
+            bar(10.0, 11.0),
+            bar(11.0, 12.0),
+            bar(12.0, 9.0),
+            bar(9.0, 10.0),
+        ];
         let cols = per_column(&points, 2);
         let first = cols[0].unwrap();
-        assert_eq!((first.open, first.close, first.high, first.volume), (10.0, 12.0, 13.0, 20.0));
+        assert_eq!(
+            (first.open, first.close, first.high, first.volume),
+            (10.0, 12.0, 13.0, 20.0)
+        );
         let second = cols[1].unwrap();
         assert_eq!((second.open, second.close, second.low), (12.0, 10.0, 8.0));
     }

@@ -183,7 +183,9 @@ mod tests {
 
     #[test]
     fn ages() {
-        let now = DateTime::parse_from_rfc3339("2025-06-27T22:00:00Z").unwrap().to_utc();
+        let now = DateTime::parse_from_rfc3339("2025-06-27T22:00:00Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(age(now - chrono::Duration::hours(1), now), "1h ago");
         assert_eq!(age(now - chrono::Duration::days(1), now), "yesterday");
         assert_eq!(age(now - chrono::Duration::days(4), now), "4d ago");

@@ -87,7 +87,11 @@ pub fn draw(
         (plot.y + plot.height / 2, (hi + lo) / 2.0),
         (plot.y + plot.height.saturating_sub(1), lo),
     ] {
-        let label = format!("{:>width$} ┤", short_price(value), width = (GUTTER - 2) as usize);
+        let label = format!(
+            "{:>width$} ┤",
+            short_price(value),
+            width = (GUTTER - 2) as usize
+        );
         buf.set_string(area.x, row, label, theme.muted());
     }
 

@@ -17,7 +17,9 @@ pub fn spark(values: &[f64], width: usize) -> String {
         .collect();
     let (lo, hi) = sampled
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
     let span = hi - lo;
     sampled
         .iter()
@@ -38,9 +40,17 @@ mod tests {
 
     #[test]
     fn scales_and_resamples() {
-        assert_eq!(spark(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], 8), "▁▂▃▄▅▆▇█");
+        assert_eq!(
+            spark(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], 8),
+            "▁▂▃▄▅▆▇█"
+        );
         assert_eq!(spark(&[5.0, 5.0], 4), "▄▄");
-        assert_eq!(spark(&(0..100).map(f64::from).collect::<Vec<_>>(), 4).chars().count(), 4);
+        assert_eq!(
+            spark(&(0..100).map(f64::from).collect::<Vec<_>>(), 4)
+                .chars()
+                .count(),
+            4
+        );
         assert_eq!(spark(&[3.0, 1.0], 10), "█▁");
         assert_eq!(spark(&[], 10), "");
     }

@@ -65,7 +65,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if app.sync.running() {
         let spin = SPINNER[(app.ticks as usize) % SPINNER.len()];
         let text = if app.sync.all_running {
-            let mut t = format!("{spin} sync {}", progress(app.sync.done, app.sync.total, 10));
+            let mut t = format!(
+                "{spin} sync {}",
+                progress(app.sync.done, app.sync.total, 10)
+            );
             if app.sync.failed > 0 {
                 t.push_str(&format!(" ({} failed)", app.sync.failed));
             }
@@ -103,13 +106,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let right = Line::from(right);
     let rw = right.width() as u16;
     let lw = area.width.saturating_sub(rw + 1);
-    frame.render_widget(
-        Paragraph::new(left),
-        Rect {
-            width: lw,
-            ..area
-        },
-    );
+    frame.render_widget(Paragraph::new(left), Rect { width: lw, ..area });
     if rw > 0 && rw < area.width {
         frame.render_widget(
             Paragraph::new(right),
