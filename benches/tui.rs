@@ -48,7 +48,7 @@ async fn demo_fixture() -> Fixture {
     let dir = std::env::temp_dir().join(format!("finances-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let store = open_store(&format!("sqlite://{}/demo.db", dir.display()), 1)
+    let store = open_store(&format!("sqlite://{}/demo.db", dir.display()), 4)
         .await
         .unwrap();
     let summary = demo::generate(&store, demo::DEFAULT_SEED, demo::reference_today())
@@ -74,7 +74,7 @@ async fn large_fixture() -> Fixture {
             path.display()
         );
         let t = std::time::Instant::now();
-        let store = open_store(&format!("sqlite://{}", path.display()), 1)
+        let store = open_store(&format!("sqlite://{}", path.display()), 4)
             .await
             .unwrap();
         let s = demo::generate_large(&store, 7, demo::reference_today())
@@ -90,7 +90,7 @@ async fn large_fixture() -> Fixture {
         );
         std::fs::write(&done, "").unwrap();
     }
-    let store = open_store(&format!("sqlite://{}", path.display()), 1)
+    let store = open_store(&format!("sqlite://{}", path.display()), 4)
         .await
         .unwrap();
     let services = Services::new(store, Arc::new(OfflineMarket));

@@ -65,12 +65,12 @@ impl Context {
 }
 
 /// Opens and migrates the store a URL names; errors name the URL with its password hidden.
-pub async fn open_store(url: &str, _max_connections: u32) -> Result<Arc<dyn Store>, ContextError> {
+pub async fn open_store(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, ContextError> {
     let wrap = |source| ContextError::Store {
         url: redact_url(url),
         source,
     };
-    let store = store::open(url).await.map_err(wrap)?;
+    let store = store::open_with(url, max_connections).await.map_err(wrap)?;
     store.migrate().await.map_err(wrap)?;
     Ok(store)
 }

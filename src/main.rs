@@ -90,7 +90,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
         None => commands::tui::open(ctx.services.clone(), &ctx.config.tui).await?,
+        Some(Command::Sync(args)) => {
+            let s = &ctx.services;
+            return Ok(exit_code(
+                commands::market::sync(&s.securities, &s.fx, &args.symbols).await?,
+            ));
+        }
+        Some(Command::Search { query }) => {
+            let found = commands::market::search(&ctx.services.securities, &query, 20).await?;
+            return Ok(exit_code(found));
+        }
+        Some(Command::Quote { symbol }) => {
+            let ok = commands::market::quote(&ctx.services.securities, &symbol).await?;
+            return Ok(exit_code(ok));
+        }
         other => anyhow::bail!("{other:?} is not available in this build"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn exit_code(all_ok: bool) -> ExitCode {
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

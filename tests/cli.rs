@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
+use finances::store::testing;
+
 struct Sandbox {
     dir: PathBuf,
 }
@@ -161,6 +163,32 @@ fn the_default_store_is_a_sqlite_file_in_the_data_directory() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(sandbox.path("finances.db").exists());
     assert!(stdout(&o).contains("SQLite"));
+}
+
+#[tokio::test]
+async fn postgres_migrate_is_idempotent_and_users_can_be_added_and_listed() {
+    use sqlx::Connection;
+    let Some(admin_url) = testing::postgres_admin_url() else {
+        return;
+    };
+    // An empty database, so that the binary's own migrations create everything.
+    let name = format!("finances_cli_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let url = testing::with_database(&admin_url, &name).unwrap();
+    let sandbox = Sandbox::new();
+    let outcome = tokio::task::spawn_blocking(move || {
+        migrate_twice_then_add_and_list(&sandbox, &["--database-url", &url]);
+    })
+    .await;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    outcome.unwrap();
 }
 
 #[test]

@@ -28,6 +28,17 @@ macro_rules! on_both_stores {
                 }
             )*
         }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let Some(t) = finances::store::testing::postgres().await else {
+                        return;
+                    };
+                    super::$case(t.store()).await;
+                }
+            )*
+        }
     };
 }
 

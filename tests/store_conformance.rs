@@ -63,6 +63,7 @@ conformance!(
     holdings,
     refresh_tokens,
     concurrent_spends_spend_once,
+    concurrent_writes_all_land,
     reset_tokens,
 );
 
@@ -1336,6 +1337,42 @@ async fn concurrent_spends_spend_once(s: &dyn Store) {
             .count();
         assert_eq!(wins, 1);
     }
+}
+
+async fn concurrent_writes_all_land(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let acc = account(s, ann.id, "Busy").await;
+    let t0 = at("2024-01-01T00:00:00Z");
+    // Writers contend for the same tables at once: none may fail on a lock.
+    let values = (0..40).map(|i| {
+        let v = new_value(acc.id, t0 + Duration::minutes(i), "1");
+        async move { s.insert_account_value(&v).await }
+    });
+    let syncs = (0..10).map(|i| {
+        let sec = new_security(&format!("BUSY{i}"), "Busy Corp");
+        let bars: Vec<PriceBar> = (0..50)
+            .map(|d| bar(sec.id, Interval::D1, t0 + Duration::days(d), "1"))
+            .collect();
+        async move { s.save_sync(&sec, &bars).await }
+    });
+    let (values, syncs) = tokio::join!(
+        futures::future::join_all(values),
+        futures::future::join_all(syncs)
+    );
+    for r in values {
+        r.expect("concurrent value insert");
+    }
+    for r in syncs {
+        assert_eq!(r.expect("concurrent sync").inserted, 50);
+    }
+    assert_eq!(
+        s.account_values(acc.id, None, None, all())
+            .await
+            .unwrap()
+            .total,
+        40
+    );
+    assert_eq!(s.securities(all()).await.unwrap().total, 10);
 }
 
 async fn reset_tokens(s: &dyn Store) {

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use finances::store::{open, redact_url, Backend, StoreError};
+use finances::store::{open, open_with, redact_url, Backend, StoreError};
 
 fn temp_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("finances-open-{}", uuid::Uuid::new_v4().simple()))
@@ -22,6 +22,29 @@ async fn sqlite_urls_create_the_file_and_its_folders() {
         store.ping().await.expect("ping");
         assert!(path.exists(), "{} missing", path.display());
         assert!(store.currencies().await.expect("currencies").len() >= 30);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn in_memory_sqlite_keeps_its_data_across_connections() {
+    let store = open("sqlite::memory:").await.expect("open in-memory");
+    store.migrate().await.expect("migrate");
+    let reads = (0..8).map(|_| store.currencies());
+    for r in futures::future::join_all(reads).await {
+        assert!(r.expect("currencies").len() >= 30);
+    }
+}
+
+#[tokio::test]
+async fn a_one_connection_pool_serves_concurrent_callers() {
+    let dir = temp_dir();
+    let url = format!("sqlite:{}", dir.join("one.db").display());
+    let store = open_with(&url, 1).await.expect("open");
+    store.migrate().await.expect("migrate");
+    let reads = (0..8).map(|_| store.currencies());
+    for r in futures::future::join_all(reads).await {
+        assert!(r.expect("currencies").len() >= 30);
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -83,7 +106,7 @@ async fn postgres_urls_open_a_postgres_store() {
     let Some(test) = finances::store::testing::postgres().await else {
         return;
     };
-    let store = open(test.url()).await.expect("open postgres");
+    let store = open_with(test.url(), 2).await.expect("open postgres");
     assert_eq!(store.backend(), Backend::Postgres);
     store.migrate().await.expect("migrate again");
     store.ping().await.expect("ping");

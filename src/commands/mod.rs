@@ -1,4 +1,5 @@
 //! What each subcommand does, given the built services.
 
+pub mod market;
 pub mod tui;
 pub mod user;

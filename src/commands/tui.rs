@@ -85,7 +85,7 @@ async fn generate_at(
     if let Some(parent) = path.parent() {
         let _ = std::fs::create_dir_all(parent);
     }
-    let store = open_store(&format!("sqlite://{}", path.display()), 1).await?;
+    let store = open_store(&format!("sqlite://{}", path.display()), 4).await?;
     let summary = if large {
         demo::generate_large(&store, seed, today).await?
     } else {

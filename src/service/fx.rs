@@ -35,7 +35,7 @@ pub struct Conversion {
     pub to: CurrencyCode,
     pub amount: Decimal,
     pub rate: Decimal,
-    /// The date of the rate used (the newest on or before the date asked).
+    /// The date asked for; the rate is the newest on or before it.
     pub date: NaiveDate,
     pub converted: Decimal,
 }
@@ -147,62 +147,22 @@ impl FxService {
         Ok(())
     }
 
-    /// The rate `from -> to` on `date`: the newest stored on or before it, the inverse of a
-    /// stored `to -> from`, or a cross through USD. The same currency is 1. No rate is not
-    /// found, never 1:1.
+    /// The rate `from -> to` in force on `date`: the newest stored on or before it, a stored
+    /// inverse inverted, or a cross through USD; the same currency is 1. No rate is not found,
+    /// never 1:1.
     pub async fn rate(
         &self,
         from: &CurrencyCode,
         to: &CurrencyCode,
         date: NaiveDate,
-    ) -> ServiceResult<ExchangeRate> {
-        if from == to {
-            return Ok(ExchangeRate {
-                from: from.clone(),
-                to: to.clone(),
-                date,
-                rate: Decimal::ONE,
-            });
-        }
-        if let Some(rate) = self.direct_or_inverse(from, to, date).await? {
-            return Ok(rate);
-        }
-        let usd = CurrencyCode::usd();
-        if *from != usd && *to != usd {
-            let first = self.direct_or_inverse(from, &usd, date).await?;
-            let second = self.direct_or_inverse(&usd, to, date).await?;
-            if let (Some(a), Some(b)) = (first, second) {
-                return Ok(ExchangeRate {
-                    from: from.clone(),
-                    to: to.clone(),
-                    date: a.date.min(b.date),
-                    rate: (a.rate * b.rate).round_dp(money::MAX_SCALE),
-                });
-            }
-        }
-        Err(ServiceError::NotFound(format!(
-            "No exchange rate from {from} to {to} on or before {date}"
-        )))
-    }
-
-    async fn direct_or_inverse(
-        &self,
-        from: &CurrencyCode,
-        to: &CurrencyCode,
-        date: NaiveDate,
-    ) -> ServiceResult<Option<ExchangeRate>> {
-        let direct = self.store.rate_on_or_before(from, to, date).await?;
-        let inverse = self
-            .store
-            .rate_on_or_before(to, from, date)
+    ) -> ServiceResult<Decimal> {
+        super::rates::rate_on(self.store.as_ref(), from, to, date)
             .await?
-            .and_then(|r| r.inverse());
-        // The newer of the two wins; on the same date the stored direction.
-        Ok(match (direct, inverse) {
-            (Some(d), Some(i)) if i.date > d.date => Some(i),
-            (Some(d), _) => Some(d),
-            (None, i) => i,
-        })
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "No exchange rate from {from} to {to} on or before {date}"
+                ))
+            })
     }
 
     /// Converts `amount` of `from` into `to` with the rate of `date` (today when `None`).
@@ -219,9 +179,9 @@ impl FxService {
             from: from.clone(),
             to: to.clone(),
             amount,
-            rate: rate.rate,
-            date: rate.date,
-            converted: (amount * rate.rate).round_dp(money::MAX_SCALE),
+            rate,
+            date,
+            converted: (amount * rate).round_dp(money::MAX_SCALE),
         })
     }
 

@@ -5,6 +5,7 @@ pub mod currencies;
 mod error;
 pub mod fx;
 pub mod portfolio;
+mod rates;
 pub mod securities;
 pub mod users;
 

@@ -117,7 +117,7 @@ impl PortfolioService {
         date: chrono::NaiveDate,
     ) -> ServiceResult<Option<Decimal>> {
         match self.fx.rate(from, to, date).await {
-            Ok(rate) => Ok(Some(rate.rate)),
+            Ok(rate) => Ok(Some(rate)),
             Err(ServiceError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
         }

@@ -1,5 +1,11 @@
 //! Persistence: one repository interface, [`Store`], that services use, with a PostgreSQL
 //! implementation (shared, multi-user) and an embedded SQLite one (the default).
+//!
+//! [`open`] picks the backend from the database URL; [`Store::migrate`] brings its schema up
+//! to date. [`testing`] gives tests a fresh, migrated database per call on either backend.
+//! Both backends pass one conformance suite (`tests/store_conformance.rs`), and report the
+//! same constraint names in [`StoreError::Conflict`] (`uq_users_email`, `fk_accounts_user`,
+//! ...; see the migrations). Decimals come back normalized (`1.50` reads as `1.5`).
 
 use std::collections::HashMap;
 
@@ -23,7 +29,7 @@ pub mod sqlite;
 pub mod testing;
 
 pub use error::StoreError;
-pub use open::{open, redact_url};
+pub use open::{open, open_with, redact_url};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

@@ -10,15 +10,36 @@ use super::{PgStore, SqliteStore, Store, StoreError, StoreResult};
 /// [`Store::migrate`].
 pub async fn open(database_url: &str) -> StoreResult<Arc<dyn Store>> {
     let url = database_url.trim();
-    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
-    match scheme.as_deref() {
+    match scheme(url).as_deref() {
         Some("postgres" | "postgresql") => Ok(Arc::new(PgStore::connect(url).await?)),
         Some("sqlite") => Ok(Arc::new(SqliteStore::connect(url).await?)),
-        _ => Err(StoreError::InvalidUrl(format!(
-            "'{}' is neither postgres://... nor sqlite:...",
-            redact_url(url)
-        ))),
+        _ => Err(unknown_scheme(url)),
     }
+}
+
+/// [`open`] with a pool of at most `max_connections` (at least 1).
+pub async fn open_with(database_url: &str, max_connections: u32) -> StoreResult<Arc<dyn Store>> {
+    let url = database_url.trim();
+    match scheme(url).as_deref() {
+        Some("postgres" | "postgresql") => {
+            Ok(Arc::new(PgStore::connect_with(url, max_connections).await?))
+        }
+        Some("sqlite") => Ok(Arc::new(
+            SqliteStore::connect_with(url, max_connections).await?,
+        )),
+        _ => Err(unknown_scheme(url)),
+    }
+}
+
+fn scheme(url: &str) -> Option<String> {
+    url.split_once(':').map(|(s, _)| s.to_ascii_lowercase())
+}
+
+fn unknown_scheme(url: &str) -> StoreError {
+    StoreError::InvalidUrl(format!(
+        "'{}' is neither postgres://... nor sqlite:...",
+        redact_url(url)
+    ))
 }
 
 /// The URL with any password replaced by `***` (in the user-info part and in a `password=`

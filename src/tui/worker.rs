@@ -202,7 +202,7 @@ impl Worker {
         for c in currencies {
             match self.services.fx.rate(&c, &base, today).await {
                 Ok(r) => {
-                    to_base.insert(c, r.rate);
+                    to_base.insert(c, r);
                 }
                 Err(ServiceError::NotFound(_)) => {}
                 Err(e) => return Err(e.into()),

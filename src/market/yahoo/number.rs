@@ -16,7 +16,11 @@ pub fn decimal(value: f64) -> Option<Decimal> {
         return None;
     }
     let narrow = value as f32;
-    let text = if value.fract() != 0.0 && narrow.is_finite() && f64::from(narrow) == value {
+    // Within two units in the last place rather than equal: JSON parsers need not round the
+    // last bit of a long literal exactly.
+    let widened = f64::from(narrow);
+    let is_float32 = (widened - value).abs() <= 2.0 * f64::EPSILON * value.abs();
+    let text = if value.fract() != 0.0 && narrow.is_finite() && is_float32 {
         narrow.to_string()
     } else {
         value.to_string()

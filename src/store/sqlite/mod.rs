@@ -29,6 +29,8 @@ mod users;
 /// How long a statement waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
+
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -37,6 +39,12 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating when missing, with its parent folders) the file a `sqlite:` URL names.
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(url, DEFAULT_MAX_CONNECTIONS).await
+    }
+
+    /// [`SqliteStore::connect`] with at most `max_connections` (at least 1): readers run in
+    /// parallel under WAL, writers take turns.
+    pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::InvalidUrl(one_line(format!("{}: {e}", redact_url(url)))))?
             .create_if_missing(true)
@@ -55,7 +63,7 @@ impl SqliteStore {
             }
         }
         let mut pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(max_connections.max(1))
             .acquire_timeout(BUSY_TIMEOUT);
         if in_memory {
             // An in-memory database lives only as long as one of its connections.
