@@ -64,6 +64,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .context("cannot start logging")?;
     tracing::info!(command = ?cli.command, "starting");
 
+    if let Some(Command::Demo(args)) = &cli.command {
+        commands::tui::demo(args.seed, args.large, args.keep.clone(), &config.tui).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let ctx = Context::build(config).await?;
     let users = &ctx.services.users;
     match cli.command {
@@ -85,6 +89,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 commands::user::set_admin(users, &login, revoke).await?
             }
         },
+        None => commands::tui::open(ctx.services.clone(), &ctx.config.tui).await?,
         Some(Command::Sync(args)) => {
             let s = &ctx.services;
             return Ok(exit_code(

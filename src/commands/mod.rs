@@ -2,4 +2,5 @@
 
 pub mod market;
 pub mod serve;
+pub mod tui;
 pub mod user;

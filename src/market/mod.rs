@@ -10,12 +10,14 @@ use async_trait::async_trait;
 pub mod cache;
 mod cached;
 mod error;
+pub mod offline;
 mod types;
 pub mod yahoo;
 
 pub use cache::{CacheHealth, CacheSettings, CacheTtls};
 pub use cached::CachedMarket;
 pub use error::{MarketError, MarketResult};
+pub use offline::OfflineMarket;
 pub use types::{
     Bar, Chart, ChartMeta, ChartRange, ChartRequest, ChartSpan, Dividend, Profile, Quote,
     SearchHit, Split,

@@ -281,7 +281,9 @@ impl PortfolioService {
         currency: &CurrencyCode,
         date: chrono::NaiveDate,
     ) -> ServiceResult<Option<Decimal>> {
-        let mut total = Decimal::ZERO;
+        // Summed per currency first, so that each rate is looked up once however many
+        // positions there are.
+        let mut by_currency: HashMap<CurrencyCode, Decimal> = HashMap::new();
         for view in views {
             let Some(value) = view.valuation.market_value else {
                 return Ok(None);
@@ -289,10 +291,14 @@ impl PortfolioService {
             let Ok(unit) = QuoteUnit::parse(&view.security.currency) else {
                 return Ok(None);
             };
-            let Some(rate) = self.rate(&unit.currency, currency, date).await? else {
+            *by_currency.entry(unit.currency.clone()).or_default() += unit.to_major(value);
+        }
+        let mut total = Decimal::ZERO;
+        for (from, amount) in by_currency {
+            let Some(rate) = self.rate(&from, currency, date).await? else {
                 return Ok(None);
             };
-            total += unit.to_major(value) * rate;
+            total += amount * rate;
         }
         Ok(Some(total.round_dp(domain::money::MAX_SCALE)))
     }

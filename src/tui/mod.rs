@@ -1,1 +1,23 @@
 //! The terminal UI over the shared services.
+//!
+//! One task owns the terminal ([`event_loop`]); [`update::update`] turns actions into state
+//! changes and commands; drawing ([`screens::draw`]) is a pure function of [`app::App`]; slow
+//! work runs in spawned tasks ([`worker`]) whose results come back as actions tagged with a
+//! generation, so a stale reply never overwrites a newer one.
+
+pub mod action;
+pub mod app;
+pub mod command_line;
+pub mod driver;
+pub mod event_loop;
+pub mod form;
+pub mod keymap;
+pub mod screens;
+pub mod settings;
+pub mod theme;
+pub mod update;
+pub mod widgets;
+pub mod worker;
+
+pub use event_loop::{build_app, run, StartAs, TuiError};
+pub use settings::TuiSettings;

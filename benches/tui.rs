@@ -1,0 +1,230 @@
+//! Responsiveness of the terminal UI on the demo portfolio and on the large store (1,000
+//! securities with ten years of daily prices, 200 accounts, 5,000 holdings).
+//!
+//! - `startup/*`: from nothing to the first frame with data: build the state, load the
+//!   portfolio (overview, positions, rates) from the store, draw 120x40.
+//! - `key/*`: one key handled by the update step and the frame drawn again.
+//! - `chart/*`: a chart range loaded from the store and drawn (runs in the background in the
+//!   UI, listed for reference).
+//!
+//! `cargo bench --bench tui`. The large store is generated once into
+//! `target/bench-large-store.db` and reused.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+use crossterm::event::KeyCode;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use finances::context::open_store;
+use finances::demo;
+use finances::domain::User;
+use finances::market::OfflineMarket;
+use finances::service::Services;
+use finances::tui::app::App;
+use finances::tui::driver::{key, settle, start};
+use finances::tui::worker::Worker;
+use finances::tui::{build_app, screens, update, TuiSettings};
+
+struct Fixture {
+    services: Services,
+    user: User,
+    _dir: Option<PathBuf>,
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn demo_fixture() -> Fixture {
+    let dir = std::env::temp_dir().join(format!("finances-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = open_store(&format!("sqlite://{}/demo.db", dir.display()), 4)
+        .await
+        .unwrap();
+    let summary = demo::generate(&store, demo::DEFAULT_SEED, demo::reference_today())
+        .await
+        .unwrap();
+    Fixture {
+        services: Services::new(store, Arc::new(OfflineMarket)),
+        user: summary.user,
+        _dir: Some(dir),
+    }
+}
+
+async fn large_fixture() -> Fixture {
+    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target");
+    let path = target.join("bench-large-store.db");
+    let done = target.join("bench-large-store.done");
+    if !done.exists() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        eprintln!(
+            "generating the large store once into {} ...",
+            path.display()
+        );
+        let t = std::time::Instant::now();
+        let store = open_store(&format!("sqlite://{}", path.display()), 4)
+            .await
+            .unwrap();
+        let s = demo::generate_large(&store, 7, demo::reference_today())
+            .await
+            .unwrap();
+        eprintln!(
+            "large store: {} securities, {} prices, {} accounts, {} holdings in {:.0?}",
+            s.securities,
+            s.price_bars,
+            s.accounts,
+            s.holdings,
+            t.elapsed()
+        );
+        std::fs::write(&done, "").unwrap();
+    }
+    let store = open_store(&format!("sqlite://{}", path.display()), 4)
+        .await
+        .unwrap();
+    let services = Services::new(store, Arc::new(OfflineMarket));
+    let user = services.users.local_owner().await.unwrap();
+    Fixture {
+        services,
+        user,
+        _dir: None,
+    }
+}
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&demo::reference_today().and_hms_opt(22, 0, 0).unwrap())
+}
+
+async fn loaded_app(f: &Fixture) -> (App, Worker) {
+    let mut app = build_app(&TuiSettings::default(), false, now()).unwrap();
+    app.user = Some(f.user.clone());
+    let worker = Worker::new(f.services.clone(), Some(f.user.clone()));
+    start(&mut app, &worker, 120, 40, now()).await;
+    (app, worker)
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, app: &App) {
+    terminal.draw(|f| screens::draw(f, app)).unwrap();
+}
+
+fn bench_store(c: &mut Criterion, name: &str, fixture: &Fixture, rt: &tokio::runtime::Runtime) {
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
+    // The first frame with accounts and holdings; the sparklines' histories arrive after it.
+    group.bench_function("startup_to_first_frame", |b| {
+        b.to_async(rt).iter(|| async {
+            let mut app = build_app(&TuiSettings::default(), false, now()).unwrap();
+            app.user = Some(fixture.user.clone());
+            let worker = Worker::new(fixture.services.clone(), Some(fixture.user.clone()));
+            update::update(&mut app, finances::tui::action::Action::Resize(120, 40));
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+            for cmd in update::start(&mut app) {
+                worker.run(cmd, &tx).await;
+            }
+            while let Ok(action) = rx.try_recv() {
+                update::update(&mut app, action);
+            }
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            draw(&mut terminal, &app);
+            assert!(app.portfolio.is_some());
+        })
+    });
+    group.bench_function("startup_with_sparklines", |b| {
+        b.to_async(rt).iter(|| async {
+            let (app, _w) = loaded_app(fixture).await;
+            let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+            draw(&mut terminal, &app);
+            assert!(!app.accounts.histories.is_empty());
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group(name);
+    group.sample_size(50);
+    let (base_app, worker) = rt.block_on(loaded_app(fixture));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    // Each case: the screen it starts on and the key pressed.
+    let cases: [(&str, char, KeyCode); 7] = [
+        ("accounts_down", '1', KeyCode::Char('j')),
+        ("holdings_down", '2', KeyCode::Char('j')),
+        ("holdings_sort_next_column", '2', KeyCode::Char('>')),
+        ("holdings_filter_char", '2', KeyCode::Char('/')),
+        ("switch_screen", '1', KeyCode::Char('2')),
+        ("help_overlay", '2', KeyCode::Char('?')),
+        ("privacy_toggle", '2', KeyCode::Char('p')),
+    ];
+    let mut app = base_app;
+    for (case, screen, code) in cases {
+        update::update(&mut app, key(KeyCode::Esc));
+        update::update(&mut app, key(KeyCode::Char(screen)));
+        group.bench_function(format!("key_{case}"), |b| {
+            b.iter(|| {
+                let cmds = update::update(&mut app, key(code));
+                draw(&mut terminal, &app);
+                // Undo, so every iteration does the same work.
+                update::update(&mut app, key(KeyCode::Esc));
+                if code == KeyCode::Char('p') {
+                    update::update(&mut app, key(KeyCode::Char('p')));
+                }
+                cmds
+            })
+        });
+    }
+    // The crosshair on a loaded chart.
+    rt.block_on(async {
+        update::update(&mut app, key(KeyCode::Char('2')));
+        let cmds = update::update(&mut app, key(KeyCode::Enter));
+        settle(&mut app, &worker, cmds).await;
+    });
+    for (case, style) in [("line", None), ("candles", Some('c'))] {
+        if let Some(c) = style {
+            update::update(&mut app, key(KeyCode::Char(c)));
+        }
+        group.bench_function(format!("key_crosshair_{case}"), |b| {
+            b.iter_batched(
+                || (),
+                |_| {
+                    update::update(&mut app, key(KeyCode::Char('h')));
+                    draw(&mut terminal, &app);
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.bench_function("chart_two_range_loads_and_draw", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let cmds = update::update(&mut app, key(KeyCode::Char(']')));
+                settle(&mut app, &worker, cmds).await;
+                let cmds = update::update(&mut app, key(KeyCode::Char('[')));
+                settle(&mut app, &worker, cmds).await;
+            });
+            draw(&mut terminal, &app);
+        })
+    });
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let rt = runtime();
+    let demo = rt.block_on(demo_fixture());
+    bench_store(c, "demo", &demo, &rt);
+    let large = rt.block_on(large_fixture());
+    bench_store(c, "large", &large, &rt);
+}
+
+criterion_group!(tui, benches);
+criterion_main!(tui);

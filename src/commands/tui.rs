@@ -1,0 +1,103 @@
+//! `finances` (no command) and `finances demo`: the terminal UI.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use crate::context::{open_store, ContextError};
+use crate::demo::{self, DemoError, DemoSummary};
+use crate::market::OfflineMarket;
+use crate::service::{ServiceError, Services};
+use crate::store::Backend;
+use crate::tui::{self, StartAs, TuiError, TuiSettings};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TuiCommandError {
+    #[error(transparent)]
+    Tui(#[from] TuiError),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error(transparent)]
+    Context(#[from] ContextError),
+    #[error("demo data: {0}")]
+    Demo(#[from] DemoError),
+    #[error("{0}")]
+    Settings(String),
+}
+
+/// The `[tui]` table of the configuration, checked.
+pub fn settings(table: &toml::Table) -> Result<TuiSettings, TuiCommandError> {
+    TuiSettings::from_table(table).map_err(|e| TuiCommandError::Settings(e.to_string()))
+}
+
+/// Opens the UI over the configured store: as the local owner on a personal SQLite store,
+/// after a sign-in on a shared PostgreSQL one.
+pub async fn open(services: Services, tui: &toml::Table) -> Result<(), TuiCommandError> {
+    let settings = settings(tui)?;
+    let start = match services.backend() {
+        Backend::Sqlite => StartAs::User(services.users.local_owner().await?),
+        Backend::Postgres => StartAs::Login,
+    };
+    Ok(tui::run(services, start, settings).await?)
+}
+
+/// `finances demo`: a generated portfolio in a throwaway SQLite file (removed on exit), shown
+/// in the UI with no network. With `keep`, the database is written there and kept, and the UI
+/// does not open; `large` generates the benchmark-sized store instead.
+pub async fn demo(
+    seed: u64,
+    large: bool,
+    keep: Option<PathBuf>,
+    tui: &toml::Table,
+) -> Result<(), TuiCommandError> {
+    let settings = settings(tui)?;
+    let today = Utc::now().date_naive();
+    if let Some(path) = keep {
+        let summary = generate_at(&path, seed, large, today).await?.1;
+        println!(
+            "{}: {} institutions, {} accounts, {} securities, {} holdings, {} prices, {} exchange rates, {} balances (user '{}')",
+            path.display(),
+            summary.institutions,
+            summary.accounts,
+            summary.securities,
+            summary.holdings,
+            summary.price_bars,
+            summary.exchange_rates,
+            summary.account_values,
+            demo::DEMO_USERNAME
+        );
+        return Ok(());
+    }
+    let dir = std::env::temp_dir().join(format!("finances-demo-{}", uuid::Uuid::new_v4().simple()));
+    let _cleanup = RemoveOnDrop(dir.clone());
+    let (services, summary) = generate_at(&dir.join("demo.db"), seed, large, today).await?;
+    tracing::info!(path = %dir.display(), "demo database generated");
+    Ok(tui::run(services, StartAs::User(summary.user), settings).await?)
+}
+
+async fn generate_at(
+    path: &Path,
+    seed: u64,
+    large: bool,
+    today: chrono::NaiveDate,
+) -> Result<(Services, DemoSummary), TuiCommandError> {
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    let store = open_store(&format!("sqlite://{}", path.display()), 4).await?;
+    let summary = if large {
+        demo::generate_large(&store, seed, today).await?
+    } else {
+        demo::generate(&store, seed, today).await?
+    };
+    Ok((Services::new(store, Arc::new(OfflineMarket)), summary))
+}
+
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,295 @@
+//! Messages into the update step ([`Action`]) and the slow work it asks for ([`Command`]).
+//! Results of slow work carry the generation they were asked with, so a reply that a newer
+//! request has overtaken is dropped instead of overwriting newer data.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use crossterm::event::KeyEvent;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::domain::{
+    AccountPatch, AccountValue, AccountValuePatch, CurrencyCode, HoldingPatch, InstitutionPatch,
+    NewAccount, NewInstitution, Security, Symbol, User,
+};
+use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
+use crate::service::securities::{KeyFigures, PriceSeries, SearchResults};
+use crate::service::ServiceError;
+
+use super::app::Range;
+
+/// Why something failed, in the words the status line uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+    /// The form field a validation error is about.
+    pub field: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    Offline,
+    RateLimited,
+    NotFound,
+    Invalid,
+    Refused,
+    Internal,
+}
+
+impl Failure {
+    pub fn summary(&self) -> String {
+        let prefix = match self.kind {
+            FailureKind::Offline => "offline",
+            FailureKind::RateLimited => "rate limited",
+            FailureKind::NotFound => "not found",
+            FailureKind::Invalid => "invalid",
+            FailureKind::Refused => "refused",
+            FailureKind::Internal => "error",
+        };
+        format!("{prefix}: {}", self.message)
+    }
+}
+
+impl From<ServiceError> for Failure {
+    fn from(e: ServiceError) -> Self {
+        let (kind, field, message) = match &e {
+            ServiceError::Invalid(v) => (FailureKind::Invalid, Some(v.field), v.message.clone()),
+            ServiceError::Unavailable(m) => (FailureKind::Offline, None, m.clone()),
+            ServiceError::RateLimited {
+                message,
+                retry_after_secs,
+            } => (
+                FailureKind::RateLimited,
+                None,
+                match retry_after_secs {
+                    Some(s) => format!("{message} (retry in {s} s)"),
+                    None => message.clone(),
+                },
+            ),
+            ServiceError::NotFound(m) => (FailureKind::NotFound, None, m.clone()),
+            ServiceError::BadRequest(m)
+            | ServiceError::Conflict(m)
+            | ServiceError::Unauthorized(m)
+            | ServiceError::Forbidden(m) => (FailureKind::Refused, None, m.clone()),
+            ServiceError::Internal(m) => (FailureKind::Internal, None, m.clone()),
+        };
+        Self {
+            kind,
+            message,
+            field,
+        }
+    }
+}
+
+pub type Outcome<T> = Result<T, Failure>;
+
+/// Balance histories per account, oldest first.
+pub type Histories = HashMap<Uuid, Vec<(DateTime<Utc>, Decimal)>>;
+
+/// Everything the accounts and holdings screens show, loaded together.
+#[derive(Debug, Clone)]
+pub struct Portfolio {
+    pub overview: Overview,
+    pub positions: Vec<HoldingView>,
+    /// Currency -> base currency rates for the currencies in view (missing when unknown).
+    pub to_base: HashMap<CurrencyCode, Decimal>,
+}
+
+/// Stored bars for the chart, with why they differ from what was asked, if they do.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    pub series: PriceSeries,
+    /// The bars as chart coordinates (the only place money becomes `f64`).
+    pub points: Vec<Ohlc>,
+    pub note: Option<String>,
+}
+
+/// One bar in chart coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ohlc {
+    pub open: f64,
+    pub high: f64,
+    pub low: f64,
+    pub close: f64,
+    pub volume: f64,
+}
+
+impl ChartData {
+    pub fn new(series: PriceSeries, note: Option<String>) -> Self {
+        use rust_decimal::prelude::ToPrimitive;
+        let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+        let points = series
+            .bars
+            .iter()
+            .map(|b| Ohlc {
+                open: f(b.open),
+                high: f(b.high),
+                low: f(b.low),
+                close: f(b.close),
+                volume: b.volume as f64,
+            })
+            .collect();
+        Self {
+            series,
+            points,
+            note,
+        }
+    }
+}
+
+/// A write the forms ask for.
+#[derive(Debug, Clone)]
+pub enum Submission {
+    CreateInstitution(NewInstitution),
+    UpdateInstitution(Uuid, InstitutionPatch),
+    CreateAccount(NewAccount),
+    UpdateAccount(Uuid, AccountPatch),
+    CreateValue {
+        account: Uuid,
+        balance: Decimal,
+        cash: Option<Decimal>,
+        timestamp: Option<DateTime<Utc>>,
+    },
+    UpdateValue {
+        account: Uuid,
+        id: Uuid,
+        patch: AccountValuePatch,
+    },
+    CreateHolding {
+        account: Uuid,
+        security: SecurityRef,
+        shares: Decimal,
+        price: Decimal,
+        timestamp: Option<DateTime<Utc>>,
+    },
+    UpdateHolding {
+        account: Uuid,
+        id: Uuid,
+        security: Option<SecurityRef>,
+        patch: HoldingPatch,
+    },
+}
+
+/// A deletion, once confirmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deletion {
+    Institution(Uuid),
+    Account(Uuid),
+    Value { account: Uuid, id: Uuid },
+    Holding { account: Uuid, id: Uuid },
+}
+
+/// Slow work, run off the terminal task; each answers with actions.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Login {
+        login: String,
+        password: String,
+    },
+    LoadPortfolio {
+        gen: u64,
+    },
+    LoadHistories {
+        gen: u64,
+        accounts: Vec<Uuid>,
+    },
+    LoadValues {
+        gen: u64,
+        account: Uuid,
+    },
+    LoadChart {
+        gen: u64,
+        symbol: Symbol,
+        range: Range,
+        today: DateTime<Utc>,
+    },
+    LoadKeyFigures {
+        gen: u64,
+        symbol: Symbol,
+    },
+    SearchStored {
+        gen: u64,
+        query: String,
+    },
+    SearchRemote {
+        gen: u64,
+        query: String,
+    },
+    Submit {
+        what: String,
+        submission: Submission,
+    },
+    Delete {
+        what: String,
+        deletion: Deletion,
+    },
+    Sync(Symbol),
+    SyncAll,
+}
+
+/// Sync progress, as the services report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncEvent {
+    Started {
+        total: usize,
+    },
+    Finished {
+        symbol: Symbol,
+        ok: bool,
+    },
+    /// The end of a sync of one symbol (`Some`) or of everything (`None`).
+    Done {
+        symbol: Option<Symbol>,
+        message: Outcome<String>,
+    },
+}
+
+/// Everything the update step reacts to.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Resize(u16, u16),
+    /// The clock moved on (refreshes ages and the spinner).
+    Tick(DateTime<Utc>),
+    LoggedIn(Outcome<User>),
+    PortfolioLoaded {
+        gen: u64,
+        result: Outcome<Box<Portfolio>>,
+    },
+    HistoriesLoaded {
+        gen: u64,
+        result: Outcome<Histories>,
+    },
+    ValuesLoaded {
+        gen: u64,
+        account: Uuid,
+        result: Outcome<Vec<AccountValue>>,
+    },
+    ChartLoaded {
+        gen: u64,
+        result: Outcome<Box<ChartData>>,
+    },
+    KeyFiguresLoaded {
+        gen: u64,
+        result: Outcome<KeyFigures>,
+    },
+    StoredMatches {
+        gen: u64,
+        result: Outcome<Vec<Security>>,
+    },
+    RemoteMatches {
+        gen: u64,
+        result: Outcome<SearchResults>,
+    },
+    Saved {
+        what: String,
+        result: Outcome<()>,
+    },
+    Deleted {
+        what: String,
+        result: Outcome<()>,
+    },
+    Sync(SyncEvent),
+}

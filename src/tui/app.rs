@@ -1,0 +1,774 @@
+//! The state of the terminal UI. Drawing reads it; only the update step changes it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::domain::{AccountValue, CurrencyCode, Interval, QuoteUnit, Symbol, User};
+use crate::service::portfolio::{AccountSummary, HoldingView};
+use crate::service::securities::{KeyFigures, SearchResult};
+
+use super::action::{ChartData, Deletion, Portfolio};
+use super::form::Form;
+use super::keymap::{Keymap, Scope};
+use super::settings::{ChartStyle, TuiSettings};
+use super::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Accounts,
+    Holdings,
+    Security,
+    Search,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 4] = [Self::Accounts, Self::Holdings, Self::Security, Self::Search];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Accounts => "Accounts",
+            Self::Holdings => "Holdings",
+            Self::Security => "Security",
+            Self::Search => "Search",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+}
+
+/// What has the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing the holdings filter.
+    Filter,
+    /// Typing a `:` command.
+    CommandLine(String),
+    /// Typing the search query.
+    SearchInput,
+    Help {
+        scroll: u16,
+    },
+    /// Asking whether to delete.
+    Confirm {
+        prompt: String,
+        what: String,
+        deletion: Deletion,
+    },
+}
+
+/// Chart ranges, with the bar size each is drawn at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Range {
+    D1,
+    D5,
+    M1,
+    M3,
+    M6,
+    Ytd,
+    Y1,
+    Y5,
+    Max,
+}
+
+/// The most bars a range is drawn with: about two terminal widths.
+const MAX_BARS: f64 = 500.0;
+
+impl Range {
+    pub const ALL: [Range; 9] = [
+        Self::D1,
+        Self::D5,
+        Self::M1,
+        Self::M3,
+        Self::M6,
+        Self::Ytd,
+        Self::Y1,
+        Self::Y5,
+        Self::Max,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::D1 => "1D",
+            Self::D5 => "5D",
+            Self::M1 => "1M",
+            Self::M3 => "3M",
+            Self::M6 => "6M",
+            Self::Ytd => "YTD",
+            Self::Y1 => "1Y",
+            Self::Y5 => "5Y",
+            Self::Max => "MAX",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.label().eq_ignore_ascii_case(raw.trim()))
+    }
+
+    /// The first moment shown, or `None` for everything.
+    pub fn start(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let days = match self {
+            Self::D1 => 1,
+            Self::D5 => 7,
+            Self::M1 => 31,
+            Self::M3 => 92,
+            Self::M6 => 183,
+            Self::Ytd => {
+                let jan1 = NaiveDate::from_ymd_opt(now.year(), 1, 1)?;
+                return Some(Utc.from_utc_datetime(&jan1.and_hms_opt(0, 0, 0)?));
+            }
+            Self::Y1 => 366,
+            Self::Y5 => 365 * 5 + 2,
+            Self::Max => return None,
+        };
+        Some(now - Duration::days(days))
+    }
+
+    fn span(self, now: DateTime<Utc>) -> Duration {
+        match self.start(now) {
+            Some(s) => now - s,
+            None => Duration::days(365 * 30),
+        }
+    }
+
+    /// The smallest bar size Yahoo serves this far back (`Interval::max_history`) that draws
+    /// the range in at most about 500 bars.
+    pub fn interval(self, now: DateTime<Utc>) -> Interval {
+        let span = self.span(now);
+        let trading_days = (span.num_days().max(1) as f64) * 5.0 / 7.0;
+        for interval in Interval::ALL {
+            if interval.max_history().is_some_and(|limit| limit < span) {
+                continue;
+            }
+            let per_day = match interval {
+                Interval::D1 => 1.0,
+                Interval::W1 => 0.2,
+                Interval::Mo1 => 1.0 / 21.0,
+                i => 390.0 / i.duration().num_minutes() as f64,
+            };
+            if trading_days.max(1.0) * per_day <= MAX_BARS {
+                return interval;
+            }
+        }
+        Interval::Mo1
+    }
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|r| *r == self).unwrap_or(0);
+        Self::ALL[(i + 1).min(Self::ALL.len() - 1)]
+    }
+
+    pub fn prev(self) -> Self {
+        let i = Self::ALL.iter().position(|r| *r == self).unwrap_or(0);
+        Self::ALL[i.saturating_sub(1)]
+    }
+}
+
+/// Request counters: a reply is applied only when its generation is the newest asked.
+#[derive(Debug, Clone, Default)]
+pub struct Generations {
+    pub portfolio: u64,
+    pub histories: u64,
+    pub values: u64,
+    pub chart: u64,
+    pub figures: u64,
+    pub search: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+}
+
+/// A line of the accounts table: an institution heading or an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountLine {
+    Institution(usize),
+    Account(usize, usize),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountsState {
+    pub lines: Vec<AccountLine>,
+    /// Index into `lines`, always an account line when there is one.
+    pub selected: usize,
+    /// Balance history per account, oldest first, for the sparklines.
+    pub histories: HashMap<Uuid, Vec<(DateTime<Utc>, Decimal)>>,
+    /// Whether the balance list of the selected account has the keyboard.
+    pub values_focus: bool,
+    pub values: Vec<AccountValue>,
+    pub values_of: Option<Uuid>,
+    pub value_selected: usize,
+}
+
+/// Sortable columns of the holdings table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Symbol,
+    Name,
+    Shares,
+    AvgCost,
+    Price,
+    Value,
+    Gain,
+    GainPct,
+    DayChange,
+    Weight,
+}
+
+impl Column {
+    pub const ALL: [Column; 10] = [
+        Self::Symbol,
+        Self::Name,
+        Self::Shares,
+        Self::AvgCost,
+        Self::Price,
+        Self::Value,
+        Self::Gain,
+        Self::GainPct,
+        Self::DayChange,
+        Self::Weight,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Symbol => "Symbol",
+            Self::Name => "Name",
+            Self::Shares => "Shares",
+            Self::AvgCost => "Avg cost",
+            Self::Price => "Price",
+            Self::Value => "Value",
+            Self::Gain => "Gain",
+            Self::GainPct => "Gain %",
+            Self::DayChange => "Day",
+            Self::Weight => "Weight",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(
+            match raw.trim().to_ascii_lowercase().replace(' ', "").as_str() {
+                "symbol" | "sym" => Self::Symbol,
+                "name" => Self::Name,
+                "shares" => Self::Shares,
+                "avg" | "avgcost" | "cost" => Self::AvgCost,
+                "price" | "last" => Self::Price,
+                "value" => Self::Value,
+                "gain" => Self::Gain,
+                "gain%" | "gainpct" | "pct" => Self::GainPct,
+                "day" | "day%" | "change" => Self::DayChange,
+                "weight" => Self::Weight,
+                _ => return None,
+            },
+        )
+    }
+}
+
+/// A holding with its figures worked out for display: amounts in the major unit of the quote
+/// currency (pounds for a pence quote), weights from values in the base currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldingRow {
+    pub index: usize,
+    pub holding_id: Uuid,
+    pub account_id: Uuid,
+    pub account_name: String,
+    pub symbol: Symbol,
+    pub name: String,
+    /// The quote unit as given (`GBp`).
+    pub quote: String,
+    pub currency: CurrencyCode,
+    pub shares: Decimal,
+    pub avg_cost: Decimal,
+    pub price: Option<Decimal>,
+    pub value: Option<Decimal>,
+    pub gain: Option<Decimal>,
+    pub gain_pct: Option<Decimal>,
+    pub day_change: Option<Decimal>,
+    pub day_change_pct: Option<Decimal>,
+    pub value_base: Option<Decimal>,
+    pub gain_base: Option<Decimal>,
+    pub day_change_base: Option<Decimal>,
+    pub weight: Option<Decimal>,
+    pub price_as_of: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HoldingsState {
+    /// The account shown, or every account.
+    pub account: Option<Uuid>,
+    pub rows: Vec<HoldingRow>,
+    /// Indexes into `rows`, filtered and sorted.
+    pub order: Vec<usize>,
+    pub sort: Option<(Column, bool)>,
+    pub filter: String,
+    pub selected: usize,
+    pub total_value: Option<Decimal>,
+    pub total_gain: Option<Decimal>,
+    pub total_cost: Option<Decimal>,
+    pub total_day: Option<Decimal>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityState {
+    pub symbol: Option<Symbol>,
+    pub range: Range,
+    pub style: ChartStyle,
+    pub chart: Option<ChartData>,
+    pub loading: bool,
+    /// Index of the bar under the crosshair.
+    pub crosshair: Option<usize>,
+    pub figures: Option<KeyFigures>,
+    pub figures_error: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    pub stored: Vec<SearchResult>,
+    pub remote: Vec<SearchResult>,
+    pub remote_pending: bool,
+    pub remote_error: Option<String>,
+    pub selected: usize,
+}
+
+impl SearchState {
+    /// Stored matches first, then Yahoo's that are not among them.
+    pub fn results(&self) -> impl Iterator<Item = &SearchResult> {
+        self.stored.iter().chain(
+            self.remote
+                .iter()
+                .filter(|r| !self.stored.iter().any(|s| s.symbol == r.symbol)),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.results().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SyncState {
+    pub total: usize,
+    pub done: usize,
+    pub failed: usize,
+    pub current: Option<String>,
+    /// Symbols whose own sync (`s`) is running.
+    pub single: Vec<Symbol>,
+    pub all_running: bool,
+}
+
+impl SyncState {
+    pub fn running(&self) -> bool {
+        self.all_running || !self.single.is_empty()
+    }
+}
+
+pub struct App {
+    pub screen: Screen,
+    pub mode: Mode,
+    pub form: Option<Form>,
+    pub user: Option<User>,
+    /// The clock: injected, so that ages and ranges are reproducible in tests.
+    pub now: DateTime<Utc>,
+    pub ticks: u64,
+    pub privacy: bool,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub status: Option<Status>,
+    pub gens: Generations,
+    pub portfolio: Option<Portfolio>,
+    pub loading_portfolio: bool,
+    pub accounts: AccountsState,
+    pub holdings: HoldingsState,
+    pub security: SecurityState,
+    pub search: SearchState,
+    pub sync: SyncState,
+    pub should_quit: bool,
+    /// Rows of the table area, for paging.
+    pub page_rows: usize,
+}
+
+impl App {
+    pub fn new(settings: &TuiSettings, theme: Theme, keymap: Keymap, now: DateTime<Utc>) -> Self {
+        Self {
+            screen: Screen::Accounts,
+            mode: Mode::Normal,
+            form: None,
+            user: None,
+            now,
+            ticks: 0,
+            privacy: settings.privacy,
+            theme,
+            keymap,
+            status: None,
+            gens: Generations::default(),
+            portfolio: None,
+            loading_portfolio: false,
+            accounts: AccountsState::default(),
+            holdings: HoldingsState {
+                sort: Some((Column::Value, true)),
+                ..HoldingsState::default()
+            },
+            security: SecurityState {
+                symbol: None,
+                range: Range::Y1,
+                style: settings.chart,
+                chart: None,
+                loading: false,
+                crosshair: None,
+                figures: None,
+                figures_error: None,
+                error: None,
+            },
+            search: SearchState::default(),
+            sync: SyncState::default(),
+            should_quit: false,
+            page_rows: 20,
+        }
+    }
+
+    pub fn scope(&self) -> Scope {
+        match self.screen {
+            Screen::Accounts if self.accounts.values_focus => Scope::Values,
+            Screen::Accounts => Scope::Accounts,
+            Screen::Holdings => Scope::Holdings,
+            Screen::Security => Scope::Security,
+            Screen::Search => Scope::Search,
+        }
+    }
+
+    pub fn base_currency(&self) -> CurrencyCode {
+        self.portfolio
+            .as_ref()
+            .map(|p| p.overview.base_currency.clone())
+            .or_else(|| self.user.as_ref().map(|u| u.base_currency.clone()))
+            .unwrap_or_else(CurrencyCode::usd)
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: Level::Info,
+        });
+    }
+
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: Level::Warning,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: Level::Error,
+        });
+    }
+
+    pub fn account_summary(&self, line: AccountLine) -> Option<&AccountSummary> {
+        let AccountLine::Account(g, a) = line else {
+            return None;
+        };
+        self.portfolio
+            .as_ref()?
+            .overview
+            .groups
+            .get(g)?
+            .accounts
+            .get(a)
+    }
+
+    /// The account under the cursor on the accounts screen.
+    pub fn selected_account(&self) -> Option<&AccountSummary> {
+        self.accounts
+            .lines
+            .get(self.accounts.selected)
+            .and_then(|l| self.account_summary(*l))
+    }
+
+    pub fn all_accounts(&self) -> impl Iterator<Item = &AccountSummary> {
+        self.portfolio
+            .iter()
+            .flat_map(|p| p.overview.groups.iter())
+            .flat_map(|g| g.accounts.iter())
+    }
+
+    pub fn account_name(&self, id: Uuid) -> Option<&str> {
+        self.all_accounts()
+            .find(|a| a.account.id == id)
+            .map(|a| a.account.name.as_str())
+    }
+
+    /// The rate from `currency` to the base currency, when known.
+    pub fn to_base(&self, currency: &CurrencyCode) -> Option<Decimal> {
+        if *currency == self.base_currency() {
+            return Some(Decimal::ONE);
+        }
+        self.portfolio.as_ref()?.to_base.get(currency).copied()
+    }
+
+    /// The account's worth in its own currency (market value plus cash, or balance).
+    pub fn account_worth(summary: &AccountSummary) -> Decimal {
+        crate::service::portfolio::account_worth(summary)
+    }
+
+    pub fn selected_holding(&self) -> Option<&HoldingRow> {
+        self.holdings
+            .order
+            .get(self.holdings.selected)
+            .and_then(|i| self.holdings.rows.get(*i))
+    }
+
+    pub fn selected_search(&self) -> Option<&SearchResult> {
+        self.search.results().nth(self.search.selected)
+    }
+
+    /// The user's current positions in a security, across accounts.
+    pub fn positions_in(&self, symbol: &Symbol) -> Vec<&HoldingView> {
+        self.portfolio
+            .iter()
+            .flat_map(|p| p.positions.iter())
+            .filter(|v| &v.security.symbol == symbol)
+            .collect()
+    }
+
+    /// Rebuilds the accounts table lines from the overview, keeping the cursor on the same
+    /// account when it still exists.
+    pub fn rebuild_accounts(&mut self) {
+        let keep = self.selected_account().map(|a| a.account.id);
+        let mut lines = Vec::new();
+        if let Some(p) = &self.portfolio {
+            for (g, group) in p.overview.groups.iter().enumerate() {
+                lines.push(AccountLine::Institution(g));
+                for a in 0..group.accounts.len() {
+                    lines.push(AccountLine::Account(g, a));
+                }
+            }
+        }
+        self.accounts.lines = lines;
+        let found = keep.and_then(|id| {
+            self.accounts
+                .lines
+                .iter()
+                .position(|l| self.account_summary(*l).is_some_and(|s| s.account.id == id))
+        });
+        self.accounts.selected = found
+            .or_else(|| {
+                self.accounts
+                    .lines
+                    .iter()
+                    .position(|l| matches!(l, AccountLine::Account(..)))
+            })
+            .unwrap_or(0);
+    }
+
+    /// Recomputes the holding rows from the positions (after a load or an account change).
+    pub fn rebuild_holdings(&mut self) {
+        let keep = self.selected_holding().map(|r| r.holding_id);
+        let mut rows = Vec::new();
+        if let Some(p) = &self.portfolio {
+            let names: HashMap<Uuid, &str> = p
+                .overview
+                .groups
+                .iter()
+                .flat_map(|g| g.accounts.iter())
+                .map(|a| (a.account.id, a.account.name.as_str()))
+                .collect();
+            for (index, v) in p.positions.iter().enumerate() {
+                if self
+                    .holdings
+                    .account
+                    .is_some_and(|a| a != v.holding.account_id)
+                {
+                    continue;
+                }
+                rows.push(self.holding_row(index, v, &names));
+            }
+        }
+        let total_base: Decimal = rows.iter().filter_map(|r| r.value_base).sum();
+        for r in &mut rows {
+            r.weight = r
+                .value_base
+                .filter(|_| !total_base.is_zero())
+                .map(|v| (v / total_base * Decimal::ONE_HUNDRED).round_dp(2));
+        }
+        let complete = |f: fn(&HoldingRow) -> Option<Decimal>| -> Option<Decimal> {
+            rows.iter().map(f).sum::<Option<Decimal>>()
+        };
+        self.holdings.total_value = complete(|r| r.value_base);
+        self.holdings.total_gain = complete(|r| r.gain_base);
+        self.holdings.total_day = complete(|r| r.day_change_base);
+        self.holdings.total_cost = self
+            .holdings
+            .total_value
+            .zip(self.holdings.total_gain)
+            .map(|(v, g)| v - g);
+        self.holdings.rows = rows;
+        self.reorder_holdings();
+        if let Some(id) = keep {
+            if let Some(pos) = self
+                .holdings
+                .order
+                .iter()
+                .position(|i| self.holdings.rows[*i].holding_id == id)
+            {
+                self.holdings.selected = pos;
+            }
+        }
+        self.clamp_holdings();
+    }
+
+    fn holding_row(
+        &self,
+        index: usize,
+        v: &HoldingView,
+        names: &HashMap<Uuid, &str>,
+    ) -> HoldingRow {
+        let unit = QuoteUnit::parse(&v.security.currency).ok();
+        let major = |d: Decimal| match &unit {
+            Some(u) => u.to_major(d),
+            None => d,
+        };
+        let currency = unit
+            .as_ref()
+            .map(|u| u.currency.clone())
+            .unwrap_or_else(CurrencyCode::usd);
+        let rate = unit.as_ref().and_then(|u| self.to_base(&u.currency));
+        let shares = v.holding.shares;
+        let value = v.valuation.market_value.map(major);
+        let gain = v.valuation.unrealized_gain.map(major);
+        let day_change = v.day_change().map(|d| major(d * shares));
+        let day_change_pct = v
+            .day_change()
+            .zip(v.previous_close)
+            .filter(|(_, p)| !p.is_zero())
+            .map(|(d, p)| (d / p * Decimal::ONE_HUNDRED).round_dp(2));
+        HoldingRow {
+            index,
+            holding_id: v.holding.id,
+            account_id: v.holding.account_id,
+            account_name: names
+                .get(&v.holding.account_id)
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            symbol: v.security.symbol.clone(),
+            name: v.security.name.clone(),
+            quote: v.security.currency.clone(),
+            currency,
+            shares,
+            avg_cost: v.holding.average_price,
+            price: v.valuation.market_price,
+            value,
+            gain,
+            gain_pct: v.valuation.unrealized_gain_pct,
+            day_change,
+            day_change_pct,
+            value_base: value.zip(rate).map(|(a, r)| a * r),
+            gain_base: gain.zip(rate).map(|(a, r)| a * r),
+            day_change_base: day_change.zip(rate).map(|(a, r)| a * r),
+            weight: None,
+            price_as_of: v.price_as_of,
+        }
+    }
+
+    /// Applies the filter and the sort to the rows.
+    pub fn reorder_holdings(&mut self) {
+        let needle = self.holdings.filter.to_lowercase();
+        let rows = &self.holdings.rows;
+        let mut order: Vec<usize> = (0..rows.len())
+            .filter(|i| {
+                needle.is_empty()
+                    || rows[*i].symbol.as_str().to_lowercase().contains(&needle)
+                    || rows[*i].name.to_lowercase().contains(&needle)
+                    || rows[*i].account_name.to_lowercase().contains(&needle)
+            })
+            .collect();
+        if let Some((column, descending)) = self.holdings.sort {
+            order.sort_by(|a, b| {
+                let (a, b) = (&rows[*a], &rows[*b]);
+                let ord = match column {
+                    Column::Symbol => a.symbol.cmp(&b.symbol),
+                    Column::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+                    Column::Shares => a.shares.cmp(&b.shares),
+                    Column::AvgCost => a.avg_cost.cmp(&b.avg_cost),
+                    Column::Price => a.price.cmp(&b.price),
+                    Column::Value => a.value_base.cmp(&b.value_base),
+                    Column::Gain => a.gain_base.cmp(&b.gain_base),
+                    Column::GainPct => a.gain_pct.cmp(&b.gain_pct),
+                    Column::DayChange => a.day_change_pct.cmp(&b.day_change_pct),
+                    Column::Weight => a.weight.cmp(&b.weight),
+                };
+                let ord = if descending { ord.reverse() } else { ord };
+                ord.then_with(|| a.symbol.cmp(&b.symbol))
+                    .then_with(|| a.account_name.cmp(&b.account_name))
+            });
+        }
+        self.holdings.order = order;
+        self.clamp_holdings();
+    }
+
+    fn clamp_holdings(&mut self) {
+        let n = self.holdings.order.len();
+        if self.holdings.selected >= n {
+            self.holdings.selected = n.saturating_sub(1);
+        }
+    }
+
+    /// The newest price date among the positions: what "prices as of" shows.
+    pub fn prices_as_of(&self) -> Option<DateTime<Utc>> {
+        self.portfolio
+            .as_ref()?
+            .positions
+            .iter()
+            .filter_map(|v| v.price_as_of)
+            .max()
+    }
+
+    /// Investment accounts, for choosing where a holding goes.
+    pub fn investment_accounts(&self) -> Vec<(Uuid, String)> {
+        let mut out: Vec<(Uuid, String)> = self
+            .all_accounts()
+            .filter(|a| a.account.is_investment_account)
+            .map(|a| (a.account.id, a.account.name.clone()))
+            .collect();
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        out
+    }
+
+    /// The account a new holding goes to by default: the one in view, else the selected one,
+    /// else the first investment account.
+    pub fn default_holding_account(&self) -> Option<Uuid> {
+        let investment = self.investment_accounts();
+        let is_inv = |id: Uuid| investment.iter().any(|(a, _)| *a == id);
+        self.holdings
+            .account
+            .filter(|a| is_inv(*a))
+            .or_else(|| {
+                self.selected_account()
+                    .map(|s| s.account.id)
+                    .filter(|a| is_inv(*a))
+            })
+            .or_else(|| investment.first().map(|(a, _)| *a))
+    }
+}

@@ -1,0 +1,184 @@
+//! The `:` command line: a few words for what would take several keys.
+
+use rust_decimal::Decimal;
+
+use crate::domain::Symbol;
+
+use super::app::{Column, Range};
+use super::form::parse_decimal;
+
+/// A parsed command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    Quit,
+    Help,
+    /// Holdings of the account whose name contains this (every account when `None`).
+    Account(Option<String>),
+    /// `:add AAPL 10 @ 150`: a holding in the account in view. Without a price the form
+    /// opens to ask for it.
+    Add {
+        symbol: Symbol,
+        shares: Decimal,
+        price: Option<Decimal>,
+    },
+    Open(Symbol),
+    Search(String),
+    Sync(Option<Symbol>),
+    Range(Range),
+    Sort(Column, Option<bool>),
+    Filter(String),
+    Privacy,
+}
+
+/// What `:help` lists.
+pub const COMMANDS: &[(&str, &str)] = &[
+    (":q", "quit"),
+    (
+        ":acct NAME",
+        "holdings of the account named NAME (:acct alone: all)",
+    ),
+    (
+        ":add SYM N @ PRICE",
+        "add N shares of SYM bought at PRICE to the account in view",
+    ),
+    (":open SYM", "chart of SYM"),
+    (":search TEXT", "search securities"),
+    (":sync [SYM]", "sync SYM, or everything"),
+    (":range 1D|5D|1M|3M|6M|YTD|1Y|5Y|MAX", "chart range"),
+    (
+        ":sort COLUMN [asc|desc]",
+        "sort holdings (symbol, value, gain%, day, weight...)",
+    ),
+    (":filter TEXT", "filter holdings"),
+    (":privacy", "mask or show amounts"),
+];
+
+pub fn parse(line: &str) -> Result<Cmd, String> {
+    let line = line.trim().trim_start_matches(':').trim();
+    let (word, rest) = match line.split_once(char::is_whitespace) {
+        Some((w, r)) => (w, r.trim()),
+        None => (line, ""),
+    };
+    let symbol = |raw: &str| Symbol::parse(raw).map_err(|e| e.message);
+    match word.to_ascii_lowercase().as_str() {
+        "q" | "q!" | "quit" | "exit" => Ok(Cmd::Quit),
+        "h" | "help" => Ok(Cmd::Help),
+        "acct" | "account" | "a" => Ok(Cmd::Account(
+            (!rest.is_empty() && !rest.eq_ignore_ascii_case("all")).then(|| rest.to_string()),
+        )),
+        "add" => parse_add(rest),
+        "open" | "sec" | "chart" | "o" => {
+            if rest.is_empty() {
+                Err("usage: :open SYMBOL".into())
+            } else {
+                symbol(rest).map(Cmd::Open)
+            }
+        }
+        "search" | "find" | "s" => {
+            if rest.is_empty() {
+                Err("usage: :search TEXT".into())
+            } else {
+                Ok(Cmd::Search(rest.to_string()))
+            }
+        }
+        "sync" => {
+            if rest.is_empty() {
+                Ok(Cmd::Sync(None))
+            } else {
+                symbol(rest).map(|s| Cmd::Sync(Some(s)))
+            }
+        }
+        "range" | "r" => Range::parse(rest)
+            .map(Cmd::Range)
+            .ok_or_else(|| format!("'{rest}' is not one of 1D 5D 1M 3M 6M YTD 1Y 5Y MAX")),
+        "sort" => {
+            let mut parts = rest.split_whitespace();
+            let col = parts.next().unwrap_or("");
+            let column = Column::parse(col).ok_or_else(|| format!("no column '{col}'"))?;
+            let dir = match parts.next().map(|d| d.to_ascii_lowercase()) {
+                None => None,
+                Some(d) if d == "asc" => Some(false),
+                Some(d) if d == "desc" => Some(true),
+                Some(d) => return Err(format!("'{d}' is neither asc nor desc")),
+            };
+            Ok(Cmd::Sort(column, dir))
+        }
+        "filter" | "f" => Ok(Cmd::Filter(rest.to_string())),
+        "privacy" | "priv" => Ok(Cmd::Privacy),
+        "" => Err("type a command, e.g. :help".into()),
+        other => Err(format!("unknown command '{other}' (:help lists them)")),
+    }
+}
+
+fn parse_add(rest: &str) -> Result<Cmd, String> {
+    const USAGE: &str = "usage: :add SYMBOL SHARES @ PRICE";
+    let spaced = rest.replace('@', " @ ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let (symbol, shares, price) = match words.as_slice() {
+        [s, n] => (*s, *n, None),
+        [s, n, "@", p] => (*s, *n, Some(*p)),
+        [s, n, p] => (*s, *n, Some(*p)),
+        _ => return Err(USAGE.into()),
+    };
+    let symbol = Symbol::parse(symbol).map_err(|e| e.message)?;
+    let shares =
+        parse_decimal(shares).ok_or_else(|| format!("'{shares}' is not a number of shares"))?;
+    let price = match price {
+        Some(p) => Some(parse_decimal(p).ok_or_else(|| format!("'{p}' is not a price"))?),
+        None => None,
+    };
+    Ok(Cmd::Add {
+        symbol,
+        shares,
+        price,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_commands() {
+        assert_eq!(parse(":q").unwrap(), Cmd::Quit);
+        assert_eq!(
+            parse("acct Roth IRA").unwrap(),
+            Cmd::Account(Some("Roth IRA".into()))
+        );
+        assert_eq!(parse("acct").unwrap(), Cmd::Account(None));
+        assert_eq!(
+            parse("add AAPL 10 @ 150").unwrap(),
+            Cmd::Add {
+                symbol: Symbol::parse("AAPL").unwrap(),
+                shares: Decimal::from(10),
+                price: Some(Decimal::from(150)),
+            }
+        );
+        assert_eq!(
+            parse("add ocdo.l 2.5@1234.5").unwrap(),
+            Cmd::Add {
+                symbol: Symbol::parse("OCDO.L").unwrap(),
+                shares: Decimal::new(25, 1),
+                price: Some(Decimal::new(12345, 1)),
+            }
+        );
+        assert!(matches!(
+            parse("add AAPL 10").unwrap(),
+            Cmd::Add { price: None, .. }
+        ));
+        assert!(parse("add AAPL ten @ 1").is_err());
+        assert!(parse("add").is_err());
+        assert_eq!(parse("range ytd").unwrap(), Cmd::Range(Range::Ytd));
+        assert!(parse("range 2W").is_err());
+        assert_eq!(
+            parse("sort gain% desc").unwrap(),
+            Cmd::Sort(Column::GainPct, Some(true))
+        );
+        assert_eq!(
+            parse("sort avg cost").unwrap_err(),
+            "'cost' is neither asc nor desc"
+        );
+        assert_eq!(parse("sync").unwrap(), Cmd::Sync(None));
+        assert!(parse("frobnicate").unwrap_err().contains("unknown command"));
+    }
+}

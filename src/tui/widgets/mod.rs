@@ -1,0 +1,9 @@
+//! Pieces the screens are drawn from.
+
+pub mod candles;
+pub mod form;
+pub mod format;
+pub mod popup;
+pub mod price_chart;
+pub mod sparkline;
+pub mod status_bar;

@@ -1,0 +1,497 @@
+//! Runs commands against the services, off the terminal task, and answers with actions.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Datelike, Utc};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::domain::{Interval, PageRequest, PriceBar, QuoteUnit, Symbol, User};
+use crate::service::securities::{PriceSeries, SyncProgress};
+use crate::service::{ServiceError, Services};
+
+use super::action::{
+    Action, ChartData, Command, Deletion, Failure, FailureKind, Outcome, Portfolio, Submission,
+    SyncEvent,
+};
+use super::app::Range;
+
+/// How long the search waits for more typing before asking Yahoo.
+const SEARCH_PAUSE: Duration = Duration::from_millis(300);
+
+#[derive(Clone)]
+pub struct Worker {
+    services: Services,
+    user: Arc<Mutex<Option<User>>>,
+    latest_search: Arc<AtomicU64>,
+    search_pause: Duration,
+}
+
+fn not_signed_in() -> Failure {
+    Failure {
+        kind: FailureKind::Refused,
+        message: "not signed in".into(),
+        field: None,
+    }
+}
+
+impl Worker {
+    pub fn new(services: Services, user: Option<User>) -> Self {
+        Self {
+            services,
+            user: Arc::new(Mutex::new(user)),
+            latest_search: Arc::new(AtomicU64::new(0)),
+            search_pause: SEARCH_PAUSE,
+        }
+    }
+
+    /// No pause before Yahoo searches (tests).
+    pub fn without_search_pause(mut self) -> Self {
+        self.search_pause = Duration::ZERO;
+        self
+    }
+
+    fn user(&self) -> Result<User, Failure> {
+        self.user
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(not_signed_in)
+    }
+
+    /// Runs one command to its end, sending every resulting action.
+    pub async fn run(&self, command: Command, tx: &UnboundedSender<Action>) {
+        let send = |a: Action| {
+            // The UI has gone away: nothing left to tell.
+            let _ = tx.send(a);
+        };
+        match command {
+            Command::Login { login, password } => {
+                let result = self.services.users.authenticate(&login, &password).await;
+                if let Ok(u) = &result {
+                    *self.user.lock().unwrap_or_else(|p| p.into_inner()) = Some(u.clone());
+                }
+                send(Action::LoggedIn(result.map_err(Failure::from)));
+            }
+            Command::LoadPortfolio { gen } => {
+                let result = self.portfolio().await.map(Box::new);
+                send(Action::PortfolioLoaded { gen, result });
+            }
+            Command::LoadHistories { gen, accounts } => {
+                let result = self.histories(&accounts).await;
+                send(Action::HistoriesLoaded { gen, result });
+            }
+            Command::LoadValues { gen, account } => {
+                let result = match self.user() {
+                    Ok(user) => self
+                        .services
+                        .portfolio
+                        .values(&user, account, None, None, PageRequest::all())
+                        .await
+                        .map(|p| p.items)
+                        .map_err(Failure::from),
+                    Err(e) => Err(e),
+                };
+                send(Action::ValuesLoaded {
+                    gen,
+                    account,
+                    result,
+                });
+            }
+            Command::LoadChart {
+                gen,
+                symbol,
+                range,
+                today,
+            } => {
+                let result = self.chart(&symbol, range, today).await.map(Box::new);
+                send(Action::ChartLoaded { gen, result });
+            }
+            Command::LoadKeyFigures { gen, symbol } => {
+                let result = self
+                    .services
+                    .securities
+                    .key_figures(&symbol)
+                    .await
+                    .map_err(Failure::from);
+                send(Action::KeyFiguresLoaded { gen, result });
+            }
+            Command::SearchStored { gen, query } => {
+                self.latest_search.store(gen, Ordering::SeqCst);
+                let result = self
+                    .services
+                    .securities
+                    .stored_matches(&query, 50)
+                    .await
+                    .map_err(Failure::from);
+                send(Action::StoredMatches { gen, result });
+            }
+            Command::SearchRemote { gen, query } => {
+                if !self.search_pause.is_zero() {
+                    tokio::time::sleep(self.search_pause).await;
+                }
+                if self.latest_search.load(Ordering::SeqCst) > gen {
+                    return; // more was typed meanwhile
+                }
+                let result = self
+                    .services
+                    .securities
+                    .search(&query, 25)
+                    .await
+                    .map_err(Failure::from);
+                send(Action::RemoteMatches { gen, result });
+            }
+            Command::Submit { what, submission } => {
+                let result = match self.user() {
+                    Ok(user) => self.submit(&user, submission).await,
+                    Err(e) => Err(e),
+                };
+                send(Action::Saved { what, result });
+            }
+            Command::Delete { what, deletion } => {
+                let result = match self.user() {
+                    Ok(user) => self.delete(&user, deletion).await,
+                    Err(e) => Err(e),
+                };
+                send(Action::Deleted { what, result });
+            }
+            Command::Sync(symbol) => {
+                let message = self
+                    .services
+                    .securities
+                    .sync(&symbol)
+                    .await
+                    .map(|r| r.message)
+                    .map_err(Failure::from);
+                send(Action::Sync(SyncEvent::Done {
+                    symbol: Some(symbol),
+                    message,
+                }));
+            }
+            Command::SyncAll => {
+                let message = self.sync_all(tx).await;
+                send(Action::Sync(SyncEvent::Done {
+                    symbol: None,
+                    message,
+                }));
+            }
+        }
+    }
+
+    async fn portfolio(&self) -> Outcome<Portfolio> {
+        let user = self.user()?;
+        let p = &self.services.portfolio;
+        let (overview, positions) = tokio::join!(p.overview(&user), p.positions(&user));
+        let (overview, positions) = (overview?, positions?);
+        let base = overview.base_currency.clone();
+        let mut currencies: BTreeSet<_> = overview
+            .groups
+            .iter()
+            .flat_map(|g| g.accounts.iter().map(|a| a.account.currency.clone()))
+            .collect();
+        currencies.extend(
+            positions
+                .iter()
+                .filter_map(|v| QuoteUnit::parse(&v.security.currency).ok())
+                .map(|u| u.currency),
+        );
+        let today = Utc::now().date_naive();
+        let mut to_base = HashMap::new();
+        for c in currencies {
+            match self.services.fx.rate(&c, &base, today).await {
+                Ok(r) => {
+                    to_base.insert(c, r);
+                }
+                Err(ServiceError::NotFound(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(Portfolio {
+            overview,
+            positions,
+            to_base,
+        })
+    }
+
+    async fn histories(&self, accounts: &[uuid::Uuid]) -> Outcome<super::action::Histories> {
+        let user = self.user()?;
+        let mut out = HashMap::new();
+        for id in accounts {
+            let mut values = self
+                .services
+                .portfolio
+                .values(&user, *id, None, None, PageRequest::all())
+                .await?
+                .items;
+            values.reverse();
+            out.insert(
+                *id,
+                values
+                    .into_iter()
+                    .map(|v| (v.timestamp, v.balance))
+                    .collect(),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Bars for a range at the bar size the range asks for. Daily, weekly and monthly bars
+    /// come from the stored daily bars (weeks and months merged here), so they work offline;
+    /// intraday bars are fetched within Yahoo's limits, with the daily bars as the fallback.
+    async fn chart(&self, symbol: &Symbol, range: Range, now: DateTime<Utc>) -> Outcome<ChartData> {
+        let interval = range.interval(now);
+        let start = range.start(now);
+        let s = &self.services.securities;
+        if interval.is_intraday() {
+            match s.prices(symbol, interval, start, None).await {
+                Ok(series) if !series.bars.is_empty() => return Ok(ChartData::new(series, None)),
+                Ok(_) => {}
+                Err(ServiceError::NotFound(m)) => {
+                    return Err(Failure::from(ServiceError::NotFound(m)))
+                }
+                Err(e) => {
+                    let f = Failure::from(e);
+                    let from = start.map(|s| s - chrono::Duration::days(10));
+                    let series = s.prices(symbol, Interval::D1, from, None).await?;
+                    return Ok(ChartData::new(
+                        series,
+                        Some(format!(
+                            "{interval} bars unavailable ({}): daily bars",
+                            f.summary()
+                        )),
+                    ));
+                }
+            }
+            let from = start.map(|s| s - chrono::Duration::days(10));
+            let series = s.prices(symbol, Interval::D1, from, None).await?;
+            return Ok(ChartData::new(
+                series,
+                Some(format!("no {interval} bars: daily bars")),
+            ));
+        }
+        let mut series = s.prices(symbol, Interval::D1, start, None).await?;
+        if matches!(interval, Interval::W1 | Interval::Mo1) {
+            series = aggregate(series, interval);
+        }
+        Ok(ChartData::new(series, None))
+    }
+
+    async fn submit(&self, user: &User, s: Submission) -> Outcome<()> {
+        let p = &self.services.portfolio;
+        match s {
+            Submission::CreateInstitution(n) => p.create_institution(user, n).await.map(drop),
+            Submission::UpdateInstitution(id, patch) => {
+                p.update_institution(user, id, patch).await.map(drop)
+            }
+            Submission::CreateAccount(n) => p.create_account(user, n).await.map(drop),
+            Submission::UpdateAccount(id, patch) => {
+                p.update_account(user, id, patch).await.map(drop)
+            }
+            Submission::CreateValue {
+                account,
+                balance,
+                cash,
+                timestamp,
+            } => p
+                .create_value(user, account, balance, cash, timestamp)
+                .await
+                .map(drop),
+            Submission::UpdateValue { account, id, patch } => {
+                p.update_value(user, account, id, patch).await.map(drop)
+            }
+            Submission::CreateHolding {
+                account,
+                security,
+                shares,
+                price,
+                timestamp,
+            } => p
+                .create_holding(user, account, security, shares, price, timestamp)
+                .await
+                .map(drop),
+            Submission::UpdateHolding {
+                account,
+                id,
+                security,
+                patch,
+            } => p
+                .update_holding(user, account, id, security, patch)
+                .await
+                .map(drop),
+        }
+        .map_err(|e| match e {
+            // "cash_balance is required ..." names its field in words only.
+            ServiceError::BadRequest(m) if m.starts_with("cash_balance") => Failure {
+                kind: FailureKind::Invalid,
+                message: m,
+                field: Some("cash_balance"),
+            },
+            ServiceError::NotFound(m) if m.contains("symbol") || m.starts_with("Security") => {
+                Failure {
+                    kind: FailureKind::NotFound,
+                    message: format!("unknown symbol: {m}"),
+                    field: Some("security_id"),
+                }
+            }
+            ServiceError::Unavailable(m) => Failure {
+                kind: FailureKind::Offline,
+                message: format!("offline, cannot look the symbol up: {m}"),
+                field: Some("security_id"),
+            },
+            other => other.into(),
+        })
+    }
+
+    async fn delete(&self, user: &User, d: Deletion) -> Outcome<()> {
+        let p = &self.services.portfolio;
+        match d {
+            Deletion::Institution(id) => p.delete_institution(user, id).await?,
+            Deletion::Account(id) => p.delete_account(user, id).await?,
+            Deletion::Value { account, id } => p.delete_value(user, account, id).await?,
+            Deletion::Holding { account, id } => p.delete_holding(user, account, id).await?,
+        }
+        Ok(())
+    }
+
+    /// Every held security, then the exchange rates the portfolio needs.
+    async fn sync_all(&self, tx: &UnboundedSender<Action>) -> Outcome<String> {
+        let progress_tx = tx.clone();
+        let progress = move |p: SyncProgress| {
+            let event = match p {
+                SyncProgress::Started { total } => SyncEvent::Started { total },
+                SyncProgress::Finished { symbol, ok } => SyncEvent::Finished { symbol, ok },
+            };
+            let _ = progress_tx.send(Action::Sync(event));
+        };
+        let outcomes = self.services.securities.sync_all(&progress).await?;
+        let total = outcomes.len();
+        let failures: Vec<(Symbol, Failure)> = outcomes
+            .into_iter()
+            .filter_map(|(s, r)| r.err().map(|e| (s, Failure::from(e))))
+            .collect();
+        let mut rates_note = String::new();
+        let pairs = self.services.fx.needed_pairs().await?;
+        let mut rate_failures = 0;
+        for (base, targets) in pairs {
+            let targets: Vec<_> = targets.into_iter().collect();
+            match self.services.fx.sync_rates(&base, &targets, None).await {
+                Ok(r) => rate_failures += r.failed_count,
+                Err(_) => rate_failures += targets.len(),
+            }
+        }
+        if rate_failures > 0 {
+            rates_note = format!("; {rate_failures} exchange rates failed");
+        }
+        match failures.first() {
+            None => Ok(format!("Synced {total} securities{rates_note}")),
+            Some((symbol, f)) => Err(Failure {
+                message: format!(
+                    "{} of {total} failed{rates_note}; {symbol}: {}",
+                    failures.len(),
+                    f.message
+                ),
+                ..f.clone()
+            }),
+        }
+    }
+}
+
+/// Merges daily bars into weekly or monthly ones: first open, highest high, lowest low, last
+/// close, summed volume, stamped with the first day.
+pub fn aggregate(mut series: PriceSeries, interval: Interval) -> PriceSeries {
+    let key = |b: &PriceBar| -> (i32, u32) {
+        match interval {
+            Interval::W1 => {
+                let w = b.timestamp.iso_week();
+                (w.year(), w.week())
+            }
+            _ => (b.timestamp.year(), b.timestamp.month()),
+        }
+    };
+    let mut out: Vec<PriceBar> = Vec::new();
+    let mut current: Option<(i32, u32)> = None;
+    for bar in series.bars.drain(..) {
+        let k = key(&bar);
+        match out.last_mut() {
+            Some(last) if current == Some(k) => {
+                last.high = last.high.max(bar.high);
+                last.low = last.low.min(bar.low);
+                last.close = bar.close;
+                last.adj_close = bar.adj_close;
+                last.volume += bar.volume;
+            }
+            _ => {
+                current = Some(k);
+                out.push(PriceBar { interval, ..bar });
+            }
+        }
+    }
+    series.bars = out;
+    series.interval = interval;
+    series
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn weeks_merge_daily_bars() {
+        let bar = |d: u32, o: i64, c: i64| PriceBar {
+            security_id: uuid::Uuid::nil(),
+            interval: Interval::D1,
+            timestamp: Utc.with_ymd_and_hms(2025, 6, d, 21, 0, 0).unwrap(),
+            open: Decimal::from(o),
+            high: Decimal::from(o.max(c) + 1),
+            low: Decimal::from(o.min(c) - 1),
+            close: Decimal::from(c),
+            adj_close: None,
+            volume: 10,
+        };
+        let security = crate::domain::NewSecurity {
+            symbol: Symbol::parse("X").unwrap(),
+            name: "X".into(),
+            exchange: None,
+            currency: "USD".into(),
+            security_type: crate::domain::SecurityType::Equity,
+            sector: None,
+            industry: None,
+            market_cap: None,
+        }
+        .into_security(uuid::Uuid::nil(), Utc::now());
+        // Mon 2 .. Fri 6 June 2025, then Mon 9.
+        let series = PriceSeries {
+            security,
+            interval: Interval::D1,
+            bars: vec![
+                bar(2, 10, 11),
+                bar(4, 11, 15),
+                bar(6, 15, 12),
+                bar(9, 12, 13),
+            ],
+            requested_start: None,
+            requested_end: None,
+            actual_start: None,
+            actual_end: None,
+            completeness: crate::service::securities::DataCompleteness::Complete,
+        };
+        let weeks = aggregate(series, Interval::W1);
+        assert_eq!(weeks.bars.len(), 2);
+        let w = &weeks.bars[0];
+        assert_eq!(
+            (w.open, w.close, w.high, w.low, w.volume),
+            (
+                Decimal::from(10),
+                Decimal::from(12),
+                Decimal::from(16),
+                Decimal::from(9),
+                30
+            )
+        );
+        assert_eq!(weeks.interval, Interval::W1);
+    }
+}
