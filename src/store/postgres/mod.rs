@@ -71,6 +71,9 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(CONNECT_TIMEOUT)
+            // A ping before every query doubles the round trips on the hot paths; a broken
+            // connection is noticed by the query itself and the pool replaces it.
+            .test_before_acquire(false)
             .connect_lazy_with(options);
         Ok(Self { pool })
     }
