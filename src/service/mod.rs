@@ -12,6 +12,8 @@ pub mod users;
 
 use std::sync::Arc;
 
+/// The state of the market-data cache, as health checks report it.
+pub use crate::market::CacheHealth;
 pub use error::{ServiceError, ServiceResult};
 
 use crate::market::MarketData;

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::market::CacheHealth;
+use crate::service::CacheHealth;
 
 use super::super::dto::health::{CacheHealthOut, DatabaseHealthOut, HealthOut};
 use super::super::state::AppState;
