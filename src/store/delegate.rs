@@ -202,17 +202,12 @@ macro_rules! impl_store {
             ) -> StoreResult<Option<PriceBar>> {
                 <$ty>::latest_price(self, security_id, interval).await
             }
-            async fn latest_closes(
+            async fn newest_closes(
                 &self,
                 security_ids: &[Uuid],
-            ) -> StoreResult<HashMap<Uuid, LatestClose>> {
-                <$ty>::latest_closes(self, security_ids).await
-            }
-            async fn last_two_closes(
-                &self,
-                security_ids: &[Uuid],
-            ) -> StoreResult<HashMap<Uuid, Vec<LatestClose>>> {
-                <$ty>::last_two_closes(self, security_ids).await
+                n: i64,
+            ) -> StoreResult<Vec<LatestClose>> {
+                <$ty>::newest_closes(self, security_ids, n).await
             }
 
             async fn insert_holding(&self, holding: &Holding) -> StoreResult<()> {

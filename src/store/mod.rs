@@ -191,14 +191,32 @@ pub trait Store: Send + Sync + 'static {
         security_id: Uuid,
         interval: Interval,
     ) -> StoreResult<Option<PriceBar>>;
+    /// The `n` newest daily closes of each of the given securities, grouped by security and
+    /// newest first within each.
+    async fn newest_closes(&self, security_ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>>;
     /// The newest daily close of each of the given securities (those with none are absent).
-    async fn latest_closes(&self, security_ids: &[Uuid])
-        -> StoreResult<HashMap<Uuid, LatestClose>>;
+    async fn latest_closes(
+        &self,
+        security_ids: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, LatestClose>> {
+        Ok(self
+            .newest_closes(security_ids, 1)
+            .await?
+            .into_iter()
+            .map(|c| (c.security_id, c))
+            .collect())
+    }
     /// The two newest daily closes of each security, newest first: last price and day change.
     async fn last_two_closes(
         &self,
         security_ids: &[Uuid],
-    ) -> StoreResult<HashMap<Uuid, Vec<LatestClose>>>;
+    ) -> StoreResult<HashMap<Uuid, Vec<LatestClose>>> {
+        let mut out: HashMap<Uuid, Vec<LatestClose>> = HashMap::new();
+        for c in self.newest_closes(security_ids, 2).await? {
+            out.entry(c.security_id).or_default().push(c);
+        }
+        Ok(out)
+    }
 
     // Holdings
     async fn insert_holding(&self, holding: &Holding) -> StoreResult<()>;

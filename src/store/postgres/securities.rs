@@ -1,7 +1,5 @@
 //! Securities and their price bars.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sqlx::postgres::PgConnection;
 use sqlx::Row;
@@ -316,7 +314,11 @@ impl PgStore {
 
     /// The `n` newest daily closes of each security, newest first: one backward primary-key
     /// probe per security, however long its history.
-    async fn newest_closes(&self, ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>> {
+    pub(crate) async fn newest_closes(
+        &self,
+        ids: &[Uuid],
+        n: i64,
+    ) -> StoreResult<Vec<LatestClose>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -336,28 +338,5 @@ impl PgStore {
         .iter()
         .map(rows::latest_close)
         .collect()
-    }
-
-    pub(crate) async fn latest_closes(
-        &self,
-        security_ids: &[Uuid],
-    ) -> StoreResult<HashMap<Uuid, LatestClose>> {
-        Ok(self
-            .newest_closes(security_ids, 1)
-            .await?
-            .into_iter()
-            .map(|c| (c.security_id, c))
-            .collect())
-    }
-
-    pub(crate) async fn last_two_closes(
-        &self,
-        security_ids: &[Uuid],
-    ) -> StoreResult<HashMap<Uuid, Vec<LatestClose>>> {
-        let mut out: HashMap<Uuid, Vec<LatestClose>> = HashMap::new();
-        for c in self.newest_closes(security_ids, 2).await? {
-            out.entry(c.security_id).or_default().push(c);
-        }
-        Ok(out)
     }
 }

@@ -1,7 +1,5 @@
 //! Securities and their price bars.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteConnection;
 use sqlx::Row;
@@ -349,7 +347,11 @@ impl SqliteStore {
     }
 
     /// The `n` newest daily closes of each security, newest first.
-    async fn newest_closes(&self, ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>> {
+    pub(crate) async fn newest_closes(
+        &self,
+        ids: &[Uuid],
+        n: i64,
+    ) -> StoreResult<Vec<LatestClose>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -374,28 +376,5 @@ impl SqliteStore {
         .iter()
         .map(rows::latest_close)
         .collect()
-    }
-
-    pub(crate) async fn latest_closes(
-        &self,
-        security_ids: &[Uuid],
-    ) -> StoreResult<HashMap<Uuid, LatestClose>> {
-        Ok(self
-            .newest_closes(security_ids, 1)
-            .await?
-            .into_iter()
-            .map(|c| (c.security_id, c))
-            .collect())
-    }
-
-    pub(crate) async fn last_two_closes(
-        &self,
-        security_ids: &[Uuid],
-    ) -> StoreResult<HashMap<Uuid, Vec<LatestClose>>> {
-        let mut out: HashMap<Uuid, Vec<LatestClose>> = HashMap::new();
-        for c in self.newest_closes(security_ids, 2).await? {
-            out.entry(c.security_id).or_default().push(c);
-        }
-        Ok(out)
     }
 }
