@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use finances::domain::{
-    Account, AccountType, AccountValue, Currency, CurrencyCode, Email, ExchangeRate, Holding,
-    Institution, Interval, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
-    SecurityType, Symbol, User, Username,
+    Account, AccountType, AccountValue, Currency, CurrencyCode, DataVersion, Email, ExchangeRate,
+    Holding, Institution, Interval, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord,
+    Security, SecurityType, Symbol, User, Username,
 };
 use finances::store::{Store, StoreError, StoreResult, UpsertCount};
 
@@ -65,6 +65,7 @@ conformance!(
     concurrent_spends_spend_once,
     concurrent_writes_all_land,
     reset_tokens,
+    every_write_raises_its_data_generation,
 );
 
 // ---- fixtures ------------------------------------------------------------------------------
@@ -1408,4 +1409,179 @@ async fn reset_tokens(s: &dyn Store) {
     assert_eq!(taken.expires_at, live.expires_at);
     assert!(taken.used);
     assert_eq!(s.take_reset_token("live-hash", now).await.unwrap(), None);
+}
+
+/// Runs `write` and says which generations it raised, for `user` and for market data.
+async fn raised<F: std::future::Future<Output = ()>>(
+    s: &dyn Store,
+    user: Uuid,
+    write: F,
+) -> (bool, bool) {
+    let before: DataVersion = s.data_version(user).await.unwrap();
+    write.await;
+    let after = s.data_version(user).await.unwrap();
+    assert!(after.user >= before.user && after.market >= before.market);
+    (after.user > before.user, after.market > before.market)
+}
+
+async fn every_write_raises_its_data_generation(s: &dyn Store) {
+    let alice = user(s, "alice").await;
+    let bob = user(s, "bob").await;
+    assert_eq!(
+        s.data_version(alice.id).await.unwrap(),
+        DataVersion::default()
+    );
+    const OWN: (bool, bool) = (true, false);
+    const MARKET: (bool, bool) = (false, true);
+    const NONE: (bool, bool) = (false, false);
+
+    let mut inst = new_institution(alice.id, "Bank");
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.insert_institution(&inst).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    inst.name = "Bank 2".into();
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.update_institution(&inst).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    let mut acct = new_account(alice.id, "Broker", Some(inst.id));
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.insert_account(&acct).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    acct.name = "Broker 2".into();
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.update_account(&acct).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+
+    let mut value = new_value(acct.id, at("2024-01-02T00:00:00Z"), "100");
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.insert_account_value(&value).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    value.balance = dec("101");
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.update_account_value(&value).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.delete_account_value(value.id).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+
+    let sec = new_security("GEN", "Generation Inc.");
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.insert_security(&sec).await.unwrap()
+        })
+        .await,
+        MARKET
+    );
+    let bars = [bar(sec.id, Interval::D1, at("2024-01-02T00:00:00Z"), "10")];
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.save_sync(&sec, &bars).await.map(|_| ()).unwrap()
+        })
+        .await,
+        MARKET
+    );
+    let rate = ExchangeRate::new(code("USD"), code("EUR"), day("2024-01-02"), dec("0.9")).unwrap();
+    assert_eq!(
+        raised(s, alice.id, async { s.upsert_rate(&rate).await.unwrap() }).await,
+        MARKET
+    );
+
+    let mut holding = new_holding(acct.id, sec.id, at("2024-01-03T00:00:00Z"), "5");
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.insert_holding(&holding).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    holding.shares = dec("6");
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.update_holding(&holding).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.delete_holding(holding.id).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+
+    // Someone else's writes and reads of any kind leave alice's generation alone.
+    let bobs = account(s, bob.id, "Bob's").await;
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.insert_holding(&new_holding(
+                bobs.id,
+                sec.id,
+                at("2024-01-03T00:00:00Z"),
+                "1",
+            ))
+            .await
+            .unwrap();
+            s.accounts(alice.id, all()).await.unwrap();
+            s.holdings(acct.id, false, all()).await.unwrap();
+        })
+        .await,
+        NONE
+    );
+
+    // Deletes that cascade raise the owner's generation too.
+    s.insert_holding(&new_holding(
+        acct.id,
+        sec.id,
+        at("2024-01-04T00:00:00Z"),
+        "2",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.delete_institution(inst.id).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.delete_account(acct.id).await.unwrap()
+        })
+        .await,
+        OWN
+    );
+    assert_eq!(
+        raised(s, bob.id, async { s.delete_user(bob.id).await.unwrap() }).await,
+        OWN
+    );
 }

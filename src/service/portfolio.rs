@@ -10,8 +10,8 @@ use uuid::Uuid;
 
 use crate::domain::valuation::{HoldingValuation, NetWorth};
 use crate::domain::{
-    self, Account, AccountPatch, AccountValue, AccountValuePatch, CurrencyCode, Holding,
-    HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
+    self, Account, AccountPatch, AccountValue, AccountValuePatch, CurrencyCode, DataVersion,
+    Holding, HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
     NewInstitution, Page, PageRequest, QuoteUnit, Security, Symbol, User,
 };
 use crate::store::{LatestClose, Store, StoreError};
@@ -170,6 +170,13 @@ impl PortfolioService {
             .delete_institution(id)
             .await
             .map_err(|e| missing(e, INSTITUTION_NOT_FOUND))
+    }
+
+    /// How current the user's portfolio is: unchanged between two calls exactly when
+    /// nothing the portfolio reads (own data, securities, prices, rates) was written, by this
+    /// process or any other sharing the store.
+    pub async fn data_version(&self, user: &User) -> ServiceResult<DataVersion> {
+        Ok(self.store.data_version(user.id).await?)
     }
 
     // Accounts

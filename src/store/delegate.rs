@@ -15,6 +15,9 @@ macro_rules! impl_store {
             async fn migrate(&self) -> StoreResult<()> {
                 <$ty>::migrate(self).await
             }
+            async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
+                <$ty>::data_version(self, user_id).await
+            }
 
             async fn insert_user(&self, user: &User) -> StoreResult<()> {
                 <$ty>::insert_user(self, user).await

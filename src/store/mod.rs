@@ -15,8 +15,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::domain::{
-    Account, AccountValue, Currency, CurrencyCode, ExchangeRate, Holding, Institution, Interval,
-    Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
+    Account, AccountValue, Currency, CurrencyCode, DataVersion, ExchangeRate, Holding, Institution,
+    Interval, Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
+    Symbol, User,
 };
 
 mod error;
@@ -79,6 +80,9 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> StoreResult<()>;
     /// Brings the schema up to date; running it again when it is changes nothing.
     async fn migrate(&self) -> StoreResult<()>;
+    /// The generations of `user_id`'s data and of market data, in one cheap round trip
+    /// (0 for a scope nothing was ever written to).
+    async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion>;
 
     // Users
     async fn insert_user(&self, user: &User) -> StoreResult<()>;

@@ -12,12 +12,14 @@ use uuid::Uuid;
 use super::open::one_line;
 use super::{redact_url, LatestClose, StoreError, StoreResult, UpsertCount};
 use crate::domain::{
-    Account, AccountValue, Currency, CurrencyCode, ExchangeRate, Holding, Institution, Interval,
-    Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
+    Account, AccountValue, Currency, CurrencyCode, DataVersion, ExchangeRate, Holding, Institution,
+    Interval, Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
+    Symbol, User,
 };
 
 mod accounts;
 mod currencies;
+mod generations;
 mod holdings;
 mod rows;
 mod securities;
