@@ -96,6 +96,9 @@ pub struct ServerConfig {
     /// 0 turns a limit off.
     pub rate_limit_auth_per_minute: u32,
     pub rate_limit_sync_per_minute: u32,
+    /// Megabytes of rendered list responses kept for reuse while the data is unchanged;
+    /// 0 keeps none.
+    pub response_cache_mb: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -194,6 +197,7 @@ impl Default for ServerConfig {
             body_limit_bytes: 1024 * 1024,
             rate_limit_auth_per_minute: 5,
             rate_limit_sync_per_minute: 10,
+            response_cache_mb: 64,
         }
     }
 }
@@ -304,6 +308,9 @@ impl Config {
         if let Some(v) = get("FINANCES_RATE_LIMIT_SYNC_PER_MINUTE") {
             self.server.rate_limit_sync_per_minute =
                 parse_env("FINANCES_RATE_LIMIT_SYNC_PER_MINUTE", &v)?;
+        }
+        if let Some(v) = get("FINANCES_RESPONSE_CACHE_MB") {
+            self.server.response_cache_mb = parse_env("FINANCES_RESPONSE_CACHE_MB", &v)?;
         }
         if let Some(v) = get("FINANCES_CORS_ORIGINS") {
             self.server.cors_origins = v.split(',').map(|s| s.trim().to_string()).collect();
@@ -459,6 +466,7 @@ mod tests {
             "body_limit_bytes",
             "rate_limit_auth_per_minute",
             "rate_limit_sync_per_minute",
+            "response_cache_mb",
             "smtp_url",
             "from",
             "reset_url",

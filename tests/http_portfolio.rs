@@ -3,8 +3,12 @@
 
 mod support;
 
+use std::str::FromStr;
+
+use finances::domain::{AccountType, CurrencyCode, Interval, NewAccount, PriceBar, Symbol};
+use rust_decimal::Decimal;
 use serde_json::json;
-use support::http::{Db, TestApp};
+use support::http::{Db, Res, TestApp};
 use uuid::Uuid;
 
 on_both_stores!(
@@ -13,6 +17,7 @@ on_both_stores!(
     account_values_crud,
     holdings_crud_with_market_figures,
     another_users_resources_are_404,
+    list_answers_follow_writes_made_anywhere,
 );
 
 fn id(v: &serde_json::Value) -> String {
@@ -503,4 +508,112 @@ async fn another_users_resources_are_404(db: Db) {
     }
     let h = app.get(&paths[3], &a.access).await;
     assert_eq!(h.body["shares"], "1.000000");
+}
+
+async fn conditional_get(app: &TestApp, path: &str, token: &str, etag: &str) -> Res {
+    app.send(
+        app.request(reqwest::Method::GET, path, Some(token))
+            .header("If-None-Match", etag),
+    )
+    .await
+}
+
+/// List answers carry an ETag of the data version, answer 304 while it holds, and are never
+/// served stale: writes made outside this server (another process, the TUI, a sync) show in
+/// the very next answer.
+async fn list_answers_follow_writes_made_anywhere(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("erin").await;
+    let broker = app.investment_account(&s, "Broker").await;
+
+    let first = app.get("/api/v1/accounts", &s.access).await;
+    first.expect(200);
+    let etag = first.header("etag").expect("an ETag").to_string();
+    assert_eq!(first.header("cache-control"), Some("private, no-cache"));
+    let again = app.get("/api/v1/accounts", &s.access).await;
+    assert_eq!(
+        (again.text.as_str(), again.header("etag")),
+        (first.text.as_str(), Some(etag.as_str()))
+    );
+    assert_eq!(again.header("x-total-count"), Some("1"));
+    let unchanged = conditional_get(&app, "/api/v1/accounts", &s.access, &etag).await;
+    unchanged.expect(304);
+    assert!(unchanged.text.is_empty());
+    assert_eq!(unchanged.header("etag"), Some(etag.as_str()));
+
+    // Another process writes to the same database.
+    let other = finances::store::open(app.store_url()).await.unwrap();
+    let user = other.user(s.id).await.unwrap().unwrap();
+    let account = NewAccount::new(
+        "Savings",
+        AccountType::Savings,
+        CurrencyCode::usd(),
+        None,
+        false,
+        None,
+    )
+    .unwrap()
+    .into_account(Uuid::new_v4(), user.id, finances::domain::now());
+    other.insert_account(&account).await.unwrap();
+    let changed = conditional_get(&app, "/api/v1/accounts", &s.access, &etag).await;
+    changed.expect(200);
+    assert_eq!(changed.header("x-total-count"), Some("2"));
+    assert_eq!(changed.body[1]["name"], "Savings");
+    assert_ne!(changed.header("etag"), Some(etag.as_str()));
+
+    // Market data written elsewhere (a sync by another process) moves the holdings' figures.
+    let holdings = format!("/api/v1/accounts/{broker}/holdings");
+    app.post(
+        &holdings,
+        &s.access,
+        json!({"security_id": "TEST", "shares": 2, "average_price_per_share": 10}),
+    )
+    .await
+    .expect(201);
+    app.post("/api/v1/securities/TEST/sync", &s.access, json!({}))
+        .await
+        .expect(200);
+    let before = app.get(&holdings, &s.access).await;
+    before.expect(200);
+    assert!(before.body[0]["market_price"].is_number());
+    let security = other
+        .security_by_symbol(&Symbol::parse("TEST").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let close = Decimal::from_str("4242.5").unwrap();
+    let bar = PriceBar {
+        security_id: security.id,
+        interval: Interval::D1,
+        timestamp: finances::domain::now() + chrono::Duration::days(1),
+        open: close,
+        high: close,
+        low: close,
+        close,
+        adj_close: Some(close),
+        volume: 1,
+    };
+    other.save_sync(&security, &[bar]).await.unwrap();
+    let after = app.get(&holdings, &s.access).await;
+    after.expect(200);
+    assert_eq!(after.body[0]["market_price"], json!(4242.5));
+    assert_eq!(after.body[0]["market_value"], "8485.00");
+    assert_ne!(after.header("etag"), before.header("etag"));
+
+    // What one user was answered is never another's: someone else gets their own (empty)
+    // list, and 404 for the first user's holdings even after they were answered.
+    let mallory = app.signup("mallory").await;
+    let theirs = app.get("/api/v1/accounts", &mallory.access).await;
+    theirs.expect(200);
+    assert_eq!(theirs.body, json!([]));
+    assert_ne!(theirs.header("etag"), changed.header("etag"));
+    app.get(&holdings, &mallory.access).await.expect(404);
+    conditional_get(
+        &app,
+        &holdings,
+        &mallory.access,
+        after.header("etag").unwrap(),
+    )
+    .await
+    .expect(404);
 }

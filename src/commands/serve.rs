@@ -36,6 +36,7 @@ pub fn http_settings(config: &Config) -> HttpSettings {
         body_limit_bytes: s.body_limit_bytes,
         auth_per_minute: s.rate_limit_auth_per_minute,
         sync_per_minute: s.rate_limit_sync_per_minute,
+        response_cache_bytes: s.response_cache_mb.saturating_mul(1024 * 1024),
         ..HttpSettings::default()
     }
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod memo;
 pub mod openapi;
 pub mod pagination;
 pub mod routes;

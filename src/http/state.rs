@@ -8,6 +8,7 @@ use crate::service::auth::AuthService;
 use crate::service::{ServiceError, Services};
 
 use super::error::ApiError;
+use super::memo::ResponseMemo;
 
 /// Settings of the HTTP server; the composition root fills them from the configuration.
 #[derive(Debug, Clone)]
@@ -23,6 +24,8 @@ pub struct HttpSettings {
     pub sync_per_minute: u32,
     /// The length of a rate-limit window.
     pub rate_window: Duration,
+    /// Largest total size of remembered list bodies (see [`super::memo`]); 0 keeps none.
+    pub response_cache_bytes: u64,
     /// Shown by the startup line: which store and which cache.
     pub store_description: String,
     pub cache_description: String,
@@ -36,6 +39,7 @@ impl Default for HttpSettings {
             auth_per_minute: 5,
             sync_per_minute: 10,
             rate_window: Duration::from_secs(60),
+            response_cache_bytes: 64 * 1024 * 1024,
             store_description: String::new(),
             cache_description: String::new(),
         }
@@ -49,6 +53,7 @@ pub struct AppState {
     pub auth: AuthService,
     pub limiter: Arc<dyn RateLimiter>,
     pub settings: Arc<HttpSettings>,
+    pub memo: Arc<ResponseMemo>,
 }
 
 impl AppState {
@@ -62,6 +67,7 @@ impl AppState {
             services,
             auth,
             limiter,
+            memo: Arc::new(ResponseMemo::new(settings.response_cache_bytes)),
             settings: Arc::new(settings),
         }
     }

@@ -217,6 +217,11 @@ impl TestApp {
         }
     }
 
+    /// The URL of the server's database, for writing to it as another process would.
+    pub fn store_url(&self) -> &str {
+        self.store.url()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use uuid::Uuid;
@@ -10,6 +11,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::dto::accounts::{AccountIn, AccountOut, AccountUpdateIn};
 use crate::http::error::{ApiResult, ErrorBody, ValidationBody};
 use crate::http::extract::{Json, Path, Query};
+use crate::http::memo::{list_response, Conditional, IfNoneMatch};
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::state::AppState;
 
@@ -26,19 +28,24 @@ pub fn router() -> Router<AppState> {
 
 /// The caller's accounts, by name.
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts", security(("bearer" = [])),
-    params(PageParams),
-    responses((status = 200, body = Vec<AccountOut>, headers(("X-Total-Count" = u64)))))]
+    params(PageParams, IfNoneMatch),
+    responses((status = 200, body = Vec<AccountOut>, headers(("X-Total-Count" = u64), ("ETag" = String))),
+        (status = 304, description = "Unchanged since the `If-None-Match` version")))]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Query(page): Query<PageParams>,
-) -> ApiResult<Paged<AccountOut>> {
-    let page = state
-        .services
-        .portfolio
-        .accounts(&user, page.request()?)
-        .await?;
-    Ok(Paged::from_page(page, AccountOut::from))
+    request: Conditional,
+) -> ApiResult<Response> {
+    list_response(&state, &user, request, || async {
+        let page = state
+            .services
+            .portfolio
+            .accounts(&user, page.request()?)
+            .await?;
+        Ok(Paged::from_page(page, AccountOut::from))
+    })
+    .await
 }
 
 /// Opens an account; the currency defaults to the user's base currency.

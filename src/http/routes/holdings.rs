@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use uuid::Uuid;
@@ -11,6 +12,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::dto::holdings::{HoldingIn, HoldingOut, HoldingUpdateIn, HoldingsQuery};
 use crate::http::error::{ApiError, ApiResult, ErrorBody, ValidationBody};
 use crate::http::extract::{Json, Path, Query};
+use crate::http::memo::{list_response, Conditional, IfNoneMatch};
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::state::AppState;
 use crate::service::portfolio::SecurityRef;
@@ -28,26 +30,31 @@ fn security_ref(raw: &str) -> Result<SecurityRef, ApiError> {
 
 /// Newest first; `current=true` keeps the newest snapshot per security.
 #[utoipa::path(get, path = "/api/v1/accounts/{account_id}/holdings", tag = "holdings",
-    security(("bearer" = [])), params(("account_id" = Uuid, Path), HoldingsQuery),
-    responses((status = 200, body = Vec<HoldingOut>, headers(("X-Total-Count" = u64))),
+    security(("bearer" = [])), params(("account_id" = Uuid, Path), HoldingsQuery, IfNoneMatch),
+    responses((status = 200, body = Vec<HoldingOut>, headers(("X-Total-Count" = u64), ("ETag" = String))),
+        (status = 304, description = "Unchanged since the `If-None-Match` version"),
         (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(account_id): Path<Uuid>,
     Query(q): Query<HoldingsQuery>,
-) -> ApiResult<Paged<HoldingOut>> {
-    let page = PageParams {
-        skip: q.skip,
-        limit: q.limit,
-    }
-    .request()?;
-    let views = state
-        .services
-        .portfolio
-        .holdings(&user, account_id, q.current.unwrap_or(false), page)
-        .await?;
-    Ok(Paged::from_page(views, HoldingOut::from))
+    request: Conditional,
+) -> ApiResult<Response> {
+    list_response(&state, &user, request, || async {
+        let page = PageParams {
+            skip: q.skip,
+            limit: q.limit,
+        }
+        .request()?;
+        let views = state
+            .services
+            .portfolio
+            .holdings(&user, account_id, q.current.unwrap_or(false), page)
+            .await?;
+        Ok(Paged::from_page(views, HoldingOut::from))
+    })
+    .await
 }
 
 /// Records a position; `security_id` is a UUID or a symbol (an unknown symbol is looked up
@@ -139,15 +146,21 @@ pub async fn delete(
 
 /// The caller's current positions across all accounts.
 #[utoipa::path(get, path = "/api/v1/holdings", tag = "holdings", security(("bearer" = [])),
-    responses((status = 200, body = Vec<HoldingOut>, headers(("X-Total-Count" = u64)))))]
+    params(IfNoneMatch),
+    responses((status = 200, body = Vec<HoldingOut>, headers(("X-Total-Count" = u64), ("ETag" = String))),
+        (status = 304, description = "Unchanged since the `If-None-Match` version")))]
 pub async fn positions(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-) -> ApiResult<Paged<HoldingOut>> {
-    let views = state.services.portfolio.positions(&user).await?;
-    let total = views.len() as u64;
-    Ok(Paged(
-        views.into_iter().map(HoldingOut::from).collect(),
-        total,
-    ))
+    request: Conditional,
+) -> ApiResult<Response> {
+    list_response(&state, &user, request, || async {
+        let views = state.services.portfolio.positions(&user).await?;
+        let total = views.len() as u64;
+        Ok(Paged(
+            views.into_iter().map(HoldingOut::from).collect(),
+            total,
+        ))
+    })
+    .await
 }

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use uuid::Uuid;
@@ -10,6 +11,7 @@ use crate::http::auth::CurrentUser;
 use crate::http::dto::institutions::{InstitutionIn, InstitutionOut, InstitutionUpdateIn};
 use crate::http::error::{ApiResult, ErrorBody, ValidationBody};
 use crate::http::extract::{Json, Path, Query};
+use crate::http::memo::{list_response, Conditional, IfNoneMatch};
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::state::AppState;
 
@@ -22,19 +24,24 @@ pub fn router() -> Router<AppState> {
 
 /// The caller's institutions, by name.
 #[utoipa::path(get, path = "/api/v1/financial-institutions", tag = "financial-institutions",
-    security(("bearer" = [])), params(PageParams),
-    responses((status = 200, body = Vec<InstitutionOut>, headers(("X-Total-Count" = u64)))))]
+    security(("bearer" = [])), params(PageParams, IfNoneMatch),
+    responses((status = 200, body = Vec<InstitutionOut>, headers(("X-Total-Count" = u64), ("ETag" = String))),
+        (status = 304, description = "Unchanged since the `If-None-Match` version")))]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Query(page): Query<PageParams>,
-) -> ApiResult<Paged<InstitutionOut>> {
-    let page = state
-        .services
-        .portfolio
-        .institutions(&user, page.request()?)
-        .await?;
-    Ok(Paged::from_page(page, InstitutionOut::from))
+    request: Conditional,
+) -> ApiResult<Response> {
+    list_response(&state, &user, request, || async {
+        let page = state
+            .services
+            .portfolio
+            .institutions(&user, page.request()?)
+            .await?;
+        Ok(Paged::from_page(page, InstitutionOut::from))
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/financial-institutions", tag = "financial-institutions",

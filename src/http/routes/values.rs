@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, put};
 use axum::Router;
 use uuid::Uuid;
@@ -12,6 +13,7 @@ use crate::http::dto::values::{
 };
 use crate::http::error::{ApiResult, ErrorBody, ValidationBody};
 use crate::http::extract::{Json, Path, Query};
+use crate::http::memo::{list_response, Conditional, IfNoneMatch};
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::state::AppState;
 
@@ -24,26 +26,31 @@ pub fn router() -> Router<AppState> {
 
 /// Newest first, optionally within `start`..`end`.
 #[utoipa::path(get, path = "/api/v1/accounts/{account_id}/values", tag = "account-values",
-    security(("bearer" = [])), params(("account_id" = Uuid, Path), ValuesQuery),
-    responses((status = 200, body = Vec<AccountValueOut>, headers(("X-Total-Count" = u64))),
+    security(("bearer" = [])), params(("account_id" = Uuid, Path), ValuesQuery, IfNoneMatch),
+    responses((status = 200, body = Vec<AccountValueOut>, headers(("X-Total-Count" = u64), ("ETag" = String))),
+        (status = 304, description = "Unchanged since the `If-None-Match` version"),
         (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(account_id): Path<Uuid>,
     Query(q): Query<ValuesQuery>,
-) -> ApiResult<Paged<AccountValueOut>> {
-    let page = PageParams {
-        skip: q.skip,
-        limit: q.limit,
-    }
-    .request()?;
-    let values = state
-        .services
-        .portfolio
-        .values(&user, account_id, q.start, q.end, page)
-        .await?;
-    Ok(Paged::from_page(values, AccountValueOut::from))
+    request: Conditional,
+) -> ApiResult<Response> {
+    list_response(&state, &user, request, || async {
+        let page = PageParams {
+            skip: q.skip,
+            limit: q.limit,
+        }
+        .request()?;
+        let values = state
+            .services
+            .portfolio
+            .values(&user, account_id, q.start, q.end, page)
+            .await?;
+        Ok(Paged::from_page(values, AccountValueOut::from))
+    })
+    .await
 }
 
 /// Records a balance; investment accounts must give `cash_balance` (400 otherwise).
