@@ -5,6 +5,7 @@
 #
 #   benches/load/run.sh            # PostgreSQL at 127.0.0.1:5432 (user postgres)
 #   PG_ADMIN_URL=postgres://user@host:5432/postgres DURATION=30s benches/load/run.sh
+#   RESPONSE_CACHE_MB=0 benches/load/run.sh   # render every answer (no remembered bodies)
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -35,6 +36,7 @@ trap cleanup EXIT
 FINANCES_DATA_DIR="$DATA_DIR" FINANCES_DATABASE_URL="$DB_URL" FINANCES_LOG_LEVEL=warn \
 FINANCES_JWT_SECRET="load-test-secret-0123456789abcdef0123456789" \
 FINANCES_RATE_LIMIT_AUTH_PER_MINUTE=0 FINANCES_CONFIG=/dev/null \
+FINANCES_RESPONSE_CACHE_MB="${RESPONSE_CACHE_MB:-64}" \
     target/release/finances serve --bind "127.0.0.1:$PORT" 2>"$DATA_DIR/server.log" &
 SERVER_PID=$!
 echo "$SERVER_PID" > "${PID_FILE:-/dev/null}"
