@@ -467,8 +467,10 @@ impl PortfolioService {
         current_only: bool,
         page: PageRequest,
     ) -> ServiceResult<Page<HoldingView>> {
-        self.account(user, account_id).await?;
-        let page = self.store.holdings(account_id, current_only, page).await?;
+        // The page is read alongside the owner check and dropped unread when it fails.
+        let (_, page) = tokio::try_join!(self.account(user, account_id), async {
+            Ok(self.store.holdings(account_id, current_only, page).await?)
+        })?;
         let total = page.total;
         Ok(Page {
             items: self.views(page.items).await?,
@@ -599,14 +601,13 @@ impl PortfolioService {
         let mut ids: Vec<Uuid> = holdings.iter().map(|h| h.security_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        let securities: HashMap<Uuid, Security> = self
-            .store
-            .securities_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
-        let closes = self.store.last_two_closes(&ids).await?;
+        // Independent reads: one round trip of waiting instead of two.
+        let (securities, closes) = tokio::try_join!(
+            self.store.securities_by_ids(&ids),
+            self.store.last_two_closes(&ids)
+        )?;
+        let securities: HashMap<Uuid, Security> =
+            securities.into_iter().map(|s| (s.id, s)).collect();
         holdings
             .into_iter()
             .map(|holding| {
