@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use super::{LatestClose, StoreError, StoreResult};
 use crate::domain::{
-    Account, AccountValue, Currency, CurrencyCode, Email, ExchangeRate, Holding, Institution,
-    PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User, Username,
+    Account, AccountValue, Currency, CurrencyCode, DataVersion, Email, ExchangeRate, Holding,
+    Institution, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
+    Username,
 };
 
 /// One column of a row read as a plain value; any failure is `Corrupt` naming the column.
@@ -187,6 +188,20 @@ pub(crate) fn reset_token(r: &impl Columns) -> StoreResult<PasswordResetToken> {
 }
 
 /// `u64` page bounds as SQL `LIMIT`/`OFFSET` values (`PageRequest::all` asks for `i64::MAX`).
+/// Rows of `data_generations` (`scope`, `generation`) for one user and the market scope.
+pub(crate) fn data_version(rows: &[impl Columns]) -> StoreResult<DataVersion> {
+    let mut version = DataVersion::default();
+    for row in rows {
+        let generation = row.int("generation")?;
+        if row.uuid("scope")? == DataVersion::MARKET_SCOPE {
+            version.market = generation;
+        } else {
+            version.user = generation;
+        }
+    }
+    Ok(version)
+}
+
 pub(crate) fn sql_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }

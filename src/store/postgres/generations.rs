@@ -1,10 +1,9 @@
-use sqlx::Row;
 use uuid::Uuid;
 
 use super::rows::db_err;
 use super::PgStore;
 use crate::domain::DataVersion;
-use crate::store::StoreResult;
+use crate::store::{rows, StoreResult};
 
 impl PgStore {
     pub(crate) async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
@@ -15,16 +14,6 @@ impl PgStore {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(db_err)?;
-        let mut version = DataVersion::default();
-        for row in &found {
-            let scope: Uuid = row.try_get(0).map_err(db_err)?;
-            let generation: i64 = row.try_get(1).map_err(db_err)?;
-            if scope == DataVersion::MARKET_SCOPE {
-                version.market = generation;
-            } else {
-                version.user = generation;
-            }
-        }
-        Ok(version)
+        rows::data_version(&found)
     }
 }
