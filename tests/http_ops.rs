@@ -241,7 +241,7 @@ async fn request_ids_cors_and_trailing_slashes(db: Db) {
                 .header("access-control-request-method", "POST")
                 .header(
                     "access-control-request-headers",
-                    "authorization,content-type",
+                    "authorization,content-type,if-none-match",
                 ),
         )
         .await;
@@ -250,6 +250,24 @@ async fn request_ids_cors_and_trailing_slashes(db: Db) {
         pre.header("access-control-allow-origin"),
         Some("https://app.example")
     );
+    assert!(pre
+        .header("access-control-allow-headers")
+        .is_some_and(|h| h.contains("if-none-match")));
+    // A browser client may read the page total, the request id and the ETag.
+    let s = app.signup("cora").await;
+    let listed = app
+        .send(
+            app.request(Method::GET, "/api/v1/accounts", Some(&s.access))
+                .header("origin", "https://app.example"),
+        )
+        .await;
+    let exposed = listed
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    for name in ["x-total-count", "x-request-id", "etag"] {
+        assert!(exposed.contains(name), "{exposed}");
+    }
     let other = app
         .send(
             app.request(Method::GET, "/health", None)

@@ -102,12 +102,14 @@ fn cors(origins: &[String]) -> CorsLayer {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::ACCEPT,
+            header::IF_NONE_MATCH,
             REQUEST_ID.clone(),
         ])
         .expose_headers([
             super::pagination::TOTAL_COUNT.clone(),
             REQUEST_ID.clone(),
             header::RETRY_AFTER,
+            header::ETAG,
         ])
         .max_age(Duration::from_secs(600))
 }
