@@ -56,14 +56,14 @@ impl ResponseMemo {
         Self { entries }
     }
 
-    fn get(&self, user: Uuid, uri: &str, version: DataVersion) -> Option<Arc<Rendered>> {
-        let hit = self.entries.as_ref()?.get(&(user, Box::from(uri)))?;
+    fn get(&self, key: &Key, version: DataVersion) -> Option<Arc<Rendered>> {
+        let hit = self.entries.as_ref()?.get(key)?;
         (hit.version == version).then_some(hit)
     }
 
-    fn put(&self, user: Uuid, uri: &str, rendered: Arc<Rendered>) {
+    fn put(&self, key: Key, rendered: Arc<Rendered>) {
         if let Some(entries) = &self.entries {
-            entries.insert((user, Box::from(uri)), rendered);
+            entries.insert(key, rendered);
         }
     }
 }
@@ -81,7 +81,7 @@ pub struct IfNoneMatch {
 /// What a conditional GET brings: its URI (path and query, which name the list) and its
 /// `If-None-Match`.
 pub struct Conditional {
-    uri: String,
+    uri: Box<str>,
     if_none_match: Option<HeaderValue>,
 }
 
@@ -96,7 +96,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Conditional {
         Ok(Self {
             uri: uri
                 .path_and_query()
-                .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string()),
+                .map_or(uri.path(), |pq| pq.as_str())
+                .into(),
             if_none_match: parts.headers.get(IF_NONE_MATCH).cloned(),
         })
     }
@@ -132,7 +133,8 @@ where
         ));
     }
     let memo = &state.memo;
-    if let Some(hit) = memo.get(user.id, &request.uri, version) {
+    let key = (user.id, request.uri);
+    if let Some(hit) = memo.get(&key, version) {
         return Ok(ok(&hit, etag));
     }
     let Paged(items, total) = render().await?;
@@ -143,7 +145,7 @@ where
         body: Bytes::from(body),
         total,
     });
-    memo.put(user.id, &request.uri, rendered.clone());
+    memo.put(key, rendered.clone());
     Ok(ok(&rendered, etag))
 }
 
@@ -239,8 +241,9 @@ mod tests {
             body: Bytes::from_static(b"[]"),
             total: 0,
         });
-        memo.put(Uuid::nil(), "/x", r);
-        assert!(memo.get(Uuid::nil(), "/x", v).is_none());
+        let key: Key = (Uuid::nil(), "/x".into());
+        memo.put(key.clone(), r);
+        assert!(memo.get(&key, v).is_none());
     }
 
     #[test]
@@ -253,15 +256,23 @@ mod tests {
             body: Bytes::from_static(b"[1]"),
             total: 1,
         });
-        memo.put(user, "/api/v1/accounts", r);
-        assert!(memo.get(user, "/api/v1/accounts", v).is_some());
-        assert!(memo.get(user, "/api/v1/accounts?limit=1", v).is_none());
-        assert!(memo.get(Uuid::new_v4(), "/api/v1/accounts", v).is_none());
+        let key = |user: Uuid, uri: &str| -> Key { (user, uri.into()) };
+        memo.put(key(user, "/api/v1/accounts"), r);
+        assert!(memo.get(&key(user, "/api/v1/accounts"), v).is_some());
         assert!(memo
-            .get(user, "/api/v1/accounts", DataVersion { user: 5, ..v })
+            .get(&key(user, "/api/v1/accounts?limit=1"), v)
             .is_none());
         assert!(memo
-            .get(user, "/api/v1/accounts", DataVersion { market: 3, ..v })
+            .get(&key(Uuid::new_v4(), "/api/v1/accounts"), v)
+            .is_none());
+        assert!(memo
+            .get(&key(user, "/api/v1/accounts"), DataVersion { user: 5, ..v })
+            .is_none());
+        assert!(memo
+            .get(
+                &key(user, "/api/v1/accounts"),
+                DataVersion { market: 3, ..v }
+            )
             .is_none());
     }
 }
