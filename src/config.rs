@@ -550,6 +550,27 @@ mod tests {
     }
 
     #[test]
+    fn the_response_cache_size_takes_whole_megabytes_only() {
+        for bad in ["lots", "-1", "1.5"] {
+            let err = Config::load(&isolated(), env_of(&[("FINANCES_RESPONSE_CACHE_MB", bad)]))
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("FINANCES_RESPONSE_CACHE_MB"),
+                "{bad:?}: {err}"
+            );
+        }
+        let err = Config::from_toml(
+            "[server]\nresponse_cache_mb = \"big\"\n",
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("response_cache_mb"), "{err}");
+        let off =
+            Config::load(&isolated(), env_of(&[("FINANCES_RESPONSE_CACHE_MB", "0")])).unwrap();
+        assert_eq!(off.server.response_cache_mb, 0);
+    }
+
+    #[test]
     fn secrets_stay_out_of_debug() {
         let env = env_of(&[
             ("FINANCES_JWT_SECRET", "topsecret-jwt"),
