@@ -540,6 +540,12 @@ async fn list_answers_follow_writes_made_anywhere(db: Db) {
     unchanged.expect(304);
     assert!(unchanged.text.is_empty());
     assert_eq!(unchanged.header("etag"), Some(etag.as_str()));
+    // A malformed or foreign validator is simply not a match.
+    for garbage in ["\"unterminated", ",,,", "W/", "\"0-0-0-0\""] {
+        let r = conditional_get(&app, "/api/v1/accounts", &s.access, garbage).await;
+        r.expect(200);
+        assert_eq!(r.text, first.text);
+    }
 
     // Another process writes to the same database.
     let other = finances::store::open(app.store_url()).await.unwrap();
