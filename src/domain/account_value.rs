@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{money, truncate_micros, ValidationError};
+use super::{money, time, ValidationError};
 
 /// A balance snapshot of an account at a moment. Liabilities are positive amounts owed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ impl NewAccountValue {
             ));
         }
         Ok(Self {
-            timestamp: truncate_micros(timestamp),
+            timestamp: time::check_time("timestamp", timestamp)?,
             balance,
             cash_balance,
         })
@@ -71,7 +71,10 @@ pub struct AccountValuePatch {
 impl AccountValuePatch {
     pub fn validated(self) -> Result<Self, ValidationError> {
         Ok(Self {
-            timestamp: self.timestamp.map(truncate_micros),
+            timestamp: self
+                .timestamp
+                .map(|t| time::check_time("timestamp", t))
+                .transpose()?,
             balance: self
                 .balance
                 .map(|b| money::non_negative("balance", b))

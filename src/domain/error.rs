@@ -30,6 +30,12 @@ pub fn bounded_text(
     max: usize,
 ) -> Result<String, ValidationError> {
     let text = raw.trim();
+    if text.contains('\0') {
+        return Err(ValidationError::new(
+            field,
+            "must not contain NUL characters",
+        ));
+    }
     let n = text.chars().count();
     if n < min || n > max {
         return Err(ValidationError::new(

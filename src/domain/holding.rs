@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{money, truncate_micros, ValidationError};
+use super::{money, time, ValidationError};
 
 /// A position snapshot: `shares` of a security at an average price, as of `timestamp`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ impl NewHolding {
             security_id,
             shares: check_shares(shares)?,
             average_price: money::non_negative("average_price_per_share", average_price)?,
-            timestamp: truncate_micros(timestamp),
+            timestamp: time::check_time("timestamp", timestamp)?,
         })
     }
 
@@ -77,7 +77,10 @@ impl HoldingPatch {
                 .average_price
                 .map(|p| money::non_negative("average_price_per_share", p))
                 .transpose()?,
-            timestamp: self.timestamp.map(truncate_micros),
+            timestamp: self
+                .timestamp
+                .map(|t| time::check_time("timestamp", t))
+                .transpose()?,
         })
     }
 

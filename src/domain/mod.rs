@@ -12,6 +12,7 @@ pub mod money;
 pub mod page;
 pub mod price;
 pub mod security;
+pub mod time;
 pub mod token;
 pub mod user;
 pub mod valuation;

@@ -61,6 +61,18 @@ impl fmt::Display for Symbol {
     }
 }
 
+/// Names the ids of securities first stored by symbol, so that every process gives a symbol the
+/// same id before it is stored (a search result) and after.
+const SECURITY_ID_NAMESPACE: Uuid = Uuid::from_u128(0x5d0c_7f1e_8a3b_4c62_9e41_0b7d_2f6a_c318);
+
+impl Symbol {
+    /// The id a security with this symbol gets when it is first stored: a name-based UUID
+    /// (version 5), the same in every process and every run.
+    pub fn derived_id(&self) -> Uuid {
+        Uuid::new_v5(&SECURITY_ID_NAMESPACE, self.0.as_bytes())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SecurityType {

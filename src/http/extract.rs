@@ -53,7 +53,11 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
         })
 }
 
-/// Parses JSON, locating the first error as `["body", field, ...]`.
+/// Parses a JSON body, locating the first error as `["body", field, ...]`.
+///
+/// A body is one JSON object and nothing after it: an array is not read as an object by field
+/// position, and trailing bytes are an error, not ignored. No string in it may hold a NUL
+/// character, which PostgreSQL cannot store and no field of ours needs.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::Validation(vec![FieldError::new(
@@ -62,25 +66,66 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "missing",
         )]));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let kind = match e.inner().classify() {
-            serde_json::error::Category::Data => {
-                if e.inner().to_string().starts_with("missing field") {
-                    "missing"
-                } else {
-                    "value_error"
-                }
-            }
-            _ => "json_invalid",
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::Validation(vec![FieldError::new(
+            vec![json!("body")],
+            e.to_string(),
+            "json_invalid",
+        )])
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            vec![json!("body")],
+            "must be a JSON object",
+            "model_type",
+        )]));
+    }
+    if let Some(loc) = nul_at(&value, vec![json!("body")]) {
+        return Err(nul_error(loc));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let msg = e.inner().to_string();
+        let kind = if msg.starts_with("missing field") {
+            "missing"
+        } else {
+            "value_error"
         };
         let mut loc = located("body", e.path());
-        let msg = e.inner().to_string();
         if let Some(field) = missing_field(&msg) {
             loc.push(json!(field));
         }
         ApiError::Validation(vec![FieldError::new(loc, msg, kind)])
     })
+}
+
+/// Where the first NUL character is, in a key or a string of `value`.
+fn nul_at(value: &Value, loc: Vec<Value>) -> Option<Vec<Value>> {
+    match value {
+        Value::String(s) => s.contains('\0').then_some(loc),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            let mut at = loc.clone();
+            at.push(json!(i));
+            nul_at(v, at)
+        }),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let mut at = loc.clone();
+            at.push(json!(k));
+            if k.contains('\0') {
+                Some(at)
+            } else {
+                nul_at(v, at)
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn nul_error(loc: Vec<Value>) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(
+        loc,
+        "must not contain NUL characters",
+        "value_error",
+    )])
 }
 
 /// The field a "missing field `x`" message names (serde does not put it in the path).
@@ -115,6 +160,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    if let Some((key, _)) = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(nul_error(vec![json!("query"), json!(key)]));
+    }
     let de = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let mut loc = located("query", e.path());
@@ -134,6 +184,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if parts.uri.path().to_ascii_lowercase().contains("%00") {
+            return Err(nul_error(vec![json!("path")]));
+        }
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(Path(v)),
             Err(PathRejection::FailedToDeserializePathParams(e)) => {

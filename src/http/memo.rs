@@ -103,10 +103,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Conditional {
     }
 }
 
-/// Answers a list route: `304` when the client's copy is current, the remembered body when
-/// this server rendered it at the current version, else what `render` gives (remembered).
-/// `render` runs the route's own checks (ownership, validation), so a body is only ever
-/// remembered for a user who was allowed to see it.
+/// Answers a list route: the remembered body when this server rendered it for this user and
+/// URI at the current version, else what `render` gives (remembered); `304` instead of either
+/// when the client's copy is current.
+///
+/// `render` runs the route's own checks (ownership, validation), and a body is remembered only
+/// once they passed, so a remembered body proves them passed at this version: any write that
+/// could change their outcome (an account deleted, moved to another user) raises the version.
+/// A `304` is given only on that proof or after `render` succeeded, never before: `If-None-Match:
+/// *` or another list's `ETag` gets no answer about a resource the caller may not read.
 pub async fn list_response<T, F, Fut>(
     state: &AppState,
     user: &User,
@@ -122,30 +127,34 @@ where
     // so a body rendered now is never kept under a version newer than its data.
     let version = state.services.portfolio.data_version(user).await?;
     let etag = etag(user.id, version);
-    if request
+    let current = request
         .if_none_match
         .as_ref()
-        .is_some_and(|v| matches_etag(v, &etag))
-    {
+        .is_some_and(|v| matches_etag(v, &etag));
+    let memo = &state.memo;
+    let key = (user.id, request.uri);
+    let rendered = match memo.get(&key, version) {
+        Some(hit) => hit,
+        None => {
+            let Paged(items, total) = render().await?;
+            let body = serde_json::to_vec(&items).map_err(|e| {
+                ApiError::Service(ServiceError::Internal(format!("rendering a list: {e}")))
+            })?;
+            let rendered = Arc::new(Rendered {
+                version,
+                body: Bytes::from(body),
+                total,
+            });
+            memo.put(key, rendered.clone());
+            rendered
+        }
+    };
+    if current {
         return Ok(with_validators(
             StatusCode::NOT_MODIFIED.into_response(),
             etag,
         ));
     }
-    let memo = &state.memo;
-    let key = (user.id, request.uri);
-    if let Some(hit) = memo.get(&key, version) {
-        return Ok(ok(&hit, etag));
-    }
-    let Paged(items, total) = render().await?;
-    let body = serde_json::to_vec(&items)
-        .map_err(|e| ApiError::Service(ServiceError::Internal(format!("rendering a list: {e}"))))?;
-    let rendered = Arc::new(Rendered {
-        version,
-        body: Bytes::from(body),
-        total,
-    });
-    memo.put(key, rendered.clone());
     Ok(ok(&rendered, etag))
 }
 

@@ -1,5 +1,5 @@
 use crate::domain::ValidationError;
-use crate::store::StoreError;
+use crate::store::{ConflictKind, StoreError};
 
 /// What went wrong in a service, by meaning. The HTTP layer maps each variant to a status code
 /// in one place; the TUI shows it on its status line.
@@ -46,10 +46,24 @@ impl ServiceError {
 }
 
 impl From<StoreError> for ServiceError {
+    /// No rule, table or column name of the store reaches a client: a refused write is said in
+    /// the caller's terms.
     fn from(e: StoreError) -> Self {
+        match e.conflict_kind() {
+            Some(ConflictKind::OwnerGone) => {
+                return Self::Unauthorized("The user no longer exists".into())
+            }
+            Some(ConflictKind::ParentGone(what)) => {
+                return Self::NotFound(format!("{what} not found"))
+            }
+            Some(ConflictKind::Rule) => {
+                tracing::debug!(error = %e, "write refused by a rule of the store");
+                return Self::Conflict("The change conflicts with stored data".into());
+            }
+            None => {}
+        }
         match e {
             StoreError::NotFound => Self::NotFound("Not found".into()),
-            StoreError::Conflict(c) => Self::Conflict(c),
             StoreError::Unavailable(m) => Self::Unavailable(format!("database unavailable: {m}")),
             other => Self::Internal(other.to_string()),
         }

@@ -14,10 +14,10 @@ use crate::domain::{
     Holding, HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
     NewInstitution, Page, PageRequest, QuoteUnit, Security, Symbol, User,
 };
-use crate::store::{LatestClose, Store, StoreError};
+use crate::store::{ConflictKind, LatestClose, Store, StoreError};
 
 use super::fx::FxService;
-use super::securities::SecurityService;
+use super::securities::{FirstUse, SecurityService};
 use super::{ServiceError, ServiceResult};
 
 const INSTITUTION_NOT_FOUND: &str = "Financial institution not found";
@@ -588,11 +588,11 @@ impl PortfolioService {
     async fn resolve(&self, security: &SecurityRef) -> ServiceResult<Security> {
         match security {
             SecurityRef::Id(id) => self
-                .store
-                .security(*id)
+                .securities
+                .by_id(*id, FirstUse::SyncNow)
                 .await?
                 .ok_or_else(|| ServiceError::not_found("Security not found")),
-            SecurityRef::Symbol(symbol) => self.securities.get_or_fetch(symbol).await,
+            SecurityRef::Symbol(symbol) => self.securities.obtain(symbol, FirstUse::SyncNow).await,
         }
     }
 
@@ -656,9 +656,10 @@ fn missing(e: StoreError, what: &str) -> ServiceError {
     }
 }
 
+/// A uniqueness rule said as `what`; a vanished owner or parent as the store error says.
 fn conflict(e: StoreError, what: &str) -> ServiceError {
-    match e {
-        StoreError::Conflict(_) => ServiceError::Conflict(what.into()),
-        other => other.into(),
+    match e.conflict_kind() {
+        Some(ConflictKind::Rule) => ServiceError::Conflict(what.into()),
+        _ => e.into(),
     }
 }

@@ -52,6 +52,25 @@ pub struct SearchResult {
     pub security: Option<Security>,
 }
 
+impl SearchResult {
+    /// The stored security's id, or the id the security will be stored under, which
+    /// [`SecurityService::by_id`] accepts before it is stored.
+    pub fn id(&self) -> Uuid {
+        self.security
+            .as_ref()
+            .map_or_else(|| self.symbol.derived_id(), |s| s.id)
+    }
+}
+
+/// When a newly stored security's daily history is fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstUse {
+    /// Before answering: the caller shows market figures at once (a holding being added).
+    SyncNow,
+    /// In a task of its own: the caller only describes the security.
+    SyncInBackground,
+}
+
 /// Stored matches first, then Yahoo's, no symbol twice.
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
@@ -210,6 +229,9 @@ pub struct SecurityService {
     store: Arc<dyn Store>,
     market: Arc<dyn MarketData>,
     syncing: Arc<Mutex<HashSet<Symbol>>>,
+    /// Symbols of search results not stored yet, by the id they were shown with; a client
+    /// may pick one by id (the original web client does) within a day of searching.
+    shown: moka::sync::Cache<Uuid, Symbol>,
 }
 
 impl SecurityService {
@@ -218,6 +240,10 @@ impl SecurityService {
             store,
             market,
             syncing: Arc::default(),
+            shown: moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(std::time::Duration::from_secs(24 * 60 * 60))
+                .build(),
         }
     }
 
@@ -234,18 +260,70 @@ impl SecurityService {
     /// The stored security, or one looked up on Yahoo and stored first. Not found when Yahoo
     /// does not know the symbol; unavailable when Yahoo cannot be reached.
     pub async fn get_or_fetch(&self, symbol: &Symbol) -> ServiceResult<Security> {
+        Ok(self.get_or_store(symbol).await?.0)
+    }
+
+    /// As [`Self::get_or_fetch`]; a security stored by this call then has its daily history
+    /// fetched, now or in the background. A failed history fetch leaves the security stored
+    /// without prices (logged), as a later sync would fill them.
+    pub async fn obtain(&self, symbol: &Symbol, history: FirstUse) -> ServiceResult<Security> {
+        let (security, new) = self.get_or_store(symbol).await?;
+        if !new {
+            return Ok(security);
+        }
+        match history {
+            FirstUse::SyncNow => match self.sync(symbol).await {
+                Ok(report) => Ok(report.security),
+                Err(e) => {
+                    tracing::warn!(%symbol, error = %e, "first sync failed; stored without prices");
+                    Ok(security)
+                }
+            },
+            FirstUse::SyncInBackground => {
+                // Marked as syncing before answering, so the answer says so.
+                if let Ok(guard) = self.start_sync(symbol) {
+                    let this = self.clone();
+                    let symbol = symbol.clone();
+                    tokio::spawn(async move {
+                        let _guard = guard;
+                        if let Err(e) = this.sync_marked(&symbol).await {
+                            tracing::warn!(%symbol, error = %e, "first sync failed");
+                        }
+                    });
+                }
+                Ok(security)
+            }
+        }
+    }
+
+    /// A stored security by id, or the one a search result not stored yet was shown with
+    /// (stored now, its history fetched as `history` says). `None` for an unknown id.
+    pub async fn by_id(&self, id: Uuid, history: FirstUse) -> ServiceResult<Option<Security>> {
+        if let Some(found) = self.store.security(id).await? {
+            return Ok(Some(found));
+        }
+        match self.shown.get(&id) {
+            Some(symbol) => self.obtain(&symbol, history).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The security and whether this call stored it. A new security is stored under its
+    /// symbol's derived id, the id its search result was shown with.
+    async fn get_or_store(&self, symbol: &Symbol) -> ServiceResult<(Security, bool)> {
         if let Some(found) = self.store.security_by_symbol(symbol).await? {
-            return Ok(found);
+            return Ok((found, false));
         }
         let new = self.describe(symbol).await?;
-        let security = new.into_security(Uuid::new_v4(), domain::now());
+        let security = new.into_security(symbol.derived_id(), domain::now());
         match self.store.insert_security(&security).await {
-            Ok(()) => Ok(security),
+            Ok(()) => Ok((security, true)),
             // Stored meanwhile by a concurrent request.
             Err(crate::store::StoreError::Conflict(_)) => self
                 .store
                 .security_by_symbol(symbol)
                 .await?
+                .map(|s| (s, false))
                 .ok_or_else(|| ServiceError::Internal(format!("security '{symbol}' vanished"))),
             Err(e) => Err(e.into()),
         }
@@ -325,6 +403,10 @@ impl SecurityService {
                             break;
                         }
                         let stored = known.get(&hit.symbol).cloned();
+                        if stored.is_none() {
+                            self.shown
+                                .insert(hit.symbol.derived_id(), hit.symbol.clone());
+                        }
                         results.push(SearchResult {
                             name: hit
                                 .name
@@ -393,7 +475,12 @@ impl SecurityService {
     /// a time: a second one is a conflict.
     pub async fn sync(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
         let _guard = self.start_sync(symbol)?;
-        let mut security = self.get_or_fetch(symbol).await?;
+        self.sync_marked(symbol).await
+    }
+
+    /// [`Self::sync`] once the symbol is marked as syncing.
+    async fn sync_marked(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
+        let (mut security, _) = self.get_or_store(symbol).await?;
         self.market.invalidate(symbol).await;
 
         let latest = self.store.latest_price(security.id, Interval::D1).await?;

@@ -29,7 +29,7 @@ mod rows;
 pub mod sqlite;
 pub mod testing;
 
-pub use error::StoreError;
+pub use error::{ConflictKind, StoreError};
 pub use open::{open, open_with, redact_url};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

@@ -271,6 +271,19 @@ impl TestApp {
         self.call(Method::GET, path, Some(token), None).await
     }
 
+    /// `GET /securities/{symbol}` until its background sync has finished (10 s at most).
+    pub async fn until_synced(&self, symbol: &str, token: &str) -> Res {
+        let path = format!("/api/v1/securities/{symbol}");
+        for _ in 0..200 {
+            let r = self.get(&path, token).await;
+            if r.body["is_syncing"] == false && !r.body["last_synced_at"].is_null() {
+                return r;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{symbol} was still syncing after 10 s");
+    }
+
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Res {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }

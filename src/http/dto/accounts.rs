@@ -106,6 +106,7 @@ pub struct AccountIn {
     #[serde(default)]
     pub is_investment_account: bool,
     /// Percent, 0 to 100, at most 2 decimal places; a string or a number.
+    #[serde(default, deserialize_with = "super::wire::opt_decimal")]
     #[schema(value_type = Option<String>)]
     pub interest_rate: Option<Decimal>,
 }
@@ -139,7 +140,7 @@ pub struct AccountUpdateIn {
     pub currency_code: Option<String>,
     pub is_investment_account: Option<bool>,
     /// `null` clears it.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "super::wire::double_opt_decimal")]
     #[schema(value_type = Option<String>)]
     pub interest_rate: Option<Option<Decimal>>,
 }

@@ -52,6 +52,7 @@ pub struct CurrencyUpdateIn {
 #[into_params(parameter_in = Query)]
 pub struct RatesQuery {
     /// The rates in force on this date (default today).
+    #[serde(default, deserialize_with = "super::wire::opt_date")]
     pub rate_date: Option<NaiveDate>,
 }
 
@@ -87,6 +88,7 @@ pub struct SyncRatesQuery {
     /// Default USD.
     pub base_currency: Option<String>,
     /// Default today.
+    #[serde(default, deserialize_with = "super::wire::opt_date")]
     pub sync_date: Option<NaiveDate>,
 }
 
@@ -117,9 +119,11 @@ pub struct ConvertQuery {
     pub from: String,
     pub to: String,
     /// A decimal number.
+    #[serde(deserialize_with = "super::wire::decimal")]
     #[param(value_type = String)]
     pub amount: Decimal,
     /// Default today.
+    #[serde(default, deserialize_with = "super::wire::opt_date")]
     pub date: Option<NaiveDate>,
 }
 

@@ -67,12 +67,15 @@ pub struct HoldingIn {
     /// A security's UUID or a ticker symbol (looked up on Yahoo when unknown).
     pub security_id: String,
     /// > 0, at most 6 decimal places; a string or a number.
+    #[serde(deserialize_with = "super::wire::decimal")]
     #[schema(value_type = String)]
     pub shares: Decimal,
     /// >= 0; a string or a number.
+    #[serde(deserialize_with = "super::wire::decimal")]
     #[schema(value_type = String)]
     pub average_price_per_share: Decimal,
     /// Default now.
+    #[serde(default, deserialize_with = "super::wire::opt_time")]
     pub timestamp: Option<DateTime<Utc>>,
 }
 
@@ -81,10 +84,13 @@ pub struct HoldingIn {
 pub struct HoldingUpdateIn {
     /// A security's UUID or a ticker symbol.
     pub security_id: Option<String>,
+    #[serde(default, deserialize_with = "super::wire::opt_decimal")]
     #[schema(value_type = Option<String>)]
     pub shares: Option<Decimal>,
+    #[serde(default, deserialize_with = "super::wire::opt_decimal")]
     #[schema(value_type = Option<String>)]
     pub average_price_per_share: Option<Decimal>,
+    #[serde(default, deserialize_with = "super::wire::opt_time")]
     pub timestamp: Option<DateTime<Utc>>,
 }
 

@@ -10,6 +10,7 @@ pub mod institutions;
 pub mod securities;
 pub mod users;
 pub mod values;
+pub mod wire;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serializer};

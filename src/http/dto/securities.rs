@@ -9,7 +9,8 @@ use crate::service::securities::{PriceSeries, SearchResult, SyncReport};
 
 use super::{as_number, opt_as_number};
 
-/// A security. `id` and the timestamps are null for a search result not stored yet.
+/// A security. For a search result not stored yet, `id` is the id it will be stored under
+/// (accepted as a holding's `security_id`) and the timestamps are null.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SecurityOut {
     pub id: Option<Uuid>,
@@ -21,6 +22,9 @@ pub struct SecurityOut {
     pub security_type: String,
     pub sector: Option<String>,
     pub industry: Option<String>,
+    /// A JSON number, as the original API sent it.
+    #[serde(serialize_with = "opt_as_number")]
+    #[schema(value_type = Option<f64>)]
     pub market_cap: Option<Decimal>,
     /// The newest stored daily close, a JSON number.
     #[serde(serialize_with = "opt_as_number")]
@@ -58,7 +62,7 @@ impl SecurityOut {
         match r.security {
             Some(s) => Self::new(s, last_price, is_syncing),
             None => Self {
-                id: None,
+                id: Some(r.id()),
                 symbol: r.symbol.to_string(),
                 name: r.name,
                 exchange: r.exchange,

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::domain::{AccountValue, AccountValuePatch};
 
-use super::{double_option, money};
+use super::money;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountValueOut {
@@ -37,24 +37,29 @@ impl From<AccountValue> for AccountValueOut {
 #[serde(deny_unknown_fields)]
 pub struct AccountValueIn {
     /// >= 0; liabilities are positive amounts owed. A string or a number.
+    #[serde(deserialize_with = "super::wire::decimal")]
     #[schema(value_type = String)]
     pub balance: Decimal,
     /// >= 0; required for investment accounts.
+    #[serde(default, deserialize_with = "super::wire::opt_decimal")]
     #[schema(value_type = Option<String>)]
     pub cash_balance: Option<Decimal>,
     /// Default now.
+    #[serde(default, deserialize_with = "super::wire::opt_time")]
     pub timestamp: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountValueUpdateIn {
+    #[serde(default, deserialize_with = "super::wire::opt_decimal")]
     #[schema(value_type = Option<String>)]
     pub balance: Option<Decimal>,
     /// `null` clears it.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "super::wire::double_opt_decimal")]
     #[schema(value_type = Option<String>)]
     pub cash_balance: Option<Option<Decimal>>,
+    #[serde(default, deserialize_with = "super::wire::opt_time")]
     pub timestamp: Option<DateTime<Utc>>,
 }
 
@@ -74,7 +79,9 @@ pub struct ValuesQuery {
     pub skip: Option<i64>,
     pub limit: Option<i64>,
     /// Only values at or after this time.
+    #[serde(default, deserialize_with = "super::wire::opt_time")]
     pub start: Option<DateTime<Utc>>,
     /// Only values at or before this time.
+    #[serde(default, deserialize_with = "super::wire::opt_time")]
     pub end: Option<DateTime<Utc>>,
 }

@@ -13,6 +13,7 @@ use crate::http::error::{ApiError, ApiResult, ErrorBody, RateLimitBody, Validati
 use crate::http::extract::{Path, Query};
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::state::AppState;
+use crate::service::securities::FirstUse;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -113,7 +114,11 @@ pub async fn get_one(
     Path(raw): Path<String>,
 ) -> ApiResult<axum::Json<SecurityOut>> {
     let symbol = symbol(&raw)?;
-    let security = state.services.securities.get_or_fetch(&symbol).await?;
+    let security = state
+        .services
+        .securities
+        .obtain(&symbol, FirstUse::SyncInBackground)
+        .await?;
     let mut out = present(&state, vec![security]).await?;
     Ok(axum::Json(out.remove(0)))
 }
