@@ -16,6 +16,7 @@ on_both_stores!(
     sync_is_rate_limited_per_user,
     currencies_crud_and_superuser_rules,
     rates_sync_and_conversion,
+    path_like_symbols_are_refused_before_yahoo,
 );
 
 async fn security_lookup_sync_and_prices(db: Db) {
@@ -349,4 +350,48 @@ async fn rates_sync_and_conversion(db: Db) {
         conv(q).await.expect(422);
     }
     tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+/// `GET /securities/%2e%2e` once made the server ask Yahoo for `/v8/finance/chart` with no
+/// symbol. Every route taking a symbol refuses one that is no ticker, with 422 naming it.
+async fn path_like_symbols_are_refused_before_yahoo(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("hal").await;
+    let acc = app.investment_account(&s, "Broker").await;
+    for (method, path) in [
+        ("GET", "/api/v1/securities/%2e%2e"),
+        ("GET", "/api/v1/securities/%2E"),
+        ("GET", "/api/v1/securities/..%2FAAPL"),
+        ("GET", "/api/v1/securities/A%5CB"),
+        ("GET", "/api/v1/securities/%2e%2e/prices"),
+        ("POST", "/api/v1/securities/%2e%2e/sync"),
+        ("POST", "/api/v1/securities/.%2e/sync"),
+    ] {
+        let r = app.raw(method, path, &s.access).await;
+        assert_eq!(r.status, 422, "{method} {path}: {}", r.text);
+        assert_eq!(
+            r.body["detail"][0]["loc"],
+            json!(["path", "symbol"]),
+            "{path}"
+        );
+        let msg = r.body["detail"][0]["msg"].as_str().unwrap();
+        assert!(msg.contains("is not a ticker symbol"), "{path}: {msg}");
+    }
+    let r = app
+        .post(
+            &format!("/api/v1/accounts/{acc}/holdings"),
+            &s.access,
+            json!({"security_id": "..", "shares": 1, "average_price_per_share": 1}),
+        )
+        .await;
+    r.expect(422);
+    assert!(r.text.contains("is not a ticker symbol"), "{}", r.text);
+    let asked: Vec<String> = app
+        .yahoo
+        .all_seen()
+        .into_iter()
+        .map(|s| s.path)
+        .filter(|p| p.starts_with("/v8") || p.starts_with("/v10") || p.starts_with("/v7"))
+        .collect();
+    assert!(asked.is_empty(), "Yahoo was asked {asked:?}");
 }

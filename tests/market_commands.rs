@@ -72,3 +72,34 @@ async fn sync_lists_each_failure_and_reports_it() {
         "{text}"
     );
 }
+
+/// Symbols that are no tickers (path-like ones included) are refused with a message, and
+/// Yahoo is never asked about them.
+#[tokio::test]
+async fn commands_refuse_path_like_symbols() {
+    let db = testing::sqlite().await;
+    let yahoo = FakeYahoo::start().await;
+    let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+    let securities = SecurityService::new(db.store(), market.clone());
+    let fx = FxService::new(db.store(), market);
+
+    let mut out = Vec::new();
+    let ok = cli::sync_to(&mut out, &securities, &fx, &["..".into(), ".".into()])
+        .await
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!ok);
+    assert!(text.contains("'..' is not a ticker symbol"), "{text}");
+    assert!(text.contains("0 synced, 2 failed"), "{text}");
+
+    let mut out = Vec::new();
+    let err = cli::quote_to(&mut out, &securities, "../AAPL")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("is not a ticker symbol"), "{err}");
+    assert!(
+        yahoo.all_seen().iter().all(|s| !s.path.starts_with("/v")),
+        "{:?}",
+        yahoo.all_seen()
+    );
+}
