@@ -478,7 +478,7 @@ async fn invalid_crumb_refreshes_once() {
     let client = YahooClient::new(yahoo.settings()).unwrap();
     let err = client.fetch_quote(&sym("AAPL")).await.unwrap_err();
     assert!(
-        matches!(&err, MarketError::Unavailable(m) if m.contains("Invalid Crumb")),
+        matches!(&err, MarketError::SessionRefused(m) if m.contains("Invalid Crumb")),
         "{err:?}"
     );
     assert_eq!(yahoo.hits("/v7/finance/quote"), 2);

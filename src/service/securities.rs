@@ -12,6 +12,7 @@ use super::{ServiceError, ServiceResult};
 use crate::domain::{self, Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol};
 use crate::market::{
     Bar, CacheHealth, Chart, ChartRange, ChartRequest, MarketData, MarketError, Profile, Quote,
+    QuoteRefusal, QuoteSource,
 };
 use crate::store::Store;
 
@@ -28,9 +29,9 @@ impl From<MarketError> for ServiceError {
                 message: "Yahoo Finance is rate limiting requests; try again later".into(),
                 retry_after_secs: retry_after.map(|d| d.as_secs()),
             },
-            e @ (MarketError::Unavailable(_) | MarketError::InvalidResponse(_)) => {
-                Self::Unavailable(e.to_string())
-            }
+            e @ (MarketError::Unavailable(_)
+            | MarketError::SessionRefused(_)
+            | MarketError::InvalidResponse(_)) => Self::Unavailable(e.to_string()),
         }
     }
 }
@@ -141,6 +142,8 @@ pub struct PriceSeries {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeyFigures {
     pub symbol: Symbol,
+    /// The quote service, or the chart with why the quote service refused (partial figures).
+    pub source: QuoteSource,
     pub name: Option<String>,
     /// The quote unit (`GBp` for London).
     pub currency: Option<String>,
@@ -166,6 +169,7 @@ impl From<Quote> for KeyFigures {
             .or_else(|| percent(day_change, q.previous_close));
         Self {
             symbol: q.symbol,
+            source: q.source,
             name: q.name,
             currency: q.currency,
             price: q.price,
@@ -252,13 +256,12 @@ impl SecurityService {
     }
 
     /// What Yahoo says about a symbol: the quoteSummary profile, or the chart's metadata when
-    /// the profile is refused (it needs the crumb session, the chart does not).
+    /// there is no profile. quoteSummary refuses for reasons of its own: it needs the crumb
+    /// session, and it answers 404 "No fundamentals data found" for instruments without
+    /// fundamentals (currencies, some indices). The chart decides whether the symbol exists.
     async fn describe(&self, symbol: &Symbol) -> ServiceResult<NewSecurity> {
         match self.market.profile(symbol).await {
             Ok(profile) => Ok(new_security_from_profile(symbol, profile)),
-            Err(MarketError::NotFound(_)) => Err(ServiceError::NotFound(format!(
-                "Security with symbol '{symbol}' not found"
-            ))),
             Err(e) => {
                 tracing::info!(%symbol, error = %e, "no profile; describing from the chart");
                 let chart = self
@@ -551,44 +554,27 @@ impl SecurityService {
         Ok(())
     }
 
-    /// The latest quote for a security screen; the chart's summary when quotes are refused.
+    /// The latest quote for a security screen; when the quote service refuses, the figures a
+    /// daily chart gives, marked partial with the reason (`KeyFigures::source`).
     pub async fn key_figures(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
-        match self.market.quote(symbol).await {
-            Ok(quote) => Ok(quote.into()),
-            Err(MarketError::NotFound(m)) => Err(ServiceError::NotFound(m)),
-            Err(e) => {
-                tracing::info!(%symbol, error = %e, "no quote; key figures from the chart");
-                let chart = self
-                    .market
-                    .chart(&ChartRequest::range(
-                        symbol.clone(),
-                        Interval::D1,
-                        ChartRange::D5,
-                    ))
-                    .await?;
-                let m = chart.meta;
-                let day_change = m
-                    .regular_market_price
-                    .zip(m.previous_close)
-                    .map(|(p, c)| p - c);
-                Ok(KeyFigures {
-                    symbol: m.symbol,
-                    name: m.name,
-                    currency: m.currency,
-                    price: m.regular_market_price,
-                    day_change_percent: percent(day_change, m.previous_close),
-                    previous_close: m.previous_close,
-                    day_change,
-                    day_high: m.day_high,
-                    day_low: m.day_low,
-                    fifty_two_week_high: m.fifty_two_week_high,
-                    fifty_two_week_low: m.fifty_two_week_low,
-                    market_cap: None,
-                    volume: m.volume,
-                    as_of: m.regular_market_time,
-                })
-            }
-        }
+        let error = match self.market.quote(symbol).await {
+            Ok(quote) => return Ok(quote.into()),
+            Err(e) => e,
+        };
+        let Some(why) = QuoteRefusal::of(&error) else {
+            return Err(error.into());
+        };
+        tracing::info!(%symbol, error = %error, "no quote; key figures from the chart");
+        // Five trading days hold the price's day and the one before.
+        let chart = self
+            .market
+            .chart(&ChartRequest::range(
+                symbol.clone(),
+                Interval::D1,
+                ChartRange::D5,
+            ))
+            .await?;
+        Ok(Quote::from_chart(&chart, why).into())
     }
 
     /// The newest stored daily close of each security (those without one are absent).

@@ -205,9 +205,7 @@ impl YahooClient {
                     tracing::info!(%reason, "Yahoo refused the crumb");
                     self.session.forget(&crumb).await;
                     if refreshed {
-                        return Err(MarketError::Unavailable(format!(
-                            "Yahoo refused the session: {reason}"
-                        )));
+                        return Err(MarketError::SessionRefused(reason));
                     }
                 }
             }
@@ -227,9 +225,7 @@ impl YahooClient {
         let url = endpoint(&self.hosts.crumb, &["v1", "test", "getcrumb"])?;
         match self.get_ok(&url, &[], "crumb").await? {
             Ok(body) => Ok(body),
-            Err(reason) => Err(MarketError::Unavailable(format!(
-                "Yahoo refused a crumb: {reason}"
-            ))),
+            Err(reason) => Err(MarketError::SessionRefused(format!("no crumb: {reason}"))),
         }
     }
 
