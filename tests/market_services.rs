@@ -11,7 +11,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use finances::domain::{CurrencyCode, ExchangeRate, Interval, SecurityType, Symbol};
 use finances::market::{self, CacheSettings, QuoteRefusal, QuoteSource};
 use finances::service::fx::FxService;
-use finances::service::securities::{DataCompleteness, SecurityService};
+use finances::service::securities::{DataCompleteness, SecurityService, SyncTiming};
 use finances::service::ServiceError;
 use finances::store::{testing, Store};
 use rust_decimal::Decimal;
@@ -232,11 +232,10 @@ async fn failed_sync_keeps_prices_sqlite() {
     failed_sync_keeps_prices(db.store()).await;
 }
 
-#[tokio::test]
-async fn one_sync_per_symbol() {
-    let db = testing::sqlite().await;
-    let (yahoo, securities, _) = setup(db.store()).await;
-    securities.get_or_fetch(&sym("TEST")).await.unwrap();
+/// Two syncs of one symbol at once in one process: one fetches, the other waits for it and
+/// answers with what it stored.
+async fn concurrent_syncs_fetch_once(store: Arc<dyn Store>) {
+    let (yahoo, securities, _) = setup(store.clone()).await;
     yahoo.route(
         CHART,
         Reply::json(asset("chart_TEST_1d_history.json")).delay(Duration::from_millis(300)),
@@ -247,13 +246,139 @@ async fn one_sync_per_symbol() {
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(securities.is_syncing(&sym("TEST")));
+    let second = securities.sync(&sym("TEST")).await.unwrap();
+    let first = running.await.unwrap().unwrap();
+    assert_eq!(first.prices_synced, 9);
+    assert_eq!(second.prices_synced, 0);
+    assert_eq!(
+        second.message,
+        "Prices of TEST were synced just now by another request"
+    );
+    assert_eq!(second.security.id, first.security.id);
+    assert_eq!(
+        second.security.last_synced_at,
+        first.security.last_synced_at
+    );
+    assert_eq!(yahoo.hits(CHART), 1);
+    assert!(!securities.is_syncing(&sym("TEST")));
+    assert_eq!(
+        store
+            .count_prices(first.security.id, Interval::D1)
+            .await
+            .unwrap(),
+        9
+    );
+}
+
+#[tokio::test]
+async fn concurrent_syncs_fetch_once_sqlite() {
+    let db = testing::sqlite().await;
+    concurrent_syncs_fetch_once(db.store()).await;
+}
+
+#[tokio::test]
+async fn concurrent_syncs_fetch_once_postgres() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    concurrent_syncs_fetch_once(db.store()).await;
+}
+
+#[tokio::test]
+async fn a_sync_still_running_after_the_wait_is_a_conflict() {
+    let db = testing::sqlite().await;
+    let (yahoo, securities, _) = setup(db.store()).await;
+    let securities = securities.with_sync_timing(SyncTiming {
+        wait: Duration::from_millis(200),
+        ..SyncTiming::default()
+    });
+    yahoo.route(
+        CHART,
+        Reply::json(asset("chart_TEST_1d_history.json")).delay(Duration::from_millis(1200)),
+    );
+    let running = {
+        let s = securities.clone();
+        tokio::spawn(async move { s.sync(&sym("TEST")).await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let asked = tokio::time::Instant::now();
     let err = securities.sync(&sym("TEST")).await.unwrap_err();
     assert!(
         matches!(&err, ServiceError::Conflict(m) if m == "Sync already in progress for 'TEST'"),
         "{err:?}"
     );
+    // It waited its turn first.
+    assert!(asked.elapsed() >= Duration::from_millis(200));
     assert!(running.await.unwrap().is_ok());
-    assert!(!securities.is_syncing(&sym("TEST")));
+    assert_eq!(yahoo.hits(CHART), 1);
+    // The lease is released: the next sync runs.
+    securities.sync(&sym("TEST")).await.unwrap();
+    assert_eq!(yahoo.hits(CHART), 2);
+}
+
+/// Two processes on one SQLite file (the terminal UI and `finances sync`, say): each has its
+/// own store handle and its own cache of Yahoo's answers, and only the file in common.
+async fn two_processes_on(url: &str, yahoo: &FakeYahoo) -> (SecurityService, SecurityService) {
+    let mut services = Vec::new();
+    for _ in 0..2 {
+        let store = finances::store::open(url).await.unwrap();
+        let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+        services.push(SecurityService::new(store, market));
+    }
+    let b = services.pop().unwrap();
+    (services.pop().unwrap(), b)
+}
+
+#[tokio::test]
+async fn processes_sharing_a_sqlite_file_sync_a_symbol_once() {
+    let db = testing::sqlite().await;
+    let (yahoo, _, _) = setup(db.store()).await;
+    yahoo.route(
+        CHART,
+        Reply::json(asset("chart_TEST_1d_history.json")).delay(Duration::from_millis(300)),
+    );
+    let (a, b) = two_processes_on(db.url(), &yahoo).await;
+    let test = sym("TEST");
+    let (ra, rb) = tokio::join!(a.sync(&test), b.sync(&test));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(yahoo.hits(CHART), 1, "one upstream fetch for both");
+    let mut counts = [ra.prices_synced, rb.prices_synced];
+    counts.sort();
+    assert_eq!(counts, [0, 9]);
+    assert_eq!(ra.security.id, rb.security.id);
+    assert_eq!(
+        db.count_prices(ra.security.id, Interval::D1).await.unwrap(),
+        9
+    );
+}
+
+#[tokio::test]
+async fn a_waiting_process_syncs_itself_when_the_running_sync_fails() {
+    let db = testing::sqlite().await;
+    let (yahoo, _, _) = setup(db.store()).await;
+    let body = asset("chart_TEST_1d_history.json");
+    yahoo.route_seq(
+        CHART,
+        &[],
+        vec![
+            // Cut off mid-answer: unreadable, not retried.
+            Reply::json(&body[..body.len() / 2]).delay(Duration::from_millis(300)),
+            Reply::json(body.clone()),
+        ],
+    );
+    let (a, b) = two_processes_on(db.url(), &yahoo).await;
+    let first = {
+        let a = a.clone();
+        tokio::spawn(async move { a.sync(&sym("TEST")).await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let asked = tokio::time::Instant::now();
+    let second = b.sync(&sym("TEST")).await.unwrap();
+    // It waited for the first to fail (at 300 ms) before fetching itself.
+    assert!(asked.elapsed() >= Duration::from_millis(150));
+    assert!(first.await.unwrap().is_err());
+    assert_eq!(second.prices_synced, 9);
+    assert_eq!(yahoo.hits(CHART), 2);
 }
 
 async fn zero_prices_are_never_stored(store: Arc<dyn Store>) {

@@ -122,7 +122,12 @@ pub struct TestApp {
     pub db: Db,
     /// Whether rate limits count in Redis.
     pub redis: bool,
-    store: TestStore,
+    /// The test database, owned by the first server on it (`None` for a twin).
+    store: Option<TestStore>,
+    store_url: String,
+    /// Where market data and rate limits are kept in Redis (shared by twins).
+    namespace: String,
+    settings: HttpSettings,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -157,20 +162,61 @@ impl TestApp {
             Db::Postgres => testing::postgres().await.expect("PostgreSQL test database"),
         };
         let namespace = format!("test-{}", Uuid::new_v4().simple());
+        let yahoo = FakeYahoo::start().await;
+        script_test_security(&yahoo);
+        let url = store.url().to_string();
+        Self::serve(
+            db,
+            store.store(),
+            url,
+            Some(store),
+            yahoo,
+            namespace,
+            settings,
+        )
+        .await
+    }
+
+    /// A second server over the same database, as another process would run it: its own
+    /// store handle (own pool), services, caches in this process and token service, sharing
+    /// only what processes share: the database, Redis (on PostgreSQL) and Yahoo.
+    pub async fn twin(&self) -> Self {
+        let store = finances::store::open_with(&self.store_url, 4)
+            .await
+            .expect("a second handle on the test database");
+        Self::serve(
+            self.db,
+            store,
+            self.store_url.clone(),
+            None,
+            self.yahoo.clone(),
+            self.namespace.clone(),
+            self.settings.clone(),
+        )
+        .await
+    }
+
+    async fn serve(
+        db: Db,
+        store: Arc<dyn finances::store::Store>,
+        store_url: String,
+        owned: Option<TestStore>,
+        yahoo: FakeYahoo,
+        namespace: String,
+        settings: HttpSettings,
+    ) -> Self {
         let redis = if db == Db::Postgres {
             redis_url()
         } else {
             None
         };
-        let yahoo = FakeYahoo::start().await;
-        script_test_security(&yahoo);
         let cache = CacheSettings {
             redis_url: redis.clone(),
             namespace: namespace.clone(),
             ..CacheSettings::default()
         };
         let market = market::connect(yahoo.settings(), &cache).expect("market data");
-        let services = Services::new(store.store(), market);
+        let services = Services::new(store, market);
         let outbox = std::env::temp_dir().join(format!("finances-outbox-{}", Uuid::new_v4()));
         let auth = services.auth(
             Arc::new(OutboxMailer::new(&outbox, "finances <no-reply@test>")),
@@ -182,7 +228,7 @@ impl TestApp {
             ),
             None => Arc::new(MemoryLimiter::new()),
         };
-        let state = AppState::new(services.clone(), auth, limiter, settings);
+        let state = AppState::new(services.clone(), auth, limiter, settings.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -200,7 +246,10 @@ impl TestApp {
             outbox,
             db,
             redis: redis.is_some(),
-            store,
+            store: owned,
+            store_url,
+            namespace,
+            settings,
             stop: Some(stop),
             server: Some(server),
         }
@@ -219,7 +268,7 @@ impl TestApp {
 
     /// The URL of the server's database, for writing to it as another process would.
     pub fn store_url(&self) -> &str {
-        self.store.url()
+        &self.store_url
     }
 
     pub fn url(&self, path: &str) -> String {
