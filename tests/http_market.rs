@@ -7,7 +7,7 @@ use std::time::Duration;
 use finances::http::HttpSettings;
 use serde_json::json;
 use support::http::{test_settings, Db, TestApp};
-use support::yahoo::Reply;
+use support::yahoo::{asset, fixture, fixtures_dir, Reply};
 
 on_both_stores!(
     security_lookup_sync_and_prices,
@@ -16,6 +16,8 @@ on_both_stores!(
     sync_is_rate_limited_per_user,
     currencies_crud_and_superuser_rules,
     rates_sync_and_conversion,
+    path_like_symbols_are_refused_before_yahoo,
+    fx_pair_without_fundamentals_is_described_from_its_chart,
 );
 
 async fn security_lookup_sync_and_prices(db: Db) {
@@ -354,4 +356,96 @@ async fn rates_sync_and_conversion(db: Db) {
         conv(q).await.expect(422);
     }
     tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+/// `GET /securities/%2e%2e` once made the server ask Yahoo for `/v8/finance/chart` with no
+/// symbol. Every route taking a symbol refuses one that is no ticker, with 422 naming it.
+async fn path_like_symbols_are_refused_before_yahoo(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("hal").await;
+    let acc = app.investment_account(&s, "Broker").await;
+    for (method, path) in [
+        ("GET", "/api/v1/securities/%2e%2e"),
+        ("GET", "/api/v1/securities/%2E"),
+        ("GET", "/api/v1/securities/..%2FAAPL"),
+        ("GET", "/api/v1/securities/A%5CB"),
+        ("GET", "/api/v1/securities/%2e%2e/prices"),
+        ("POST", "/api/v1/securities/%2e%2e/sync"),
+        ("POST", "/api/v1/securities/.%2e/sync"),
+    ] {
+        let r = app.raw(method, path, &s.access).await;
+        assert_eq!(r.status, 422, "{method} {path}: {}", r.text);
+        assert_eq!(
+            r.body["detail"][0]["loc"],
+            json!(["path", "symbol"]),
+            "{path}"
+        );
+        let msg = r.body["detail"][0]["msg"].as_str().unwrap();
+        assert!(msg.contains("is not a ticker symbol"), "{path}: {msg}");
+    }
+    let r = app
+        .post(
+            &format!("/api/v1/accounts/{acc}/holdings"),
+            &s.access,
+            json!({"security_id": "..", "shares": 1, "average_price_per_share": 1}),
+        )
+        .await;
+    r.expect(422);
+    assert!(r.text.contains("is not a ticker symbol"), "{}", r.text);
+    let asked: Vec<String> = app
+        .yahoo
+        .all_seen()
+        .into_iter()
+        .map(|s| s.path)
+        .filter(|p| p.starts_with("/v8") || p.starts_with("/v10") || p.starts_with("/v7"))
+        .collect();
+    assert!(asked.is_empty(), "Yahoo was asked {asked:?}");
+}
+
+/// quoteSummary answers 404 "No fundamentals data found" for a currency pair: the pair is
+/// described from its chart, stored and synced.
+async fn fx_pair_without_fundamentals_is_described_from_its_chart(db: Db) {
+    let Some(dir) = fixtures_dir() else {
+        return;
+    };
+    let app = TestApp::start(db).await;
+    let s = app.signup("ida").await;
+    app.yahoo.route(
+        "/v10/finance/quoteSummary/EURUSD=X",
+        Reply::json(asset("quoteSummary_EURUSD_X_no_fundamentals.json")).status(404),
+    );
+    app.yahoo.route(
+        "/v8/finance/chart/EURUSD=X",
+        Reply::json(fixture(
+            &dir,
+            "chart_EURUSD_X_1d_2020-01-01_2020-01-03.json",
+        )),
+    );
+    let r = app
+        .post("/api/v1/securities/eurusd=x/sync", &s.access, json!({}))
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["prices_synced"], 3);
+    let sec = &r.body["security"];
+    assert_eq!(sec["symbol"], "EURUSD=X");
+    assert_eq!(sec["name"], "EUR/USD");
+    assert_eq!(sec["security_type"], "currency");
+    assert_eq!(sec["currency"], "USD");
+    assert_eq!(sec["exchange"], "CCY");
+    let prices = app
+        .get(
+            "/api/v1/securities/EURUSD=X/prices?start=2020-01-01&end=2020-01-03",
+            &s.access,
+        )
+        .await;
+    prices.expect(200);
+    assert_eq!(prices.body["count"], 3);
+    // A symbol Yahoo does not know is still 404: the chart says so.
+    app.yahoo.route(
+        "/v10/finance/quoteSummary/NOPE",
+        Reply::json(asset("quoteSummary_not_found.json")).status(404),
+    );
+    app.get("/api/v1/securities/NOPE", &s.access)
+        .await
+        .expect(404);
 }

@@ -7,7 +7,7 @@ use finances::market::{self, CacheSettings};
 use finances::service::fx::FxService;
 use finances::service::securities::SecurityService;
 use finances::store::testing;
-use support::yahoo::{asset, FakeYahoo, Reply};
+use support::yahoo::{asset, fixture, fixtures_dir, FakeYahoo, Reply};
 
 #[tokio::test]
 async fn sync_lists_each_failure_and_reports_it() {
@@ -70,5 +70,130 @@ async fn sync_lists_each_failure_and_reports_it() {
     assert!(
         text.contains("107.3 USD") && text.contains("90.25 - 150.1"),
         "{text}"
+    );
+}
+
+/// `finances quote` when the quote service refuses the crumb: the chart's figures, said to be
+/// partial and why, the market cap blank with its reason, the change against the previous
+/// daily bar.
+#[tokio::test]
+async fn quote_from_the_chart_says_it_is_partial_and_why() {
+    let Some(dir) = fixtures_dir() else {
+        return;
+    };
+    let db = testing::sqlite().await;
+    let yahoo = FakeYahoo::start().await;
+    yahoo.route(
+        "/v1/test/getcrumb",
+        Reply::with_status(
+            429,
+            "text/plain",
+            fixture(&dir, "error_getcrumb_429_too_many_requests.txt"),
+        ),
+    );
+    yahoo.route(
+        "/v8/finance/chart/AAPL",
+        Reply::json(fixture(&dir, "chart_AAPL_1d_1mo.json")),
+    );
+    let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+    let securities = SecurityService::new(db.store(), market);
+
+    let mut out = Vec::new();
+    assert!(cli::quote_to(&mut out, &securities, "aapl").await.unwrap());
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains(
+            "Partial figures: quote service refused: rate limited; figures from the chart."
+        ),
+        "{text}"
+    );
+    let row = |label: &str| {
+        text.lines()
+            .find(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no {label} row: {text}"))
+            .to_string()
+    };
+    assert!(row("Price").contains("293.257 USD"), "{text}");
+    // The day's change: against 2026-05-07's close, not the month-old chartPreviousClose.
+    assert!(row("Previous close").contains("287.44"), "{text}");
+    assert!(row("Change").contains("5.817 (2.02%)"), "{text}");
+    assert!(
+        row("Market cap").contains("— (not in the chart; only the quote service gives it)"),
+        "{text}"
+    );
+}
+
+/// Symbols that are no tickers (path-like ones included) are refused with a message, and
+/// Yahoo is never asked about them.
+#[tokio::test]
+async fn commands_refuse_path_like_symbols() {
+    let db = testing::sqlite().await;
+    let yahoo = FakeYahoo::start().await;
+    let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+    let securities = SecurityService::new(db.store(), market.clone());
+    let fx = FxService::new(db.store(), market);
+
+    let mut out = Vec::new();
+    let ok = cli::sync_to(&mut out, &securities, &fx, &["..".into(), ".".into()])
+        .await
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!ok);
+    assert!(text.contains("'..' is not a ticker symbol"), "{text}");
+    assert!(text.contains("0 synced, 2 failed"), "{text}");
+
+    let mut out = Vec::new();
+    let err = cli::quote_to(&mut out, &securities, "../AAPL")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("is not a ticker symbol"), "{err}");
+    assert!(
+        yahoo.all_seen().iter().all(|s| !s.path.starts_with("/v")),
+        "{:?}",
+        yahoo.all_seen()
+    );
+}
+
+/// `finances sync EURUSD=X`: quoteSummary has no fundamentals for a currency pair (404), so
+/// the pair is described from its chart.
+#[tokio::test]
+async fn an_fx_pair_syncs() {
+    let Some(dir) = fixtures_dir() else {
+        return;
+    };
+    let db = testing::sqlite().await;
+    let yahoo = FakeYahoo::start().await;
+    yahoo.route(
+        "/v10/finance/quoteSummary/EURUSD=X",
+        Reply::json(asset("quoteSummary_EURUSD_X_no_fundamentals.json")).status(404),
+    );
+    yahoo.route(
+        "/v8/finance/chart/EURUSD=X",
+        Reply::json(fixture(
+            &dir,
+            "chart_EURUSD_X_1d_2020-01-01_2020-01-03.json",
+        )),
+    );
+    let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+    let securities = SecurityService::new(db.store(), market.clone());
+    let fx = FxService::new(db.store(), market);
+
+    let mut out = Vec::new();
+    let ok = cli::sync_to(&mut out, &securities, &fx, &["EURUSD=X".into()])
+        .await
+        .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(ok, "{text}");
+    assert!(text.contains("3 prices (3 new)"), "{text}");
+    let stored = securities
+        .stored(&finances::domain::Symbol::parse("EURUSD=X").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.name, "EUR/USD");
+    assert_eq!(stored.currency, "USD");
+    assert_eq!(
+        stored.security_type,
+        finances::domain::SecurityType::Currency
     );
 }

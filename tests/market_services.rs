@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use finances::domain::{CurrencyCode, ExchangeRate, Interval, SecurityType, Symbol};
-use finances::market::{self, CacheSettings};
+use finances::market::{self, CacheSettings, QuoteRefusal, QuoteSource};
 use finances::service::fx::FxService;
-use finances::service::securities::{DataCompleteness, SecurityService};
+use finances::service::securities::{DataCompleteness, SecurityService, SyncTiming};
 use finances::service::ServiceError;
 use finances::store::{testing, Store};
 use rust_decimal::Decimal;
-use support::yahoo::{asset, FakeYahoo, Reply};
+use support::yahoo::{asset, fixture, fixtures_dir, FakeYahoo, Reply};
 
 const CHART: &str = "/v8/finance/chart/TEST";
 
@@ -232,11 +232,10 @@ async fn failed_sync_keeps_prices_sqlite() {
     failed_sync_keeps_prices(db.store()).await;
 }
 
-#[tokio::test]
-async fn one_sync_per_symbol() {
-    let db = testing::sqlite().await;
-    let (yahoo, securities, _) = setup(db.store()).await;
-    securities.get_or_fetch(&sym("TEST")).await.unwrap();
+/// Two syncs of one symbol at once in one process: one fetches, the other waits for it and
+/// answers with what it stored.
+async fn concurrent_syncs_fetch_once(store: Arc<dyn Store>) {
+    let (yahoo, securities, _) = setup(store.clone()).await;
     yahoo.route(
         CHART,
         Reply::json(asset("chart_TEST_1d_history.json")).delay(Duration::from_millis(300)),
@@ -247,13 +246,190 @@ async fn one_sync_per_symbol() {
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(securities.is_syncing(&sym("TEST")));
+    let second = securities.sync(&sym("TEST")).await.unwrap();
+    let first = running.await.unwrap().unwrap();
+    assert_eq!(first.prices_synced, 9);
+    assert_eq!(second.prices_synced, 0);
+    assert_eq!(
+        second.message,
+        "Prices of TEST were synced just now by another request"
+    );
+    assert_eq!(second.security.id, first.security.id);
+    assert_eq!(
+        second.security.last_synced_at,
+        first.security.last_synced_at
+    );
+    assert_eq!(yahoo.hits(CHART), 1);
+    assert!(!securities.is_syncing(&sym("TEST")));
+    assert_eq!(
+        store
+            .count_prices(first.security.id, Interval::D1)
+            .await
+            .unwrap(),
+        9
+    );
+}
+
+#[tokio::test]
+async fn concurrent_syncs_fetch_once_sqlite() {
+    let db = testing::sqlite().await;
+    concurrent_syncs_fetch_once(db.store()).await;
+}
+
+#[tokio::test]
+async fn concurrent_syncs_fetch_once_postgres() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    concurrent_syncs_fetch_once(db.store()).await;
+}
+
+#[tokio::test]
+async fn a_sync_still_running_after_the_wait_is_a_conflict() {
+    let db = testing::sqlite().await;
+    let (yahoo, securities, _) = setup(db.store()).await;
+    let securities = securities.with_sync_timing(SyncTiming {
+        wait: Duration::from_millis(200),
+        ..SyncTiming::default()
+    });
+    yahoo.route(
+        CHART,
+        Reply::json(asset("chart_TEST_1d_history.json")).delay(Duration::from_millis(1200)),
+    );
+    let running = {
+        let s = securities.clone();
+        tokio::spawn(async move { s.sync(&sym("TEST")).await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let asked = tokio::time::Instant::now();
     let err = securities.sync(&sym("TEST")).await.unwrap_err();
     assert!(
         matches!(&err, ServiceError::Conflict(m) if m == "Sync already in progress for 'TEST'"),
         "{err:?}"
     );
+    // It waited its turn first.
+    assert!(asked.elapsed() >= Duration::from_millis(200));
     assert!(running.await.unwrap().is_ok());
-    assert!(!securities.is_syncing(&sym("TEST")));
+    assert_eq!(yahoo.hits(CHART), 1);
+    // The lease is released: the next sync runs.
+    securities.sync(&sym("TEST")).await.unwrap();
+    assert_eq!(yahoo.hits(CHART), 2);
+}
+
+/// Two processes on one SQLite file (the terminal UI and `finances sync`, say): each has its
+/// own store handle and its own cache of Yahoo's answers, and only the file in common.
+async fn two_processes_on(url: &str, yahoo: &FakeYahoo) -> (SecurityService, SecurityService) {
+    let mut services = Vec::new();
+    for _ in 0..2 {
+        let store = finances::store::open(url).await.unwrap();
+        let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+        services.push(SecurityService::new(store, market));
+    }
+    let b = services.pop().unwrap();
+    (services.pop().unwrap(), b)
+}
+
+#[tokio::test]
+async fn processes_sharing_a_sqlite_file_sync_a_symbol_once() {
+    let db = testing::sqlite().await;
+    let (yahoo, _, _) = setup(db.store()).await;
+    yahoo.route(
+        CHART,
+        Reply::json(asset("chart_TEST_1d_history.json")).delay(Duration::from_millis(300)),
+    );
+    let (a, b) = two_processes_on(db.url(), &yahoo).await;
+    let test = sym("TEST");
+    let (ra, rb) = tokio::join!(a.sync(&test), b.sync(&test));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(yahoo.hits(CHART), 1, "one upstream fetch for both");
+    let mut counts = [ra.prices_synced, rb.prices_synced];
+    counts.sort();
+    assert_eq!(counts, [0, 9]);
+    assert_eq!(ra.security.id, rb.security.id);
+    assert_eq!(
+        db.count_prices(ra.security.id, Interval::D1).await.unwrap(),
+        9
+    );
+}
+
+#[tokio::test]
+async fn a_waiting_process_syncs_itself_when_the_running_sync_fails() {
+    let db = testing::sqlite().await;
+    let (yahoo, _, _) = setup(db.store()).await;
+    let body = asset("chart_TEST_1d_history.json");
+    yahoo.route_seq(
+        CHART,
+        &[],
+        vec![
+            // Cut off mid-answer: unreadable, not retried.
+            Reply::json(&body[..body.len() / 2]).delay(Duration::from_millis(300)),
+            Reply::json(body.clone()),
+        ],
+    );
+    let (a, b) = two_processes_on(db.url(), &yahoo).await;
+    let first = {
+        let a = a.clone();
+        tokio::spawn(async move { a.sync(&sym("TEST")).await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let asked = tokio::time::Instant::now();
+    let second = b.sync(&sym("TEST")).await.unwrap();
+    // It waited for the first to fail (at 300 ms) before fetching itself.
+    assert!(asked.elapsed() >= Duration::from_millis(150));
+    assert!(first.await.unwrap().is_err());
+    assert_eq!(second.prices_synced, 9);
+    assert_eq!(yahoo.hits(CHART), 2);
+}
+
+async fn zero_prices_are_never_stored(store: Arc<dyn Store>) {
+    let (yahoo, securities, _) = setup(store.clone()).await;
+    // No profile: described from the chart.
+    yahoo.route(
+        "/v10/finance/quoteSummary/FUND",
+        Reply::with_status(503, "text/plain", "unavailable"),
+    );
+    yahoo.route(
+        "/v8/finance/chart/FUND",
+        Reply::json(asset("chart_FUND_1d_zero_prices.json")),
+    );
+    let report = securities.sync(&sym("FUND")).await.unwrap();
+    assert_eq!(report.security.security_type, SecurityType::MutualFund);
+    let bars = store
+        .prices(report.security.id, Interval::D1, None, None)
+        .await
+        .unwrap();
+    let t = |d| Utc.with_ymd_and_hms(2024, 1, d, 0, 0, 0).unwrap();
+    let rows: Vec<_> = bars
+        .iter()
+        .map(|b| (b.timestamp, b.open, b.high, b.low, b.close, b.adj_close))
+        .collect();
+    // Zero or null open, high and low repaired from the bar's other prices; the bar of the
+    // 5th, with a zero close, skipped; a zero adjusted close is none.
+    let (a, b, c, d) = (dec("10.5"), dec("10.75"), dec("10.25"), dec("10.9"));
+    assert_eq!(
+        rows,
+        vec![
+            (t(2), a, a, a, a, Some(a)),
+            (t(3), b, b, b, b, Some(b)),
+            (t(4), c, b, c, a, None),
+            (t(8), d, dec("11"), d, d, Some(d)),
+        ]
+    );
+    assert_eq!(report.prices_synced, 4);
+}
+
+#[tokio::test]
+async fn zero_prices_are_never_stored_sqlite() {
+    let db = testing::sqlite().await;
+    zero_prices_are_never_stored(db.store()).await;
+}
+
+#[tokio::test]
+async fn zero_prices_are_never_stored_postgres() {
+    let Some(db) = testing::postgres().await else {
+        return;
+    };
+    zero_prices_are_never_stored(db.store()).await;
 }
 
 #[tokio::test]
@@ -312,6 +488,69 @@ async fn key_figures_from_the_quote() {
     assert_eq!(k.fifty_two_week_high, Some(dec("150.1")));
     assert_eq!(k.fifty_two_week_low, Some(dec("90.25")));
     assert_eq!(k.market_cap, Some(dec("12345678900")));
+    assert_eq!(k.source, QuoteSource::QuoteService);
+    assert_eq!(k.source.partial_reason(), None);
+}
+
+/// Quotes refused (the crumb rate limited, then the session refused): the figures come from
+/// the daily chart, say so and why, and the day's change is against the previous daily bar.
+#[tokio::test]
+async fn key_figures_from_the_chart_are_partial_and_say_why() {
+    let Some(dir) = fixtures_dir() else {
+        return;
+    };
+    let db = testing::sqlite().await;
+    let (yahoo, securities, _) = setup(db.store()).await;
+    yahoo.route(
+        "/v8/finance/chart/AAPL",
+        Reply::json(fixture(&dir, "chart_AAPL_1d_1mo.json")),
+    );
+    yahoo.route(
+        "/v1/test/getcrumb",
+        Reply::with_status(
+            429,
+            "text/plain",
+            fixture(&dir, "error_getcrumb_429_too_many_requests.txt"),
+        ),
+    );
+    let k = securities.key_figures(&sym("AAPL")).await.unwrap();
+    assert_eq!(k.source, QuoteSource::Chart(QuoteRefusal::RateLimited));
+    assert_eq!(
+        k.source.partial_reason().as_deref(),
+        Some("quote service refused: rate limited; figures from the chart")
+    );
+    assert_eq!(k.price, Some(dec("293.257")));
+    // The bar of 2026-05-07, the day before the price's; not chartPreviousClose (258.9), the
+    // close before the chart's whole range.
+    assert_eq!(k.previous_close, Some(dec("287.44")));
+    assert_eq!(k.day_change, Some(dec("5.817")));
+    assert_eq!(
+        k.day_change_percent.map(|p| p.round_dp(2)),
+        Some(dec("2.02"))
+    );
+    assert_eq!(k.market_cap, None);
+    assert!(k.source.market_cap_missing_reason().is_some());
+    assert_eq!(yahoo.hits("/v7/finance/quote"), 0);
+
+    yahoo.route(
+        "/v1/test/getcrumb",
+        Reply::with_status(401, "text/plain", "Unauthorized"),
+    );
+    let k = securities.key_figures(&sym("AAPL")).await.unwrap();
+    assert_eq!(k.source, QuoteSource::Chart(QuoteRefusal::SessionRefused));
+    assert_eq!(
+        k.source.partial_reason().as_deref(),
+        Some("quote service refused: session refused; figures from the chart")
+    );
+
+    // An unknown symbol stays unknown: no figures from anywhere.
+    yahoo.route("/v1/test/getcrumb", Reply::text(support::yahoo::CRUMB));
+    yahoo.route(
+        "/v7/finance/quote",
+        Reply::json(fixture(&dir, "quote_unknown_symbol_empty.json")),
+    );
+    let err = securities.key_figures(&sym("GS2C")).await.unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
 }
 
 #[tokio::test]

@@ -478,7 +478,7 @@ async fn invalid_crumb_refreshes_once() {
     let client = YahooClient::new(yahoo.settings()).unwrap();
     let err = client.fetch_quote(&sym("AAPL")).await.unwrap_err();
     assert!(
-        matches!(&err, MarketError::Unavailable(m) if m.contains("Invalid Crumb")),
+        matches!(&err, MarketError::SessionRefused(m) if m.contains("Invalid Crumb")),
         "{err:?}"
     );
     assert_eq!(yahoo.hits("/v7/finance/quote"), 2);
@@ -508,4 +508,50 @@ async fn crumb_rate_limited() {
     let err = client.fetch_quote(&sym("AAPL")).await.unwrap_err();
     assert!(matches!(err, MarketError::InvalidResponse(_)), "{err:?}");
     assert_eq!(yahoo.hits("/v7/finance/quote"), 0);
+}
+
+/// Every path segment sent upstream is percent-encoded: `^` and `=` travel as `%5E` and `%3D`,
+/// as Yahoo's own pages send them, and no symbol can change the path.
+#[tokio::test]
+async fn symbols_are_percent_encoded_in_the_path() {
+    let Some(r) = Replay::start().await else {
+        return;
+    };
+    let gspc = r
+        .chart(
+            "chart_GSPC_1d_1d.json",
+            "^GSPC",
+            Interval::D1,
+            ChartRange::D1,
+        )
+        .await;
+    assert_eq!(gspc.meta.symbol.as_str(), "^GSPC");
+    r.chart(
+        "chart_EURUSD_X_1d_2020-01-01_2020-01-03.json",
+        "EURUSD=X",
+        Interval::D1,
+        ChartRange::D5,
+    )
+    .await;
+    r.yahoo.route(
+        "/v10/finance/quoteSummary/^GSPC",
+        Reply::json(fixture(&r.dir, "quoteSummary_AAPL_price.json")),
+    );
+    r.client.fetch_profile(&sym("^GSPC")).await.unwrap();
+    let raw: Vec<String> = r
+        .yahoo
+        .all_seen()
+        .into_iter()
+        .filter(|s| s.path.starts_with("/v"))
+        .map(|s| s.raw_path)
+        .filter(|p| !p.ends_with("getcrumb"))
+        .collect();
+    assert_eq!(
+        raw,
+        vec![
+            "/v8/finance/chart/%5EGSPC",
+            "/v8/finance/chart/EURUSD%3DX",
+            "/v10/finance/quoteSummary/%5EGSPC",
+        ]
+    );
 }

@@ -66,6 +66,7 @@ conformance!(
     concurrent_writes_all_land,
     reset_tokens,
     every_write_raises_its_data_generation,
+    leases_admit_one_holder_at_a_time,
 );
 
 // ---- fixtures ------------------------------------------------------------------------------
@@ -1584,4 +1585,50 @@ async fn every_write_raises_its_data_generation(s: &dyn Store) {
         raised(s, bob.id, async { s.delete_user(bob.id).await.unwrap() }).await,
         OWN
     );
+}
+
+async fn leases_admit_one_holder_at_a_time(s: &dyn Store) {
+    use std::time::Duration as Span;
+    let long = Span::from_secs(60);
+    let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let ann = user(s, "ann").await;
+    let before = s.data_version(ann.id).await.unwrap();
+
+    assert!(s.acquire_lease("sync:AAPL", a, long).await.unwrap());
+    assert!(!s.acquire_lease("sync:AAPL", b, long).await.unwrap());
+    // Another name is another lease.
+    assert!(s.acquire_lease("sync:MSFT", b, long).await.unwrap());
+    // The holder renews its own.
+    assert!(s.acquire_lease("sync:AAPL", a, long).await.unwrap());
+    // Only the holder ends it; ending one not held, or twice, is harmless.
+    s.release_lease("sync:AAPL", b).await.unwrap();
+    assert!(!s.acquire_lease("sync:AAPL", b, long).await.unwrap());
+    s.release_lease("sync:AAPL", a).await.unwrap();
+    s.release_lease("sync:AAPL", a).await.unwrap();
+    s.release_lease("sync:NOTHING", a).await.unwrap();
+    assert!(s.acquire_lease("sync:AAPL", b, long).await.unwrap());
+
+    // A lease whose time ran out (its holder died) is free; its old holder cannot renew it.
+    assert!(s
+        .acquire_lease("sync:SHORT", a, Span::from_millis(100))
+        .await
+        .unwrap());
+    assert!(!s.acquire_lease("sync:SHORT", c, long).await.unwrap());
+    tokio::time::sleep(Span::from_millis(400)).await;
+    assert!(s.acquire_lease("sync:SHORT", c, long).await.unwrap());
+    assert!(!s.acquire_lease("sync:SHORT", a, long).await.unwrap());
+
+    // Holders asking at once: exactly one gets it.
+    for round in 0..5 {
+        let name = format!("sync:RACE{round}");
+        let holders: Vec<Uuid> = (0..6).map(|_| Uuid::new_v4()).collect();
+        let won =
+            futures::future::join_all(holders.iter().map(|h| s.acquire_lease(&name, *h, long)))
+                .await;
+        let wins = won.into_iter().filter(|w| *w.as_ref().unwrap()).count();
+        assert_eq!(wins, 1, "{name}");
+    }
+
+    // Leases are no data: no generation moves.
+    assert_eq!(s.data_version(ann.id).await.unwrap(), before);
 }

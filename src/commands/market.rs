@@ -193,7 +193,8 @@ pub async fn search_to(
     Ok(found.yahoo_error.is_none())
 }
 
-/// `quote SYMBOL`: the latest price and key figures.
+/// `quote SYMBOL`: the latest price and key figures, and why they are partial when they come
+/// from the chart.
 pub async fn quote(securities: &SecurityService, symbol: &str) -> ServiceResult<bool> {
     quote_to(&mut std::io::stdout(), securities, symbol).await
 }
@@ -235,7 +236,13 @@ pub async fn quote_to(
                 show(k.fifty_two_week_high)
             ),
         ),
-        ("Market cap", show(k.market_cap)),
+        (
+            "Market cap",
+            match (k.market_cap, k.source.market_cap_missing_reason()) {
+                (None, Some(why)) => format!("— ({why})"),
+                (cap, _) => show(cap),
+            },
+        ),
         (
             "Volume",
             k.volume.map(|v| v.to_string()).unwrap_or_default(),
@@ -246,5 +253,8 @@ pub async fn quote_to(
         table.add_row(vec![Cell::new(label), Cell::new(value.trim())]);
     }
     writeln!(out, "{table}").map_err(io)?;
+    if let Some(why) = k.source.partial_reason() {
+        writeln!(out, "Partial figures: {why}.").map_err(io)?;
+    }
     Ok(true)
 }

@@ -10,7 +10,6 @@ use crate::context::{jwt_secret, Context, ContextError};
 use crate::http::{self, AppState, HttpSettings};
 use crate::limits::{MemoryLimiter, RateLimiter, RedisLimiter};
 use crate::mail::{Mailer, OutboxMailer};
-use crate::secret::Secret;
 use crate::service::auth::AuthSettings;
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +50,6 @@ pub fn auth_settings(config: &Config) -> Result<AuthSettings, ContextError> {
         refresh_ttl: chrono::Duration::days(a.refresh_token_days as i64),
         reset_ttl: chrono::Duration::minutes(a.reset_token_minutes as i64),
         reset_url: config.mail.reset_url.clone(),
-        ..AuthSettings::with_secret(Secret::new(""))
     })
 }
 

@@ -9,22 +9,26 @@ use uuid::Uuid;
 use super::ValidationError;
 
 /// A ticker as Yahoo spells it, upper-case: `AAPL`, `BRK-B`, `^GSPC`, `EURUSD=X`, `OCDO.L`.
+///
+/// The one rule for symbols, whoever takes one (routes, commands, the terminal UI): an
+/// optional leading `^` (indices), then letters and digits in groups joined by single `.`, `-`
+/// or `=`, at most [`Symbol::MAX_LEN`] characters in all. A symbol is sent to Yahoo inside a URL
+/// path, so nothing path-like gets through: no `/`, `%` or `\`, no `.` or `..`, no leading or
+/// trailing separator.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Symbol(String);
 
 impl Symbol {
+    /// Longest symbol accepted, `^` included.
+    pub const MAX_LEN: usize = 20;
+
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
-        let sym = raw.trim().to_uppercase();
-        let ok = !sym.is_empty()
-            && sym.len() <= 20
-            && sym
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '^' | '=' | '_'));
-        if !ok {
+        let sym = raw.trim().to_ascii_uppercase();
+        if let Err(why) = check(&sym) {
             return Err(ValidationError::new(
                 "symbol",
-                format!("'{raw}' is not a ticker symbol"),
+                format!("'{}' is not a ticker symbol: {why}", raw.trim()),
             ));
         }
         Ok(Self(sym))
@@ -33,6 +37,29 @@ impl Symbol {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Why `sym` (trimmed, upper-case) breaks the symbol rule, if it does.
+fn check(sym: &str) -> Result<(), &'static str> {
+    if sym.is_empty() {
+        return Err("it is empty");
+    }
+    if sym.chars().count() > Symbol::MAX_LEN {
+        return Err("it is longer than 20 characters");
+    }
+    let body = sym.strip_prefix('^').unwrap_or(sym);
+    let is_separator = |c: char| matches!(c, '.' | '-' | '=');
+    if !body
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || is_separator(c))
+    {
+        return Err("use letters, digits and . - = (^ only first)");
+    }
+    // Groups of letters and digits joined by single separators: this also refuses `.`, `..`.
+    if body.split(is_separator).any(str::is_empty) {
+        return Err(". - = must sit between letters or digits");
+    }
+    Ok(())
 }
 
 impl FromStr for Symbol {
@@ -205,12 +232,51 @@ mod tests {
 
     #[test]
     fn symbols() {
-        for ok in ["aapl", "BRK-B", "^GSPC", "EURUSD=X", "ocdo.l"] {
+        for ok in [
+            "aapl",
+            "BRK-B",
+            "^GSPC",
+            "EURUSD=X",
+            "ocdo.l",
+            "GC=F",
+            "0700.HK",
+            "0P0000XVDS.L",
+            " msft ",
+        ] {
             assert!(Symbol::parse(ok).is_ok(), "{ok}");
         }
         assert_eq!(Symbol::parse("ocdo.l").unwrap().as_str(), "OCDO.L");
-        for bad in ["", "A A", "DROP;TABLE", &"A".repeat(21)] {
-            assert!(Symbol::parse(bad).is_err(), "{bad}");
+        assert_eq!(Symbol::parse(&"A".repeat(20)).unwrap().as_str().len(), 20);
+        for bad in [
+            "",
+            "  ",
+            "A A",
+            "DROP;TABLE",
+            &"A".repeat(21),
+            ".",
+            "..",
+            "...",
+            "^",
+            "^^GSPC",
+            "A^B",
+            ".A",
+            "A.",
+            "A..B",
+            "A.-B",
+            "=X",
+            "A/B",
+            "../AAPL",
+            "A%2F",
+            "A\\B",
+            "A_B",
+            "ÄPPL",
+        ] {
+            let err = Symbol::parse(bad).unwrap_err();
+            assert_eq!(err.field, "symbol");
+            assert!(
+                err.message.contains("is not a ticker symbol"),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -16,7 +16,7 @@ use super::{Chart, ChartRequest, ChartSpan, MarketData, MarketResult, Profile, Q
 use crate::domain::Symbol;
 
 /// Version of the cached shapes: bump when a cached type changes.
-const KEY_VERSION: &str = "v1";
+const KEY_VERSION: &str = "v2";
 /// How long one process may hold the fill lock of a key.
 const FILL_LOCK_TTL: Duration = Duration::from_secs(15);
 /// How often a process waiting on another's fill looks for the value.

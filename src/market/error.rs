@@ -12,9 +12,13 @@ pub enum MarketError {
     /// Yahoo keeps answering 429 Too Many Requests.
     #[error("Yahoo Finance is rate limiting requests")]
     RateLimited { retry_after: Option<Duration> },
-    /// Yahoo cannot be reached, times out, answers 5xx, or refuses the session.
+    /// Yahoo cannot be reached, times out or answers 5xx.
     #[error("Yahoo Finance is unavailable: {0}")]
     Unavailable(String),
+    /// Yahoo refuses the cookie and crumb session that quotes and profiles need (getcrumb or
+    /// the request answering 401/403 again after a fresh crumb).
+    #[error("Yahoo Finance refused the session: {0}")]
+    SessionRefused(String),
     /// Yahoo answered 200 with a body this client cannot read.
     #[error("unexpected response from Yahoo Finance: {0}")]
     InvalidResponse(String),
@@ -25,6 +29,9 @@ pub type MarketResult<T> = Result<T, MarketError>;
 impl MarketError {
     /// Worth trying the same request again later (rate limits, outages).
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::RateLimited { .. } | Self::Unavailable(_))
+        matches!(
+            self,
+            Self::RateLimited { .. } | Self::Unavailable(_) | Self::SessionRefused(_)
+        )
     }
 }

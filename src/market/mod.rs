@@ -20,7 +20,7 @@ pub use error::{MarketError, MarketResult};
 pub use offline::OfflineMarket;
 pub use types::{
     Bar, Chart, ChartMeta, ChartRange, ChartRequest, ChartSpan, Dividend, Profile, Quote,
-    SearchHit, Split,
+    QuoteRefusal, QuoteSource, SearchHit, Split,
 };
 pub use yahoo::{YahooClient, YahooSettings};
 

@@ -267,10 +267,92 @@ pub struct Chart {
     pub splits: Vec<Split>,
 }
 
-/// A latest quote (`/v7/finance/quote`).
+/// Why the quote service gave no quote, when figures come from the chart instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteRefusal {
+    /// 429 Too Many Requests (for the crumb or the quote).
+    RateLimited,
+    /// The cookie and crumb session was refused (401/403).
+    SessionRefused,
+    /// Unreachable, timed out or 5xx.
+    Unavailable,
+    /// An answer this client cannot read.
+    UnreadableAnswer,
+}
+
+impl QuoteRefusal {
+    /// The refusal a quote error stands for; `None` for errors about the symbol or the request
+    /// itself (not found, bad request), which the chart would not get past either.
+    pub fn of(error: &MarketError) -> Option<Self> {
+        match error {
+            MarketError::RateLimited { .. } => Some(Self::RateLimited),
+            MarketError::SessionRefused(_) => Some(Self::SessionRefused),
+            MarketError::Unavailable(_) => Some(Self::Unavailable),
+            MarketError::InvalidResponse(_) => Some(Self::UnreadableAnswer),
+            MarketError::NotFound(_) | MarketError::BadRequest(_) => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RateLimited => "rate limited",
+            Self::SessionRefused => "session refused",
+            Self::Unavailable => "unavailable",
+            Self::UnreadableAnswer => "unreadable answer",
+        }
+    }
+}
+
+impl fmt::Display for QuoteRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a quote's figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteSource {
+    /// Yahoo's quote service: every figure it has.
+    #[default]
+    QuoteService,
+    /// The daily chart, because the quote service refused: partial figures (no market cap, the
+    /// previous close is the previous daily bar's).
+    Chart(QuoteRefusal),
+}
+
+impl QuoteSource {
+    pub fn is_partial(self) -> bool {
+        matches!(self, Self::Chart(_))
+    }
+
+    /// Why the figures are partial (`quote service refused: rate limited; figures from the
+    /// chart`), or `None` when they are complete.
+    pub fn partial_reason(self) -> Option<String> {
+        match self {
+            Self::QuoteService => None,
+            Self::Chart(why) => Some(format!(
+                "quote service refused: {why}; figures from the chart"
+            )),
+        }
+    }
+
+    /// Why the market cap is blank, when the source cannot give it.
+    pub fn market_cap_missing_reason(self) -> Option<&'static str> {
+        match self {
+            Self::QuoteService => None,
+            Self::Chart(_) => Some("not in the chart; only the quote service gives it"),
+        }
+    }
+}
+
+/// A latest quote (`/v7/finance/quote`), or one made from a daily chart when the quote
+/// service refuses (see `source`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub symbol: Symbol,
+    pub source: QuoteSource,
     pub name: Option<String>,
     pub security_type: SecurityType,
     /// The quote unit as Yahoo spells it (`GBp` for London in pence).
@@ -304,6 +386,62 @@ impl Quote {
     /// The price in the major currency (pence become pounds).
     pub fn price_in_major(&self) -> Option<Decimal> {
         Some(self.quote_unit()?.to_major(self.price?))
+    }
+
+    /// The figures a daily chart gives, for when the quote service refused with `why`. The
+    /// price is the chart's latest; the previous close is the close of the last daily bar
+    /// before the price's trading day (never `chartPreviousClose`, which is the close before
+    /// the chart's whole range); the change is between the two. No market cap: charts lack it.
+    pub fn from_chart(chart: &Chart, why: QuoteRefusal) -> Self {
+        let m = &chart.meta;
+        let last = chart.bars.last();
+        let price = m.regular_market_price.or(last.map(|b| b.close));
+        // The trading day of the price, in the exchange's local date, which is how daily bars
+        // are stamped (midnight UTC of that date).
+        let offset = chrono::Duration::seconds(i64::from(m.gmt_offset));
+        let day = m
+            .regular_market_time
+            .map(|t| (t + offset).date_naive())
+            .or(last.map(|b| b.timestamp.date_naive()));
+        let daily = !chart.interval.is_intraday();
+        let previous_close = day.filter(|_| daily).and_then(|day| {
+            chart
+                .bars
+                .iter()
+                .rev()
+                .find(|b| b.timestamp.date_naive() < day)
+                .map(|b| b.close)
+        });
+        let open = day.filter(|_| daily).and_then(|day| {
+            last.filter(|b| b.timestamp.date_naive() == day)
+                .map(|b| b.open)
+        });
+        let change = price.zip(previous_close).map(|(p, c)| p - c);
+        let change_percent = change
+            .zip(previous_close.filter(|c| !c.is_zero()))
+            .map(|(d, c)| (d / c * Decimal::ONE_HUNDRED).round_dp(4));
+        Self {
+            symbol: m.symbol.clone(),
+            source: QuoteSource::Chart(why),
+            name: m.name.clone(),
+            security_type: m.security_type,
+            currency: m.currency.clone(),
+            exchange: m.exchange.clone(),
+            full_exchange_name: m.full_exchange_name.clone(),
+            price,
+            change,
+            change_percent,
+            previous_close,
+            open,
+            day_high: m.day_high,
+            day_low: m.day_low,
+            fifty_two_week_high: m.fifty_two_week_high,
+            fifty_two_week_low: m.fifty_two_week_low,
+            volume: m.volume,
+            market_cap: None,
+            market_time: m.regular_market_time,
+            market_state: None,
+        }
     }
 }
 

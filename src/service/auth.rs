@@ -35,10 +35,6 @@ pub struct AuthSettings {
     pub reset_ttl: Duration,
     /// The link sent in reset mails; `{token}` is replaced by the token.
     pub reset_url: String,
-    /// How long a user read for an access token is reused by later requests of this process
-    /// (changes made through this process apply at once; other processes' within this time).
-    /// Zero reads the user on every request.
-    pub user_cache_ttl: std::time::Duration,
 }
 
 impl AuthSettings {
@@ -50,7 +46,6 @@ impl AuthSettings {
             refresh_ttl: Duration::days(7),
             reset_ttl: Duration::minutes(30),
             reset_url: "http://localhost:3000/reset-password?token={token}".into(),
-            user_cache_ttl: std::time::Duration::from_secs(2),
         }
     }
 }
@@ -99,8 +94,6 @@ pub struct AuthService {
     mailer: Arc<dyn Mailer>,
     settings: Arc<AuthSettings>,
     keys: Arc<Keys>,
-    /// Users recently read for access tokens, by id.
-    recent_users: Option<moka::future::Cache<Uuid, User>>,
 }
 
 struct Keys {
@@ -129,19 +122,12 @@ impl AuthService {
             decoding: DecodingKey::from_secret(secret),
             validation,
         };
-        let recent_users = (!settings.user_cache_ttl.is_zero()).then(|| {
-            moka::future::Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(settings.user_cache_ttl)
-                .build()
-        });
         Self {
             store,
             users,
             mailer,
             settings: Arc::new(settings),
             keys: Arc::new(keys),
-            recent_users,
         }
     }
 
@@ -209,32 +195,16 @@ impl AuthService {
     }
 
     /// The active user an access token names; 401 for any bad token or an inactive user.
+    ///
+    /// The user is read from the store on every call, never from a copy in this process:
+    /// a deactivation or deletion made by any process sharing the store (another server, the
+    /// command line) refuses the very next request everywhere.
     pub async fn user_from_access_token(&self, token: &str) -> ServiceResult<User> {
         let claims = self.decode(token, TokenKind::Access)?;
         let id = Uuid::parse_str(&claims.sub).map_err(|_| unauthorized())?;
-        let user = match &self.recent_users {
-            Some(cache) => match cache.get(&id).await {
-                Some(user) => Some(user),
-                None => {
-                    let found = self.store.user(id).await?;
-                    if let Some(user) = &found {
-                        cache.insert(id, user.clone()).await;
-                    }
-                    found
-                }
-            },
-            None => self.store.user(id).await?,
-        };
-        match user {
+        match self.store.user(id).await? {
             Some(user) if user.is_active => Ok(user),
             _ => Err(unauthorized()),
-        }
-    }
-
-    /// Drops what this process remembers of a user, after a change to them.
-    pub async fn forget_user(&self, id: Uuid) {
-        if let Some(cache) = &self.recent_users {
-            cache.invalidate(&id).await;
         }
     }
 
@@ -350,9 +320,7 @@ impl AuthService {
             .take_reset_token(&hash_reset_secret(token.trim()), domain::now())
             .await?
             .ok_or_else(invalid)?;
-        let user = self.users.set_password(taken.user_id, password).await?;
-        self.forget_user(user.id).await;
-        Ok(user)
+        self.users.set_password(taken.user_id, password).await
     }
 }
 

@@ -1,6 +1,6 @@
 //! Securities and their prices: lookup from Yahoo, price sync, price queries, search.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
@@ -12,6 +12,7 @@ use super::{ServiceError, ServiceResult};
 use crate::domain::{self, Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol};
 use crate::market::{
     Bar, CacheHealth, Chart, ChartRange, ChartRequest, MarketData, MarketError, Profile, Quote,
+    QuoteRefusal, QuoteSource,
 };
 use crate::store::Store;
 
@@ -28,9 +29,9 @@ impl From<MarketError> for ServiceError {
                 message: "Yahoo Finance is rate limiting requests; try again later".into(),
                 retry_after_secs: retry_after.map(|d| d.as_secs()),
             },
-            e @ (MarketError::Unavailable(_) | MarketError::InvalidResponse(_)) => {
-                Self::Unavailable(e.to_string())
-            }
+            e @ (MarketError::Unavailable(_)
+            | MarketError::SessionRefused(_)
+            | MarketError::InvalidResponse(_)) => Self::Unavailable(e.to_string()),
         }
     }
 }
@@ -160,6 +161,8 @@ pub struct PriceSeries {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KeyFigures {
     pub symbol: Symbol,
+    /// The quote service, or the chart with why the quote service refused (partial figures).
+    pub source: QuoteSource,
     pub name: Option<String>,
     /// The quote unit (`GBp` for London).
     pub currency: Option<String>,
@@ -185,6 +188,7 @@ impl From<Quote> for KeyFigures {
             .or_else(|| percent(day_change, q.previous_close));
         Self {
             symbol: q.symbol,
+            source: q.source,
             name: q.name,
             currency: q.currency,
             price: q.price,
@@ -207,28 +211,122 @@ fn percent(change: Option<Decimal>, base: Option<Decimal>) -> Option<Decimal> {
     Some((change? / base * Decimal::ONE_HUNDRED).round_dp(4))
 }
 
-/// Removes a symbol from the set of running syncs when the sync ends, however it ends.
+/// How syncs of one symbol take turns across every process sharing the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncTiming {
+    /// How long a sync's lease lasts unrenewed: a process that dies mid-sync holds the symbol
+    /// at most this long. A running sync renews it every third of this.
+    pub lease: std::time::Duration,
+    /// Longest wait for another sync of the same symbol to end, before "in progress".
+    pub wait: std::time::Duration,
+    /// How often a waiting sync asks for the lease again.
+    pub poll: std::time::Duration,
+}
+
+impl Default for SyncTiming {
+    fn default() -> Self {
+        Self {
+            lease: std::time::Duration::from_secs(60),
+            wait: std::time::Duration::from_secs(30),
+            poll: std::time::Duration::from_millis(100),
+        }
+    }
+}
+
+/// Counts this process's syncs of a symbol (running or waiting) while they last.
 struct SyncGuard {
-    running: Arc<Mutex<HashSet<Symbol>>>,
+    running: Arc<Mutex<HashMap<Symbol, usize>>>,
     symbol: Symbol,
 }
 
 impl Drop for SyncGuard {
     fn drop(&mut self) {
-        self.running
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.symbol);
+        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = running.get_mut(&self.symbol) {
+            *n -= 1;
+            if *n == 0 {
+                running.remove(&self.symbol);
+            }
+        }
     }
 }
 
+/// The store's lease on a symbol's sync, renewed in the background while held; released when
+/// the sync ends, or when it is dropped (an error, a cancelled request).
+struct SyncLease {
+    store: Arc<dyn Store>,
+    name: String,
+    holder: Uuid,
+    renewal: tokio::task::JoinHandle<()>,
+    released: bool,
+}
+
+impl SyncLease {
+    fn start(store: Arc<dyn Store>, name: String, holder: Uuid, ttl: std::time::Duration) -> Self {
+        let renewal = {
+            let (store, name) = (store.clone(), name.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(ttl / 3).await;
+                    match store.acquire_lease(&name, holder, ttl).await {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            tracing::warn!(lease = %name, "a sync outlived its lease");
+                            return;
+                        }
+                        Err(e) => tracing::warn!(lease = %name, error = %e, "lease not renewed"),
+                    }
+                }
+            })
+        };
+        Self {
+            store,
+            name,
+            holder,
+            renewal,
+            released: false,
+        }
+    }
+
+    async fn release(mut self) {
+        self.renewal.abort();
+        self.released = true;
+        if let Err(e) = self.store.release_lease(&self.name, self.holder).await {
+            // It runs out by itself.
+            tracing::warn!(lease = %self.name, error = %e, "lease not released");
+        }
+    }
+}
+
+impl Drop for SyncLease {
+    fn drop(&mut self) {
+        self.renewal.abort();
+        if self.released {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (store, name, holder) = (self.store.clone(), self.name.clone(), self.holder);
+            runtime.spawn(async move {
+                let _ = store.release_lease(&name, holder).await;
+            });
+        }
+    }
+}
+
+/// A sync's turn: the lease to fetch under, or the security another sync has just stored.
+enum Turn {
+    Ours(SyncLease),
+    SyncedMeanwhile(Security),
+}
+
 /// Securities, their prices and search; shared by the TUI and the HTTP API. Clones share
-/// state (the set of running syncs).
+/// state (the syncs running in this process).
 #[derive(Clone)]
 pub struct SecurityService {
     store: Arc<dyn Store>,
     market: Arc<dyn MarketData>,
-    syncing: Arc<Mutex<HashSet<Symbol>>>,
+    syncing: Arc<Mutex<HashMap<Symbol, usize>>>,
+    timing: SyncTiming,
     /// Symbols of search results not stored yet, by the id they were shown with; a client
     /// may pick one by id (the original web client does) within a day of searching.
     shown: moka::sync::Cache<Uuid, Symbol>,
@@ -240,11 +338,18 @@ impl SecurityService {
             store,
             market,
             syncing: Arc::default(),
+            timing: SyncTiming::default(),
             shown: moka::sync::Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(std::time::Duration::from_secs(24 * 60 * 60))
                 .build(),
         }
+    }
+
+    /// The same service with other sync timings.
+    pub fn with_sync_timing(mut self, timing: SyncTiming) -> Self {
+        self.timing = timing;
+        self
     }
 
     /// The state of the market data cache, for health checks.
@@ -281,16 +386,15 @@ impl SecurityService {
             },
             FirstUse::SyncInBackground => {
                 // Marked as syncing before answering, so the answer says so.
-                if let Ok(guard) = self.start_sync(symbol) {
-                    let this = self.clone();
-                    let symbol = symbol.clone();
-                    tokio::spawn(async move {
-                        let _guard = guard;
-                        if let Err(e) = this.sync_marked(&symbol).await {
-                            tracing::warn!(%symbol, error = %e, "first sync failed");
-                        }
-                    });
-                }
+                let marked = self.mark_syncing(symbol);
+                let this = self.clone();
+                let symbol = symbol.clone();
+                tokio::spawn(async move {
+                    let _marked = marked;
+                    if let Err(e) = this.sync(&symbol).await {
+                        tracing::warn!(%symbol, error = %e, "first sync failed");
+                    }
+                });
                 Ok(security)
             }
         }
@@ -330,13 +434,12 @@ impl SecurityService {
     }
 
     /// What Yahoo says about a symbol: the quoteSummary profile, or the chart's metadata when
-    /// the profile is refused (it needs the crumb session, the chart does not).
+    /// there is no profile. quoteSummary refuses for reasons of its own: it needs the crumb
+    /// session, and it answers 404 "No fundamentals data found" for instruments without
+    /// fundamentals (currencies, some indices). The chart decides whether the symbol exists.
     async fn describe(&self, symbol: &Symbol) -> ServiceResult<NewSecurity> {
         match self.market.profile(symbol).await {
             Ok(profile) => Ok(new_security_from_profile(symbol, profile)),
-            Err(MarketError::NotFound(_)) => Err(ServiceError::NotFound(format!(
-                "Security with symbol '{symbol}' not found"
-            ))),
             Err(e) => {
                 tracing::info!(%symbol, error = %e, "no profile; describing from the chart");
                 let chart = self
@@ -448,39 +551,103 @@ impl SecurityService {
         Ok(found)
     }
 
-    /// Whether a sync of the symbol is running now.
+    /// Whether a sync of the symbol is running (or waiting for its turn) in this process.
     pub fn is_syncing(&self, symbol: &Symbol) -> bool {
         self.syncing
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(symbol)
+            .contains_key(symbol)
     }
 
-    fn start_sync(&self, symbol: &Symbol) -> ServiceResult<SyncGuard> {
-        let mut running = self.syncing.lock().unwrap_or_else(|p| p.into_inner());
-        if !running.insert(symbol.clone()) {
-            return Err(ServiceError::Conflict(format!(
-                "Sync already in progress for '{symbol}'"
-            )));
-        }
-        Ok(SyncGuard {
+    fn mark_syncing(&self, symbol: &Symbol) -> SyncGuard {
+        *self
+            .syncing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(symbol.clone())
+            .or_default() += 1;
+        SyncGuard {
             running: self.syncing.clone(),
             symbol: symbol.clone(),
-        })
+        }
+    }
+
+    /// Waits (at most `SyncTiming::wait`) for the store's lease on the symbol's sync, which
+    /// one sync among every process sharing the store holds at a time. When the security's
+    /// `last_synced_at` is no longer `synced_before` once the lease is ours, another sync has
+    /// just stored its prices: that result is the answer, and nothing is fetched again.
+    async fn take_turn(
+        &self,
+        symbol: &Symbol,
+        synced_before: Option<DateTime<Utc>>,
+    ) -> ServiceResult<Turn> {
+        let name = format!("sync:{symbol}");
+        let holder = Uuid::new_v4();
+        let deadline = tokio::time::Instant::now() + self.timing.wait;
+        loop {
+            if self
+                .store
+                .acquire_lease(&name, holder, self.timing.lease)
+                .await?
+            {
+                let lease = SyncLease::start(self.store.clone(), name, holder, self.timing.lease);
+                let now = match self.store.security_by_symbol(symbol).await {
+                    Ok(found) => found,
+                    Err(e) => {
+                        lease.release().await;
+                        return Err(e.into());
+                    }
+                };
+                return Ok(match now {
+                    Some(s) if s.last_synced_at.is_some() && s.last_synced_at != synced_before => {
+                        lease.release().await;
+                        Turn::SyncedMeanwhile(s)
+                    }
+                    _ => Turn::Ours(lease),
+                });
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(ServiceError::Conflict(format!(
+                    "Sync already in progress for '{symbol}'"
+                )));
+            }
+            tokio::time::sleep(self.timing.poll).await;
+        }
     }
 
     /// Fetches the security's daily bars (the whole history the first time, then from the
     /// newest stored bar with a week of overlap) and stores them with the refreshed metadata
-    /// in one transaction: a failure leaves what was stored as it was. One sync per symbol at
-    /// a time: a second one is a conflict.
+    /// in one transaction: a failure leaves what was stored as it was.
+    ///
+    /// One sync per symbol at a time across every process sharing the store (a lease in the
+    /// store): a sync that finds another running waits for it, then answers with what that
+    /// one stored instead of fetching again; still running after `SyncTiming::wait`, it is a
+    /// conflict. A sync that finds the other failed does the work itself.
     pub async fn sync(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
-        let _guard = self.start_sync(symbol)?;
-        self.sync_marked(symbol).await
+        let _running = self.mark_syncing(symbol);
+        let synced_before = self
+            .store
+            .security_by_symbol(symbol)
+            .await?
+            .and_then(|s| s.last_synced_at);
+        match self.take_turn(symbol, synced_before).await? {
+            Turn::SyncedMeanwhile(security) => Ok(SyncReport {
+                message: format!("Prices of {symbol} were synced just now by another request"),
+                security,
+                prices_synced: 0,
+                prices_added: 0,
+                full_history: false,
+            }),
+            Turn::Ours(lease) => {
+                let report = self.fetch_and_store(symbol).await;
+                lease.release().await;
+                report
+            }
+        }
     }
 
-    /// [`Self::sync`] once the symbol is marked as syncing.
-    async fn sync_marked(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
-        let (mut security, _) = self.get_or_store(symbol).await?;
+    async fn fetch_and_store(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
+        let mut security = self.get_or_fetch(symbol).await?;
         self.market.invalidate(symbol).await;
 
         let latest = self.store.latest_price(security.id, Interval::D1).await?;
@@ -638,44 +805,27 @@ impl SecurityService {
         Ok(())
     }
 
-    /// The latest quote for a security screen; the chart's summary when quotes are refused.
+    /// The latest quote for a security screen; when the quote service refuses, the figures a
+    /// daily chart gives, marked partial with the reason (`KeyFigures::source`).
     pub async fn key_figures(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
-        match self.market.quote(symbol).await {
-            Ok(quote) => Ok(quote.into()),
-            Err(MarketError::NotFound(m)) => Err(ServiceError::NotFound(m)),
-            Err(e) => {
-                tracing::info!(%symbol, error = %e, "no quote; key figures from the chart");
-                let chart = self
-                    .market
-                    .chart(&ChartRequest::range(
-                        symbol.clone(),
-                        Interval::D1,
-                        ChartRange::D5,
-                    ))
-                    .await?;
-                let m = chart.meta;
-                let day_change = m
-                    .regular_market_price
-                    .zip(m.previous_close)
-                    .map(|(p, c)| p - c);
-                Ok(KeyFigures {
-                    symbol: m.symbol,
-                    name: m.name,
-                    currency: m.currency,
-                    price: m.regular_market_price,
-                    day_change_percent: percent(day_change, m.previous_close),
-                    previous_close: m.previous_close,
-                    day_change,
-                    day_high: m.day_high,
-                    day_low: m.day_low,
-                    fifty_two_week_high: m.fifty_two_week_high,
-                    fifty_two_week_low: m.fifty_two_week_low,
-                    market_cap: None,
-                    volume: m.volume,
-                    as_of: m.regular_market_time,
-                })
-            }
-        }
+        let error = match self.market.quote(symbol).await {
+            Ok(quote) => return Ok(quote.into()),
+            Err(e) => e,
+        };
+        let Some(why) = QuoteRefusal::of(&error) else {
+            return Err(error.into());
+        };
+        tracing::info!(%symbol, error = %error, "no quote; key figures from the chart");
+        // Five trading days hold the price's day and the one before.
+        let chart = self
+            .market
+            .chart(&ChartRequest::range(
+                symbol.clone(),
+                Interval::D1,
+                ChartRange::D5,
+            ))
+            .await?;
+        Ok(Quote::from_chart(&chart, why).into())
     }
 
     /// The newest stored daily close of each security (those without one are absent).

@@ -266,6 +266,18 @@ macro_rules! impl_store {
             ) -> StoreResult<Option<PasswordResetToken>> {
                 <$ty>::take_reset_token(self, token_hash, now).await
             }
+
+            async fn acquire_lease(
+                &self,
+                name: &str,
+                holder: Uuid,
+                ttl: std::time::Duration,
+            ) -> StoreResult<bool> {
+                <$ty>::acquire_lease(self, name, holder, ttl).await
+            }
+            async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
+                <$ty>::release_lease(self, name, holder).await
+            }
         }
     };
 }

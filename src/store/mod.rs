@@ -257,4 +257,17 @@ pub trait Store: Send + Sync + 'static {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<PasswordResetToken>>;
+
+    // Leases: work that one holder among every process sharing the store does at a time
+    /// Takes the lease `name` for `holder` for `ttl` when nobody holds it, its holder's time
+    /// has run out, or `holder` holds it already (which extends it). True when `holder` holds
+    /// it now. Atomic: of holders asking at once, one gets it.
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: Uuid,
+        ttl: std::time::Duration,
+    ) -> StoreResult<bool>;
+    /// Ends `holder`'s lease `name`; a lease that another holder has taken since stays.
+    async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()>;
 }

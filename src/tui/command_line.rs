@@ -167,6 +167,11 @@ mod tests {
             Cmd::Add { price: None, .. }
         ));
         assert!(parse("add AAPL ten @ 1").is_err());
+        // The one symbol rule: nothing path-like.
+        for bad in [":open ..", ":sync .", ":add ../X 1 @ 2", ":open A/B"] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.contains("is not a ticker symbol"), "{bad}: {err}");
+        }
         assert!(parse("add").is_err());
         assert_eq!(parse("range ytd").unwrap(), Cmd::Range(Range::Ytd));
         assert!(parse("range 2W").is_err());

@@ -122,7 +122,12 @@ pub struct TestApp {
     pub db: Db,
     /// Whether rate limits count in Redis.
     pub redis: bool,
-    store: TestStore,
+    /// The test database, owned by the first server on it (`None` for a twin).
+    store: Option<TestStore>,
+    store_url: String,
+    /// Where market data and rate limits are kept in Redis (shared by twins).
+    namespace: String,
+    settings: HttpSettings,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -157,20 +162,61 @@ impl TestApp {
             Db::Postgres => testing::postgres().await.expect("PostgreSQL test database"),
         };
         let namespace = format!("test-{}", Uuid::new_v4().simple());
+        let yahoo = FakeYahoo::start().await;
+        script_test_security(&yahoo);
+        let url = store.url().to_string();
+        Self::serve(
+            db,
+            store.store(),
+            url,
+            Some(store),
+            yahoo,
+            namespace,
+            settings,
+        )
+        .await
+    }
+
+    /// A second server over the same database, as another process would run it: its own
+    /// store handle (own pool), services, caches in this process and token service, sharing
+    /// only what processes share: the database, Redis (on PostgreSQL) and Yahoo.
+    pub async fn twin(&self) -> Self {
+        let store = finances::store::open_with(&self.store_url, 4)
+            .await
+            .expect("a second handle on the test database");
+        Self::serve(
+            self.db,
+            store,
+            self.store_url.clone(),
+            None,
+            self.yahoo.clone(),
+            self.namespace.clone(),
+            self.settings.clone(),
+        )
+        .await
+    }
+
+    async fn serve(
+        db: Db,
+        store: Arc<dyn finances::store::Store>,
+        store_url: String,
+        owned: Option<TestStore>,
+        yahoo: FakeYahoo,
+        namespace: String,
+        settings: HttpSettings,
+    ) -> Self {
         let redis = if db == Db::Postgres {
             redis_url()
         } else {
             None
         };
-        let yahoo = FakeYahoo::start().await;
-        script_test_security(&yahoo);
         let cache = CacheSettings {
             redis_url: redis.clone(),
             namespace: namespace.clone(),
             ..CacheSettings::default()
         };
         let market = market::connect(yahoo.settings(), &cache).expect("market data");
-        let services = Services::new(store.store(), market);
+        let services = Services::new(store, market);
         let outbox = std::env::temp_dir().join(format!("finances-outbox-{}", Uuid::new_v4()));
         let auth = services.auth(
             Arc::new(OutboxMailer::new(&outbox, "finances <no-reply@test>")),
@@ -182,7 +228,7 @@ impl TestApp {
             ),
             None => Arc::new(MemoryLimiter::new()),
         };
-        let state = AppState::new(services.clone(), auth, limiter, settings);
+        let state = AppState::new(services.clone(), auth, limiter, settings.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -200,7 +246,10 @@ impl TestApp {
             outbox,
             db,
             redis: redis.is_some(),
-            store,
+            store: owned,
+            store_url,
+            namespace,
+            settings,
             stop: Some(stop),
             server: Some(server),
         }
@@ -219,7 +268,7 @@ impl TestApp {
 
     /// The URL of the server's database, for writing to it as another process would.
     pub fn store_url(&self) -> &str {
-        self.store.url()
+        &self.store_url
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -265,6 +314,45 @@ impl TestApp {
             r = r.json(&b);
         }
         self.send(r).await
+    }
+
+    /// A request whose path goes out exactly as written, unlike through an HTTP client,
+    /// which resolves `%2e%2e` and `..` segments before sending.
+    pub async fn raw(&self, method: &str, path: &str, token: &str) -> Res {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.base.trim_start_matches("http://");
+        let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        );
+        conn.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        conn.read_to_end(&mut answer).await.unwrap();
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let (head, text) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let mut headers = HeaderMap::new();
+        for line in head.lines().skip(1) {
+            if let Some((k, v)) = line.split_once(':') {
+                if let (Ok(k), Ok(v)) = (
+                    reqwest::header::HeaderName::from_bytes(k.trim().as_bytes()),
+                    reqwest::header::HeaderValue::from_str(v.trim()),
+                ) {
+                    headers.append(k, v);
+                }
+            }
+        }
+        Res {
+            status,
+            headers,
+            body: serde_json::from_str(text).unwrap_or(Value::Null),
+            text: text.to_string(),
+        }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Res {

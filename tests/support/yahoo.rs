@@ -64,7 +64,10 @@ impl Reply {
 /// A request the server saw.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    /// Percent-decoded.
     pub path: String,
+    /// As sent.
+    pub raw_path: String,
     pub query: HashMap<String, String>,
     pub cookie: Option<String>,
 }
@@ -125,6 +128,7 @@ async fn answer(State(inner): State<Arc<Mutex<Inner>>>, request: Request<Body>) 
         let mut inner = inner.lock().unwrap();
         inner.seen.push(Seen {
             path: path.clone(),
+            raw_path: uri.path().to_string(),
             query: query.clone(),
             cookie,
         });
@@ -213,6 +217,11 @@ impl FakeYahoo {
     /// Requests seen for `path` so far.
     pub fn hits(&self, path: &str) -> usize {
         self.seen(path).len()
+    }
+
+    /// Every request seen so far, in order.
+    pub fn all_seen(&self) -> Vec<Seen> {
+        self.inner.lock().unwrap().seen.clone()
     }
 
     pub fn seen(&self, path: &str) -> Vec<Seen> {

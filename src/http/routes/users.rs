@@ -39,9 +39,8 @@ pub async fn update_me(
 ) -> ApiResult<axum::Json<UserOut>> {
     let update = input.parse()?;
     let id = user.id;
-    let updated = state.services.users.update(&user, id, update).await;
-    state.auth.forget_user(id).await;
-    Ok(axum::Json(updated?.into()))
+    let updated = state.services.users.update(&user, id, update).await?;
+    Ok(axum::Json(updated.into()))
 }
 
 /// Every user (superusers only).
@@ -86,9 +85,8 @@ pub async fn update(
     // Someone else's id is 404 for a non-superuser, before any other rule.
     state.services.users.get_as(&user, id).await?;
     let update = input.parse()?;
-    let updated = state.services.users.update(&user, id, update).await;
-    state.auth.forget_user(id).await;
-    Ok(axum::Json(updated?.into()))
+    let updated = state.services.users.update(&user, id, update).await?;
+    Ok(axum::Json(updated.into()))
 }
 
 /// Deletes a user and everything they own (superusers only).
@@ -101,6 +99,5 @@ pub async fn delete(
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
     state.services.users.delete(&user, id).await?;
-    state.auth.forget_user(id).await;
     Ok(StatusCode::NO_CONTENT)
 }

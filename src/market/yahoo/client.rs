@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use backon::{ExponentialBuilder, Retryable};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::{header, StatusCode};
 use url::Url;
 
@@ -70,12 +71,31 @@ fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
     value.parse::<u64>().ok().map(Duration::from_secs)
 }
 
-fn endpoint(base: &Url, segments: &[&str]) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
+/// What stays as it is in a path segment sent upstream: RFC 3986's unreserved characters.
+/// Everything else a symbol may hold (`^`, `=`) is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `base` with `segments` appended, each percent-encoded, so that no segment can add, remove
+/// or replace another. A segment that is empty, `.` or `..` would change the path's meaning
+/// (URL parsers resolve dot segments, encoded or not) and is refused.
+fn endpoint(base: &Url, segments: &[&str]) -> MarketResult<Url> {
+    let mut path = base.path().trim_end_matches('/').to_string();
+    for segment in segments {
+        if segment.is_empty() || segment.chars().all(|c| c == '.') {
+            return Err(MarketError::BadRequest(format!(
+                "'{segment}' cannot be a part of a Yahoo Finance address"
+            )));
+        }
+        path.push('/');
+        path.extend(utf8_percent_encode(segment, SEGMENT));
     }
-    url
+    let mut url = base.clone();
+    url.set_path(&path);
+    Ok(url)
 }
 
 impl YahooClient {
@@ -185,9 +205,7 @@ impl YahooClient {
                     tracing::info!(%reason, "Yahoo refused the crumb");
                     self.session.forget(&crumb).await;
                     if refreshed {
-                        return Err(MarketError::Unavailable(format!(
-                            "Yahoo refused the session: {reason}"
-                        )));
+                        return Err(MarketError::SessionRefused(reason));
                     }
                 }
             }
@@ -204,12 +222,10 @@ impl YahooClient {
     }
 
     pub(crate) async fn fetch_crumb_body(&self) -> MarketResult<String> {
-        let url = endpoint(&self.hosts.crumb, &["v1", "test", "getcrumb"]);
+        let url = endpoint(&self.hosts.crumb, &["v1", "test", "getcrumb"])?;
         match self.get_ok(&url, &[], "crumb").await? {
             Ok(body) => Ok(body),
-            Err(reason) => Err(MarketError::Unavailable(format!(
-                "Yahoo refused a crumb: {reason}"
-            ))),
+            Err(reason) => Err(MarketError::SessionRefused(format!("no crumb: {reason}"))),
         }
     }
 
@@ -218,7 +234,7 @@ impl YahooClient {
         let url = endpoint(
             &self.hosts.api,
             &["v8", "finance", "chart", request.symbol.as_str()],
-        );
+        )?;
         let mut query = vec![
             ("interval", request.interval.as_str().to_string()),
             ("events", "div,split".to_string()),
@@ -240,7 +256,7 @@ impl YahooClient {
 
     /// Latest quotes of several symbols; unknown symbols are simply absent.
     pub async fn fetch_quotes(&self, symbols: &[Symbol]) -> MarketResult<Vec<Quote>> {
-        let url = endpoint(&self.hosts.api, &["v7", "finance", "quote"]);
+        let url = endpoint(&self.hosts.api, &["v7", "finance", "quote"])?;
         let list = symbols
             .iter()
             .map(Symbol::as_str)
@@ -266,7 +282,7 @@ impl YahooClient {
         let url = endpoint(
             &self.hosts.api,
             &["v10", "finance", "quoteSummary", symbol.as_str()],
-        );
+        )?;
         let query = [
             ("modules", PROFILE_MODULES.to_string()),
             ("formatted", "false".to_string()),
@@ -280,7 +296,7 @@ impl YahooClient {
         if query.is_empty() {
             return Err(MarketError::BadRequest("the search query is empty".into()));
         }
-        let url = endpoint(&self.hosts.api, &["v1", "finance", "search"]);
+        let url = endpoint(&self.hosts.api, &["v1", "finance", "search"])?;
         let params = [
             ("q", query.to_string()),
             ("quotesCount", limit.clamp(1, 50).to_string()),
@@ -325,5 +341,34 @@ impl MarketData for YahooClient {
     async fn invalidate(&self, _symbol: &Symbol) {}
     async fn cache_health(&self) -> CacheHealth {
         CacheHealth::Disabled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_encoded_and_dot_segments_refused() {
+        let base = Url::parse("https://query2.finance.yahoo.com/").unwrap();
+        let url = endpoint(&base, &["v8", "finance", "chart", "^GSPC"]).unwrap();
+        assert_eq!(url.path(), "/v8/finance/chart/%5EGSPC");
+        let url = endpoint(&base, &["v8", "finance", "chart", "EURUSD=X"]).unwrap();
+        assert_eq!(url.path(), "/v8/finance/chart/EURUSD%3DX");
+        let url = endpoint(&base, &["v8", "finance", "chart", "OCDO.L"]).unwrap();
+        assert_eq!(url.path(), "/v8/finance/chart/OCDO.L");
+        let url = endpoint(&base, &["chart", "a/../b?c#d%2e"]).unwrap();
+        assert_eq!(url.path(), "/chart/a%2F..%2Fb%3Fc%23d%252e");
+        assert_eq!(url.query(), None);
+        for bad in ["..", ".", ""] {
+            assert!(matches!(
+                endpoint(&base, &["v8", "finance", "chart", bad]),
+                Err(MarketError::BadRequest(_))
+            ));
+        }
+        // A base with a path of its own (a proxy) keeps it.
+        let proxied = Url::parse("http://127.0.0.1:9/yahoo/").unwrap();
+        let url = endpoint(&proxied, &["v7", "finance", "quote"]).unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/yahoo/v7/finance/quote");
     }
 }

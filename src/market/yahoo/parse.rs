@@ -1,13 +1,23 @@
-//! Turns Yahoo's bodies into market types: skips bars with missing prices, normalises daily
-//! timestamps, reads corporate actions, and recognises Yahoo's error bodies.
+//! Turns Yahoo's bodies into market types: repairs or skips bars with missing prices,
+//! normalises daily timestamps, reads corporate actions, and recognises Yahoo's error bodies.
+//!
+//! A zero price is missing data, never a price (mutual funds' bars come with `low: 0`, funds
+//! that report only a net asset value with zero open and high), and a zero is never stored:
+//! - a bar whose close is zero or null is skipped: it has no price at all;
+//! - a zero or null open, high or low is **repaired from the bar's other prices**, since a
+//!   stored bar needs all four: the open becomes the close, the high the larger and the low the
+//!   smaller of open and close. A fund's bar thus reads flat at its close;
+//! - a zero adjusted close becomes none.
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
+use rust_decimal::Decimal;
 
 use super::number::{count, decimal, opt_decimal, timestamp};
 use super::wire;
 use crate::domain::{Interval, SecurityType, Symbol};
 use crate::market::{
-    Bar, Chart, ChartMeta, Dividend, MarketError, MarketResult, Profile, Quote, SearchHit, Split,
+    Bar, Chart, ChartMeta, Dividend, MarketError, MarketResult, Profile, Quote, QuoteSource,
+    SearchHit, Split,
 };
 
 fn invalid(what: &str, e: impl std::fmt::Display) -> MarketError {
@@ -118,26 +128,27 @@ pub fn chart(body: &str, symbol: &Symbol, interval: Interval) -> MarketResult<Ch
         let Some(time) = ts.and_then(|t| bar_time(t, interval, gmt_offset)) else {
             continue;
         };
-        let prices = (
-            at(&quote.open, i).and_then(decimal),
-            at(&quote.high, i).and_then(decimal),
-            at(&quote.low, i).and_then(decimal),
-            at(&quote.close, i).and_then(decimal),
-        );
-        // A bar with any price missing, or a zero close, is no bar: never store a zero.
-        let (Some(open), Some(high), Some(low), Some(close)) = prices else {
+        let price = |series: &Option<Vec<Option<f64>>>| {
+            at(series, i)
+                .and_then(decimal)
+                .filter(|d: &Decimal| !d.is_zero())
+        };
+        let Some(close) = price(&quote.close) else {
             continue;
         };
-        if close.is_zero() {
-            continue;
-        }
+        let open = price(&quote.open).unwrap_or(close);
         let bar = Bar {
             timestamp: time,
             open,
-            high,
-            low,
+            high: price(&quote.high).unwrap_or(open.max(close)),
+            low: price(&quote.low).unwrap_or(open.min(close)),
             close,
-            adj_close: adjclose.get(i).copied().flatten().and_then(decimal),
+            adj_close: adjclose
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(decimal)
+                .filter(|d| !d.is_zero()),
             volume: count(at(&quote.volume, i)).unwrap_or(0),
         };
         // A trailing live bar can repeat the last day: the newer one wins.
@@ -216,6 +227,7 @@ pub fn quotes(body: &str) -> MarketResult<Vec<Quote>> {
             let symbol = Symbol::parse(q.symbol.as_deref()?).ok()?;
             Some(Quote {
                 symbol,
+                source: QuoteSource::QuoteService,
                 name: clean(q.long_name).or(clean(q.short_name)),
                 security_type: q
                     .quote_type
@@ -371,6 +383,37 @@ mod tests {
             Err(MarketError::InvalidResponse(_))
         ));
         assert!(matches!(quotes("{}"), Err(MarketError::InvalidResponse(_))));
+    }
+
+    #[test]
+    fn zero_prices_are_repaired_or_the_bar_skipped() {
+        let body = r#"{"chart":{"result":[{"meta":{"symbol":"FUND","gmtoffset":0},
+            "timestamp":[1704153600,1704240000,1704326400,1704412800],
+            "indicators":{"quote":[{
+                "open":[10.5,0,10.25,null],"high":[10.5,0,10.75,10.5],
+                "low":[0,0,0,null],"close":[10.5,10.75,10.5,0],"volume":[0,0,0,0]}],
+                "adjclose":[{"adjclose":[10.5,0,10.5,0]}]}}],"error":null}}"#;
+        let c = chart(body, &sym("FUND"), Interval::D1).unwrap();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let prices: Vec<_> = c
+            .bars
+            .iter()
+            .map(|b| (b.open, b.high, b.low, b.close, b.adj_close))
+            .collect();
+        assert_eq!(
+            prices,
+            vec![
+                (d("10.5"), d("10.5"), d("10.5"), d("10.5"), Some(d("10.5"))),
+                (d("10.75"), d("10.75"), d("10.75"), d("10.75"), None),
+                (
+                    d("10.25"),
+                    d("10.75"),
+                    d("10.25"),
+                    d("10.5"),
+                    Some(d("10.5"))
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod accounts;
 mod currencies;
 mod generations;
 mod holdings;
+mod leases;
 mod rows;
 mod securities;
 mod tokens;

@@ -24,6 +24,7 @@ mod currencies;
 mod errors;
 mod generations;
 mod holdings;
+mod leases;
 mod securities;
 mod tokens;
 mod users;

@@ -207,6 +207,9 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
     if let Some(e) = &s.figures_error {
         figures.push(("Quote".into(), e.clone()));
     }
+    if let Some(why) = s.figures.as_ref().and_then(|f| f.source.partial_reason()) {
+        figures.push(("Quote".into(), format!("partial: {why}")));
+    }
 
     let symbol = s.symbol.clone();
     let positions = symbol

@@ -1,0 +1,44 @@
+use std::time::Duration;
+
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::rows::db_err;
+use super::PgStore;
+use crate::store::StoreResult;
+
+impl PgStore {
+    /// The database's clock decides expiry, so that servers on several machines agree.
+    pub(crate) async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: Uuid,
+        ttl: Duration,
+    ) -> StoreResult<bool> {
+        let taken = sqlx::query(
+            "INSERT INTO leases (name, holder, expires_at) \
+             VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3)) \
+             ON CONFLICT (name) DO UPDATE \
+             SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at \
+             WHERE leases.holder = EXCLUDED.holder OR leases.expires_at <= clock_timestamp() \
+             RETURNING holder",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(ttl.as_secs_f64())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(taken.is_some_and(|r| r.try_get::<Uuid, _>(0).is_ok_and(|h| h == holder)))
+    }
+
+    pub(crate) async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
+        sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
