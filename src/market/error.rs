@@ -12,7 +12,11 @@ pub enum MarketError {
     /// Yahoo keeps answering 429 Too Many Requests.
     #[error("Yahoo Finance is rate limiting requests")]
     RateLimited { retry_after: Option<Duration> },
-    /// Yahoo cannot be reached, times out, answers 5xx, or refuses the session.
+    /// No connection to Yahoo could be made (refused, no route, name not resolved): the
+    /// machine is offline or Yahoo's hosts are unreachable. Not retried.
+    #[error("offline: cannot reach Yahoo Finance ({0})")]
+    Offline(String),
+    /// Yahoo times out, answers 5xx, or refuses the session.
     #[error("Yahoo Finance is unavailable: {0}")]
     Unavailable(String),
     /// Yahoo answered 200 with a body this client cannot read.
@@ -25,6 +29,9 @@ pub type MarketResult<T> = Result<T, MarketError>;
 impl MarketError {
     /// Worth trying the same request again later (rate limits, outages).
     pub fn is_transient(&self) -> bool {
-        matches!(self, Self::RateLimited { .. } | Self::Unavailable(_))
+        matches!(
+            self,
+            Self::RateLimited { .. } | Self::Offline(_) | Self::Unavailable(_)
+        )
     }
 }

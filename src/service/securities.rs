@@ -8,10 +8,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::upstream::{bounded, Deadlines, LookupBudget};
 use super::{ServiceError, ServiceResult};
 use crate::domain::{self, Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol};
 use crate::market::{
-    Bar, CacheHealth, Chart, ChartRange, ChartRequest, MarketData, MarketError, Profile, Quote,
+    Bar, CacheHealth, Chart, ChartRange, ChartRequest, Deadline, MarketData, MarketError, Profile,
+    Quote,
 };
 use crate::store::Store;
 
@@ -24,13 +26,13 @@ impl From<MarketError> for ServiceError {
         match e {
             MarketError::NotFound(m) => Self::NotFound(m),
             MarketError::BadRequest(m) => Self::BadRequest(m),
-            MarketError::RateLimited { retry_after } => Self::RateLimited {
+            MarketError::RateLimited { retry_after } => Self::UpstreamRateLimited {
                 message: "Yahoo Finance is rate limiting requests; try again later".into(),
-                retry_after_secs: retry_after.map(|d| d.as_secs()),
+                retry_after,
             },
-            e @ (MarketError::Unavailable(_) | MarketError::InvalidResponse(_)) => {
-                Self::Unavailable(e.to_string())
-            }
+            e @ (MarketError::Offline(_)
+            | MarketError::Unavailable(_)
+            | MarketError::InvalidResponse(_)) => Self::Unavailable(e.to_string()),
         }
     }
 }
@@ -205,11 +207,17 @@ impl Drop for SyncGuard {
 
 /// Securities, their prices and search; shared by the TUI and the HTTP API. Clones share
 /// state (the set of running syncs).
+///
+/// Every operation that needs Yahoo runs under a deadline (see [`Deadlines`]); a clone made
+/// by [`SecurityService::metered`] also charges a caller's budget for each lookup that goes
+/// to Yahoo.
 #[derive(Clone)]
 pub struct SecurityService {
     store: Arc<dyn Store>,
     market: Arc<dyn MarketData>,
     syncing: Arc<Mutex<HashSet<Symbol>>>,
+    deadlines: Deadlines,
+    budget: Option<Arc<dyn LookupBudget>>,
 }
 
 impl SecurityService {
@@ -218,6 +226,30 @@ impl SecurityService {
             store,
             market,
             syncing: Arc::default(),
+            deadlines: Deadlines::default(),
+            budget: None,
+        }
+    }
+
+    pub fn with_deadlines(mut self, deadlines: Deadlines) -> Self {
+        self.deadlines = deadlines;
+        self
+    }
+
+    /// This service (sharing its state) charging `budget` for each lookup that goes to Yahoo:
+    /// a symbol not stored yet, a search that needs Yahoo's results, a quote, a sync, bars
+    /// not stored yet. Lookups answered from the store are free.
+    pub fn metered(&self, budget: Arc<dyn LookupBudget>) -> Self {
+        Self {
+            budget: Some(budget),
+            ..self.clone()
+        }
+    }
+
+    async fn charge(&self) -> ServiceResult<()> {
+        match &self.budget {
+            Some(budget) => budget.charge().await,
+            None => Ok(()),
         }
     }
 
@@ -232,11 +264,18 @@ impl SecurityService {
     }
 
     /// The stored security, or one looked up on Yahoo and stored first. Not found when Yahoo
-    /// does not know the symbol; unavailable when Yahoo cannot be reached.
+    /// does not know the symbol; unavailable when Yahoo cannot be reached; a timeout when it
+    /// does not answer within the request deadline.
     pub async fn get_or_fetch(&self, symbol: &Symbol) -> ServiceResult<Security> {
         if let Some(found) = self.store.security_by_symbol(symbol).await? {
             return Ok(found);
         }
+        self.charge().await?;
+        bounded(self.deadlines.request, self.fetch_and_store(symbol)).await
+    }
+
+    /// Looks a symbol not stored yet up on Yahoo and stores it.
+    async fn fetch_and_store(&self, symbol: &Symbol) -> ServiceResult<Security> {
         let new = self.describe(symbol).await?;
         let security = new.into_security(Uuid::new_v4(), domain::now());
         match self.store.insert_security(&security).await {
@@ -310,7 +349,12 @@ impl SecurityService {
             .collect();
         let mut yahoo_error = None;
         if results.len() < limit {
-            match self.market.search(query.trim(), limit).await {
+            self.charge().await?;
+            let hits = Deadline::after(self.deadlines.request)
+                .run(self.market.search(query.trim(), limit))
+                .await
+                .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())));
+            match hits {
                 Ok(hits) => {
                     let fresh: Vec<_> = hits
                         .into_iter()
@@ -390,10 +434,18 @@ impl SecurityService {
     /// Fetches the security's daily bars (the whole history the first time, then from the
     /// newest stored bar with a week of overlap) and stores them with the refreshed metadata
     /// in one transaction: a failure leaves what was stored as it was. One sync per symbol at
-    /// a time: a second one is a conflict.
+    /// a time: a second one is a conflict. Runs under the request deadline.
     pub async fn sync(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
+        bounded(self.deadlines.request, self.sync_now(symbol)).await
+    }
+
+    async fn sync_now(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
         let _guard = self.start_sync(symbol)?;
-        let mut security = self.get_or_fetch(symbol).await?;
+        self.charge().await?;
+        let mut security = match self.store.security_by_symbol(symbol).await? {
+            Some(found) => found,
+            None => self.fetch_and_store(symbol).await?,
+        };
         self.market.invalidate(symbol).await;
 
         let latest = self.store.latest_price(security.id, Interval::D1).await?;
@@ -446,7 +498,9 @@ impl SecurityService {
         Ok(self.sync_many(&symbols, progress).await)
     }
 
-    /// Syncs the given symbols one after the other, reporting progress.
+    /// Syncs the given symbols one after the other, reporting progress, each under the sync
+    /// deadline. Once Yahoo has not answered in time or is rate limiting, the symbols left are
+    /// not tried: they would wait for the same outcome.
     pub async fn sync_many(
         &self,
         symbols: &[Symbol],
@@ -456,8 +510,17 @@ impl SecurityService {
             total: symbols.len(),
         });
         let mut outcomes = Vec::with_capacity(symbols.len());
+        let mut given_up: Option<ServiceError> = None;
         for symbol in symbols {
-            let outcome = self.sync(symbol).await;
+            let outcome = match &given_up {
+                Some(reason) => Err(not_tried(reason)),
+                None => bounded(self.deadlines.sync, self.sync_now(symbol)).await,
+            };
+            if let Err(e) = &outcome {
+                if given_up.is_none() {
+                    given_up = upstream_gone(e);
+                }
+            }
             progress(SyncProgress::Finished {
                 symbol: symbol.clone(),
                 ok: outcome.is_ok(),
@@ -511,8 +574,23 @@ impl SecurityService {
     }
 
     /// Fetches and stores bars of a non-daily interval for a window, clamped to what Yahoo
-    /// serves.
+    /// serves; charged and under the request deadline.
     async fn fill(
+        &self,
+        security: &Security,
+        interval: Interval,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> ServiceResult<()> {
+        self.charge().await?;
+        bounded(
+            self.deadlines.request,
+            self.fill_now(security, interval, start, end),
+        )
+        .await
+    }
+
+    async fn fill_now(
         &self,
         security: &Security,
         interval: Interval,
@@ -552,7 +630,13 @@ impl SecurityService {
     }
 
     /// The latest quote for a security screen; the chart's summary when quotes are refused.
+    /// Runs under the request deadline.
     pub async fn key_figures(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
+        self.charge().await?;
+        bounded(self.deadlines.request, self.key_figures_now(symbol)).await
+    }
+
+    async fn key_figures_now(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
         match self.market.quote(symbol).await {
             Ok(quote) => Ok(quote.into()),
             Err(MarketError::NotFound(m)) => Err(ServiceError::NotFound(m)),
@@ -600,6 +684,36 @@ impl SecurityService {
             .into_iter()
             .map(|(id, c)| (id, c.close))
             .collect())
+    }
+}
+
+/// A failure that every further request to Yahoo would meet now: it did not answer in time,
+/// or it is rate limiting. Offline failures are not among them: they are immediate anyway.
+fn upstream_gone(e: &ServiceError) -> Option<ServiceError> {
+    match e {
+        ServiceError::UpstreamTimeout(m) => Some(ServiceError::UpstreamTimeout(m.clone())),
+        ServiceError::UpstreamRateLimited {
+            message,
+            retry_after,
+        } => Some(ServiceError::UpstreamRateLimited {
+            message: message.clone(),
+            retry_after: *retry_after,
+        }),
+        _ => None,
+    }
+}
+
+/// The outcome of a symbol left untried after `reason` stopped a batch.
+fn not_tried(reason: &ServiceError) -> ServiceError {
+    let message = format!("not tried: {reason}");
+    match reason {
+        ServiceError::UpstreamRateLimited { retry_after, .. } => {
+            ServiceError::UpstreamRateLimited {
+                message,
+                retry_after: *retry_after,
+            }
+        }
+        _ => ServiceError::UpstreamTimeout(message),
     }
 }
 
