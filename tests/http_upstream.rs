@@ -59,7 +59,11 @@ async fn a_hanging_yahoo_is_503_upstream_timeout_at_the_deadline(db: Db) {
         let r = app.call(method, path, Some(&s.access), None).await;
         let took = started.elapsed();
         r.expect(503);
-        assert_eq!(r.body["error_code"], "UPSTREAM_TIMEOUT", "{path}: {}", r.text);
+        assert_eq!(
+            r.body["error_code"], "UPSTREAM_TIMEOUT",
+            "{path}: {}",
+            r.text
+        );
         assert!(r.detail().contains("did not answer"), "{}", r.text);
         assert!(
             took >= DEADLINE && took < DEADLINE + SLACK,
@@ -102,7 +106,11 @@ async fn shutdown_answers_requests_left_after_the_grace_with_503(db: Db) {
         .route("/v10/finance/quoteSummary/HANG", Reply::hang());
     app.yahoo.route("/v8/finance/chart/HANG", Reply::hang());
     let request = app
-        .request(reqwest::Method::GET, "/api/v1/securities/HANG", Some(&s.access))
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/securities/HANG",
+            Some(&s.access),
+        )
         .send();
     let in_flight = tokio::spawn(async move {
         let r = request.await.expect("an answer");
