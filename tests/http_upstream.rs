@@ -191,13 +191,16 @@ async fn lookups_that_reach_yahoo_count_against_a_per_user_limit(db: Db) {
         yahoo_calls,
         "a refused lookup reached Yahoo"
     );
-    // Searches needing Yahoo's results and syncs count too.
-    app.get("/api/v1/securities/search?query=test", &a.access)
-        .await
-        .expect(429);
+    // Syncs count too; a search needing Yahoo's results answers with the stored matches only.
     app.post("/api/v1/securities/TEST/sync", &a.access, json!({}))
         .await
         .expect(429);
+    let r = app
+        .get("/api/v1/securities/search?query=test", &a.access)
+        .await;
+    r.expect(200);
+    assert_eq!(r.body.as_array().unwrap().len(), 1, "{}", r.text);
+    assert_eq!(app.yahoo.hits("/v1/finance/search"), 0);
     // What the store answers costs nothing.
     app.get("/api/v1/securities/TEST", &a.access)
         .await
@@ -207,9 +210,12 @@ async fn lookups_that_reach_yahoo_count_against_a_per_user_limit(db: Db) {
         .expect(200);
 
     // Another user has their own budget.
-    app.get("/api/v1/securities/search?query=test", &b.access)
-        .await
-        .expect(200);
+    let r = app
+        .get("/api/v1/securities/search?query=test", &b.access)
+        .await;
+    r.expect(200);
+    assert!(r.body.as_array().unwrap().len() > 1, "{}", r.text);
+    assert_eq!(app.yahoo.hits("/v1/finance/search"), 1);
     app.post("/api/v1/securities/TEST/sync", &b.access, json!({}))
         .await
         .expect(200);

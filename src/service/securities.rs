@@ -329,7 +329,8 @@ impl SecurityService {
     }
 
     /// Stored matches first, then Yahoo's results not stored yet, at most `limit`, no symbol
-    /// twice. When Yahoo fails, the stored matches still come back (with `yahoo_error`).
+    /// twice. When Yahoo fails, does not answer within the request deadline, or the caller's
+    /// lookup budget is spent, the stored matches still come back (with `yahoo_error`).
     pub async fn search(&self, query: &str, limit: usize) -> ServiceResult<SearchResults> {
         let limit = limit.clamp(1, 50);
         let stored = self.stored_matches(query, limit as u64).await?;
@@ -349,11 +350,14 @@ impl SecurityService {
             .collect();
         let mut yahoo_error = None;
         if results.len() < limit {
-            self.charge().await?;
-            let hits = Deadline::after(self.deadlines.request)
-                .run(self.market.search(query.trim(), limit))
-                .await
-                .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())));
+            let hits = match self.charge().await {
+                Ok(()) => Deadline::after(self.deadlines.request)
+                    .run(self.market.search(query.trim(), limit))
+                    .await
+                    .map_err(ServiceError::from)
+                    .and_then(|hits| hits.map_err(ServiceError::from)),
+                Err(over_budget) => Err(over_budget),
+            };
             match hits {
                 Ok(hits) => {
                     let fresh: Vec<_> = hits
