@@ -85,6 +85,20 @@ async fn a_hanging_yahoo_is_503_upstream_timeout_at_the_deadline(db: Db) {
     assert_eq!(r.body.as_array().unwrap().len(), 1, "{}", r.text);
     assert_eq!(r.body[0]["symbol"], "TEST");
     assert!(took < DEADLINE + SLACK, "search answered after {took:?}");
+
+    // A profile that hangs leaves the chart, which describes a security too, time to answer.
+    app.yahoo
+        .route("/v10/finance/quoteSummary/HALF", Reply::hang());
+    app.yahoo.route(
+        "/v8/finance/chart/HALF",
+        Reply::json(asset("chart_TEST_1d_history.json")),
+    );
+    let started = Instant::now();
+    let r = app.get("/api/v1/securities/HALF", &s.access).await;
+    let took = started.elapsed();
+    r.expect(200);
+    assert_eq!(r.body["symbol"], "HALF");
+    assert!(took < DEADLINE + SLACK, "answered after {took:?}");
 }
 
 async fn shutdown_answers_requests_left_after_the_grace_with_503(db: Db) {

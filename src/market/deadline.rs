@@ -75,6 +75,22 @@ impl Deadline {
     }
 }
 
+/// Runs a step that has a fallback with half the time left to the current operation (all of
+/// it when there is no deadline), so that the fallback still has time; `Err` when that half
+/// passes.
+pub async fn with_half_the_time_left<F: Future>(step: F) -> Result<F::Output, DeadlineExceeded> {
+    match Deadline::current() {
+        None => Ok(step.await),
+        Some(d) => {
+            let half = Deadline {
+                at: Instant::now() + d.remaining() / 2,
+                limit: d.limit / 2,
+            };
+            half.run(step).await
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +133,21 @@ mod tests {
             "{left:?}"
         );
         assert_eq!(Deadline::current(), None);
+    }
+
+    #[tokio::test]
+    async fn a_step_with_a_fallback_leaves_it_half_the_time() {
+        let outer = Deadline::after(Duration::from_secs(2));
+        let (step, left) = outer
+            .run(async {
+                let step =
+                    with_half_the_time_left(tokio::time::sleep(Duration::from_secs(60))).await;
+                (step, Deadline::remaining_now().unwrap())
+            })
+            .await
+            .unwrap();
+        assert!(step.is_err());
+        assert!(left > Duration::from_millis(500), "{left:?}");
+        assert_eq!(with_half_the_time_left(async { 1 }).await, Ok(1));
     }
 }

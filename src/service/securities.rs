@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::upstream::{bounded, Deadlines, LookupBudget};
 use super::{ServiceError, ServiceResult};
 use crate::domain::{self, Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol};
+use crate::market::deadline::with_half_the_time_left;
 use crate::market::{
     Bar, CacheHealth, Chart, ChartRange, ChartRequest, Deadline, MarketData, MarketError, Profile,
     Quote,
@@ -293,7 +294,10 @@ impl SecurityService {
     /// What Yahoo says about a symbol: the quoteSummary profile, or the chart's metadata when
     /// the profile is refused (it needs the crumb session, the chart does not).
     async fn describe(&self, symbol: &Symbol) -> ServiceResult<NewSecurity> {
-        match self.market.profile(symbol).await {
+        match with_half_the_time_left(self.market.profile(symbol))
+            .await
+            .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())))
+        {
             Ok(profile) => Ok(new_security_from_profile(symbol, profile)),
             Err(MarketError::NotFound(_)) => Err(ServiceError::NotFound(format!(
                 "Security with symbol '{symbol}' not found"
@@ -465,7 +469,8 @@ impl SecurityService {
         };
         let chart = self.market.chart(&request).await?;
 
-        if let Ok(profile) = self.market.profile(symbol).await {
+        // The profile only refreshes metadata: it must leave time to store the bars.
+        if let Ok(Ok(profile)) = with_half_the_time_left(self.market.profile(symbol)).await {
             refresh_from_profile(&mut security, &profile);
         }
         if let Some(currency) = &chart.meta.currency {
@@ -641,7 +646,10 @@ impl SecurityService {
     }
 
     async fn key_figures_now(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
-        match self.market.quote(symbol).await {
+        match with_half_the_time_left(self.market.quote(symbol))
+            .await
+            .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())))
+        {
             Ok(quote) => Ok(quote.into()),
             Err(MarketError::NotFound(m)) => Err(ServiceError::NotFound(m)),
             Err(e) => {
