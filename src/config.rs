@@ -74,6 +74,10 @@ pub struct YahooConfig {
     pub timeout_secs: u64,
     pub user_agent: String,
     pub max_retries: u32,
+    /// Longest an API request, a search or a quote waits for Yahoo, retries included.
+    pub request_deadline_secs: u64,
+    /// Longest `finances sync` (and the terminal UI's sync) spends on one security.
+    pub sync_deadline_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -96,9 +100,14 @@ pub struct ServerConfig {
     /// 0 turns a limit off.
     pub rate_limit_auth_per_minute: u32,
     pub rate_limit_sync_per_minute: u32,
+    /// Lookups reaching Yahoo per minute per user.
+    pub rate_limit_lookups_per_minute: u32,
     /// Megabytes of rendered list responses kept for reuse while the data is unchanged;
     /// 0 keeps none.
     pub response_cache_mb: u64,
+    /// After SIGTERM or SIGINT, seconds requests in flight may still run before they are
+    /// answered 503 and the server exits.
+    pub shutdown_grace_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -174,6 +183,8 @@ impl Default for YahooConfig {
             timeout_secs: 10,
             user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36".into(),
             max_retries: 3,
+            request_deadline_secs: 10,
+            sync_deadline_secs: 30,
         }
     }
 }
@@ -197,7 +208,9 @@ impl Default for ServerConfig {
             body_limit_bytes: 1024 * 1024,
             rate_limit_auth_per_minute: 5,
             rate_limit_sync_per_minute: 10,
+            rate_limit_lookups_per_minute: 30,
             response_cache_mb: 64,
+            shutdown_grace_secs: 5,
         }
     }
 }
@@ -309,6 +322,10 @@ impl Config {
             self.server.rate_limit_sync_per_minute =
                 parse_env("FINANCES_RATE_LIMIT_SYNC_PER_MINUTE", &v)?;
         }
+        if let Some(v) = get("FINANCES_RATE_LIMIT_LOOKUPS_PER_MINUTE") {
+            self.server.rate_limit_lookups_per_minute =
+                parse_env("FINANCES_RATE_LIMIT_LOOKUPS_PER_MINUTE", &v)?;
+        }
         if let Some(v) = get("FINANCES_RESPONSE_CACHE_MB") {
             self.server.response_cache_mb = parse_env("FINANCES_RESPONSE_CACHE_MB", &v)?;
         }
@@ -355,6 +372,17 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "yahoo.timeout_secs must be at least 1".into(),
             ));
+        }
+        for (key, secs) in [
+            (
+                "yahoo.request_deadline_secs",
+                self.yahoo.request_deadline_secs,
+            ),
+            ("yahoo.sync_deadline_secs", self.yahoo.sync_deadline_secs),
+        ] {
+            if secs == 0 {
+                return Err(ConfigError::Invalid(format!("{key} must be at least 1")));
+            }
         }
         if let Some(base) = &self.yahoo.base_url {
             url::Url::parse(base).map_err(|e| {
@@ -457,6 +485,8 @@ mod tests {
             "timeout_secs",
             "user_agent",
             "max_retries",
+            "request_deadline_secs",
+            "sync_deadline_secs",
             "jwt_secret",
             "access_token_minutes",
             "refresh_token_days",
@@ -466,7 +496,9 @@ mod tests {
             "body_limit_bytes",
             "rate_limit_auth_per_minute",
             "rate_limit_sync_per_minute",
+            "rate_limit_lookups_per_minute",
             "response_cache_mb",
+            "shutdown_grace_secs",
             "smtp_url",
             "from",
             "reset_url",

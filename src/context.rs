@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::config::{Config, ConfigError};
 use crate::market::{self, CacheSettings, CacheTtls, MarketData, YahooSettings};
 use crate::secret::{redact_url, Secret};
-use crate::service::Services;
+use crate::service::{Deadlines, Services};
 use crate::store::{self, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +47,7 @@ impl Context {
     /// Builds the services over an already opened store (the demo, tests).
     pub async fn with_store(config: Config, store: Arc<dyn Store>) -> Result<Self, ContextError> {
         let (market, cache_description) = build_market(&config).await?;
-        let services = Services::new(store, market.clone());
+        let services = Services::with_deadlines(store, market.clone(), deadlines(&config));
         Ok(Self {
             config,
             services,
@@ -102,6 +102,14 @@ pub fn yahoo_settings(config: &Config) -> Result<YahooSettings, ContextError> {
         retries: config.yahoo.max_retries as usize,
         ..YahooSettings::default()
     })
+}
+
+/// How long operations that need Yahoo may take.
+pub fn deadlines(config: &Config) -> Deadlines {
+    Deadlines {
+        request: Duration::from_secs(config.yahoo.request_deadline_secs),
+        sync: Duration::from_secs(config.yahoo.sync_deadline_secs),
+    }
 }
 
 pub fn cache_settings(config: &Config) -> CacheSettings {

@@ -3,9 +3,9 @@
 mod support;
 
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use support::yahoo::{asset, FakeYahoo, Reply};
+use support::yahoo::{asset, refusing_url, FakeYahoo, Reply};
 
 const CHART: &str = "/v8/finance/chart/TEST";
 
@@ -32,12 +32,20 @@ struct Run {
 
 impl Run {
     fn new(yahoo: &FakeYahoo) -> Self {
+        Self::with_config(
+            yahoo.settings().base_url.unwrap().as_str(),
+            "[yahoo]\nmax_retries = 0\n",
+        )
+    }
+
+    /// Yahoo at `yahoo_url`, and `config` as the config file.
+    fn with_config(yahoo_url: &str, config: &str) -> Self {
         let dir = std::env::temp_dir().join(format!("finances-sync-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("config.toml"), "[yahoo]\nmax_retries = 0\n").unwrap();
+        std::fs::write(dir.join("config.toml"), config).unwrap();
         Self {
             dir,
-            yahoo_url: yahoo.settings().base_url.unwrap().to_string(),
+            yahoo_url: yahoo_url.to_string(),
         }
     }
 
@@ -148,4 +156,82 @@ async fn search_and_quote() {
         err.to_lowercase().contains("not found") || err.contains("NOPE"),
         "{err}"
     );
+}
+
+/// Runs `finances args` and says how long it took.
+fn timed(run: &Run, args: &[&str]) -> (Output, Duration) {
+    let started = Instant::now();
+    let out = tokio::task::block_in_place(|| run.finances(args));
+    (out, started.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_sync_and_quote_fail_at_once_saying_offline() {
+    // The default retries and backoff, as a user has them.
+    let run = Run::with_config(refusing_url().as_str(), "");
+
+    let (out, took) = timed(&run, &["sync", "AAA", "BBB", "CCC", "DDD"]);
+    let stdout = text(&out.stdout);
+    eprintln!("offline `finances sync` of 4 securities took {took:?}");
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("0 synced, 4 failed"), "{stdout}");
+    for symbol in ["AAA", "BBB", "CCC", "DDD"] {
+        let line = stdout.lines().find(|l| l.contains(symbol)).unwrap();
+        assert!(
+            line.contains("FAILED") && line.contains("offline"),
+            "{line}"
+        );
+    }
+    // Backoff before retrying alone would take several seconds per security.
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+
+    let (out, took) = timed(&run, &["quote", "AAA"]);
+    let stderr = text(&out.stderr);
+    eprintln!("offline `finances quote` took {took:?}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("offline"), "{stderr}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hanging_yahoo_ends_sync_and_quote_at_their_deadlines() {
+    let yahoo = FakeYahoo::start().await;
+    for path in [
+        "/v10/finance/quoteSummary/HANG",
+        "/v8/finance/chart/HANG",
+        "/v7/finance/quote",
+    ] {
+        yahoo.route(path, Reply::hang());
+    }
+    let run = Run::with_config(
+        yahoo.settings().base_url.unwrap().as_str(),
+        "[yahoo]\nrequest_deadline_secs = 2\nsync_deadline_secs = 3\n",
+    );
+    let slack = Duration::from_secs(5);
+
+    let (out, took) = timed(&run, &["sync", "HANG", "TEST"]);
+    let stdout = text(&out.stdout);
+    eprintln!("`finances sync` with Yahoo hanging took {took:?}");
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    let hang = stdout.lines().find(|l| l.contains("HANG")).unwrap();
+    assert!(
+        hang.contains("FAILED") && hang.contains("did not answer within 3 s"),
+        "{stdout}"
+    );
+    // Yahoo did not answer: the securities left are not tried.
+    let test = stdout.lines().find(|l| l.contains("TEST")).unwrap();
+    assert!(
+        test.contains("FAILED") && test.contains("not tried"),
+        "{stdout}"
+    );
+    assert!(took < Duration::from_secs(3) + slack, "took {took:?}");
+
+    let (out, took) = timed(&run, &["quote", "HANG"]);
+    let stderr = text(&out.stderr);
+    eprintln!("`finances quote` with Yahoo hanging took {took:?}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("did not answer within 2 s"), "{stderr}");
+    assert!(took < Duration::from_secs(2) + slack, "took {took:?}");
 }

@@ -35,6 +35,8 @@ pub fn http_settings(config: &Config) -> HttpSettings {
         body_limit_bytes: s.body_limit_bytes,
         auth_per_minute: s.rate_limit_auth_per_minute,
         sync_per_minute: s.rate_limit_sync_per_minute,
+        lookups_per_minute: s.rate_limit_lookups_per_minute,
+        shutdown_grace: Duration::from_secs(s.shutdown_grace_secs),
         response_cache_bytes: s.response_cache_mb.saturating_mul(1024 * 1024),
         ..HttpSettings::default()
     }
@@ -91,7 +93,8 @@ pub fn state(ctx: &Context) -> Result<AppState, ServeError> {
 }
 
 /// Binds `config.server.bind` (or `--bind`), prints where it listens and what it uses, and
-/// serves until SIGINT or SIGTERM, letting requests in flight finish.
+/// serves until SIGINT or SIGTERM, letting requests in flight finish within the shutdown
+/// grace.
 pub async fn run(ctx: &Context) -> Result<(), ServeError> {
     let state = state(ctx)?;
     let addr = ctx.config.server.bind;

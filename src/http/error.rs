@@ -1,5 +1,6 @@
 //! The one place where failures become HTTP answers: `{"detail", "error_code"}`, 422 with a
-//! list of field errors, 401 with `WWW-Authenticate: Bearer`, 429 with `Retry-After`.
+//! list of field errors, 401 with `WWW-Authenticate: Bearer`, 429 with `Retry-After` (our own
+//! limit), 503 with `Retry-After` when Yahoo limits us (`UPSTREAM_RATE_LIMITED`).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -52,7 +53,7 @@ pub struct ValidationBody {
     pub error_code: String,
 }
 
-/// The body of a 429.
+/// The body of a 429, and of a 503 when Yahoo limits us.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RateLimitBody {
     pub detail: String,
@@ -75,6 +76,9 @@ pub enum ApiError {
     RouteNotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// Still running when the server's shutdown grace ran out.
+    #[error("shutting down")]
+    ShuttingDown,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -126,6 +130,11 @@ impl IntoResponse for ApiError {
                 StatusCode::METHOD_NOT_ALLOWED,
                 "METHOD_NOT_ALLOWED",
                 "Method Not Allowed",
+            ),
+            Self::ShuttingDown => simple(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SHUTTING_DOWN",
+                "The server is shutting down; try again",
             ),
             Self::Service(e) => service_error(e),
         }
@@ -183,12 +192,46 @@ fn service_error(e: ServiceError) -> Response {
                 public_unavailable(&m),
             )
         }
+        ServiceError::UpstreamTimeout(m) => {
+            tracing::warn!(reason = %m, "upstream timed out");
+            simple(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "UPSTREAM_TIMEOUT",
+                "Market data provider (Yahoo Finance) did not answer in time",
+            )
+        }
+        ServiceError::UpstreamRateLimited {
+            message,
+            retry_after,
+        } => {
+            tracing::warn!(?retry_after, "upstream rate limited");
+            let secs = retry_after
+                .map_or(UPSTREAM_RETRY_AFTER_SECS, |d| d.as_secs())
+                .clamp(1, MAX_RETRY_AFTER_SECS);
+            let mut r = (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(RateLimitBody {
+                    detail: message,
+                    error_code: "UPSTREAM_RATE_LIMITED".into(),
+                    retry_after: secs,
+                }),
+            )
+                .into_response();
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            r
+        }
         ServiceError::Internal(m) => {
             tracing::error!(error = %m, "internal error");
             internal_error()
         }
     }
 }
+
+/// `Retry-After` when Yahoo limits us without saying for how long.
+const UPSTREAM_RETRY_AFTER_SECS: u64 = 60;
+/// The longest `Retry-After` passed on from Yahoo.
+const MAX_RETRY_AFTER_SECS: u64 = 3600;
 
 /// What a client is told of an outage: which upstream, not its internals.
 fn public_unavailable(message: &str) -> String {

@@ -1,7 +1,8 @@
 //! The router with its middleware, and the server loop with graceful shutdown.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -23,6 +25,9 @@ use super::routes;
 use super::state::AppState;
 
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// After the shutdown grace, how long the 503 answers have to reach their clients.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
 /// Every route of the contract, with its middleware: request ids (echoed or made) on every
 /// response and in the span of every log line, CORS, the body size limit, JSON errors for
@@ -38,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/securities", routes::securities::router())
         .merge(routes::health::router());
     let settings = state.settings.clone();
+    let cut_off = state.cut_off.clone();
     Router::new()
         .merge(routes::health::router())
         .nest("/api/v1", api)
@@ -66,6 +72,10 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
                 .layer(CatchPanicLayer::custom(|_| internal_error()))
+                .layer(middleware::from_fn_with_state(
+                    cut_off,
+                    answer_until_cut_off,
+                ))
                 .layer(cors(&settings.cors_origins))
                 .layer(middleware::from_fn_with_state(
                     settings.body_limit_bytes,
@@ -114,6 +124,24 @@ fn cors(origins: &[String]) -> CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
+/// The handler's answer, or 503 once the shutdown grace is over (the handler is dropped).
+async fn answer_until_cut_off(
+    State(cut_off): State<Arc<watch::Sender<bool>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut cut = cut_off.subscribe();
+    let cut = async move {
+        if cut.wait_for(|c| *c).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        response = next.run(req) => response,
+        () = cut => ApiError::ShuttingDown.into_response(),
+    }
+}
+
 /// 413 before reading a body whose declared length is over the limit.
 async fn refuse_large_bodies(State(limit): State<usize>, req: Request, next: Next) -> Response {
     let declared = req
@@ -145,21 +173,53 @@ fn trim_trailing_slash(mut req: Request) -> Request {
     req
 }
 
-/// Serves the API on `listener` until `shutdown` resolves; requests in flight then finish.
+/// Serves the API on `listener` until `shutdown` resolves. New connections are then refused
+/// and requests in flight have the shutdown grace to finish; those still running after it are
+/// answered 503 and the server stops, even if a connection stays open.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let grace = state.settings.shutdown_grace;
+    let cut_off = state.cut_off.clone();
+    let (signalled, on_signal) = oneshot::channel::<()>();
     let app = ServiceBuilder::new()
         .map_request(trim_trailing_slash)
         .service(router(state));
-    axum::serve(
+    let server = axum::serve(
         listener,
         axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = signalled.send(());
+    })
+    .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        biased;
+        result = &mut server => return result,
+        _ = on_signal => {}
+    }
+    tokio::select! {
+        biased;
+        result = &mut server => return result,
+        () = tokio::time::sleep(grace) => {}
+    }
+    tracing::warn!(
+        ?grace,
+        "shutdown grace over: answering the requests left with 503"
+    );
+    cut_off.send_replace(true);
+    tokio::select! {
+        biased;
+        result = &mut server => result,
+        () = tokio::time::sleep(CLOSE_WAIT) => {
+            tracing::warn!("connections still open after the shutdown grace; stopping anyway");
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

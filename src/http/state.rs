@@ -3,9 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
+use tokio::sync::watch;
+
+use crate::domain::User;
 use crate::limits::{Decision, RateLimiter};
 use crate::service::auth::AuthService;
-use crate::service::{ServiceError, Services};
+use crate::service::securities::SecurityService;
+use crate::service::{LookupBudget, ServiceError, ServiceResult, Services};
 
 use super::error::ApiError;
 use super::memo::ResponseMemo;
@@ -22,10 +27,16 @@ pub struct HttpSettings {
     pub auth_per_minute: u32,
     /// Syncs (security prices, exchange rates) per minute per user; 0 turns the limit off.
     pub sync_per_minute: u32,
+    /// Lookups that reach Yahoo (an unknown symbol, a search needing Yahoo's results, a sync,
+    /// bars not stored yet) per minute per user; 0 turns the limit off.
+    pub lookups_per_minute: u32,
     /// The length of a rate-limit window.
     pub rate_window: Duration,
     /// Largest total size of remembered list bodies (see [`super::memo`]); 0 keeps none.
     pub response_cache_bytes: u64,
+    /// After a shutdown signal, how long requests in flight may still run; those left are
+    /// then answered 503 and the server stops.
+    pub shutdown_grace: Duration,
     /// Shown by the startup line: which store and which cache.
     pub store_description: String,
     pub cache_description: String,
@@ -38,8 +49,10 @@ impl Default for HttpSettings {
             body_limit_bytes: 1024 * 1024,
             auth_per_minute: 5,
             sync_per_minute: 10,
+            lookups_per_minute: 30,
             rate_window: Duration::from_secs(60),
             response_cache_bytes: 64 * 1024 * 1024,
+            shutdown_grace: Duration::from_secs(5),
             store_description: String::new(),
             cache_description: String::new(),
         }
@@ -54,6 +67,8 @@ pub struct AppState {
     pub limiter: Arc<dyn RateLimiter>,
     pub settings: Arc<HttpSettings>,
     pub memo: Arc<ResponseMemo>,
+    /// Set when the shutdown grace is over: requests still running are answered 503.
+    pub cut_off: Arc<watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -69,31 +84,74 @@ impl AppState {
             limiter,
             memo: Arc::new(ResponseMemo::new(settings.response_cache_bytes)),
             settings: Arc::new(settings),
+            cut_off: Arc::new(watch::channel(false).0),
         }
     }
 
     /// Counts a request of `who` to `bucket` against `per_minute`; 429 when over.
     pub async fn limit(&self, bucket: &str, who: &str, per_minute: u32) -> Result<(), ApiError> {
-        if per_minute == 0 {
-            return Ok(());
-        }
-        let key = format!("{bucket}:{who}");
-        match self
-            .limiter
-            .hit(&key, per_minute, self.settings.rate_window)
+        count(&*self.limiter, &self.settings, bucket, who, per_minute)
             .await
-        {
-            Decision::Allowed => Ok(()),
-            Decision::Limited { retry_after } => {
-                tracing::info!(bucket, who, "rate limited");
-                Err(ApiError::Service(ServiceError::RateLimited {
-                    message: format!(
-                        "Rate limit exceeded: {per_minute} requests per {} seconds. Try again later.",
-                        self.settings.rate_window.as_secs()
-                    ),
-                    retry_after_secs: Some(retry_after.as_secs()),
-                }))
-            }
+            .map_err(ApiError::Service)
+    }
+
+    /// The security service charging `user`'s budget of Yahoo lookups.
+    pub fn securities_for(&self, user: &User) -> SecurityService {
+        if self.settings.lookups_per_minute == 0 {
+            return (*self.services.securities).clone();
         }
+        self.services.securities.metered(Arc::new(UserLookups {
+            limiter: self.limiter.clone(),
+            settings: self.settings.clone(),
+            who: user.id.to_string(),
+        }))
+    }
+}
+
+async fn count(
+    limiter: &dyn RateLimiter,
+    settings: &HttpSettings,
+    bucket: &str,
+    who: &str,
+    per_minute: u32,
+) -> Result<(), ServiceError> {
+    if per_minute == 0 {
+        return Ok(());
+    }
+    let key = format!("{bucket}:{who}");
+    match limiter.hit(&key, per_minute, settings.rate_window).await {
+        Decision::Allowed => Ok(()),
+        Decision::Limited { retry_after } => {
+            tracing::info!(bucket, who, "rate limited");
+            Err(ServiceError::RateLimited {
+                message: format!(
+                    "Rate limit exceeded: {per_minute} requests per {} seconds. Try again later.",
+                    settings.rate_window.as_secs()
+                ),
+                retry_after_secs: Some(retry_after.as_secs()),
+            })
+        }
+    }
+}
+
+/// One user's lookups at Yahoo, counted with the other rate limits (in Redis when configured).
+struct UserLookups {
+    limiter: Arc<dyn RateLimiter>,
+    settings: Arc<HttpSettings>,
+    who: String,
+}
+
+#[async_trait]
+impl LookupBudget for UserLookups {
+    async fn charge(&self) -> ServiceResult<()> {
+        let per_minute = self.settings.lookups_per_minute;
+        count(
+            &*self.limiter,
+            &self.settings,
+            "lookup",
+            &self.who,
+            per_minute,
+        )
+        .await
     }
 }

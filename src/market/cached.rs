@@ -1,18 +1,24 @@
 //! Market data through the response cache: answers are served from the cache while fresh,
-//! concurrent identical requests make one upstream call (in this process through a per-key
-//! gate, across processes through the cache's fill lock), and a cache failure is a miss.
+//! concurrent identical requests make one upstream call (in this process by sharing one
+//! fetch's outcome, across processes through the cache's fill lock), and a cache failure is a
+//! miss.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tokio::sync::watch;
 
 use super::cache::{CacheHealth, CacheTtls, FillLock, ResponseCache};
-use super::{Chart, ChartRequest, ChartSpan, MarketData, MarketResult, Profile, Quote, SearchHit};
+use super::{
+    Chart, ChartRequest, ChartSpan, MarketData, MarketError, MarketResult, Profile, Quote,
+    SearchHit,
+};
 use crate::domain::Symbol;
 
 /// Version of the cached shapes: bump when a cached type changes.
@@ -22,22 +28,79 @@ const FILL_LOCK_TTL: Duration = Duration::from_secs(15);
 /// How often a process waiting on another's fill looks for the value.
 const FILL_POLL: Duration = Duration::from_millis(25);
 
-/// One gate per key being fetched; entries vanish when nobody waits on them.
-#[derive(Default)]
-struct Gates(Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>);
+/// What a fetch ended with, handed to the requests that waited for it: the answer as JSON,
+/// or the failure.
+type Landed = Result<Arc<str>, MarketError>;
 
-impl Gates {
-    fn get(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(gate) = map.get(key).and_then(Weak::upgrade) {
-            return gate;
+/// Where the outcome of a fetch will appear; `None` until it lands.
+type Outcome = watch::Receiver<Option<Landed>>;
+
+/// The fetches in flight in this process, one per key. A request for a key being fetched
+/// waits for that fetch instead of making its own call, and takes its outcome (an error
+/// included) without going through the cache, so that coalescing holds while Redis is down.
+#[derive(Default)]
+struct Flights {
+    /// The fetch in flight per key, with its number (so that only it removes its entry).
+    map: Mutex<HashMap<String, (u64, Outcome)>>,
+    next: AtomicU64,
+}
+
+enum Turn<'a> {
+    /// Nobody fetches this key: this caller does, and hands the outcome on.
+    Lead(Lead<'a>),
+    /// Another request fetches it: wait for its outcome.
+    Follow(Outcome),
+}
+
+/// The right and the duty to fetch a key. Dropped without landing (the caller gave up, at its
+/// deadline), it lets the waiters go: one of them fetches instead.
+struct Lead<'a> {
+    flights: &'a Flights,
+    key: String,
+    id: u64,
+    tx: watch::Sender<Option<Landed>>,
+}
+
+impl Flights {
+    fn join(&self, key: &str) -> Turn<'_> {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, rx)) = map.get(key) {
+            return Turn::Follow(rx.clone());
         }
-        if map.len() > 256 {
-            map.retain(|_, g| g.strong_count() > 0);
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = watch::channel(None);
+        map.insert(key.to_string(), (id, rx));
+        Turn::Lead(Lead {
+            flights: self,
+            key: key.to_string(),
+            id,
+            tx,
+        })
+    }
+}
+
+impl Lead<'_> {
+    fn land<T: Serialize>(self, outcome: &MarketResult<T>) {
+        let landed = match outcome {
+            Ok(value) => match serde_json::to_string(value) {
+                Ok(raw) => Some(Ok(Arc::from(raw))),
+                // Waiters then fetch for themselves.
+                Err(_) => None,
+            },
+            Err(e) => Some(Err(e.clone())),
+        };
+        if landed.is_some() {
+            self.tx.send_replace(landed);
         }
-        let gate = Arc::new(tokio::sync::Mutex::new(()));
-        map.insert(key.to_string(), Arc::downgrade(&gate));
-        gate
+    }
+}
+
+impl Drop for Lead<'_> {
+    fn drop(&mut self) {
+        let mut map = self.flights.map.lock().unwrap_or_else(|p| p.into_inner());
+        if map.get(&self.key).is_some_and(|(id, _)| *id == self.id) {
+            map.remove(&self.key);
+        }
     }
 }
 
@@ -47,7 +110,7 @@ pub struct CachedMarket {
     cache: Arc<dyn ResponseCache>,
     ttl: CacheTtls,
     namespace: String,
-    gates: Gates,
+    flights: Flights,
 }
 
 impl CachedMarket {
@@ -62,7 +125,7 @@ impl CachedMarket {
             cache,
             ttl,
             namespace: namespace.into(),
-            gates: Gates::default(),
+            flights: Flights::default(),
         }
     }
 
@@ -99,12 +162,53 @@ impl CachedMarket {
         if let Some(hit) = self.lookup(&key).await {
             return Ok(hit);
         }
-        let gate = self.gates.get(&key);
-        let _turn = gate.lock().await;
-        if let Some(hit) = self.lookup(&key).await {
+        loop {
+            let lead = match self.flights.join(&key) {
+                Turn::Lead(lead) => lead,
+                Turn::Follow(mut rx) => {
+                    let landed = rx
+                        .wait_for(Option::is_some)
+                        .await
+                        .ok()
+                        .and_then(|v| v.clone());
+                    match landed {
+                        Some(Ok(raw)) => match serde_json::from_str(&raw) {
+                            Ok(value) => return Ok(value),
+                            Err(e) => {
+                                return Err(MarketError::InvalidResponse(format!(
+                                    "cannot read a shared answer: {e}"
+                                )))
+                            }
+                        },
+                        Some(Err(e)) => return Err(e),
+                        // The fetch was abandoned: try again, perhaps as the one fetching.
+                        None => continue,
+                    }
+                }
+            };
+            let outcome = self.fill(&key, symbol, ttl, fetch).await;
+            lead.land(&outcome);
+            return outcome;
+        }
+    }
+
+    /// Fetches `key` as the one request of this process doing so: unless another process
+    /// filled it meanwhile, under the cross-process fill lock, storing a success.
+    async fn fill<T, F>(
+        &self,
+        key: &str,
+        symbol: Option<&Symbol>,
+        ttl: Duration,
+        fetch: F,
+    ) -> MarketResult<T>
+    where
+        T: Serialize + DeserializeOwned,
+        F: Future<Output = MarketResult<T>>,
+    {
+        if let Some(hit) = self.lookup(key).await {
             return Ok(hit);
         }
-        let token = match self.wait_for_fill(&key).await {
+        let token = match self.wait_for_fill(key).await {
             Ok(hit) => return Ok(hit),
             Err(token) => token,
         };
@@ -113,13 +217,13 @@ impl CachedMarket {
             match serde_json::to_string(value) {
                 Ok(raw) => {
                     let tag = symbol.map(|s| self.tag(s));
-                    self.cache.put(&key, tag.as_deref(), &raw, ttl).await;
+                    self.cache.put(key, tag.as_deref(), &raw, ttl).await;
                 }
                 Err(e) => tracing::warn!(%key, error = %e, "cannot cache an answer"),
             }
         }
         if let Some(token) = token {
-            self.cache.unlock(&key, &token).await;
+            self.cache.unlock(key, &token).await;
         }
         result
     }

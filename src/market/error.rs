@@ -12,6 +12,10 @@ pub enum MarketError {
     /// Yahoo keeps answering 429 Too Many Requests.
     #[error("Yahoo Finance is rate limiting requests")]
     RateLimited { retry_after: Option<Duration> },
+    /// No connection to Yahoo could be made (refused, no route, name not resolved): the
+    /// machine is offline or Yahoo's hosts are unreachable. Not retried.
+    #[error("offline: cannot reach Yahoo Finance ({0})")]
+    Offline(String),
     /// Yahoo cannot be reached, times out or answers 5xx.
     #[error("Yahoo Finance is unavailable: {0}")]
     Unavailable(String),
@@ -31,7 +35,10 @@ impl MarketError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Self::RateLimited { .. } | Self::Unavailable(_) | Self::SessionRefused(_)
+            Self::RateLimited { .. }
+                | Self::Offline(_)
+                | Self::Unavailable(_)
+                | Self::SessionRefused(_)
         )
     }
 }

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 
 pub mod cache;
 mod cached;
+pub mod deadline;
 mod error;
 pub mod offline;
 mod types;
@@ -16,6 +17,7 @@ pub mod yahoo;
 
 pub use cache::{CacheHealth, CacheSettings, CacheTtls};
 pub use cached::CachedMarket;
+pub use deadline::{Deadline, DeadlineExceeded};
 pub use error::{MarketError, MarketResult};
 pub use offline::OfflineMarket;
 pub use types::{

@@ -290,7 +290,8 @@ impl QuoteRefusal {
             MarketError::SessionRefused(_) => Some(Self::SessionRefused),
             MarketError::Unavailable(_) => Some(Self::Unavailable),
             MarketError::InvalidResponse(_) => Some(Self::UnreadableAnswer),
-            MarketError::NotFound(_) | MarketError::BadRequest(_) => None,
+            // Offline: the chart cannot be reached either.
+            MarketError::NotFound(_) | MarketError::BadRequest(_) | MarketError::Offline(_) => None,
         }
     }
 

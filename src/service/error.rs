@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use crate::domain::ValidationError;
 use crate::store::{ConflictKind, StoreError};
 
@@ -32,6 +34,16 @@ pub enum ServiceError {
     /// An upstream (Yahoo, the database, Redis) is unreachable or failing (HTTP 503).
     #[error("{0}")]
     Unavailable(String),
+    /// Yahoo did not answer within the operation's deadline (HTTP 503).
+    #[error("{0}")]
+    UpstreamTimeout(String),
+    /// Yahoo refuses more requests for now (HTTP 503 with `Retry-After`). Not the API's own
+    /// limit, which is [`ServiceError::RateLimited`].
+    #[error("{message}")]
+    UpstreamRateLimited {
+        message: String,
+        retry_after: Option<Duration>,
+    },
     /// A bug or an unexpected state (HTTP 500); the message is logged, not shown to API clients.
     #[error("{0}")]
     Internal(String),

@@ -7,9 +7,10 @@ use chrono::{Duration, NaiveDate, NaiveTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::upstream::Deadlines;
 use super::{ServiceError, ServiceResult};
 use crate::domain::{money, CurrencyCode, ExchangeRate, Interval, PageRequest, QuoteUnit, Symbol};
-use crate::market::{ChartRequest, MarketData};
+use crate::market::{ChartRequest, Deadline, MarketData};
 use crate::store::Store;
 
 /// Days of rates fetched before the sync date, so that a weekend or holiday still finds the
@@ -56,6 +57,8 @@ pub type NeededPairs = BTreeMap<CurrencyCode, BTreeSet<CurrencyCode>>;
 pub struct FxService {
     store: Arc<dyn Store>,
     market: Arc<dyn MarketData>,
+    /// How long one rate sync (every pair of it) may take.
+    deadline: std::time::Duration,
 }
 
 fn pair_symbol(base: &CurrencyCode, target: &CurrencyCode) -> ServiceResult<Symbol> {
@@ -64,11 +67,21 @@ fn pair_symbol(base: &CurrencyCode, target: &CurrencyCode) -> ServiceResult<Symb
 
 impl FxService {
     pub fn new(store: Arc<dyn Store>, market: Arc<dyn MarketData>) -> Self {
-        Self { store, market }
+        Self {
+            store,
+            market,
+            deadline: Deadlines::default().request,
+        }
+    }
+
+    pub fn with_deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.deadline = deadline;
+        self
     }
 
     /// Fetches `{BASE}{TARGET}=X` for each target and stores the daily rates of the week up to
-    /// `date` (today when `None`). Idempotent: a second run updates the same rows.
+    /// `date` (today when `None`). Idempotent: a second run updates the same rows. The pairs
+    /// share one deadline: those it leaves no time for fail as timed out.
     pub async fn sync_rates(
         &self,
         base: &CurrencyCode,
@@ -82,8 +95,13 @@ impl FxService {
         }
         let mut synced = 0;
         let mut failures = Vec::new();
+        let deadline = Deadline::after(self.deadline);
         for target in targets.iter().filter(|t| *t != base) {
-            match self.sync_pair(base, target, date).await {
+            let outcome = deadline
+                .run(self.sync_pair(base, target, date))
+                .await
+                .unwrap_or_else(|e| Err(e.into()));
+            match outcome {
                 Ok(()) => synced += 1,
                 Err(e) => {
                     tracing::warn!(%base, %target, error = %e, "rate sync failed");

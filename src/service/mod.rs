@@ -8,6 +8,7 @@ pub mod fx;
 pub mod portfolio;
 mod rates;
 pub mod securities;
+pub mod upstream;
 pub mod users;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 /// The state of the market-data cache, as health checks report it.
 pub use crate::market::CacheHealth;
 pub use error::{ServiceError, ServiceResult};
+pub use upstream::{Deadlines, LookupBudget};
 
 use crate::market::MarketData;
 use crate::store::{Backend, Store};
@@ -38,8 +40,18 @@ pub struct Services {
 
 impl Services {
     pub fn new(store: Arc<dyn Store>, market: Arc<dyn MarketData>) -> Self {
-        let securities = Arc::new(SecurityService::new(store.clone(), market.clone()));
-        let fx = Arc::new(FxService::new(store.clone(), market));
+        Self::with_deadlines(store, market, Deadlines::default())
+    }
+
+    /// The services, with how long operations that need Yahoo may take.
+    pub fn with_deadlines(
+        store: Arc<dyn Store>,
+        market: Arc<dyn MarketData>,
+        deadlines: Deadlines,
+    ) -> Self {
+        let securities =
+            Arc::new(SecurityService::new(store.clone(), market.clone()).with_deadlines(deadlines));
+        let fx = Arc::new(FxService::new(store.clone(), market).with_deadline(deadlines.request));
         Self {
             users: UserService::new(store.clone()),
             portfolio: PortfolioService::new(store.clone(), securities.clone(), fx.clone()),

@@ -8,11 +8,13 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::upstream::{bounded, Deadlines, LookupBudget};
 use super::{ServiceError, ServiceResult};
 use crate::domain::{self, Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol};
+use crate::market::deadline::with_half_the_time_left;
 use crate::market::{
-    Bar, CacheHealth, Chart, ChartRange, ChartRequest, MarketData, MarketError, Profile, Quote,
-    QuoteRefusal, QuoteSource,
+    Bar, CacheHealth, Chart, ChartRange, ChartRequest, Deadline, MarketData, MarketError, Profile,
+    Quote, QuoteRefusal, QuoteSource,
 };
 use crate::store::Store;
 
@@ -25,11 +27,12 @@ impl From<MarketError> for ServiceError {
         match e {
             MarketError::NotFound(m) => Self::NotFound(m),
             MarketError::BadRequest(m) => Self::BadRequest(m),
-            MarketError::RateLimited { retry_after } => Self::RateLimited {
+            MarketError::RateLimited { retry_after } => Self::UpstreamRateLimited {
                 message: "Yahoo Finance is rate limiting requests; try again later".into(),
-                retry_after_secs: retry_after.map(|d| d.as_secs()),
+                retry_after,
             },
-            e @ (MarketError::Unavailable(_)
+            e @ (MarketError::Offline(_)
+            | MarketError::Unavailable(_)
             | MarketError::SessionRefused(_)
             | MarketError::InvalidResponse(_)) => Self::Unavailable(e.to_string()),
         }
@@ -321,6 +324,10 @@ enum Turn {
 
 /// Securities, their prices and search; shared by the TUI and the HTTP API. Clones share
 /// state (the syncs running in this process).
+///
+/// Every operation that needs Yahoo runs under a deadline (see [`Deadlines`]); a clone made
+/// by [`SecurityService::metered`] also charges a caller's budget for each lookup that goes
+/// to Yahoo.
 #[derive(Clone)]
 pub struct SecurityService {
     store: Arc<dyn Store>,
@@ -330,6 +337,8 @@ pub struct SecurityService {
     /// Symbols of search results not stored yet, by the id they were shown with; a client
     /// may pick one by id (the original web client does) within a day of searching.
     shown: moka::sync::Cache<Uuid, Symbol>,
+    deadlines: Deadlines,
+    budget: Option<Arc<dyn LookupBudget>>,
 }
 
 impl SecurityService {
@@ -343,6 +352,38 @@ impl SecurityService {
                 .max_capacity(100_000)
                 .time_to_live(std::time::Duration::from_secs(24 * 60 * 60))
                 .build(),
+            deadlines: Deadlines::default(),
+            budget: None,
+        }
+    }
+
+    pub fn with_deadlines(mut self, deadlines: Deadlines) -> Self {
+        self.deadlines = deadlines;
+        self
+    }
+
+    /// This service (sharing its state) charging `budget` for each lookup that goes to Yahoo:
+    /// a symbol not stored yet, a search that needs Yahoo's results, a quote, a sync, bars
+    /// not stored yet. Lookups answered from the store are free.
+    pub fn metered(&self, budget: Arc<dyn LookupBudget>) -> Self {
+        Self {
+            budget: Some(budget),
+            ..self.clone()
+        }
+    }
+
+    /// This service (sharing its state) charging no one.
+    fn unmetered(&self) -> Self {
+        Self {
+            budget: None,
+            ..self.clone()
+        }
+    }
+
+    async fn charge(&self) -> ServiceResult<()> {
+        match &self.budget {
+            Some(budget) => budget.charge().await,
+            None => Ok(()),
         }
     }
 
@@ -363,7 +404,8 @@ impl SecurityService {
     }
 
     /// The stored security, or one looked up on Yahoo and stored first. Not found when Yahoo
-    /// does not know the symbol; unavailable when Yahoo cannot be reached.
+    /// does not know the symbol; unavailable when Yahoo cannot be reached; a timeout when it
+    /// does not answer within the request deadline.
     pub async fn get_or_fetch(&self, symbol: &Symbol) -> ServiceResult<Security> {
         Ok(self.get_or_store(symbol).await?.0)
     }
@@ -377,7 +419,8 @@ impl SecurityService {
             return Ok(security);
         }
         match history {
-            FirstUse::SyncNow => match self.sync(symbol).await {
+            // The history completes the lookup the caller paid for: no second charge.
+            FirstUse::SyncNow => match self.unmetered().sync(symbol).await {
                 Ok(report) => Ok(report.security),
                 Err(e) => {
                     tracing::warn!(%symbol, error = %e, "first sync failed; stored without prices");
@@ -387,7 +430,7 @@ impl SecurityService {
             FirstUse::SyncInBackground => {
                 // Marked as syncing before answering, so the answer says so.
                 let marked = self.mark_syncing(symbol);
-                let this = self.clone();
+                let this = self.unmetered();
                 let symbol = symbol.clone();
                 tokio::spawn(async move {
                     let _marked = marked;
@@ -418,6 +461,12 @@ impl SecurityService {
         if let Some(found) = self.store.security_by_symbol(symbol).await? {
             return Ok((found, false));
         }
+        self.charge().await?;
+        bounded(self.deadlines.request, self.describe_and_store(symbol)).await
+    }
+
+    /// Looks a symbol not stored yet up on Yahoo and stores it; whether this call stored it.
+    async fn describe_and_store(&self, symbol: &Symbol) -> ServiceResult<(Security, bool)> {
         let new = self.describe(symbol).await?;
         let security = new.into_security(symbol.derived_id(), domain::now());
         match self.store.insert_security(&security).await {
@@ -438,7 +487,10 @@ impl SecurityService {
     /// session, and it answers 404 "No fundamentals data found" for instruments without
     /// fundamentals (currencies, some indices). The chart decides whether the symbol exists.
     async fn describe(&self, symbol: &Symbol) -> ServiceResult<NewSecurity> {
-        match self.market.profile(symbol).await {
+        match with_half_the_time_left(self.market.profile(symbol))
+            .await
+            .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())))
+        {
             Ok(profile) => Ok(new_security_from_profile(symbol, profile)),
             Err(e) => {
                 tracing::info!(%symbol, error = %e, "no profile; describing from the chart");
@@ -471,7 +523,8 @@ impl SecurityService {
     }
 
     /// Stored matches first, then Yahoo's results not stored yet, at most `limit`, no symbol
-    /// twice. When Yahoo fails, the stored matches still come back (with `yahoo_error`).
+    /// twice. When Yahoo fails, does not answer within the request deadline, or the caller's
+    /// lookup budget is spent, the stored matches still come back (with `yahoo_error`).
     pub async fn search(&self, query: &str, limit: usize) -> ServiceResult<SearchResults> {
         let limit = limit.clamp(1, 50);
         let stored = self.stored_matches(query, limit as u64).await?;
@@ -491,7 +544,15 @@ impl SecurityService {
             .collect();
         let mut yahoo_error = None;
         if results.len() < limit {
-            match self.market.search(query.trim(), limit).await {
+            let hits = match self.charge().await {
+                Ok(()) => Deadline::after(self.deadlines.request)
+                    .run(self.market.search(query.trim(), limit))
+                    .await
+                    .map_err(ServiceError::from)
+                    .and_then(|hits| hits.map_err(ServiceError::from)),
+                Err(over_budget) => Err(over_budget),
+            };
+            match hits {
                 Ok(hits) => {
                     let fresh: Vec<_> = hits
                         .into_iter()
@@ -622,9 +683,16 @@ impl SecurityService {
     /// One sync per symbol at a time across every process sharing the store (a lease in the
     /// store): a sync that finds another running waits for it, then answers with what that
     /// one stored instead of fetching again; still running after `SyncTiming::wait`, it is a
-    /// conflict. A sync that finds the other failed does the work itself.
+    /// conflict. A sync that finds the other failed does the work itself. The wait and the
+    /// work run under the request deadline.
     pub async fn sync(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
+        // A sync costs a lookup whether it fetches or finds another's result.
+        self.charge().await?;
         let _running = self.mark_syncing(symbol);
+        bounded(self.deadlines.request, self.sync_in_turn(symbol)).await
+    }
+
+    async fn sync_in_turn(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
         let synced_before = self
             .store
             .security_by_symbol(symbol)
@@ -639,15 +707,18 @@ impl SecurityService {
                 full_history: false,
             }),
             Turn::Ours(lease) => {
-                let report = self.fetch_and_store(symbol).await;
+                let report = self.fetch_prices(symbol).await;
                 lease.release().await;
                 report
             }
         }
     }
 
-    async fn fetch_and_store(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
-        let mut security = self.get_or_fetch(symbol).await?;
+    async fn fetch_prices(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
+        let mut security = match self.store.security_by_symbol(symbol).await? {
+            Some(found) => found,
+            None => self.describe_and_store(symbol).await?.0,
+        };
         self.market.invalidate(symbol).await;
 
         let latest = self.store.latest_price(security.id, Interval::D1).await?;
@@ -663,7 +734,8 @@ impl SecurityService {
         };
         let chart = self.market.chart(&request).await?;
 
-        if let Ok(profile) = self.market.profile(symbol).await {
+        // The profile only refreshes metadata: it must leave time to store the bars.
+        if let Ok(Ok(profile)) = with_half_the_time_left(self.market.profile(symbol)).await {
             refresh_from_profile(&mut security, &profile);
         }
         if let Some(currency) = &chart.meta.currency {
@@ -700,7 +772,9 @@ impl SecurityService {
         Ok(self.sync_many(&symbols, progress).await)
     }
 
-    /// Syncs the given symbols one after the other, reporting progress.
+    /// Syncs the given symbols one after the other, reporting progress, each under the sync
+    /// deadline. Once Yahoo has not answered in time or is rate limiting, the symbols left are
+    /// not tried: they would wait for the same outcome.
     pub async fn sync_many(
         &self,
         symbols: &[Symbol],
@@ -710,8 +784,17 @@ impl SecurityService {
             total: symbols.len(),
         });
         let mut outcomes = Vec::with_capacity(symbols.len());
+        let mut given_up: Option<ServiceError> = None;
         for symbol in symbols {
-            let outcome = self.sync(symbol).await;
+            let outcome = match &given_up {
+                Some(reason) => Err(not_tried(reason)),
+                None => bounded(self.deadlines.sync, self.sync(symbol)).await,
+            };
+            if let Err(e) = &outcome {
+                if given_up.is_none() {
+                    given_up = upstream_gone(e);
+                }
+            }
             progress(SyncProgress::Finished {
                 symbol: symbol.clone(),
                 ok: outcome.is_ok(),
@@ -765,8 +848,23 @@ impl SecurityService {
     }
 
     /// Fetches and stores bars of a non-daily interval for a window, clamped to what Yahoo
-    /// serves.
+    /// serves; charged and under the request deadline.
     async fn fill(
+        &self,
+        security: &Security,
+        interval: Interval,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> ServiceResult<()> {
+        self.charge().await?;
+        bounded(
+            self.deadlines.request,
+            self.fill_now(security, interval, start, end),
+        )
+        .await
+    }
+
+    async fn fill_now(
         &self,
         security: &Security,
         interval: Interval,
@@ -806,9 +904,18 @@ impl SecurityService {
     }
 
     /// The latest quote for a security screen; when the quote service refuses, the figures a
-    /// daily chart gives, marked partial with the reason (`KeyFigures::source`).
+    /// daily chart gives, marked partial with the reason (`KeyFigures::source`). Runs under
+    /// the request deadline.
     pub async fn key_figures(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
-        let error = match self.market.quote(symbol).await {
+        self.charge().await?;
+        bounded(self.deadlines.request, self.key_figures_now(symbol)).await
+    }
+
+    async fn key_figures_now(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
+        let error = match with_half_the_time_left(self.market.quote(symbol))
+            .await
+            .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())))
+        {
             Ok(quote) => return Ok(quote.into()),
             Err(e) => e,
         };
@@ -837,6 +944,36 @@ impl SecurityService {
             .into_iter()
             .map(|(id, c)| (id, c.close))
             .collect())
+    }
+}
+
+/// A failure that every further request to Yahoo would meet now: it did not answer in time,
+/// or it is rate limiting. Offline failures are not among them: they are immediate anyway.
+fn upstream_gone(e: &ServiceError) -> Option<ServiceError> {
+    match e {
+        ServiceError::UpstreamTimeout(m) => Some(ServiceError::UpstreamTimeout(m.clone())),
+        ServiceError::UpstreamRateLimited {
+            message,
+            retry_after,
+        } => Some(ServiceError::UpstreamRateLimited {
+            message: message.clone(),
+            retry_after: *retry_after,
+        }),
+        _ => None,
+    }
+}
+
+/// The outcome of a symbol left untried after `reason` stopped a batch.
+fn not_tried(reason: &ServiceError) -> ServiceError {
+    let message = format!("not tried: {reason}");
+    match reason {
+        ServiceError::UpstreamRateLimited { retry_after, .. } => {
+            ServiceError::UpstreamRateLimited {
+                message,
+                retry_after: *retry_after,
+            }
+        }
+        _ => ServiceError::UpstreamTimeout(message),
     }
 }
 

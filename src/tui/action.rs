@@ -56,7 +56,20 @@ impl From<ServiceError> for Failure {
     fn from(e: ServiceError) -> Self {
         let (kind, field, message) = match &e {
             ServiceError::Invalid(v) => (FailureKind::Invalid, Some(v.field), v.message.clone()),
-            ServiceError::Unavailable(m) => (FailureKind::Offline, None, m.clone()),
+            ServiceError::Unavailable(m) | ServiceError::UpstreamTimeout(m) => {
+                (FailureKind::Offline, None, m.clone())
+            }
+            ServiceError::UpstreamRateLimited {
+                message,
+                retry_after,
+            } => (
+                FailureKind::RateLimited,
+                None,
+                match retry_after {
+                    Some(d) => format!("{message} (retry in {} s)", d.as_secs()),
+                    None => message.clone(),
+                },
+            ),
             ServiceError::RateLimited {
                 message,
                 retry_after_secs,

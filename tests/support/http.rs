@@ -13,7 +13,7 @@ use finances::mail::OutboxMailer;
 use finances::market::{self, CacheSettings};
 use finances::secret::Secret;
 use finances::service::auth::AuthSettings;
-use finances::service::Services;
+use finances::service::{Deadlines, Services};
 use finances::store::testing::{self, TestStore};
 use reqwest::header::HeaderMap;
 use reqwest::Method;
@@ -146,9 +146,19 @@ pub fn test_settings() -> HttpSettings {
     HttpSettings {
         auth_per_minute: 0,
         sync_per_minute: 0,
+        lookups_per_minute: 0,
         cors_origins: vec!["https://app.example".into()],
         ..HttpSettings::default()
     }
+}
+
+/// What a test may change about the app besides its settings.
+#[derive(Debug, Clone, Default)]
+pub struct TestOptions {
+    pub deadlines: Deadlines,
+    /// The Redis of the cache and the rate limits; unset: the test Redis on PostgreSQL, none on
+    /// SQLite.
+    pub redis: Option<String>,
 }
 
 impl TestApp {
@@ -157,6 +167,10 @@ impl TestApp {
     }
 
     pub async fn start_with(db: Db, settings: HttpSettings) -> Self {
+        Self::start_opts(db, settings, TestOptions::default()).await
+    }
+
+    pub async fn start_opts(db: Db, settings: HttpSettings, options: TestOptions) -> Self {
         let store = match db {
             Db::Sqlite => testing::sqlite().await,
             Db::Postgres => testing::postgres().await.expect("PostgreSQL test database"),
@@ -173,6 +187,7 @@ impl TestApp {
             yahoo,
             namespace,
             settings,
+            options,
         )
         .await
     }
@@ -192,6 +207,7 @@ impl TestApp {
             self.yahoo.clone(),
             self.namespace.clone(),
             self.settings.clone(),
+            TestOptions::default(),
         )
         .await
     }
@@ -204,11 +220,12 @@ impl TestApp {
         yahoo: FakeYahoo,
         namespace: String,
         settings: HttpSettings,
+        options: TestOptions,
     ) -> Self {
-        let redis = if db == Db::Postgres {
-            redis_url()
-        } else {
-            None
+        let redis = match options.redis {
+            Some(url) => Some(url),
+            None if db == Db::Postgres => redis_url(),
+            None => None,
         };
         let cache = CacheSettings {
             redis_url: redis.clone(),
@@ -216,7 +233,7 @@ impl TestApp {
             ..CacheSettings::default()
         };
         let market = market::connect(yahoo.settings(), &cache).expect("market data");
-        let services = Services::new(store, market);
+        let services = Services::with_deadlines(store, market, options.deadlines);
         let outbox = std::env::temp_dir().join(format!("finances-outbox-{}", Uuid::new_v4()));
         let auth = services.auth(
             Arc::new(OutboxMailer::new(&outbox, "finances <no-reply@test>")),

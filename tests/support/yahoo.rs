@@ -59,6 +59,20 @@ impl Reply {
         self.delay = delay;
         self
     }
+
+    /// Takes the request and never answers (within any test's lifetime).
+    pub fn hang() -> Self {
+        Self::json("{}").delay(Duration::from_secs(24 * 3600))
+    }
+}
+
+/// A base URL on which nothing listens: connecting is refused at once, as on a machine whose
+/// network is down or behind a proxy that is not running.
+pub fn refusing_url() -> Url {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    Url::parse(&format!("http://{addr}/")).unwrap()
 }
 
 /// A request the server saw.

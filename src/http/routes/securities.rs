@@ -59,10 +59,11 @@ pub async fn list(
 /// (`in_database: false`). A Yahoo failure still returns the stored matches.
 #[utoipa::path(get, path = "/api/v1/securities/search", tag = "securities",
     security(("bearer" = [])), params(SearchQuery),
-    responses((status = 200, body = Vec<SecurityOut>), (status = 422, body = ValidationBody)))]
+    responses((status = 200, body = Vec<SecurityOut>), (status = 422, body = ValidationBody),
+        (status = 429, body = RateLimitBody)))]
 pub async fn search(
     State(state): State<AppState>,
-    CurrentUser(_caller): CurrentUser,
+    CurrentUser(caller): CurrentUser,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult<axum::Json<Vec<SecurityOut>>> {
     let query = q
@@ -80,8 +81,7 @@ pub async fn search(
         ));
     }
     let found = state
-        .services
-        .securities
+        .securities_for(&caller)
         .search(&query, limit as usize)
         .await?;
     let ids: Vec<_> = found
@@ -107,16 +107,15 @@ pub async fn search(
 #[utoipa::path(get, path = "/api/v1/securities/{symbol}", tag = "securities",
     security(("bearer" = [])), params(("symbol" = String, Path)),
     responses((status = 200, body = SecurityOut), (status = 404, body = ErrorBody),
-        (status = 503, body = ErrorBody)))]
+        (status = 429, body = RateLimitBody), (status = 503, body = ErrorBody)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    CurrentUser(_caller): CurrentUser,
+    CurrentUser(caller): CurrentUser,
     Path(raw): Path<String>,
 ) -> ApiResult<axum::Json<SecurityOut>> {
     let symbol = symbol(&raw)?;
     let security = state
-        .services
-        .securities
+        .securities_for(&caller)
         .obtain(&symbol, FirstUse::SyncInBackground)
         .await?;
     let mut out = present(&state, vec![security]).await?;
@@ -138,7 +137,7 @@ pub async fn sync(
     state
         .limit("sync", &user.id.to_string(), state.settings.sync_per_minute)
         .await?;
-    let report = state.services.securities.sync(&symbol).await?;
+    let report = state.securities_for(&user).sync(&symbol).await?;
     let last = state
         .services
         .securities
@@ -180,10 +179,11 @@ fn time_param(
 #[utoipa::path(get, path = "/api/v1/securities/{symbol}/prices", tag = "securities",
     security(("bearer" = [])), params(("symbol" = String, Path), PricesQuery),
     responses((status = 200, body = PricesOut), (status = 404, body = ErrorBody),
-        (status = 422, body = ValidationBody)))]
+        (status = 422, body = ValidationBody), (status = 429, body = RateLimitBody),
+        (status = 503, body = ErrorBody)))]
 pub async fn prices(
     State(state): State<AppState>,
-    CurrentUser(_caller): CurrentUser,
+    CurrentUser(caller): CurrentUser,
     Path(raw): Path<String>,
     Query(q): Query<PricesQuery>,
 ) -> ApiResult<axum::Json<PricesOut>> {
@@ -197,8 +197,7 @@ pub async fn prices(
     let start = time_param("start", q.start.as_deref(), false)?;
     let end = time_param("end", q.end.as_deref(), true)?;
     let series = state
-        .services
-        .securities
+        .securities_for(&caller)
         .prices(&symbol, interval, start, end)
         .await?;
     let last = state

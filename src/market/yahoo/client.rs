@@ -14,6 +14,7 @@ use super::parse;
 use super::settings::{Hosts, YahooSettings};
 use crate::domain::Symbol;
 use crate::market::cache::CacheHealth;
+use crate::market::deadline::Deadline;
 use crate::market::{
     Chart, ChartRequest, ChartSpan, MarketData, MarketError, MarketResult, Profile, Quote,
     SearchHit,
@@ -39,11 +40,19 @@ enum Attempt {
     RateLimited(Option<Duration>),
     /// 5xx.
     Server(StatusCode),
-    /// No answer: refused, reset, timed out.
+    /// No connection could be made: refused, no route, name not resolved.
+    Offline(String),
+    /// A connection, but no answer: reset, timed out.
     Transport(String),
 }
 
 impl Attempt {
+    /// A refused connection or a failed name lookup fails the same way a moment later:
+    /// waiting to try again only delays saying "offline".
+    fn is_retryable(&self) -> bool {
+        !matches!(self, Self::Offline(_))
+    }
+
     fn retry_after(&self) -> Option<Duration> {
         match self {
             Self::RateLimited(after) => *after,
@@ -55,6 +64,7 @@ impl Attempt {
         match self {
             Self::RateLimited(retry_after) => MarketError::RateLimited { retry_after },
             Self::Server(status) => MarketError::Unavailable(format!("HTTP {status}")),
+            Self::Offline(reason) => MarketError::Offline(reason),
             Self::Transport(reason) => MarketError::Unavailable(reason),
         }
     }
@@ -120,8 +130,11 @@ impl YahooClient {
         &self.settings
     }
 
-    /// One GET, retried with jittered exponential backoff on 429, 5xx and network failures;
-    /// a `Retry-After` on a 429 replaces the computed delay (capped at `max_retry_delay`).
+    /// One GET, retried with jittered exponential backoff on 429, 5xx and failures after
+    /// connecting; a `Retry-After` on a 429 replaces the computed delay (capped at
+    /// `max_retry_delay`). No connection at all is not retried. Inside an operation with a
+    /// deadline, a retry that could not start before it is not waited for: the last failure
+    /// is the answer.
     async fn get(&self, url: &Url, query: &[(&str, String)]) -> MarketResult<Answer> {
         let backoff = ExponentialBuilder::default()
             .with_min_delay(self.settings.min_retry_delay)
@@ -136,7 +149,7 @@ impl YahooClient {
                 .query(query)
                 .send()
                 .await
-                .map_err(|e| Attempt::Transport(transport_reason(&e)))?;
+                .map_err(|e| attempt_failure(&e))?;
             let status = response.status();
             if status == StatusCode::TOO_MANY_REQUESTS {
                 return Err(Attempt::RateLimited(retry_after(response.headers())));
@@ -152,7 +165,14 @@ impl YahooClient {
         };
         attempt
             .retry(backoff)
-            .adjust(|e: &Attempt, delay| delay.map(|d| e.retry_after().map_or(d, |r| r.min(cap))))
+            .when(Attempt::is_retryable)
+            .adjust(|e: &Attempt, delay| {
+                let delay = delay.map(|d| e.retry_after().map_or(d, |r| r.min(cap)))?;
+                match Deadline::remaining_now() {
+                    Some(left) if delay >= left => None,
+                    _ => Some(delay),
+                }
+            })
             .notify(|e: &Attempt, delay| {
                 tracing::debug!(url = %url.path(), error = ?e, ?delay, "retrying Yahoo request");
             })
@@ -311,6 +331,28 @@ impl YahooClient {
         hits.truncate(limit);
         Ok(hits)
     }
+}
+
+/// Why sending failed: no connection at all is [`Attempt::Offline`].
+fn attempt_failure(e: &reqwest::Error) -> Attempt {
+    if e.is_connect() {
+        Attempt::Offline(connect_reason(e))
+    } else {
+        Attempt::Transport(transport_reason(e))
+    }
+}
+
+/// The innermost cause of a connection failure ("Connection refused (os error 111)", "failed
+/// to lookup address information: ..."), without the URL.
+fn connect_reason(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "connection timed out".to_string();
+    }
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    cause.to_string()
 }
 
 fn transport_reason(e: &reqwest::Error) -> String {
