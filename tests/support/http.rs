@@ -152,6 +152,14 @@ pub fn test_settings() -> HttpSettings {
     }
 }
 
+/// The database a server runs on: its handle, its URL, and the test database itself when this
+/// server owns it (dropped with the server).
+struct Backing {
+    store: Arc<dyn finances::store::Store>,
+    url: String,
+    owned: Option<TestStore>,
+}
+
 /// What a test may change about the app besides its settings.
 #[derive(Debug, Clone, Default)]
 pub struct TestOptions {
@@ -178,18 +186,12 @@ impl TestApp {
         let namespace = format!("test-{}", Uuid::new_v4().simple());
         let yahoo = FakeYahoo::start().await;
         script_test_security(&yahoo);
-        let url = store.url().to_string();
-        Self::serve(
-            db,
-            store.store(),
-            url,
-            Some(store),
-            yahoo,
-            namespace,
-            settings,
-            options,
-        )
-        .await
+        let backing = Backing {
+            store: store.store(),
+            url: store.url().to_string(),
+            owned: Some(store),
+        };
+        Self::serve(db, backing, yahoo, namespace, settings, options).await
     }
 
     /// A second server over the same database, as another process would run it: its own
@@ -199,11 +201,14 @@ impl TestApp {
         let store = finances::store::open_with(&self.store_url, 4)
             .await
             .expect("a second handle on the test database");
+        let backing = Backing {
+            store,
+            url: self.store_url.clone(),
+            owned: None,
+        };
         Self::serve(
             self.db,
-            store,
-            self.store_url.clone(),
-            None,
+            backing,
             self.yahoo.clone(),
             self.namespace.clone(),
             self.settings.clone(),
@@ -214,9 +219,7 @@ impl TestApp {
 
     async fn serve(
         db: Db,
-        store: Arc<dyn finances::store::Store>,
-        store_url: String,
-        owned: Option<TestStore>,
+        backing: Backing,
         yahoo: FakeYahoo,
         namespace: String,
         settings: HttpSettings,
@@ -233,6 +236,11 @@ impl TestApp {
             ..CacheSettings::default()
         };
         let market = market::connect(yahoo.settings(), &cache).expect("market data");
+        let Backing {
+            store,
+            url: store_url,
+            owned,
+        } = backing;
         let services = Services::with_deadlines(store, market, options.deadlines);
         let outbox = std::env::temp_dir().join(format!("finances-outbox-{}", Uuid::new_v4()));
         let auth = services.auth(
