@@ -1,6 +1,9 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::Required;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -8,6 +11,7 @@ use crate::domain::{PriceBar, Security};
 use crate::service::securities::{PriceSeries, SearchResult, SyncReport};
 
 use super::{as_number, opt_as_number};
+use crate::http::constraints;
 
 /// A security. `id` and the timestamps are null for a search result not stored yet.
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,14 +82,61 @@ impl SecurityOut {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
 pub struct SearchQuery {
     /// Symbol or name, case-insensitive (also accepted as `q`).
     pub query: Option<String>,
     pub q: Option<String>,
     /// 1 to 50, default 20.
     pub limit: Option<i64>,
+}
+
+/// One object exploded into the query string (`?query=...&limit=...`), as only an object
+/// can say that `query` or else `q` must be given and not blank.
+impl IntoParams for SearchQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let text = || ObjectBuilder::new().schema_type(Type::String);
+        let fields = ObjectBuilder::new()
+            .property(
+                "query",
+                constraints::not_blank()
+                    .description(Some("Symbol or name, case-insensitive."))
+                    .examples(["apple"]),
+            )
+            .property(
+                "q",
+                text().description(Some("The same, read when `query` is absent.")),
+            )
+            .property(
+                "limit",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .minimum(Some(1))
+                    .maximum(Some(50))
+                    .description(Some("Most results, default 20.")),
+            );
+        let schema = constraints::with_any_of(
+            fields,
+            vec![
+                constraints::requires(&["query"]).into(),
+                constraints::requires(&["q"])
+                    .property("q", constraints::not_blank())
+                    .into(),
+            ],
+        );
+        vec![ParameterBuilder::new()
+            .name("search")
+            .parameter_in(ParameterIn::Query)
+            .required(Required::True)
+            .style(Some(ParameterStyle::Form))
+            .explode(Some(true))
+            .description(Some(
+                "`query` (or `q`) and `limit`, as separate query parameters.",
+            ))
+            .schema(Some(schema))
+            .build()]
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,10 +159,16 @@ impl SyncOut {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PricesQuery {
-    /// A date (`YYYY-MM-DD`) or an RFC 3339 time.
+    /// A date (`YYYY-MM-DD`, from its midnight UTC) or an RFC 3339 time. Default: the
+    /// window's length before `end` (one day of `1m` bars, 30 days of others).
+    #[param(schema_with = crate::http::constraints::date_or_timestamp)]
     pub start: Option<String>,
+    /// A date (to its end, 23:59:59 UTC) or an RFC 3339 time. Default: now when `start` is not
+    /// given either, else open-ended.
+    #[param(schema_with = crate::http::constraints::date_or_timestamp)]
     pub end: Option<String>,
-    /// `1m 5m 15m 30m 1h 1d 1wk 1mo`, default `1d`.
+    /// `1m 5m 15m 30m 1h 1d 1wk 1mo` (`60m` is `1h`), default `1d`.
+    #[param(schema_with = crate::http::constraints::interval)]
     pub interval: Option<String>,
 }
 
