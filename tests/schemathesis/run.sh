@@ -8,6 +8,7 @@
 #   tests/schemathesis/run.sh                     # the full run (MAX_EXAMPLES=40)
 #   MAX_EXAMPLES=4 tests/schemathesis/run.sh      # the short pass CI runs
 #   STORES=sqlite PROFILE=release SEED=1 tests/schemathesis/run.sh
+#   SCHEMATHESIS_ARGS=--continue-on-failure tests/schemathesis/run.sh   # more flags
 #
 # MAX_EXAMPLES is schemathesis' `--max-examples`: cases per operation and generation phase.
 # PROFILE is the cargo profile of the binary (debug by default, which `cargo test` has built
@@ -29,7 +30,15 @@ SEED_ARGS=()
 
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "version $SCHEMATHESIS_VERSION\$"; then
     echo "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
-    python3 -m venv "$VENV"
+    rm -rf "$VENV"
+    if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
+        # Debian and Ubuntu ship the venv module in a package of its own.
+        echo "installing python3-venv"
+        apt-get install -y python3-venv >/dev/null ||
+            { apt-get update >/dev/null && apt-get install -y python3-venv >/dev/null; }
+        rm -rf "$VENV"
+        python3 -m venv "$VENV"
+    fi
     "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
@@ -144,7 +153,7 @@ for store in $STORES; do
         --workers 1 \
         --request-timeout 20 \
         --no-color \
-        "${SEED_ARGS[@]}" \
+        "${SEED_ARGS[@]}" ${SCHEMATHESIS_ARGS:-} \
         --report junit --report-dir "$data/report" 2>&1 | tee "$data/schemathesis.log"
     status=${PIPESTATUS[0]}
     set -e

@@ -1,9 +1,8 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle};
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-use utoipa::openapi::Required;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -91,51 +90,37 @@ pub struct SearchQuery {
     pub limit: Option<i64>,
 }
 
-/// One object exploded into the query string (`?query=...&limit=...`), as only an object
-/// can say that `query` or else `q` must be given and not blank.
+/// Written by hand for the words on `query` and `q`: one of them must be given, which a list of
+/// separate parameters cannot state. (One object exploded into the query string could, but
+/// clients and tools read such a parameter's values as typed JSON, not as the text they send.)
 impl IntoParams for SearchQuery {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let text = || ObjectBuilder::new().schema_type(Type::String);
-        let fields = ObjectBuilder::new()
-            .property(
+        vec![
+            constraints::query_param(
                 "query",
-                constraints::not_blank()
-                    .description(Some("Symbol or name, case-insensitive."))
-                    .examples(["apple"]),
-            )
-            .property(
+                false,
+                "Symbol or name, case-insensitive; not blank. This or `q` is required: a request \
+                 with neither is refused (422).",
+                constraints::not_blank().examples(["apple"]),
+            ),
+            constraints::query_param(
                 "q",
-                text().description(Some("The same, read when `query` is absent.")),
-            )
-            .property(
+                false,
+                "The same as `query` (the web client's name), read only when `query` is absent; \
+                 then it may not be blank.",
+                ObjectBuilder::new().schema_type(Type::String),
+            ),
+            constraints::query_param(
                 "limit",
+                false,
+                "Most results, 1 to 50; default 20.",
                 ObjectBuilder::new()
                     .schema_type(Type::Integer)
                     .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
                     .minimum(Some(1))
-                    .maximum(Some(50))
-                    .description(Some("Most results, default 20.")),
-            );
-        let schema = constraints::with_any_of(
-            fields,
-            vec![
-                constraints::requires(&["query"]).into(),
-                constraints::requires(&["q"])
-                    .property("q", constraints::not_blank())
-                    .into(),
-            ],
-        );
-        vec![ParameterBuilder::new()
-            .name("search")
-            .parameter_in(ParameterIn::Query)
-            .required(Required::True)
-            .style(Some(ParameterStyle::Form))
-            .explode(Some(true))
-            .description(Some(
-                "`query` (or `q`) and `limit`, as separate query parameters.",
-            ))
-            .schema(Some(schema))
-            .build()]
+                    .maximum(Some(50)),
+            ),
+        ]
     }
 }
 
