@@ -12,7 +12,8 @@
 #
 # MAX_EXAMPLES is schemathesis' `--max-examples`: cases per operation and generation phase.
 # PROFILE is the cargo profile of the binary (debug by default, which `cargo test` has built
-# already). PG_ADMIN_URL and REDIS_URL name the servers. schemathesis is installed with pip
+# already). PG_ADMIN_URL and REDIS_URL name the servers; the run keeps its Redis keys in
+# database REDIS_DB (15 by default) and deletes them afterwards. schemathesis is installed with pip
 # into a virtual environment under target/ (SCHEMATHESIS_VENV) the first time; the settings
 # it runs with are in schemathesis.toml beside this script.
 set -euo pipefail
@@ -24,6 +25,8 @@ PROFILE="${PROFILE:-debug}"
 STORES="${STORES:-sqlite postgres}"
 PG_ADMIN_URL="${PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+# Its own Redis database, so that the stand-in's answers never reach another server's cache.
+RUN_REDIS_URL="$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$REDIS_URL" "${REDIS_DB:-15}")"
 VENV="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
 SEED_ARGS=()
 [ -n "${SEED:-}" ] && SEED_ARGS=(--seed "$SEED")
@@ -65,7 +68,17 @@ cleanup() {
     if [ -n "$PG_DB" ]; then
         psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" || true
     fi
+    forget_redis_keys
     rm -rf "$WORK"
+}
+
+# The server's keys all start with `finances:`.
+forget_redis_keys() {
+    if [[ " $STORES " == *" postgres "* ]] && command -v redis-cli >/dev/null; then
+        redis-cli -u "$RUN_REDIS_URL" EVAL \
+            "for _, k in ipairs(redis.call('keys', 'finances:*')) do redis.call('del', k) end" 0 \
+            >/dev/null || true
+    fi
 }
 trap cleanup EXIT
 
@@ -121,7 +134,8 @@ for store in $STORES; do
             PG_DB="finances_schemathesis_$$"
             psql -q "$PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" -c "CREATE DATABASE $PG_DB"
             db_url="$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$PG_ADMIN_URL" "$PG_DB")"
-            env+=(FINANCES_DATABASE_URL="$db_url" FINANCES_REDIS_URL="$REDIS_URL")
+            forget_redis_keys
+            env+=(FINANCES_DATABASE_URL="$db_url" FINANCES_REDIS_URL="$RUN_REDIS_URL")
             ;;
         *)
             echo "unknown store $store (sqlite or postgres)" >&2
