@@ -4,6 +4,8 @@ mod support;
 
 use std::time::Duration;
 
+use chrono::{DateTime, Duration as ChronoDuration, SecondsFormat, Utc};
+
 use finances::http::HttpSettings;
 use serde_json::json;
 use support::http::{test_settings, Db, TestApp};
@@ -11,6 +13,7 @@ use support::yahoo::{asset, fixture, fixtures_dir, Reply};
 
 on_both_stores!(
     security_lookup_sync_and_prices,
+    prices_without_start_cover_the_default_window,
     security_search_merges_stored_and_yahoo,
     yahoo_down_is_503_and_unknown_is_404,
     sync_is_rate_limited_per_user,
@@ -85,6 +88,91 @@ async fn security_lookup_sync_and_prices(db: Db) {
     let r = app.get("/api/v1/securities/NOPE/prices", &s.access).await;
     r.expect(404);
     assert_eq!(r.detail(), "Security with symbol 'NOPE' not found");
+}
+
+/// `requested_start`/`requested_end` of a prices answer.
+fn requested(r: &support::http::Res) -> (DateTime<Utc>, DateTime<Utc>) {
+    let at = |k: &str| {
+        DateTime::parse_from_rfc3339(
+            r.body[k]
+                .as_str()
+                .unwrap_or_else(|| panic!("{k}: {}", r.text)),
+        )
+        .unwrap()
+        .with_timezone(&Utc)
+    };
+    (at("requested_start"), at("requested_end"))
+}
+
+async fn prices_without_start_cover_the_default_window(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("dee").await;
+    app.post("/api/v1/securities/TEST/sync", &s.access, json!({}))
+        .await
+        .expect(200);
+
+    // Daily bars: the 30 days up to now, which the January 2024 history lies before.
+    let before = Utc::now();
+    let r = app.get("/api/v1/securities/TEST/prices", &s.access).await;
+    r.expect(200);
+    let (start, end) = requested(&r);
+    assert!(
+        end >= before - ChronoDuration::seconds(1) && end <= Utc::now(),
+        "{}",
+        r.text
+    );
+    assert_eq!(end - start, ChronoDuration::days(30));
+    assert_eq!(r.body["count"], 0, "{}", r.text);
+
+    // With an end only: the 30 days before it.
+    let r = app
+        .get("/api/v1/securities/TEST/prices?end=2024-01-05", &s.access)
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["requested_start"], "2023-12-06T23:59:59Z");
+    assert_eq!(r.body["requested_end"], "2024-01-05T23:59:59Z");
+    assert_eq!(r.body["count"], 4, "{}", r.text);
+
+    // Minute bars: the last day, asked of Yahoo as one day, not refused.
+    let r = app
+        .get("/api/v1/securities/TEST/prices?interval=1m", &s.access)
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["interval_type"], "1m");
+    let (start, end) = requested(&r);
+    assert_eq!(end - start, ChronoDuration::days(1));
+    let asked = minute_chart_spans(&app);
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert!(asked[0] <= 86_400 && asked[0] > 86_000, "{asked:?}");
+
+    // A start further back than one request of minute bars spans: the newest 7 days are
+    // fetched, and the answer is still 200.
+    let ten_days_ago =
+        (Utc::now() - ChronoDuration::days(10)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let r = app
+        .get(
+            &format!("/api/v1/securities/TEST/prices?interval=1m&start={ten_days_ago}"),
+            &s.access,
+        )
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["requested_start"], ten_days_ago.as_str());
+    let asked = minute_chart_spans(&app);
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(asked[1] <= 7 * 86_400, "{asked:?}");
+}
+
+/// The length in seconds of each 1m chart period asked of Yahoo for TEST, in order.
+fn minute_chart_spans(app: &TestApp) -> Vec<i64> {
+    app.yahoo
+        .seen("/v8/finance/chart/TEST")
+        .iter()
+        .filter(|s| s.query.get("interval").is_some_and(|i| i == "1m"))
+        .map(|s| {
+            let at = |k: &str| s.query[k].parse::<i64>().unwrap();
+            at("period2") - at("period1")
+        })
+        .collect()
 }
 
 async fn security_search_merges_stored_and_yahoo(db: Db) {

@@ -87,7 +87,12 @@ async fn two_servers_sync_a_symbol_once(db: Db) {
     assert_eq!(rb.body["prices_synced"], 0, "{}", rb.text);
     assert_eq!(a.yahoo.hits(CHART), 2, "one more upstream chart request");
 
-    let prices = b.get("/api/v1/securities/TEST/prices", &s.access).await;
+    let prices = b
+        .get(
+            "/api/v1/securities/TEST/prices?start=2024-01-01&end=2024-01-31",
+            &s.access,
+        )
+        .await;
     prices.expect(200);
     assert_eq!(prices.body["count"], 9);
 }

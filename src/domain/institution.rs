@@ -81,7 +81,11 @@ fn institution_url(raw: &str) -> Result<Option<String>, ValidationError> {
     }
     let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
     let host = url.split("://").nth(1).unwrap_or("");
-    if url.len() > 500 || !scheme_ok || host.is_empty() || url.contains(char::is_whitespace) {
+    if url.chars().count() > 500
+        || !scheme_ok
+        || host.is_empty()
+        || url.contains(char::is_whitespace)
+    {
         return Err(ValidationError::new(
             "url",
             "must be an http:// or https:// address of at most 500 characters",
@@ -102,5 +106,19 @@ mod tests {
         assert!(NewInstitution::new("B", Some("ftp://x")).is_err());
         assert!(NewInstitution::new("B", Some("javascript:alert(1)")).is_err());
         assert!(NewInstitution::new(&"x".repeat(256), None).is_err());
+    }
+
+    #[test]
+    fn url_length_counts_characters() {
+        let wide = format!("https://bank.example/{}", "é".repeat(400));
+        assert!(
+            NewInstitution::new("B", Some(&wide)).is_ok(),
+            "421 characters"
+        );
+        let long = format!("https://bank.example/{}", "a".repeat(480));
+        assert!(
+            NewInstitution::new("B", Some(&long)).is_err(),
+            "501 characters"
+        );
     }
 }

@@ -72,6 +72,15 @@ impl Interval {
         }
     }
 
+    /// The stretch of time a price query covers when it names no start: the last day of 1m
+    /// bars, 30 days of any other size (the API contract's default).
+    pub fn default_window(self) -> Duration {
+        match self {
+            Self::M1 => Duration::days(1),
+            _ => Duration::days(30),
+        }
+    }
+
     /// How far back Yahoo serves bars of this size (1m: 7 days per request within the last 30;
     /// other intraday sizes: 60 days; 1h: 730 days), or `None` when unlimited.
     pub fn max_history(self) -> Option<Duration> {

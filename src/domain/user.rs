@@ -14,7 +14,8 @@ impl Email {
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         let email = raw.trim().to_lowercase();
         let bad = || ValidationError::new("email", format!("'{raw}' is not a valid email address"));
-        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if email.chars().count() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(bad());
         }
         let (local, domain) = email.split_once('@').ok_or_else(bad)?;
@@ -222,6 +223,14 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn email_length_counts_characters() {
+        let wide = format!("{}@example.com", "é".repeat(200));
+        assert!(Email::parse(&wide).is_ok(), "212 characters, 412 bytes");
+        let long = format!("{}@example.com", "a".repeat(243));
+        assert!(Email::parse(&long).is_err(), "255 characters");
     }
 
     #[test]

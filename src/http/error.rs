@@ -13,7 +13,7 @@ use crate::service::ServiceError;
 /// One invalid input, located as `["body", "email"]`, `["query", "limit"]`, `["path", "id"]`.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
-    #[schema(value_type = Vec<String>)]
+    #[schema(schema_with = super::constraints::error_location)]
     pub loc: Vec<serde_json::Value>,
     pub msg: String,
     #[serde(rename = "type")]

@@ -2,11 +2,13 @@
 //! parse and present; rules live in the services; failures map to status codes in `error`.
 
 pub mod auth;
+pub mod constraints;
 pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod memo;
 pub mod openapi;
+pub mod openapi_responses;
 pub mod pagination;
 pub mod routes;
 pub mod server;

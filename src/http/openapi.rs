@@ -7,6 +7,7 @@ use utoipa::openapi::OpenApi as Document;
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
+use super::openapi_responses::CommonResponses;
 use super::routes;
 use super::state::AppState;
 
@@ -29,7 +30,7 @@ impl Modify for BearerAuth {
                        currencies. Authenticate with `POST /api/v1/auth/login` and send \
                        `Authorization: Bearer <access_token>`."
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     paths(
         routes::health::health,
         routes::health::database,

@@ -16,7 +16,7 @@ pub static TOTAL_COUNT: HeaderName = HeaderName::from_static("x-total-count");
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Items to skip.
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 9223372036854775807_i64)]
     pub skip: Option<i64>,
     /// Most items to return.
     #[param(minimum = 1, maximum = 1000)]

@@ -880,8 +880,9 @@ impl SecurityService {
                     Interval::M1 => Duration::days(29),
                     _ => (limit - Duration::days(1)).max(Duration::days(1)),
                 };
+                let span = kept.min(limit);
                 let earliest = now - kept;
-                let start = start.unwrap_or(end - kept).max(earliest).max(end - kept);
+                let start = start.unwrap_or(end - span).max(earliest).max(end - span);
                 if start >= end {
                     return Ok(());
                 }

@@ -96,18 +96,21 @@ impl From<AccountSummary> for AccountOut {
 #[serde(deny_unknown_fields)]
 pub struct AccountIn {
     /// 1 to 255 characters.
+    #[schema(schema_with = crate::http::constraints::name)]
     pub name: String,
     /// Case-insensitive.
+    #[schema(schema_with = crate::http::constraints::account_type)]
     pub account_type: String,
     /// One of the caller's institutions.
     pub financial_institution_id: Option<Uuid>,
     /// Default: the user's base currency.
+    #[schema(schema_with = crate::http::constraints::currency_code_or_null)]
     pub currency_code: Option<String>,
     #[serde(default)]
     pub is_investment_account: bool,
     /// Percent, 0 to 100, at most 2 decimal places; a string or a number.
     #[serde(default, deserialize_with = "super::wire::opt_decimal")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::constraints::interest_rate_or_null)]
     pub interest_rate: Option<Decimal>,
 }
 
@@ -131,17 +134,20 @@ impl AccountIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountUpdateIn {
+    #[schema(schema_with = crate::http::constraints::name_or_null)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::http::constraints::account_type_or_null)]
     pub account_type: Option<String>,
     /// `null` unlinks the account from its institution.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Uuid>)]
     pub financial_institution_id: Option<Option<Uuid>>,
+    #[schema(schema_with = crate::http::constraints::currency_code_or_null)]
     pub currency_code: Option<String>,
     pub is_investment_account: Option<bool>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::wire::double_opt_decimal")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::constraints::interest_rate_or_null)]
     pub interest_rate: Option<Option<Decimal>>,
 }
 

@@ -1,5 +1,9 @@
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
+
+use crate::http::constraints;
 
 use crate::service::auth::TokenPair;
 
@@ -26,7 +30,7 @@ impl From<TokenPair> for TokensOut {
 
 /// JSON `{email or username, password}`, or a form with `username` (a username or an email)
 /// and `password`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize)]
 pub struct LoginIn {
     pub username: Option<String>,
     pub email: Option<String>,
@@ -43,6 +47,37 @@ impl LoginIn {
     }
 }
 
+/// The login is `email` when it is given, else `username`: the one used may not be blank.
+impl utoipa::PartialSchema for LoginIn {
+    fn schema() -> RefOr<Schema> {
+        let text_or_null =
+            || ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::String, Type::Null]));
+        let fields = ObjectBuilder::new()
+            .property(
+                "username",
+                text_or_null().description(Some("A username, or an email (as forms send it).")),
+            )
+            .property("email", text_or_null())
+            .property("password", ObjectBuilder::new().schema_type(Type::String))
+            .required("password");
+        constraints::with_any_of(
+            fields,
+            vec![
+                constraints::requires(&["email"])
+                    .property("email", constraints::not_blank())
+                    .into(),
+                constraints::requires(&["username"])
+                    .property("email", ObjectBuilder::new().schema_type(Type::Null))
+                    .property("username", constraints::not_blank())
+                    .into(),
+            ],
+        )
+        .into()
+    }
+}
+
+impl ToSchema for LoginIn {}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshIn {
     pub refresh_token: String,
@@ -50,6 +85,7 @@ pub struct RefreshIn {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ForgotPasswordIn {
+    #[schema(schema_with = crate::http::constraints::email)]
     pub email: String,
 }
 
@@ -57,6 +93,7 @@ pub struct ForgotPasswordIn {
 pub struct ResetPasswordIn {
     pub token: String,
     /// 8 to 128 characters.
+    #[schema(min_length = 8, max_length = 128)]
     pub new_password: String,
 }
 

@@ -3,6 +3,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::Currency;
@@ -34,17 +36,24 @@ impl From<Currency> for CurrencyOut {
 #[serde(deny_unknown_fields)]
 pub struct CurrencyIn {
     /// Three letters, `^[A-Z]{3}$`.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub code: String,
+    #[schema(schema_with = crate::http::constraints::currency_name)]
     pub name: String,
+    #[schema(schema_with = crate::http::constraints::currency_symbol)]
     pub symbol: String,
     /// Digits of the minor unit, 0 to 4 (default 2).
+    #[serde(default, deserialize_with = "super::wire::opt_u8")]
+    #[schema(minimum = 0, maximum = 4)]
     pub decimals: Option<u8>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CurrencyUpdateIn {
+    #[schema(schema_with = crate::http::constraints::currency_name_or_null)]
     pub name: Option<String>,
+    #[schema(schema_with = crate::http::constraints::currency_symbol_or_null)]
     pub symbol: Option<String>,
 }
 
@@ -86,6 +95,7 @@ impl From<RateTable> for RatesOut {
 #[into_params(parameter_in = Query)]
 pub struct SyncRatesQuery {
     /// Default USD.
+    #[param(schema_with = crate::http::constraints::currency_code)]
     pub base_currency: Option<String>,
     /// Default today.
     #[serde(default, deserialize_with = "super::wire::opt_date")]
@@ -113,18 +123,34 @@ impl From<RateSyncReport> for SyncRatesOut {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
 pub struct ConvertQuery {
     pub from: String,
     pub to: String,
-    /// A decimal number.
     #[serde(deserialize_with = "super::wire::decimal")]
-    #[param(value_type = String)]
     pub amount: Decimal,
     /// Default today.
     #[serde(default, deserialize_with = "super::wire::opt_date")]
     pub date: Option<NaiveDate>,
+}
+
+impl IntoParams for ConvertQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        use crate::http::constraints::{currency_code, query_param, signed_amount};
+        vec![
+            query_param("from", true, "The currency of `amount`.", currency_code()),
+            query_param("to", true, "The currency to convert into.", currency_code()),
+            query_param("amount", true, "The amount to convert.", signed_amount()),
+            query_param(
+                "date",
+                false,
+                "The rate in force on this date; default today.",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+            ),
+        ]
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

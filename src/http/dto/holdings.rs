@@ -65,17 +65,19 @@ impl From<HoldingView> for HoldingOut {
 #[serde(deny_unknown_fields)]
 pub struct HoldingIn {
     /// A security's UUID or a ticker symbol (looked up on Yahoo when unknown).
+    #[schema(schema_with = crate::http::constraints::security_ref)]
     pub security_id: String,
     /// > 0, at most 6 decimal places; a string or a number.
     #[serde(deserialize_with = "super::wire::decimal")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::http::constraints::shares)]
     pub shares: Decimal,
     /// >= 0; a string or a number.
     #[serde(deserialize_with = "super::wire::decimal")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::http::constraints::money)]
     pub average_price_per_share: Decimal,
     /// Default now.
     #[serde(default, deserialize_with = "super::wire::opt_time")]
+    #[schema(schema_with = crate::http::constraints::timestamp_or_null)]
     pub timestamp: Option<DateTime<Utc>>,
 }
 
@@ -83,14 +85,16 @@ pub struct HoldingIn {
 #[serde(deny_unknown_fields)]
 pub struct HoldingUpdateIn {
     /// A security's UUID or a ticker symbol.
+    #[schema(schema_with = crate::http::constraints::security_ref_or_null)]
     pub security_id: Option<String>,
     #[serde(default, deserialize_with = "super::wire::opt_decimal")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::constraints::shares_or_null)]
     pub shares: Option<Decimal>,
     #[serde(default, deserialize_with = "super::wire::opt_decimal")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::constraints::money_or_null)]
     pub average_price_per_share: Option<Decimal>,
     #[serde(default, deserialize_with = "super::wire::opt_time")]
+    #[schema(schema_with = crate::http::constraints::timestamp_or_null)]
     pub timestamp: Option<DateTime<Utc>>,
 }
 
@@ -108,7 +112,11 @@ impl HoldingUpdateIn {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct HoldingsQuery {
+    /// Items to skip.
+    #[param(minimum = 0, maximum = 9223372036854775807_i64)]
     pub skip: Option<i64>,
+    /// Most items to return.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// Only the newest snapshot per security.
     pub current: Option<bool>,

@@ -34,8 +34,10 @@ impl From<Institution> for InstitutionOut {
 #[serde(deny_unknown_fields)]
 pub struct InstitutionIn {
     /// 1 to 255 characters.
+    #[schema(schema_with = crate::http::constraints::name)]
     pub name: String,
     /// http(s), at most 500 characters.
+    #[schema(schema_with = crate::http::constraints::url_or_null)]
     pub url: Option<String>,
 }
 
@@ -48,10 +50,11 @@ impl InstitutionIn {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstitutionUpdateIn {
+    #[schema(schema_with = crate::http::constraints::name_or_null)]
     pub name: Option<String>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::constraints::url_or_null)]
     pub url: Option<Option<String>>,
 }
 

@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -8,6 +10,7 @@ use crate::domain::{PriceBar, Security};
 use crate::service::securities::{PriceSeries, SearchResult, SyncReport};
 
 use super::{as_number, opt_as_number};
+use crate::http::constraints;
 
 /// A security. For a search result not stored yet, `id` is the id it will be stored under
 /// (accepted as a holding's `security_id`) and the timestamps are null.
@@ -82,14 +85,47 @@ impl SecurityOut {
     }
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Deserialize)]
 pub struct SearchQuery {
     /// Symbol or name, case-insensitive (also accepted as `q`).
     pub query: Option<String>,
     pub q: Option<String>,
     /// 1 to 50, default 20.
     pub limit: Option<i64>,
+}
+
+/// Written by hand for the words on `query` and `q`: one of them must be given, which a list of
+/// separate parameters cannot state. (One object exploded into the query string could, but
+/// clients and tools read such a parameter's values as typed JSON, not as the text they send.)
+impl IntoParams for SearchQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            constraints::query_param(
+                "query",
+                false,
+                "Symbol or name, case-insensitive; not blank. This or `q` is required: a request \
+                 with neither is refused (422).",
+                constraints::not_blank().examples(["apple"]),
+            ),
+            constraints::query_param(
+                "q",
+                false,
+                "The same as `query` (the web client's name), read only when `query` is absent; \
+                 then it may not be blank.",
+                ObjectBuilder::new().schema_type(Type::String),
+            ),
+            constraints::query_param(
+                "limit",
+                false,
+                "Most results, 1 to 50; default 20.",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                    .minimum(Some(1))
+                    .maximum(Some(50)),
+            ),
+        ]
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -112,10 +148,16 @@ impl SyncOut {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PricesQuery {
-    /// A date (`YYYY-MM-DD`) or an RFC 3339 time.
+    /// A date (`YYYY-MM-DD`, from its midnight UTC) or an RFC 3339 time. Default: the
+    /// window's length before `end` (one day of `1m` bars, 30 days of others).
+    #[param(schema_with = crate::http::constraints::date_or_timestamp)]
     pub start: Option<String>,
+    /// A date (to its end, 23:59:59 UTC) or an RFC 3339 time. Default: now when `start` is not
+    /// given either, else open-ended.
+    #[param(schema_with = crate::http::constraints::date_or_timestamp)]
     pub end: Option<String>,
-    /// `1m 5m 15m 30m 1h 1d 1wk 1mo`, default `1d`.
+    /// `1m 5m 15m 30m 1h 1d 1wk 1mo` (`60m` is `1h`), default `1d`.
+    #[param(schema_with = crate::http::constraints::interval)]
     pub interval: Option<String>,
 }
 

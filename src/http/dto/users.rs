@@ -38,10 +38,13 @@ impl From<User> for UserOut {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterIn {
     /// A valid email address.
+    #[schema(schema_with = crate::http::constraints::email)]
     pub email: String,
     /// 3 to 50 of `A-Za-z0-9_.-`.
+    #[schema(schema_with = crate::http::constraints::username)]
     pub username: String,
     /// 8 to 128 characters.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: String,
 }
 
@@ -59,14 +62,20 @@ impl RegisterIn {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdateIn {
+    #[schema(schema_with = crate::http::constraints::email_or_null)]
     pub email: Option<String>,
+    #[schema(schema_with = crate::http::constraints::username_or_null)]
     pub username: Option<String>,
+    /// 8 to 128 characters; changing one's own password needs `current_password`.
+    #[schema(min_length = 8, max_length = 128)]
     pub password: Option<String>,
     pub current_password: Option<String>,
     /// Superusers only.
     pub is_active: Option<bool>,
     /// Superusers only.
     pub is_superuser: Option<bool>,
+    /// A currency the server knows.
+    #[schema(schema_with = crate::http::constraints::currency_code_or_null)]
     pub base_currency: Option<String>,
 }
 

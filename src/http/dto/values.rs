@@ -38,14 +38,15 @@ impl From<AccountValue> for AccountValueOut {
 pub struct AccountValueIn {
     /// >= 0; liabilities are positive amounts owed. A string or a number.
     #[serde(deserialize_with = "super::wire::decimal")]
-    #[schema(value_type = String)]
+    #[schema(schema_with = crate::http::constraints::money)]
     pub balance: Decimal,
     /// >= 0; required for investment accounts.
     #[serde(default, deserialize_with = "super::wire::opt_decimal")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::constraints::money_or_null)]
     pub cash_balance: Option<Decimal>,
     /// Default now.
     #[serde(default, deserialize_with = "super::wire::opt_time")]
+    #[schema(schema_with = crate::http::constraints::timestamp_or_null)]
     pub timestamp: Option<DateTime<Utc>>,
 }
 
@@ -53,13 +54,14 @@ pub struct AccountValueIn {
 #[serde(deny_unknown_fields)]
 pub struct AccountValueUpdateIn {
     #[serde(default, deserialize_with = "super::wire::opt_decimal")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::constraints::money_or_null)]
     pub balance: Option<Decimal>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "super::wire::double_opt_decimal")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::constraints::money_or_null)]
     pub cash_balance: Option<Option<Decimal>>,
     #[serde(default, deserialize_with = "super::wire::opt_time")]
+    #[schema(schema_with = crate::http::constraints::timestamp_or_null)]
     pub timestamp: Option<DateTime<Utc>>,
 }
 
@@ -76,12 +78,18 @@ impl AccountValueUpdateIn {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ValuesQuery {
+    /// Items to skip.
+    #[param(minimum = 0, maximum = 9223372036854775807_i64)]
     pub skip: Option<i64>,
+    /// Most items to return.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// Only values at or after this time.
     #[serde(default, deserialize_with = "super::wire::opt_time")]
+    #[param(schema_with = crate::http::constraints::timestamp)]
     pub start: Option<DateTime<Utc>>,
     /// Only values at or before this time.
     #[serde(default, deserialize_with = "super::wire::opt_time")]
+    #[param(schema_with = crate::http::constraints::timestamp)]
     pub end: Option<DateTime<Utc>>,
 }

@@ -7,7 +7,9 @@
 //! `default` so that an absent field stays `None`.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -69,6 +71,22 @@ pub fn double_opt_decimal<'de, D: Deserializer<'de>>(
     opt_decimal(d).map(Some)
 }
 
+/// A small whole number; `3.0` is the number 3, as JSON Schema's `integer` has it.
+pub fn opt_u8<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => {
+            let n = read_decimal::<D::Error>(v)?;
+            n.fract()
+                .is_zero()
+                .then(|| n.to_u8())
+                .flatten()
+                .map(Some)
+                .ok_or_else(|| D::Error::custom("must be a whole number from 0 to 255"))
+        }
+    }
+}
+
 fn read_time<E: serde::de::Error>(value: Value) -> Result<DateTime<Utc>, E> {
     let text = read_text(value, "a date-time")?;
     time::parse_time("value", &text).map_err(refuse)
@@ -104,6 +122,28 @@ mod tests {
         at: Option<DateTime<Utc>>,
         #[serde(default, deserialize_with = "double_opt_decimal")]
         rate: Option<Option<Decimal>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Small {
+        #[serde(default, deserialize_with = "opt_u8")]
+        n: Option<u8>,
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_fraction_of_zero() {
+        let n = |body: &str| serde_json::from_str::<Small>(body).map(|s| s.n);
+        assert_eq!(n(r#"{"n": 3}"#).unwrap(), Some(3));
+        assert_eq!(n(r#"{"n": 3.0}"#).unwrap(), Some(3));
+        assert_eq!(n(r#"{"n": null}"#).unwrap(), None);
+        for bad in [
+            r#"{"n": 3.5}"#,
+            r#"{"n": -1}"#,
+            r#"{"n": 256}"#,
+            r#"{"n": "x"}"#,
+        ] {
+            assert!(n(bad).is_err(), "{bad}");
+        }
     }
 
     fn read(v: Value) -> Result<Body, String> {

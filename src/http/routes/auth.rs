@@ -122,8 +122,8 @@ fn presented_refresh_token(
 
 /// Spends a refresh token for a new pair. A spent token presented again revokes its login.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth",
-    request_body(content = Option<RefreshIn>, description = "Or `Authorization: Bearer <refresh token>`"),
-    security(("bearer" = [])),
+    request_body(content = RefreshIn, description = "The refresh token here, or in `Authorization: Bearer <refresh token>`; the body wins when both are given."),
+    security((), ("bearer" = [])),
     responses((status = 200, body = TokensOut), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
     State(state): State<AppState>,
@@ -137,8 +137,8 @@ pub async fn refresh(
 
 /// Revokes the refresh tokens of this login.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
-    request_body(content = Option<RefreshIn>, description = "Or `Authorization: Bearer <refresh token>`"),
-    security(("bearer" = [])),
+    request_body(content = RefreshIn, description = "The refresh token here, or in `Authorization: Bearer <refresh token>`; the body wins when both are given."),
+    security((), ("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,

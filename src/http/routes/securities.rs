@@ -175,7 +175,9 @@ fn time_param(
     ))
 }
 
-/// Stored bars within `start`..`end` with how complete they are.
+/// Stored bars within `start`..`end` with how complete they are. Without `start`, the window
+/// is the last day of `1m` bars or 30 days of any other size, up to `end` (default now); both
+/// ends are reported in `requested_start` and `requested_end`.
 #[utoipa::path(get, path = "/api/v1/securities/{symbol}/prices", tag = "securities",
     security(("bearer" = [])), params(("symbol" = String, Path), PricesQuery),
     responses((status = 200, body = PricesOut), (status = 404, body = ErrorBody),
@@ -196,6 +198,14 @@ pub async fn prices(
     };
     let start = time_param("start", q.start.as_deref(), false)?;
     let end = time_param("end", q.end.as_deref(), true)?;
+    // No start: the contract's default window for the bar size, ending at `end` or now.
+    let (start, end) = match start {
+        Some(start) => (Some(start), end),
+        None => {
+            let end = end.unwrap_or_else(crate::domain::now);
+            (end.checked_sub_signed(interval.default_window()), Some(end))
+        }
+    };
     let series = state
         .securities_for(&caller)
         .prices(&symbol, interval, start, end)
