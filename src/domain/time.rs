@@ -61,9 +61,16 @@ pub fn parse_time(field: &'static str, text: &str) -> Result<DateTime<Utc>, Vali
     }
     let time = if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         t.with_timezone(&Utc)
-    } else if let Some(naive) = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+    } else if !naive_shape(text) {
+        return Err(invalid());
+    } else if let Some(naive) = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
     {
         Utc.from_utc_datetime(&naive)
     } else if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -74,12 +81,34 @@ pub fn parse_time(field: &'static str, text: &str) -> Result<DateTime<Utc>, Vali
     check_time(field, time)
 }
 
+/// Whether `text` is laid out as `YYYY-MM-DD`, optionally followed by `T` or a space and
+/// `HH:MM`, then `:SS`, then `.` and 1 to 9 digits: chrono alone would also take one-digit
+/// fields (`2026-1-5`).
+fn naive_shape(text: &str) -> bool {
+    const LAYOUT: &[u8] = b"0000-00-00_00:00:00";
+    let bytes = text.as_bytes();
+    let (head, fraction) = bytes.split_at(bytes.len().min(LAYOUT.len()));
+    let head_ok = matches!(head.len(), 10 | 16 | 19)
+        && head.iter().zip(LAYOUT).all(|(b, l)| match l {
+            b'0' => b.is_ascii_digit(),
+            b'_' => matches!(b, b'T' | b' '),
+            other => b == other,
+        });
+    let fraction_ok = match fraction.split_first() {
+        None => true,
+        Some((b'.', digits)) => {
+            head.len() == 19
+                && (1..=9).contains(&digits.len())
+                && digits.iter().all(u8::is_ascii_digit)
+        }
+        Some(_) => false,
+    };
+    head_ok && fraction_ok
+}
+
 /// Reads a date (`YYYY-MM-DD`, four-digit year) and checks the range.
 pub fn parse_date(field: &'static str, text: &str) -> Result<NaiveDate, ValidationError> {
-    let date = text
-        .as_bytes()
-        .first()
-        .is_some_and(u8::is_ascii_digit)
+    let date = (text.len() == 10 && naive_shape(text))
         .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
         .flatten()
         .ok_or_else(|| ValidationError::new(field, "must be a date such as 2026-11-29"))?;
@@ -105,6 +134,7 @@ mod tests {
         assert_eq!(t("2026-11-29T18:06:07"), utc("2026-11-29T18:06:07Z"));
         assert_eq!(t("2026-11-29T18:06:07.25"), utc("2026-11-29T18:06:07.25Z"));
         assert_eq!(t("2026-11-29 18:06"), utc("2026-11-29T18:06:00Z"));
+        assert_eq!(t("2026-11-29 18:06:07.5"), utc("2026-11-29T18:06:07.5Z"));
         assert_eq!(t("2026-11-29"), utc("2026-11-29T00:00:00Z"));
         // Nanoseconds are cut to the microseconds both stores keep.
         assert_eq!(
@@ -128,6 +158,10 @@ mod tests {
             "2026-13-01",
             "2026-11-29T25:00",
             " 2026-11-29",
+            "2026-1-05",
+            "2026-11-29T1:05",
+            "2026-11-29T10:05:07.",
+            "2026-11-29T10:05.5",
         ] {
             assert!(parse_time("t", bad).is_err(), "{bad:?} was accepted");
         }

@@ -50,9 +50,9 @@ fn trimmed(min: usize, max: usize) -> String {
     let middle = max.saturating_sub(2);
     let first_extra = min.saturating_sub(2);
     let core = if min <= 1 {
-        format!("[^{WS}]([\\s\\S]{{0,{middle}}}[^{WS}])?")
+        format!("[^{WS}\\x00]([^\\x00]{{0,{middle}}}[^{WS}\\x00])?")
     } else {
-        format!("[^{WS}][\\s\\S]{{{first_extra},{middle}}}[^{WS}]")
+        format!("[^{WS}\\x00][^\\x00]{{{first_extra},{middle}}}[^{WS}\\x00]")
     };
     format!("^[{WS}]*{core}[{WS}]*$")
 }
@@ -102,7 +102,7 @@ pub fn currency_code_or_null() -> Schema {
 pub fn url_or_null() -> Schema {
     or_null(
         string(format!(
-            "^[{WS}]*(http://[^{WS}]{{1,493}}|https://[^{WS}]{{1,492}})?[{WS}]*$"
+            "^[{WS}]*(http://[^{WS}\\x00]{{1,493}}|https://[^{WS}\\x00]{{1,492}})?[{WS}]*$"
         ))
         .description(Some(
             "An http:// or https:// address of at most 500 characters; empty or null for none.",
@@ -267,7 +267,16 @@ const YEAR: &str = "(19[0-9]{2}|[2-9][0-9]{3})";
 const MONTH_DAY: &str =
     "((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))";
 
-/// An instant: RFC 3339, or `YYYY-MM-DDTHH:MM` read as UTC, from year 1900 to 9999.
+/// A date, `YYYY-MM-DD`, from year 1900 to 9999.
+pub fn date() -> Schema {
+    string(format!("^{YEAR}-{MONTH_DAY}$"))
+        .description(Some("A date, `YYYY-MM-DD`, years 1900 to 9999."))
+        .examples(["2024-01-31"])
+        .into()
+}
+
+/// An instant: RFC 3339, or a date and time without an offset (read as UTC), or a bare date
+/// (midnight UTC), from year 1900 to 9999.
 pub fn timestamp() -> Schema {
     AnyOfBuilder::new()
         .item(
@@ -275,10 +284,12 @@ pub fn timestamp() -> Schema {
                 .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
         )
         .item(string(format!(
-            "^{YEAR}-{MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]$"
+            "^{YEAR}-{MONTH_DAY}([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{{1,9}})?)?)?$"
         )))
         .description(Some(
-            "RFC 3339 (`2024-01-31T14:30:00Z`), or `YYYY-MM-DDTHH:MM` in UTC; years 1900 to 9999.",
+            "RFC 3339 (`2024-01-31T14:30:00Z`); or without an offset, read as UTC \
+             (`2024-01-31T14:30`, seconds and fractions optional); or a date (midnight UTC); \
+             years 1900 to 9999.",
         ))
         .into()
 }
@@ -335,11 +346,14 @@ pub fn security_ref_or_null() -> Schema {
     or_null(security_ref())
 }
 
-/// A ticker symbol: 1 to 20 of `A-Za-z0-9.-^=_`, any case, surrounding space ignored.
+/// A ticker symbol, any case, surrounding space ignored: at most 20 characters, an optional
+/// leading `^`, then letters and digits joined by single `.`, `-` or `=`.
 pub fn symbol() -> Schema {
-    string(format!("^[{WS}]*[A-Za-z0-9.^=_-]{{1,20}}[{WS}]*$"))
-        .examples(["AAPL"])
-        .into()
+    string(format!(
+        "^[{WS}]*(?=[^{WS}]{{1,20}}[{WS}]*$)\\^?[A-Za-z0-9]+([.=-][A-Za-z0-9]+)*[{WS}]*$"
+    ))
+    .examples(["AAPL"])
+    .into()
 }
 
 /// A query parameter with its schema (for `IntoParams` written by hand, which the derive
@@ -390,7 +404,7 @@ pub fn with_any_of(schema: impl Into<RefOr<Schema>>, any_of: Vec<Schema>) -> Sch
 
 /// Text with at least one character `str::trim` keeps.
 pub fn not_blank() -> ObjectBuilder {
-    string(format!("[^{WS}]"))
+    string(format!("^[^\\x00]*[^{WS}\\x00][^\\x00]*$"))
 }
 
 /// An object schema that only says `names` must be present.

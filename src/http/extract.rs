@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use super::error::{ApiError, FieldError};
+use super::read_fields::read_fields;
 
 /// A JSON body. Accepts a missing `Content-Type`; refuses a different one.
 pub struct Json<T>(pub T);
@@ -56,8 +57,8 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
 /// Parses a JSON body, locating the first error as `["body", field, ...]`.
 ///
 /// A body is one JSON object and nothing after it: an array is not read as an object by field
-/// position, and trailing bytes are an error, not ignored. No string in it may hold a NUL
-/// character, which PostgreSQL cannot store and no field of ours needs.
+/// position, and trailing bytes are an error, not ignored. No text in a field the server reads
+/// may hold a NUL character, which PostgreSQL cannot store and no field of ours needs.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::Validation(vec![FieldError::new(
@@ -80,8 +81,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "model_type",
         )]));
     }
-    if let Some(loc) = nul_at(&value, vec![json!("body")]) {
-        return Err(nul_error(loc));
+    let read = read_fields::<T>();
+    let checked = value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| read.is_none_or(|fields| fields.contains(&k.as_str())));
+    for (key, field) in checked {
+        if let Some(loc) = nul_at(field, vec![json!("body"), json!(key)]) {
+            return Err(nul_error(loc));
+        }
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let msg = e.inner().to_string();
@@ -160,7 +169,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let read = read_fields::<T>();
     if let Some((key, _)) = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| read.is_none_or(|fields| fields.contains(&k.as_ref())))
         .find(|(k, v)| k.contains('\0') || v.contains('\0'))
     {
         return Err(nul_error(vec![json!("query"), json!(key)]));

@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::openapi_responses::CommonResponses;
+use super::openapi_text::TextWithoutNul;
 use super::routes;
 use super::state::AppState;
 
@@ -30,7 +31,7 @@ impl Modify for BearerAuth {
                        currencies. Authenticate with `POST /api/v1/auth/login` and send \
                        `Authorization: Bearer <access_token>`."
     ),
-    modifiers(&BearerAuth, &CommonResponses),
+    modifiers(&BearerAuth, &CommonResponses, &TextWithoutNul),
     paths(
         routes::health::health,
         routes::health::database,

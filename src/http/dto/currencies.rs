@@ -4,7 +4,6 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::path::{Parameter, ParameterIn};
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::Currency;
@@ -62,6 +61,7 @@ pub struct CurrencyUpdateIn {
 pub struct RatesQuery {
     /// The rates in force on this date (default today).
     #[serde(default, deserialize_with = "super::wire::opt_date")]
+    #[param(schema_with = crate::http::constraints::date)]
     pub rate_date: Option<NaiveDate>,
 }
 
@@ -99,6 +99,7 @@ pub struct SyncRatesQuery {
     pub base_currency: Option<String>,
     /// Default today.
     #[serde(default, deserialize_with = "super::wire::opt_date")]
+    #[param(schema_with = crate::http::constraints::date)]
     pub sync_date: Option<NaiveDate>,
 }
 
@@ -136,7 +137,7 @@ pub struct ConvertQuery {
 
 impl IntoParams for ConvertQuery {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        use crate::http::constraints::{currency_code, query_param, signed_amount};
+        use crate::http::constraints::{currency_code, date, query_param, signed_amount};
         vec![
             query_param("from", true, "The currency of `amount`.", currency_code()),
             query_param("to", true, "The currency to convert into.", currency_code()),
@@ -145,9 +146,7 @@ impl IntoParams for ConvertQuery {
                 "date",
                 false,
                 "The rate in force on this date; default today.",
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+                date(),
             ),
         ]
     }
