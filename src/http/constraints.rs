@@ -11,7 +11,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{RefOr, Required, Schema};
 
 use crate::domain::money::{MAX_INTEGER_DIGITS, MAX_SCALE};
-use crate::domain::AccountType;
+use crate::domain::{AccountType, Symbol};
 
 /// What `str::trim` removes (Unicode `White_Space`), as the body of a regex class. Spelled out
 /// because `\s` differs between regex dialects (Python's also holds U+001C..U+001F).
@@ -346,14 +346,13 @@ pub fn security_ref_or_null() -> Schema {
     or_null(security_ref())
 }
 
-/// A ticker symbol, any case, surrounding space ignored: at most 20 characters, an optional
-/// leading `^`, then letters and digits joined by single `.`, `-` or `=`.
+/// A ticker symbol, any case: at most 20 characters, an optional leading `^`, then letters and
+/// digits joined by single `.`, `-` or `=`.
 pub fn symbol() -> Schema {
-    string(format!(
-        "^[{WS}]*(?=[^{WS}]{{1,20}}[{WS}]*$)\\^?[A-Za-z0-9]+([.=-][A-Za-z0-9]+)*[{WS}]*$"
-    ))
-    .examples(["AAPL"])
-    .into()
+    string(r"^\^?[A-Za-z0-9]+([.=-][A-Za-z0-9]+)*$".to_string())
+        .max_length(Some(Symbol::MAX_LEN))
+        .examples(["AAPL"])
+        .into()
 }
 
 /// A query parameter with its schema (for `IntoParams` written by hand, which the derive

@@ -116,14 +116,15 @@ fn nul_at(value: &Value, loc: Vec<Value>) -> Option<Vec<Value>> {
             at.push(json!(i));
             nul_at(v, at)
         }),
+        // A key holding NUL is located by the object around it, so that no location sent
+        // back holds a NUL either.
         Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                return Some(loc.clone());
+            }
             let mut at = loc.clone();
             at.push(json!(k));
-            if k.contains('\0') {
-                Some(at)
-            } else {
-                nul_at(v, at)
-            }
+            nul_at(v, at)
         }),
         _ => None,
     }

@@ -74,10 +74,8 @@ fn visit(schema: &mut RefOr<Schema>) {
             for p in o.properties.values_mut() {
                 visit(p);
             }
-            if let Some(extra) = o.additional_properties.as_deref_mut() {
-                if let AdditionalProperties::RefOr(s) = extra {
-                    visit(s);
-                }
+            if let Some(AdditionalProperties::RefOr(s)) = o.additional_properties.as_deref_mut() {
+                visit(s);
             }
         }
         Schema::Array(a) => {

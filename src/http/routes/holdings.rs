@@ -24,7 +24,15 @@ pub fn router() -> Router<AppState> {
     )
 }
 
+/// A security's id or symbol as the document states it: exactly, with no space around it.
 fn security_ref(raw: &str) -> Result<SecurityRef, ApiError> {
+    if raw.trim() != raw {
+        return Err(ApiError::field(
+            "body",
+            "security_id",
+            "must not have spaces around it",
+        ));
+    }
     SecurityRef::parse(raw).map_err(|e| ApiError::field("body", "security_id", e.message))
 }
 

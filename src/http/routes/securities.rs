@@ -24,7 +24,15 @@ pub fn router() -> Router<AppState> {
         .route("/{symbol}/prices", get(prices))
 }
 
+/// A symbol as the document states it: exactly, with no space around it.
 fn symbol(raw: &str) -> Result<Symbol, ApiError> {
+    if raw.trim() != raw {
+        return Err(ApiError::field(
+            "path",
+            "symbol",
+            "must not have spaces around it",
+        ));
+    }
     Symbol::parse(raw).map_err(|e| ApiError::field("path", "symbol", e.message))
 }
 
