@@ -22,6 +22,16 @@ use crate::store::Store;
 /// corrections (adjusted closes, a day's final bar) replace what was stored.
 const SYNC_OVERLAP: Duration = Duration::days(7);
 
+/// A lookup that has a chart to fall back on, given half the time left so that the fallback
+/// still has the other half; running out of it counts as the lookup being unavailable.
+async fn with_fallback_time<T>(
+    lookup: impl std::future::Future<Output = Result<T, MarketError>>,
+) -> Result<T, MarketError> {
+    with_half_the_time_left(lookup)
+        .await
+        .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())))
+}
+
 impl From<MarketError> for ServiceError {
     fn from(e: MarketError) -> Self {
         match e {
@@ -487,30 +497,31 @@ impl SecurityService {
     /// session, and it answers 404 "No fundamentals data found" for instruments without
     /// fundamentals (currencies, some indices). The chart decides whether the symbol exists.
     async fn describe(&self, symbol: &Symbol) -> ServiceResult<NewSecurity> {
-        match with_half_the_time_left(self.market.profile(symbol))
-            .await
-            .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())))
-        {
+        match with_fallback_time(self.market.profile(symbol)).await {
             Ok(profile) => Ok(new_security_from_profile(symbol, profile)),
             Err(e) => {
                 tracing::info!(%symbol, error = %e, "no profile; describing from the chart");
-                let chart = self
-                    .market
-                    .chart(&ChartRequest::range(
-                        symbol.clone(),
-                        Interval::D1,
-                        ChartRange::D5,
-                    ))
-                    .await
-                    .map_err(|e| match e {
-                        MarketError::NotFound(_) => ServiceError::NotFound(format!(
-                            "Security with symbol '{symbol}' not found"
-                        )),
-                        other => other.into(),
-                    })?;
+                let chart = self.last_five_days(symbol).await.map_err(|e| match e {
+                    MarketError::NotFound(_) => {
+                        ServiceError::NotFound(format!("Security with symbol '{symbol}' not found"))
+                    }
+                    other => other.into(),
+                })?;
                 Ok(new_security_from_chart(symbol, &chart))
             }
         }
+    }
+
+    /// The daily bars of the last five trading days: what describes a security, or gives its
+    /// key figures, when the profile or the quote is refused.
+    async fn last_five_days(&self, symbol: &Symbol) -> Result<Chart, MarketError> {
+        self.market
+            .chart(&ChartRequest::range(
+                symbol.clone(),
+                Interval::D1,
+                ChartRange::D5,
+            ))
+            .await
     }
 
     /// Stored securities whose symbol or name contains `query`.
@@ -913,10 +924,7 @@ impl SecurityService {
     }
 
     async fn key_figures_now(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
-        let error = match with_half_the_time_left(self.market.quote(symbol))
-            .await
-            .unwrap_or_else(|e| Err(MarketError::Unavailable(e.to_string())))
-        {
+        let error = match with_fallback_time(self.market.quote(symbol)).await {
             Ok(quote) => return Ok(quote.into()),
             Err(e) => e,
         };
@@ -925,14 +933,7 @@ impl SecurityService {
         };
         tracing::info!(%symbol, error = %error, "no quote; key figures from the chart");
         // Five trading days hold the price's day and the one before.
-        let chart = self
-            .market
-            .chart(&ChartRequest::range(
-                symbol.clone(),
-                Interval::D1,
-                ChartRange::D5,
-            ))
-            .await?;
+        let chart = self.last_five_days(symbol).await?;
         Ok(Quote::from_chart(&chart, why).into())
     }
 
