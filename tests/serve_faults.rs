@@ -4,11 +4,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use support::served::Served;
 use support::yahoo::{FakeYahoo, Reply};
 
 /// The defaults of `config.example.toml`.
@@ -17,57 +17,22 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// What SIGTERM must take at most, whatever is in flight.
 const EXIT_WITHIN: Duration = Duration::from_secs(10);
 
-struct Server {
-    child: Child,
-    base: String,
-    dir: std::path::PathBuf,
-}
+struct Server(Served);
 
 impl Server {
-    /// Starts the binary on a free port with the default configuration, over SQLite in a
-    /// fresh data directory, with Yahoo at `yahoo`.
+    /// Starts the binary with the default configuration, over SQLite in a fresh data
+    /// directory, with Yahoo at `yahoo`.
     fn start(yahoo: &FakeYahoo) -> Self {
-        let dir = std::env::temp_dir().join(format!("finances-serve-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let config = dir.join("config.toml");
-        std::fs::write(&config, "").unwrap();
-        let log = std::fs::File::create(dir.join("stderr.log")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_finances"))
-            .arg("--config")
-            .arg(&config)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env("FINANCES_DATA_DIR", &dir)
-            .env("FINANCES_YAHOO_BASE_URL", yahoo.url.as_str())
-            .env_remove("FINANCES_DATABASE_URL")
-            .env_remove("FINANCES_REDIS_URL")
-            .env_remove("FINANCES_BIND")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines
-            .next()
-            .expect("a startup line")
-            .expect("readable stdout");
-        let base = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        // Keep reading so that the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Self { child, base, dir }
+        Self(Served::start(yahoo, &[]))
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        self.0.url(path)
     }
 
     fn terminate(&self) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args(["-TERM", &self.0.child.id().to_string()])
             .status()
             .expect("the kill command");
         assert!(status.success());
@@ -77,7 +42,7 @@ impl Server {
     fn wait(&mut self, limit: Duration) -> Option<(std::process::ExitStatus, Instant)> {
         let started = Instant::now();
         while started.elapsed() < limit {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.0.child.try_wait().unwrap() {
                 return Some((status, Instant::now()));
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -86,15 +51,7 @@ impl Server {
     }
 
     fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("stderr.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
+        self.0.log()
     }
 }
 

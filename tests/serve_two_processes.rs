@@ -4,67 +4,25 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use support::served::Served;
 use support::yahoo::{asset, FakeYahoo, Reply};
 
 const SECRET: &str = "two-processes-secret-0123456789abcdef0123456789";
 const CHART: &str = "/v8/finance/chart/TEST";
 
-struct Server {
-    child: Child,
-    base: String,
-    dir: std::path::PathBuf,
-}
-
-impl Server {
-    fn start(database_url: &str, redis_url: &str, yahoo: &FakeYahoo) -> Self {
-        let dir = std::env::temp_dir().join(format!("finances-twin-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let config = dir.join("config.toml");
-        std::fs::write(&config, "").unwrap();
-        let log = std::fs::File::create(dir.join("stderr.log")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_finances"))
-            .arg("--config")
-            .arg(&config)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env("FINANCES_DATA_DIR", &dir)
-            .env("FINANCES_DATABASE_URL", database_url)
-            .env("FINANCES_REDIS_URL", redis_url)
-            .env("FINANCES_JWT_SECRET", SECRET)
-            .env("FINANCES_YAHOO_BASE_URL", yahoo.url.as_str())
-            .env("FINANCES_RATE_LIMIT_AUTH_PER_MINUTE", "0")
-            .env_remove("FINANCES_BIND")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().expect("a startup line").expect("stdout");
-        let base = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
-            .to_string();
-        std::thread::spawn(move || lines.for_each(drop));
-        Self { child, base, dir }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+fn serve(database_url: &str, redis_url: &str, yahoo: &FakeYahoo) -> Served {
+    Served::start(
+        yahoo,
+        &[
+            ("FINANCES_DATABASE_URL", database_url),
+            ("FINANCES_REDIS_URL", redis_url),
+            ("FINANCES_JWT_SECRET", SECRET),
+            ("FINANCES_RATE_LIMIT_AUTH_PER_MINUTE", "0"),
+        ],
+    )
 }
 
 /// The test Redis, in a database of this test's own, emptied first: nothing cached by an
@@ -98,8 +56,8 @@ async fn two_processes_sync_a_symbol_once_and_refuse_a_deleted_user_at_once() {
     );
     // One after the other: each applies the migrations it finds missing.
     let (a, b) = tokio::task::block_in_place(|| {
-        let a = Server::start(pg.url(), &redis, &yahoo);
-        let b = Server::start(pg.url(), &redis, &yahoo);
+        let a = serve(pg.url(), &redis, &yahoo);
+        let b = serve(pg.url(), &redis, &yahoo);
         (a, b)
     });
     let client = reqwest::Client::new();
@@ -122,7 +80,7 @@ async fn two_processes_sync_a_symbol_once_and_refuse_a_deleted_user_at_once() {
         .unwrap();
     let token = login["access_token"].as_str().unwrap().to_string();
 
-    let sync = |server: &Server| {
+    let sync = |server: &Served| {
         client
             .post(server.url("/api/v1/securities/TEST/sync"))
             .bearer_auth(&token)
@@ -140,25 +98,20 @@ async fn two_processes_sync_a_symbol_once_and_refuse_a_deleted_user_at_once() {
     assert_eq!(synced, [json!(0), json!(9)]);
 
     // Both know the user; then another process deletes it.
-    for server in [&a, &b] {
-        let r = client
+    let me = |server: &Served| {
+        client
             .get(server.url("/api/v1/users/me"))
             .bearer_auth(&token)
             .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200);
+    };
+    for server in [&a, &b] {
+        assert_eq!(me(server).await.unwrap().status().as_u16(), 200);
     }
     let other = finances::store::open(pg.url()).await.unwrap();
     let id = uuid::Uuid::parse_str(user["id"].as_str().unwrap()).unwrap();
     other.delete_user(id).await.unwrap();
     for server in [&a, &b] {
-        let r = client
-            .get(server.url("/api/v1/users/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 401, "{}", server.base);
+        let status = me(server).await.unwrap().status().as_u16();
+        assert_eq!(status, 401, "{}", server.base);
     }
 }

@@ -1,4 +1,5 @@
 //! Shared pieces of the integration tests.
 
 pub mod http;
+pub mod served;
 pub mod yahoo;
