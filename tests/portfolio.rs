@@ -8,6 +8,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use finances::domain::valuation::Missing;
 use finances::domain::{
     self, AccountType, CurrencyCode, Email, ExchangeRate, Interval, NewAccount, NewInstitution,
     NewSecurity, PageRequest, Password, PriceBar, Security, SecurityType, Symbol, User, Username,
@@ -46,6 +47,7 @@ on_both_stores!(
     other_users_resources_are_not_found,
     market_value_converts_minor_units_and_currencies,
     a_missing_rate_is_unknown_never_one_to_one,
+    an_unpriced_holding_is_left_out_and_named,
     net_worth_subtracts_liabilities,
     rules_that_need_the_account,
 );
@@ -229,15 +231,54 @@ async fn market_value_converts_minor_units_and_currencies(store: Arc<dyn Store>)
     }
     // 10 shares at 250p = 25 GBP = 31.25 USD.
     let in_gbp = s.portfolio.account_summary(&ann, gbp).await.unwrap();
-    assert_eq!(in_gbp.market_value, Some(dec("25")));
+    assert_eq!(in_gbp.complete_market_value(), Some(dec("25")));
     let in_usd = s.portfolio.account_summary(&ann, usd).await.unwrap();
-    assert_eq!(in_usd.market_value, Some(dec("31.25")));
+    assert_eq!(in_usd.complete_market_value(), Some(dec("31.25")));
 
     let view = &s.portfolio.positions(&ann).await.unwrap()[0];
     assert_eq!(view.valuation.market_price, Some(dec("250")));
     assert_eq!(view.valuation.unrealized_gain, Some(dec("500")));
     assert_eq!(view.valuation.unrealized_gain_pct, Some(dec("25.00")));
     assert_eq!(view.day_change(), Some(dec("10")));
+}
+
+async fn an_unpriced_holding_is_left_out_and_named(store: Arc<dyn Store>) {
+    let s = services(store.clone());
+    let ann = user(&s, "ann").await;
+    let aapl = security_with_closes(store.as_ref(), "AAPL", "USD", &["190", "200"]).await;
+    // MSFT is stored but has no close yet (added before its first sync).
+    let msft = security_with_closes(store.as_ref(), "MSFT", "USD", &[]).await;
+    let acct = account(&s, &ann, "Broker", AccountType::Brokerage, "USD", true).await;
+    for (sec, shares) in [(&aapl, "10"), (&msft, "5")] {
+        s.portfolio
+            .create_holding(
+                &ann,
+                acct,
+                SecurityRef::Id(sec.id),
+                dec(shares),
+                dec("150"),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    // 10 AAPL at 200 = 2,000 counted; 5 MSFT (cost 750) left out, not 0 and not at cost.
+    let summary = s.portfolio.account_summary(&ann, acct).await.unwrap();
+    assert_eq!(summary.market_value, dec("2000"));
+    assert_eq!(summary.complete_market_value(), None);
+    assert_eq!(
+        summary.missing,
+        vec![Missing::price(acct, msft.symbol.clone())]
+    );
+    let overview = s.portfolio.overview(&ann).await.unwrap();
+    assert_eq!(overview.net_worth.net(), dec("2000"));
+    assert_eq!(overview.worth_base.get(&acct), Some(&dec("2000")));
+    assert_eq!(overview.groups[0].total_base, dec("2000"));
+    assert!(!overview.complete());
+    assert_eq!(
+        finances::domain::valuation::describe_missing(&overview.missing),
+        "MSFT unpriced"
+    );
 }
 
 async fn a_missing_rate_is_unknown_never_one_to_one(store: Arc<dyn Store>) {
@@ -257,7 +298,13 @@ async fn a_missing_rate_is_unknown_never_one_to_one(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let summary = s.portfolio.account_summary(&ann, acct).await.unwrap();
-    assert_eq!(summary.market_value, None);
+    // Left out and named, never 1:1: nothing counted, SAP.DE listed as unconverted.
+    assert_eq!(summary.complete_market_value(), None);
+    assert_eq!(summary.market_value, Decimal::ZERO);
+    assert_eq!(
+        summary.missing,
+        vec![Missing::fx(acct, code("EUR"), Some(sec.symbol.clone()))]
+    );
     let jpy = account(&s, &ann, "Yen cash", AccountType::Cash, "JPY", false).await;
     s.portfolio
         .create_value(&ann, jpy, dec("100000"), None, None)
@@ -265,9 +312,11 @@ async fn a_missing_rate_is_unknown_never_one_to_one(store: Arc<dyn Store>) {
         .unwrap();
     let overview = s.portfolio.overview(&ann).await.unwrap();
     assert!(
-        overview.unconverted.contains(&"Yen cash".to_string()),
+        overview
+            .missing
+            .contains(&Missing::fx(jpy, code("JPY"), None)),
         "{:?}",
-        overview.unconverted
+        overview.missing
     );
     assert_eq!(overview.net_worth.net(), Decimal::ZERO);
     let err =

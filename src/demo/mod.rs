@@ -606,11 +606,7 @@ mod tests {
             .flat_map(|g| g.accounts.iter().map(|a| a.account.currency.clone()))
             .collect();
         assert_eq!(currencies.len(), 3);
-        assert!(
-            overview.unconverted.is_empty(),
-            "{:?}",
-            overview.unconverted
-        );
+        assert!(overview.complete(), "{:?}", overview.missing);
         assert!(overview.net_worth.liabilities > Decimal::ZERO);
         let positions = services.portfolio.positions(&s.user).await.unwrap();
         assert!(positions.len() >= 20);

@@ -1,8 +1,11 @@
 //! Market figures of positions and accounts, computed from stored facts.
 
-use rust_decimal::Decimal;
+use std::fmt;
 
-use super::{money, Holding};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{money, CurrencyCode, Holding, Symbol};
 
 /// A holding priced at a close. All amounts are in the security's quote unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +57,86 @@ impl NetWorth {
     }
 }
 
+/// Why an amount is left out of a total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MissingKind {
+    /// The security has no stored close.
+    Price,
+    /// No exchange rate to the currency of the total is stored.
+    Fx,
+}
+
+impl MissingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Price => "price",
+            Self::Fx => "fx",
+        }
+    }
+}
+
+/// An amount left out of a total because it could not be priced or converted. Totals never
+/// count it as 0 or at cost; they name it instead.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Missing {
+    pub kind: MissingKind,
+    pub account_id: Uuid,
+    /// The unpriced security, or the security whose price could not be converted.
+    pub symbol: Option<Symbol>,
+    /// The currency with no rate to the total's currency.
+    pub currency: Option<CurrencyCode>,
+}
+
+impl Missing {
+    pub fn price(account_id: Uuid, symbol: Symbol) -> Self {
+        Self {
+            kind: MissingKind::Price,
+            account_id,
+            symbol: Some(symbol),
+            currency: None,
+        }
+    }
+
+    pub fn fx(account_id: Uuid, currency: CurrencyCode, symbol: Option<Symbol>) -> Self {
+        Self {
+            kind: MissingKind::Fx,
+            account_id,
+            symbol,
+            currency: Some(currency),
+        }
+    }
+}
+
+/// `MSFT unpriced`, `JPY unconverted`, `SAP.DE in EUR unconverted`.
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.kind, &self.symbol, &self.currency) {
+            (MissingKind::Price, Some(s), _) => write!(f, "{s} unpriced"),
+            (MissingKind::Fx, Some(s), Some(c)) => write!(f, "{s} in {c} unconverted"),
+            (MissingKind::Fx, None, Some(c)) => write!(f, "{c} unconverted"),
+            _ => f.write_str("an amount unvalued"),
+        }
+    }
+}
+
+/// One line naming what a total leaves out, each thing once, in alphabetical order:
+/// `JPY unconverted, MSFT unpriced`.
+pub fn describe_missing<'a>(missing: impl IntoIterator<Item = &'a Missing>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for m in missing {
+        let text = match (m.kind, &m.symbol, &m.currency) {
+            // An account in a currency with no rate is named by its currency only once.
+            (MissingKind::Fx, None, Some(c)) => format!("{c} unconverted"),
+            _ => m.to_string(),
+        };
+        if !seen.contains(&text) {
+            seen.push(text);
+        }
+    }
+    seen.sort();
+    seen.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +167,26 @@ mod tests {
         assert!(none.market_value.is_none() && none.unrealized_gain_pct.is_none());
         let free = HoldingValuation::of(&holding(1, 0), Some(Decimal::ONE));
         assert_eq!(free.unrealized_gain_pct, None);
+    }
+
+    #[test]
+    fn missing_is_named_once_each() {
+        let a = Uuid::nil();
+        let msft = Symbol::parse("MSFT").unwrap();
+        let list = [
+            Missing::price(a, msft.clone()),
+            Missing::price(Uuid::from_u128(1), msft),
+            Missing::fx(a, CurrencyCode::parse("JPY").unwrap(), None),
+            Missing::fx(
+                a,
+                CurrencyCode::parse("EUR").unwrap(),
+                Some(Symbol::parse("SAP.DE").unwrap()),
+            ),
+        ];
+        assert_eq!(
+            describe_missing(&list),
+            "JPY unconverted, MSFT unpriced, SAP.DE in EUR unconverted"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::valuation::{HoldingValuation, NetWorth};
+use crate::domain::valuation::{HoldingValuation, Missing, NetWorth};
 use crate::domain::{
     self, Account, AccountPatch, AccountValue, AccountValuePatch, CurrencyCode, DataVersion,
     Holding, HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
@@ -49,9 +49,25 @@ pub struct AccountSummary {
     pub current_balance: Option<Decimal>,
     pub current_cash_balance: Option<Decimal>,
     pub balance_as_of: Option<DateTime<Utc>>,
-    /// In the account's currency; zero with no holdings; `None` when a needed price or rate is
-    /// missing.
-    pub market_value: Option<Decimal>,
+    /// In the account's currency, of the positions that could be priced and converted; zero
+    /// with no holdings.
+    pub market_value: Decimal,
+    /// Positions left out of `market_value`.
+    pub missing: Vec<Missing>,
+    /// How many current holdings the account has.
+    pub positions: usize,
+}
+
+impl AccountSummary {
+    /// The market value when no position is left out of it.
+    pub fn complete_market_value(&self) -> Option<Decimal> {
+        self.missing.is_empty().then_some(self.market_value)
+    }
+
+    /// What the account contributes to net worth, in its currency (see [`account_worth`]).
+    pub fn worth(&self) -> Decimal {
+        account_worth(self)
+    }
 }
 
 /// A holding with its security and market figures (in the security's quote unit).
@@ -76,6 +92,9 @@ impl HoldingView {
 pub struct InstitutionGroup {
     pub institution: Option<Institution>,
     pub accounts: Vec<AccountSummary>,
+    /// The accounts' worth in the base currency (liabilities negative), of those that could
+    /// be converted.
+    pub total_base: Decimal,
 }
 
 /// Everything the accounts screen shows: accounts grouped by institution, totals converted to
@@ -85,8 +104,19 @@ pub struct Overview {
     pub base_currency: CurrencyCode,
     pub groups: Vec<InstitutionGroup>,
     pub net_worth: NetWorth,
-    /// Accounts left out of the totals because no exchange rate to the base currency exists.
-    pub unconverted: Vec<String>,
+    /// Each account's worth in the base currency, liabilities negative; an account whose
+    /// currency has no rate to the base currency is absent.
+    pub worth_base: HashMap<Uuid, Decimal>,
+    /// What the totals leave out: unpriced positions, positions and accounts that could not
+    /// be converted.
+    pub missing: Vec<Missing>,
+}
+
+impl Overview {
+    /// Whether every account and position is in the totals.
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
 }
 
 #[derive(Clone)]
@@ -268,46 +298,63 @@ impl PortfolioService {
         for account in accounts {
             let value = latest.get(&account.id);
             let views = by_account.remove(&account.id).unwrap_or_default();
-            let market_value = self.value_in(&views, &account.currency, today).await?;
+            let (market_value, missing) = self
+                .value_in(account.id, &views, &account.currency, today)
+                .await?;
             out.push(AccountSummary {
                 current_balance: value.map(|v| v.balance),
                 current_cash_balance: value.and_then(|v| v.cash_balance),
                 balance_as_of: value.map(|v| v.timestamp),
                 market_value,
+                missing,
+                positions: views.len(),
                 account,
             });
         }
         Ok(out)
     }
 
-    /// The total market value of positions in `currency`, or `None` when a price or rate is
-    /// missing.
+    /// The total market value of positions in `currency`, of those that could be priced and
+    /// converted, and the positions left out.
     async fn value_in(
         &self,
+        account_id: Uuid,
         views: &[HoldingView],
         currency: &CurrencyCode,
         date: chrono::NaiveDate,
-    ) -> ServiceResult<Option<Decimal>> {
+    ) -> ServiceResult<(Decimal, Vec<Missing>)> {
         // Summed per currency first, so that each rate is looked up once however many
         // positions there are.
-        let mut by_currency: HashMap<CurrencyCode, Decimal> = HashMap::new();
+        let mut by_currency: HashMap<CurrencyCode, (Decimal, Vec<Symbol>)> = HashMap::new();
+        let mut missing = Vec::new();
         for view in views {
+            let symbol = view.security.symbol.clone();
             let Some(value) = view.valuation.market_value else {
-                return Ok(None);
+                missing.push(Missing::price(account_id, symbol));
+                continue;
             };
             let Ok(unit) = QuoteUnit::parse(&view.security.currency) else {
-                return Ok(None);
+                missing.push(Missing::price(account_id, symbol));
+                continue;
             };
-            *by_currency.entry(unit.currency.clone()).or_default() += unit.to_major(value);
+            let slot = by_currency.entry(unit.currency.clone()).or_default();
+            slot.0 += unit.to_major(value);
+            slot.1.push(symbol);
         }
         let mut total = Decimal::ZERO;
-        for (from, amount) in by_currency {
-            let Some(rate) = self.rate(&from, currency, date).await? else {
-                return Ok(None);
-            };
-            total += amount * rate;
+        let mut currencies: Vec<_> = by_currency.into_iter().collect();
+        currencies.sort_by(|a, b| a.0.cmp(&b.0));
+        for (from, (amount, symbols)) in currencies {
+            match self.rate(&from, currency, date).await? {
+                Some(rate) => total += amount * rate,
+                None => missing.extend(
+                    symbols
+                        .into_iter()
+                        .map(|s| Missing::fx(account_id, from.clone(), Some(s))),
+                ),
+            }
         }
-        Ok(Some(total.round_dp(domain::money::MAX_SCALE)))
+        Ok((total.round_dp(domain::money::MAX_SCALE), missing))
     }
 
     /// Accounts grouped by institution with totals in the user's base currency.
@@ -326,35 +373,53 @@ impl PortfolioService {
         let base = user.base_currency.clone();
         let today = Utc::now().date_naive();
         let mut net_worth = NetWorth::default();
-        let mut unconverted = Vec::new();
+        let mut worth_base = HashMap::new();
+        let mut missing = Vec::new();
         let mut groups: Vec<InstitutionGroup> = institutions
             .into_iter()
             .map(|i| InstitutionGroup {
                 institution: Some(i),
                 accounts: Vec::new(),
+                total_base: Decimal::ZERO,
             })
             .collect();
-        let mut unlinked = Vec::new();
+        let mut unlinked = InstitutionGroup {
+            institution: None,
+            accounts: Vec::new(),
+            total_base: Decimal::ZERO,
+        };
         for s in summaries {
+            missing.extend(s.missing.iter().cloned());
             let amount = account_worth(&s);
-            match self.rate(&s.account.currency, &base, today).await? {
-                Some(rate) => net_worth.add(amount * rate, s.account.is_asset()),
-                None => unconverted.push(s.account.name.clone()),
+            let in_base = match self.rate(&s.account.currency, &base, today).await? {
+                Some(rate) => {
+                    net_worth.add(amount * rate, s.account.is_asset());
+                    let signed = if s.account.is_asset() {
+                        amount
+                    } else {
+                        -amount
+                    };
+                    let v = (signed * rate).round_dp(2);
+                    worth_base.insert(s.account.id, v);
+                    Some(v)
+                }
+                None => {
+                    missing.push(Missing::fx(s.account.id, s.account.currency.clone(), None));
+                    None
+                }
+            };
+            let group = match s.account.institution_id {
+                Some(id) => groups
+                    .iter_mut()
+                    .find(|g| g.institution.as_ref().map(|i| i.id) == Some(id)),
+                None => None,
             }
-            let slot = groups.iter_mut().find(|g| {
-                g.institution.as_ref().map(|i| i.id) == s.account.institution_id
-                    && s.account.institution_id.is_some()
-            });
-            match slot {
-                Some(g) => g.accounts.push(s),
-                None => unlinked.push(s),
-            }
+            .unwrap_or(&mut unlinked);
+            group.total_base += in_base.unwrap_or_default();
+            group.accounts.push(s);
         }
-        if !unlinked.is_empty() {
-            groups.push(InstitutionGroup {
-                institution: None,
-                accounts: unlinked,
-            });
+        if !unlinked.accounts.is_empty() {
+            groups.push(unlinked);
         }
         net_worth.assets = net_worth.assets.round_dp(2);
         net_worth.liabilities = net_worth.liabilities.round_dp(2);
@@ -362,7 +427,8 @@ impl PortfolioService {
             base_currency: base,
             groups,
             net_worth,
-            unconverted,
+            worth_base,
+            missing,
         })
     }
 
@@ -640,12 +706,14 @@ impl PortfolioService {
     }
 }
 
-/// What an account contributes to net worth: market value plus cash for investment accounts
-/// with holdings, otherwise the newest balance.
+/// What an account contributes to net worth: for an investment account with holdings, the
+/// market value of those that could be priced plus cash (what could not be priced is listed in
+/// `missing`, never counted at cost or as 0); otherwise the newest balance.
 pub fn account_worth(s: &AccountSummary) -> Decimal {
-    match (s.account.is_investment_account, s.market_value) {
-        (true, Some(mv)) if !mv.is_zero() => mv + s.current_cash_balance.unwrap_or_default(),
-        _ => s.current_balance.unwrap_or_default(),
+    if s.account.is_investment_account && s.positions > 0 {
+        s.market_value + s.current_cash_balance.unwrap_or_default()
+    } else {
+        s.current_balance.unwrap_or_default()
     }
 }
 

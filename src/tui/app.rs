@@ -220,6 +220,7 @@ pub struct AccountsState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Column {
     Symbol,
+    Account,
     Name,
     Shares,
     AvgCost,
@@ -232,8 +233,9 @@ pub enum Column {
 }
 
 impl Column {
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 11] = [
         Self::Symbol,
+        Self::Account,
         Self::Name,
         Self::Shares,
         Self::AvgCost,
@@ -248,6 +250,7 @@ impl Column {
     pub fn title(self) -> &'static str {
         match self {
             Self::Symbol => "Symbol",
+            Self::Account => "Account",
             Self::Name => "Name",
             Self::Shares => "Shares",
             Self::AvgCost => "Avg cost",
@@ -264,6 +267,7 @@ impl Column {
         Some(
             match raw.trim().to_ascii_lowercase().replace(' ', "").as_str() {
                 "symbol" | "sym" => Self::Symbol,
+                "account" | "acct" => Self::Account,
                 "name" => Self::Name,
                 "shares" => Self::Shares,
                 "avg" | "avgcost" | "cost" => Self::AvgCost,
@@ -305,6 +309,19 @@ pub struct HoldingRow {
     pub day_change_base: Option<Decimal>,
     pub weight: Option<Decimal>,
     pub price_as_of: Option<DateTime<Utc>>,
+    /// The close is older than the stale age: the row shows its age, and no day change.
+    pub stale: bool,
+}
+
+impl HoldingRow {
+    /// Why the row is left out of the totals, when it is.
+    pub fn left_out(&self) -> Option<String> {
+        match (self.value, self.value_base) {
+            (None, _) => Some(format!("{} unpriced", self.symbol)),
+            (Some(_), None) => Some(format!("{} in {} unconverted", self.symbol, self.currency)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -321,6 +338,8 @@ pub struct HoldingsState {
     pub total_gain: Option<Decimal>,
     pub total_cost: Option<Decimal>,
     pub total_day: Option<Decimal>,
+    /// Rows the totals leave out, named (`MSFT unpriced`), each once.
+    pub left_out: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -404,8 +423,12 @@ pub struct App {
     pub search: SearchState,
     pub sync: SyncState,
     pub should_quit: bool,
+    /// Ctrl-Z was pressed: the event loop suspends the process and clears this.
+    pub suspend_requested: bool,
     /// Rows of the table area, for paging.
     pub page_rows: usize,
+    /// How old a close may be before it is marked stale.
+    pub stale_after: Duration,
 }
 
 impl App {
@@ -443,7 +466,9 @@ impl App {
             search: SearchState::default(),
             sync: SyncState::default(),
             should_quit: false,
+            suspend_requested: false,
             page_rows: 20,
+            stale_after: Duration::days(settings.stale_price_days.into()),
         }
     }
 
@@ -528,11 +553,6 @@ impl App {
         self.portfolio.as_ref()?.to_base.get(currency).copied()
     }
 
-    /// The account's worth in its own currency (market value plus cash, or balance).
-    pub fn account_worth(summary: &AccountSummary) -> Decimal {
-        crate::service::portfolio::account_worth(summary)
-    }
-
     pub fn selected_holding(&self) -> Option<&HoldingRow> {
         self.holdings
             .order
@@ -613,17 +633,28 @@ impl App {
                 .filter(|_| !total_base.is_zero())
                 .map(|v| (v / total_base * Decimal::ONE_HUNDRED).round_dp(2));
         }
-        let complete = |f: fn(&HoldingRow) -> Option<Decimal>| -> Option<Decimal> {
-            rows.iter().map(f).sum::<Option<Decimal>>()
+        // Totals of what could be valued; the rest is named, never counted as 0 or at cost.
+        // A stale row has no day change, so it adds nothing to the day's total.
+        let priced: Vec<&HoldingRow> = rows.iter().filter(|r| r.value_base.is_some()).collect();
+        let sum = |f: fn(&HoldingRow) -> Option<Decimal>| -> Option<Decimal> {
+            (!priced.is_empty()).then(|| priced.iter().filter_map(|r| f(r)).sum())
         };
-        self.holdings.total_value = complete(|r| r.value_base);
-        self.holdings.total_gain = complete(|r| r.gain_base);
-        self.holdings.total_day = complete(|r| r.day_change_base);
+        self.holdings.total_value = sum(|r| r.value_base);
+        self.holdings.total_gain = sum(|r| r.gain_base);
+        self.holdings.total_day = sum(|r| r.day_change_base);
         self.holdings.total_cost = self
             .holdings
             .total_value
             .zip(self.holdings.total_gain)
             .map(|(v, g)| v - g);
+        let mut left_out: Vec<String> = Vec::new();
+        for text in rows.iter().filter_map(HoldingRow::left_out) {
+            if !left_out.contains(&text) {
+                left_out.push(text);
+            }
+        }
+        left_out.sort();
+        self.holdings.left_out = left_out;
         self.holdings.rows = rows;
         self.reorder_holdings();
         if let Some(id) = keep {
@@ -658,9 +689,13 @@ impl App {
         let shares = v.holding.shares;
         let value = v.valuation.market_value.map(major);
         let gain = v.valuation.unrealized_gain.map(major);
-        let day_change = v.day_change().map(|d| major(d * shares));
-        let day_change_pct = v
-            .day_change()
+        let stale = v
+            .price_as_of
+            .is_some_and(|t| self.now - t > self.stale_after);
+        // A stale close did not move today: its "day change" is an old day's.
+        let day = v.day_change().filter(|_| !stale);
+        let day_change = day.map(|d| major(d * shares));
+        let day_change_pct = day
             .zip(v.previous_close)
             .filter(|(_, p)| !p.is_zero())
             .map(|(d, p)| (d / p * Decimal::ONE_HUNDRED).round_dp(2));
@@ -689,6 +724,7 @@ impl App {
             day_change_base: day_change.zip(rate).map(|(a, r)| a * r),
             weight: None,
             price_as_of: v.price_as_of,
+            stale,
         }
     }
 
@@ -709,6 +745,10 @@ impl App {
                 let (a, b) = (&rows[*a], &rows[*b]);
                 let ord = match column {
                     Column::Symbol => a.symbol.cmp(&b.symbol),
+                    Column::Account => a
+                        .account_name
+                        .to_lowercase()
+                        .cmp(&b.account_name.to_lowercase()),
                     Column::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
                     Column::Shares => a.shares.cmp(&b.shares),
                     Column::AvgCost => a.avg_cost.cmp(&b.avg_cost),

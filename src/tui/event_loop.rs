@@ -92,6 +92,27 @@ fn setup() -> Result<(TerminalGuard, Terminal<CrosstermBackend<Stdout>>), TuiErr
     Ok((guard, terminal))
 }
 
+/// Gives the terminal back and stops the process as the shell's job control expects; when the
+/// shell continues it (`fg`), takes the terminal again and redraws everything.
+#[cfg(unix)]
+fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Result<(), TuiError> {
+    restore();
+    // SAFETY: raising a signal on the calling process has no memory-safety preconditions;
+    // SIGTSTP's default action stops the process until SIGCONT, then `raise` returns.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, crossterm::cursor::Hide)?;
+    terminal.clear()?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn suspend(_terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> Result<(), TuiError> {
+    Ok(())
+}
+
 /// Runs the UI until the user quits.
 pub async fn run(
     services: Services,
@@ -180,6 +201,9 @@ async fn event_loop(
         }
         if app.should_quit {
             break;
+        }
+        if std::mem::take(&mut app.suspend_requested) {
+            suspend(terminal)?;
         }
         terminal.draw(|f| screens::draw(f, app))?;
     }

@@ -5,6 +5,7 @@
 //! privacy = false          # start with amounts masked
 //! chart = "line"           # or "candles"
 //! no_color = false         # same as setting NO_COLOR
+//! stale_price_days = 4     # a price older than this shows its age and no day change
 //! [tui.keys]               # intent = key or [keys]; see `?` in the UI for the intents
 //! sync_all = "ctrl-s"
 //! quit = ["q", "ctrl-q"]
@@ -43,7 +44,7 @@ pub enum ChartStyle {
     Candles,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TuiSettings {
     /// Key overrides by intent name (`quit`, `sync_all`, `next_screen`, ...).
@@ -56,6 +57,22 @@ pub struct TuiSettings {
     pub chart: ChartStyle,
     /// Draw without colours even when `NO_COLOR` is not set.
     pub no_color: bool,
+    /// A close older than this many days is marked stale: its row shows its age and no day
+    /// change. Four days cover a long weekend.
+    pub stale_price_days: u32,
+}
+
+impl Default for TuiSettings {
+    fn default() -> Self {
+        Self {
+            keys: BTreeMap::new(),
+            colors: BTreeMap::new(),
+            privacy: false,
+            chart: ChartStyle::default(),
+            no_color: false,
+            stale_price_days: 4,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

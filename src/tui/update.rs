@@ -62,13 +62,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                         .iter()
                         .flat_map(|g| g.accounts.iter().map(|a| a.account.id))
                         .collect();
-                    if !p.overview.unconverted.is_empty() {
-                        app.warn(format!(
-                            "no exchange rate to {} for: {}",
-                            p.overview.base_currency,
-                            p.overview.unconverted.join(", ")
-                        ));
-                    }
                     app.portfolio = Some(*p);
                     app.rebuild_accounts();
                     app.rebuild_holdings();
@@ -385,6 +378,12 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
     }
     if is_ctrl_c(&key) {
         app.should_quit = true;
+        return Vec::new();
+    }
+    // As in every terminal program, and whatever has the keyboard: the event loop gives the
+    // terminal back, stops the process, and takes the terminal again on `fg`.
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('z') {
+        app.suspend_requested = true;
         return Vec::new();
     }
     if app.form.is_some() {
@@ -890,7 +889,7 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                     }
                 });
             let column = Column::ALL[i];
-            let descending = !matches!(column, Column::Symbol | Column::Name);
+            let descending = !matches!(column, Column::Symbol | Column::Account | Column::Name);
             app.holdings.sort = Some((column, descending));
             app.reorder_holdings();
         }
@@ -1070,7 +1069,10 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
             }
         }
         Cmd::Sort(c, dir) => {
-            let descending = dir.unwrap_or(!matches!(c, Column::Symbol | Column::Name));
+            let descending = dir.unwrap_or(!matches!(
+                c,
+                Column::Symbol | Column::Account | Column::Name
+            ));
             app.holdings.sort = Some((c, descending));
             app.reorder_holdings();
             app.screen = Screen::Holdings;

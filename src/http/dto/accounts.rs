@@ -80,7 +80,7 @@ impl From<AccountSummary> for AccountOut {
         Self {
             current_balance: Figures::Present(s.current_balance.map(money)),
             current_cash_balance: Figures::Present(s.current_cash_balance.map(money)),
-            market_value: Figures::Present(s.market_value.map(|v| {
+            market_value: Figures::Present(s.complete_market_value().map(|v| {
                 if v.is_zero() {
                     Decimal::ZERO
                 } else {

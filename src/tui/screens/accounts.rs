@@ -2,13 +2,17 @@
 //! sparkline of the balance history; totals and net worth; the balance list of one account.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use ratatui::Frame;
 use rust_decimal::prelude::ToPrimitive;
 
+use crate::domain::valuation::describe_missing;
+use crate::tui::action::Portfolio;
 use crate::tui::app::{AccountLine, App};
+use crate::tui::keymap::Intent;
+use crate::tui::widgets::columns::{self, ColumnFit};
 use crate::tui::widgets::{format, sparkline};
 
 use super::scroll_offset;
@@ -36,156 +40,137 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     ])
     .areas(area);
 
-    let wide = area.width >= 110;
-    let spark_w: u16 = if wide { 20 } else { 10 };
     let base = &p.overview.base_currency;
-    let mut header = vec!["Account", "Type", "Cur", "Balance"];
-    if wide {
-        header.push("Market value");
-    }
-    let base_title = format!("In {base}");
-    header.push(&base_title);
-    header.push("History");
-    let mut widths = vec![
-        Constraint::Min(14),
-        Constraint::Length(if wide { 14 } else { 11 }),
-        Constraint::Length(3),
-        Constraint::Length(13),
+    let spark_w: u16 = if area.width >= 110 { 20 } else { 10 };
+    let headers = [
+        "Account".to_string(),
+        "Type".to_string(),
+        "Cur".to_string(),
+        "Balance".to_string(),
+        "Market value".to_string(),
+        format!("In {base}"),
+        "History".to_string(),
     ];
-    if wide {
-        widths.push(Constraint::Length(13));
-    }
-    widths.push(Constraint::Length(13));
-    widths.push(Constraint::Length(spark_w));
+    // Priorities: the name and the worth in the base currency stay longest.
+    let priorities = [0u8, 5, 4, 2, 3, 1, 6];
+    let lines: Vec<Vec<(String, Style)>> = app
+        .accounts
+        .lines
+        .iter()
+        .map(|line| line_cells(app, p, *line, spark_w))
+        .collect();
+    let fits: Vec<ColumnFit> = (0..headers.len())
+        .map(|k| {
+            let width = columns::widest(
+                std::iter::once(headers[k].as_str()).chain(lines.iter().map(|l| l[k].0.as_str())),
+            );
+            match k {
+                0 => ColumnFit::text(width, priorities[k], 12),
+                1 => ColumnFit::text(width, priorities[k], 6),
+                6 => ColumnFit::text(spark_w, priorities[k], spark_w),
+                _ => ColumnFit::number(width, priorities[k]),
+            }
+        })
+        .collect();
+    let fitted = columns::fit(&fits, table_area.width, 1);
+    let right = |k: usize| (3..=5).contains(&k);
+    let header: Vec<Cell> = fitted
+        .shown
+        .iter()
+        .map(|(k, _)| {
+            if right(*k) {
+                Cell::from(Line::from(headers[*k].clone()).right_aligned())
+            } else {
+                Cell::from(headers[*k].clone())
+            }
+        })
+        .collect();
 
     let rows_visible = table_area.height.saturating_sub(2) as usize;
     let offset = scroll_offset(app.accounts.selected, rows_visible);
-    let mut rows = Vec::new();
-    for (i, line) in app
-        .accounts
-        .lines
+    let rows: Vec<Row> = lines
         .iter()
         .enumerate()
         .skip(offset)
         .take(rows_visible)
-    {
-        match *line {
-            AccountLine::Institution(g) => {
-                let group = &p.overview.groups[g];
-                let name = group
-                    .institution
-                    .as_ref()
-                    .map_or("No institution", |i| i.name.as_str());
-                let total: Option<rust_decimal::Decimal> = group
-                    .accounts
+        .map(|(i, cells)| {
+            let row = Row::new(
+                fitted
+                    .shown
                     .iter()
-                    .map(|a| {
-                        let worth = App::account_worth(a);
-                        let signed = if a.account.is_asset() { worth } else { -worth };
-                        app.to_base(&a.account.currency).map(|r| signed * r)
+                    .map(|(k, w)| {
+                        let (text, style) = &cells[*k];
+                        if right(*k) {
+                            Cell::from(
+                                Line::from(Span::styled(text.clone(), *style)).right_aligned(),
+                            )
+                        } else {
+                            Cell::from(Span::styled(format::fit(text, *w as usize), *style))
+                        }
                     })
-                    .sum();
-                let mut cells = vec![Cell::from(Span::styled(name.to_string(), theme.title()))];
-                cells.extend((0..(if wide { 4 } else { 3 })).map(|_| Cell::from("")));
-                cells.push(Cell::from(
-                    Line::from(Span::styled(
-                        format::money_opt(total, app.privacy),
-                        theme.title(),
-                    ))
-                    .right_aligned(),
-                ));
-                cells.push(Cell::from(""));
-                rows.push(Row::new(cells));
+                    .collect::<Vec<_>>(),
+            );
+            if i == app.accounts.selected
+                && matches!(app.accounts.lines[i], AccountLine::Account(..))
+            {
+                row.style(if app.accounts.values_focus {
+                    theme.accent().add_modifier(Modifier::BOLD)
+                } else {
+                    theme.selected()
+                })
+            } else {
+                row
             }
-            AccountLine::Account(..) => {
-                let Some(s) = app.account_summary(*line) else {
-                    continue;
-                };
-                let a = &s.account;
-                let worth = App::account_worth(s);
-                let in_base = app.to_base(&a.currency).map(|r| {
-                    let v = worth * r;
-                    if a.is_asset() {
-                        v
-                    } else {
-                        -v
-                    }
-                });
-                let history: Vec<f64> = app
-                    .accounts
-                    .histories
-                    .get(&a.id)
-                    .map(|h| h.iter().map(|(_, v)| v.to_f64().unwrap_or(0.0)).collect())
-                    .unwrap_or_default();
-                let trend = history
-                    .first()
-                    .zip(history.last())
-                    .map(|(f, l)| l.partial_cmp(f).unwrap_or(std::cmp::Ordering::Equal));
-                let trend = if a.is_asset() {
-                    trend
-                } else {
-                    trend.map(|o| o.reverse())
-                };
-                let balance = s.current_balance;
-                let mut cells = vec![
-                    Cell::from(format!("  {}", a.name)),
-                    Cell::from(Span::styled(
-                        a.account_type.as_str().replace('_', " "),
-                        theme.muted(),
-                    )),
-                    Cell::from(a.currency.as_str().to_string()),
-                    Cell::from(Line::from(format::money_opt(balance, app.privacy)).right_aligned()),
-                ];
-                if wide {
-                    let mv = if a.is_investment_account {
-                        format::money_opt(s.market_value, app.privacy)
-                    } else {
-                        String::new()
-                    };
-                    cells.push(Cell::from(Line::from(mv).right_aligned()));
-                }
-                let base_style = if a.is_asset() {
-                    theme.text()
-                } else {
-                    theme.signed(Some(std::cmp::Ordering::Less))
-                };
-                cells.push(Cell::from(
-                    Line::from(Span::styled(
-                        format::money_opt(in_base, app.privacy),
-                        base_style,
-                    ))
-                    .right_aligned(),
-                ));
-                let spark = if app.privacy {
-                    String::new()
-                } else {
-                    sparkline::spark(&history, spark_w as usize)
-                };
-                cells.push(Cell::from(Span::styled(spark, theme.signed(trend))));
-                let mut row = Row::new(cells);
-                if i == app.accounts.selected {
-                    row = row.style(if app.accounts.values_focus {
-                        theme.accent().add_modifier(Modifier::BOLD)
-                    } else {
-                        theme.selected()
-                    });
-                }
-                rows.push(row);
-            }
-        }
+        })
+        .collect();
+    let mut block_title = vec![Span::styled(" Accounts ", theme.title())];
+    if fitted.hidden > 0 {
+        block_title.push(Span::styled(
+            format!(
+                "· {} column{} hidden ",
+                fitted.hidden,
+                if fitted.hidden == 1 { "" } else { "s" }
+            ),
+            theme.warning(),
+        ));
     }
-    let table = Table::new(rows, widths)
+    let empty = rows.is_empty();
+    let table = Table::new(rows, fitted.constraints())
         .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
         .column_spacing(1)
         .block(
             Block::default()
                 .borders(Borders::TOP)
                 .border_style(theme.border())
-                .title(Span::styled(" Accounts ", theme.title())),
+                .title(Line::from(block_title)),
         );
     frame.render_widget(table, table_area);
+    if empty {
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::from(Span::styled("No accounts yet.", theme.title())),
+                Line::from(Span::styled(
+                    format!(
+                        "Press {} to add an institution (your bank or broker), then {} to add \
+                         an account. {} lists every key.",
+                        app.keymap.key_of(Intent::NewInstitution),
+                        app.keymap.key_of(Intent::New),
+                        app.keymap.key_of(Intent::Help),
+                    ),
+                    theme.muted(),
+                )),
+            ])
+            .wrap(Wrap { trim: true }),
+            Rect {
+                y: table_area.y + 2,
+                height: table_area.height.saturating_sub(2),
+                ..table_area
+            },
+        );
+    }
 
     let nw = &p.overview.net_worth;
+    let base = &p.overview.base_currency;
     let mut totals = vec![
         Span::styled(
             format!("Assets {} ", format::money(nw.assets, app.privacy)),
@@ -203,9 +188,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             theme.title(),
         ),
     ];
-    if !p.overview.unconverted.is_empty() {
+    if !p.overview.missing.is_empty() {
         totals.push(Span::styled(
-            format!("  (without {})", p.overview.unconverted.join(", ")),
+            format!("  * without {}", describe_missing(&p.overview.missing)),
             theme.warning(),
         ));
     }
@@ -215,12 +200,87 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 "─".repeat(area.width as usize),
                 theme.border(),
             )),
-            Line::from(totals),
+            columns::whole_spans(totals, totals_area.width),
         ]),
         totals_area,
     );
     if app.accounts.values_focus {
         values(frame, values_area, app);
+    }
+}
+
+/// The cells of one line of the table: an institution with its total, or an account.
+fn line_cells(app: &App, p: &Portfolio, line: AccountLine, spark_w: u16) -> Vec<(String, Style)> {
+    let theme = &app.theme;
+    let blank = || (String::new(), theme.text());
+    match line {
+        AccountLine::Institution(g) => {
+            let group = &p.overview.groups[g];
+            let name = group
+                .institution
+                .as_ref()
+                .map_or("No institution", |i| i.name.as_str());
+            vec![
+                (name.to_string(), theme.title()),
+                blank(),
+                blank(),
+                blank(),
+                blank(),
+                (format::money(group.total_base, app.privacy), theme.title()),
+                blank(),
+            ]
+        }
+        AccountLine::Account(..) => {
+            let Some(s) = app.account_summary(line) else {
+                return vec![blank(); 7];
+            };
+            let a = &s.account;
+            let in_base = p.overview.worth_base.get(&a.id).copied();
+            let history: Vec<f64> = app
+                .accounts
+                .histories
+                .get(&a.id)
+                .map(|h| h.iter().map(|(_, v)| v.to_f64().unwrap_or(0.0)).collect())
+                .unwrap_or_default();
+            let trend = history
+                .first()
+                .zip(history.last())
+                .map(|(f, l)| l.partial_cmp(f).unwrap_or(std::cmp::Ordering::Equal));
+            let trend = if a.is_asset() {
+                trend
+            } else {
+                trend.map(|o| o.reverse())
+            };
+            let mv = if a.is_investment_account {
+                // A partial sum is marked: the footer names what it leaves out.
+                let mark = if s.missing.is_empty() { "" } else { "*" };
+                format!("{}{mark}", format::money(s.market_value, app.privacy))
+            } else {
+                String::new()
+            };
+            let base_style = if a.is_asset() {
+                theme.text()
+            } else {
+                theme.signed(Some(std::cmp::Ordering::Less))
+            };
+            let spark = if app.privacy {
+                String::new()
+            } else {
+                sparkline::spark(&history, spark_w as usize)
+            };
+            vec![
+                (format!("  {}", a.name), theme.text()),
+                (a.account_type.as_str().replace('_', " "), theme.muted()),
+                (a.currency.as_str().to_string(), theme.text()),
+                (
+                    format::money_opt(s.current_balance, app.privacy),
+                    theme.text(),
+                ),
+                (mv, theme.text()),
+                (format::money_opt(in_base, app.privacy), base_style),
+                (spark, theme.signed(trend)),
+            ]
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::tui::app::App;
@@ -12,8 +12,46 @@ use crate::tui::command_line::COMMANDS;
 use crate::tui::keymap::Scope;
 use crate::tui::widgets::popup;
 
-/// The help text, one line per binding, grouped by where it applies.
-pub fn lines(app: &App) -> Vec<Line<'static>> {
+/// A key or command and what it does; a description too long for `width` continues on
+/// further lines under itself, never cut.
+fn entry(
+    label: String,
+    label_width: usize,
+    help: &str,
+    width: usize,
+    app: &App,
+) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let label_width = label_width.max(label.chars().count() + 1);
+    let room = width.saturating_sub(label_width).max(12);
+    let mut rows: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in help.split_whitespace() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > room {
+            rows.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    rows.push(current);
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let lead = if i == 0 {
+                format!("{label:<label_width$}")
+            } else {
+                " ".repeat(label_width)
+            };
+            Line::from(vec![Span::styled(lead, theme.accent()), Span::raw(text)])
+        })
+        .collect()
+}
+
+/// The help text, one entry per binding, grouped by where it applies, wrapped at `width`.
+pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let width = width as usize;
     let theme = &app.theme;
     let mut by_scope: BTreeMap<Scope, Vec<(String, &'static str)>> = BTreeMap::new();
     for b in app.keymap.bindings() {
@@ -34,23 +72,21 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             theme.title(),
         )));
         for (keys, help) in items {
-            out.push(Line::from(vec![
-                Span::styled(format!("  {keys:<18}"), theme.accent()),
-                Span::raw(help),
-            ]));
+            out.extend(entry(format!("  {keys}"), 20, help, width, app));
         }
         out.push(Line::default());
     }
     out.push(Line::from(Span::styled("Commands", theme.title())));
     for (cmd, help) in COMMANDS {
-        out.push(Line::from(vec![
-            Span::styled(format!("  {cmd:<26}"), theme.accent()),
-            Span::raw(*help),
-        ]));
+        out.extend(entry(format!("  {cmd}"), 28, help, width, app));
     }
     out.push(Line::default());
     out.push(Line::from(Span::styled(
         "Forms: tab/↑↓ field, ←/→ choose, enter save, esc cancel, ctrl-u clear",
+        theme.muted(),
+    )));
+    out.push(Line::from(Span::styled(
+        "ctrl-z suspends to the shell (fg resumes); ctrl-c quits from anywhere",
         theme.muted(),
     )));
     out
@@ -64,7 +100,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, scroll: u16) {
         "Keys (j/k scroll, any other key closes)",
         &app.theme,
     );
-    let text = lines(app);
+    let text = lines(app, inner.width);
     let max = (text.len() as u16).saturating_sub(inner.height);
-    frame.render_widget(Paragraph::new(text).scroll((scroll.min(max), 0)), inner);
+    frame.render_widget(
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll.min(max), 0)),
+        inner,
+    );
 }

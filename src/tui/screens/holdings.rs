@@ -1,71 +1,129 @@
-//! Current positions of one account or all: sortable columns, a filter, totals in the base
-//! currency.
+//! Current positions of one account or all: sortable columns, a filter, values and totals in
+//! the base currency.
 
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
+use rust_decimal::Decimal;
 
 use crate::tui::app::{App, Column, HoldingRow, Mode};
+use crate::tui::widgets::columns::{self, ColumnFit};
 use crate::tui::widgets::format;
 
 use super::scroll_offset;
 
-/// The columns that fit a width, each with its own width.
-fn columns(width: u16, all_accounts: bool) -> Vec<(Column, u16)> {
-    use Column::*;
-    let mut cols = vec![(Symbol, 8)];
-    if width >= 110 {
-        cols.push((Name, 0));
-    }
-    cols.extend([(Shares, 9)]);
-    if width >= 100 {
-        cols.push((AvgCost, 10));
-    }
-    cols.extend([(Price, 10), (Value, 15)]);
-    if width >= 100 {
-        cols.push((Gain, 11));
-    }
-    cols.extend([(GainPct, 8), (DayChange, 8), (Weight, 7)]);
-    if width < 100 && !all_accounts {
-        cols.insert(1, (Name, 0));
-    }
-    cols
+/// What a table column shows: a sortable column, or the native amount beside the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Sortable(Column),
+    /// The value in the security's currency where it is not the base currency.
+    Native,
 }
 
-fn cell(app: &App, r: &HoldingRow, c: Column) -> Cell<'static> {
+/// The candidate columns in screen order, each with the priority it keeps its place by
+/// (lower stays longer when the window narrows).
+fn candidates(all_accounts: bool, any_foreign: bool) -> Vec<(Shown, u8)> {
+    use Column::*;
+    let mut out = vec![(Shown::Sortable(Symbol), 0)];
+    if all_accounts {
+        out.push((Shown::Sortable(Account), 4));
+    }
+    out.extend([
+        (Shown::Sortable(Name), 11),
+        (Shown::Sortable(Shares), 3),
+        (Shown::Sortable(AvgCost), 9),
+        (Shown::Sortable(Price), 2),
+        (Shown::Sortable(Value), 1),
+    ]);
+    if any_foreign {
+        out.push((Shown::Native, 7));
+    }
+    out.extend([
+        (Shown::Sortable(Gain), 8),
+        (Shown::Sortable(GainPct), 5),
+        (Shown::Sortable(DayChange), 6),
+        (Shown::Sortable(Weight), 10),
+    ]);
+    out
+}
+
+/// `p` after a pence price, nothing after a missing one.
+fn with_unit(text: Option<String>, r: &HoldingRow) -> String {
+    match text {
+        Some(t) if r.quote == "GBp" => format!("{t}p"),
+        Some(t) => t,
+        None => "—".to_string(),
+    }
+}
+
+/// One cell's text and style; numbers are right-aligned.
+fn cell_text(app: &App, r: &HoldingRow, shown: Shown) -> (String, Style, bool) {
     let theme = &app.theme;
     let private = app.privacy;
-    let right = |s: String| Cell::from(Line::from(s).right_aligned());
-    let signed = |s: String, v: Option<rust_decimal::Decimal>| {
-        Cell::from(
-            Line::from(Span::styled(
-                s,
-                theme.signed(v.map(|v| v.cmp(&rust_decimal::Decimal::ZERO))),
-            ))
-            .right_aligned(),
-        )
-    };
-    match c {
-        Column::Symbol => Cell::from(Span::styled(r.symbol.to_string(), theme.accent())),
-        Column::Name => Cell::from(r.name.clone()),
-        Column::Shares => right(format::shares(r.shares, private)),
-        Column::AvgCost => right(format::price(r.avg_cost)),
-        Column::Price => right(format!(
-            "{}{}",
-            format::price_opt(r.price),
-            if r.quote == "GBp" { "p" } else { "" }
-        )),
-        Column::Value => right(format!(
-            "{} {}",
-            format::money_opt(r.value, private),
-            r.currency.as_str()
-        )),
-        Column::Gain => signed(format::signed_opt(r.gain, private), r.gain),
-        Column::GainPct => signed(format::percent_opt(r.gain_pct), r.gain_pct),
-        Column::DayChange => signed(format::percent_opt(r.day_change_pct), r.day_change_pct),
-        Column::Weight => right(format::weight(r.weight)),
+    let signed = |v: Option<Decimal>| theme.signed(v.map(|v| v.cmp(&Decimal::ZERO)));
+    match shown {
+        Shown::Native => {
+            let text = if r.currency == app.base_currency() {
+                String::new()
+            } else if r.value.is_none() {
+                "—".to_string()
+            } else {
+                format!(
+                    "{} {}",
+                    format::money_opt(r.value, private),
+                    r.currency.as_str()
+                )
+            };
+            (text, theme.muted(), true)
+        }
+        Shown::Sortable(c) => match c {
+            Column::Symbol => (r.symbol.to_string(), theme.accent(), false),
+            Column::Account => (r.account_name.clone(), theme.text(), false),
+            Column::Name => (r.name.clone(), theme.text(), false),
+            Column::Shares => (format::shares(r.shares, private), theme.text(), true),
+            Column::AvgCost => (
+                with_unit(Some(format::price(r.avg_cost)), r),
+                theme.text(),
+                true,
+            ),
+            Column::Price => (with_unit(r.price.map(format::price), r), theme.text(), true),
+            Column::Value => (format::money_opt(r.value_base, private), theme.text(), true),
+            Column::Gain => (
+                format::signed_opt(r.gain_base, private),
+                signed(r.gain_base),
+                true,
+            ),
+            Column::GainPct => (format::percent_opt(r.gain_pct), signed(r.gain_pct), true),
+            Column::DayChange => match (r.stale, r.price_as_of) {
+                (true, Some(as_of)) => (format::stale_age(as_of, app.now), theme.warning(), true),
+                _ => (
+                    format::percent_opt(r.day_change_pct),
+                    signed(r.day_change_pct),
+                    true,
+                ),
+            },
+            Column::Weight => (format::weight(r.weight), theme.text(), true),
+        },
+    }
+}
+
+fn header_text(app: &App, shown: Shown) -> String {
+    match shown {
+        Shown::Native => "Native".to_string(),
+        Shown::Sortable(c) => {
+            let mark = match app.holdings.sort {
+                Some((s, true)) if s == c => " ▼",
+                Some((s, false)) if s == c => " ▲",
+                _ => "",
+            };
+            let title = match c {
+                Column::Value => format!("Value {}", app.base_currency()),
+                c => c.title().to_string(),
+            };
+            format!("{title}{mark}")
+        }
     }
 }
 
@@ -96,60 +154,102 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             theme.warning(),
         ));
     }
-    title.push(Span::styled(
-        "  [ ] account  < > sort  / filter",
-        theme.muted(),
-    ));
-    frame.render_widget(Paragraph::new(Line::from(title)), title_area);
 
     if app.portfolio.is_none() {
+        frame.render_widget(Paragraph::new(Line::from(title)), title_area);
         frame.render_widget(
             Paragraph::new(Span::styled("Loading holdings…", theme.muted())),
             table_area,
         );
         return;
     }
-    let cols = columns(area.width, h.account.is_none());
-    let header: Vec<Cell> = cols
+
+    let base = app.base_currency();
+    let any_foreign = h.rows.iter().any(|r| r.currency != base);
+    let cands = candidates(h.account.is_none(), any_foreign);
+    // Widths from every row, not only the visible ones, so columns hold still while scrolling.
+    let texts: Vec<Vec<(String, Style, bool)>> = h
+        .order
         .iter()
-        .map(|(c, _)| {
-            let mark = match h.sort {
-                Some((s, true)) if s == *c => " ▼",
-                Some((s, false)) if s == *c => " ▲",
-                _ => "",
-            };
-            let text = format!("{}{mark}", c.title());
-            match c {
-                Column::Symbol | Column::Name => Cell::from(text),
-                _ => Cell::from(Line::from(text).right_aligned()),
+        .map(|i| {
+            cands
+                .iter()
+                .map(|(s, _)| cell_text(app, &h.rows[*i], *s))
+                .collect()
+        })
+        .collect();
+    let headers: Vec<String> = cands.iter().map(|(s, _)| header_text(app, *s)).collect();
+    let fits: Vec<ColumnFit> = cands
+        .iter()
+        .enumerate()
+        .map(|(k, (shown, priority))| {
+            let width = columns::widest(
+                std::iter::once(headers[k].as_str())
+                    .chain(texts.iter().map(|row| row[k].0.as_str())),
+            );
+            match shown {
+                Shown::Sortable(Column::Name) => ColumnFit::text(width, *priority, 8),
+                Shown::Sortable(Column::Account) => ColumnFit::text(width, *priority, 10),
+                _ => ColumnFit::number(width, *priority),
             }
         })
         .collect();
-    let widths: Vec<Constraint> = cols
+    let fitted = columns::fit(&fits, table_area.width, 1);
+    let hints = Span::styled("  [ ] account  < > sort  / filter", theme.muted());
+    if fitted.hidden > 0 {
+        // Said in full where it fits, else briefly, so that it is never the part left off.
+        let n = fitted.hidden;
+        let long = Span::styled(
+            format!("· {n} column{} hidden ", if n == 1 { "" } else { "s" }),
+            theme.warning(),
+        );
+        let short = Span::styled(format!("+{n} cols"), theme.warning());
+        let used: usize = title.iter().map(|s| s.width()).sum();
+        title.push(if used + long.width() <= title_area.width as usize {
+            long
+        } else {
+            short
+        });
+    }
+    title.push(hints);
+    frame.render_widget(
+        Paragraph::new(columns::whole_spans(title, title_area.width)),
+        title_area,
+    );
+
+    let header: Vec<Cell> = fitted
+        .shown
         .iter()
-        .map(|(_, w)| {
-            if *w == 0 {
-                Constraint::Min(10)
+        .map(|(k, _)| {
+            let text = headers[*k].clone();
+            if fits[*k].shrink_to.is_some() || cands[*k].0 == Shown::Sortable(Column::Symbol) {
+                Cell::from(text)
             } else {
-                Constraint::Length(*w)
+                Cell::from(Line::from(text).right_aligned())
             }
         })
         .collect();
     let visible = table_area.height.saturating_sub(2) as usize;
     let offset = scroll_offset(h.selected, visible);
-    let rows: Vec<Row> = h
-        .order
+    let rows: Vec<Row> = texts
         .iter()
         .enumerate()
         .skip(offset)
         .take(visible)
-        .map(|(i, idx)| {
-            let r = &h.rows[*idx];
-            let row = Row::new(
-                cols.iter()
-                    .map(|(c, _)| cell(app, r, *c))
-                    .collect::<Vec<_>>(),
-            );
+        .map(|(i, row)| {
+            let cells: Vec<Cell> = fitted
+                .shown
+                .iter()
+                .map(|(k, w)| {
+                    let (text, style, right) = &row[*k];
+                    if *right {
+                        Cell::from(Line::from(Span::styled(text.clone(), *style)).right_aligned())
+                    } else {
+                        Cell::from(Span::styled(format::fit(text, *w as usize), *style))
+                    }
+                })
+                .collect();
+            let row = Row::new(cells);
             if i == h.selected {
                 row.style(theme.selected())
             } else {
@@ -158,7 +258,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     let empty = rows.is_empty();
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, fitted.constraints())
         .header(Row::new(header).style(theme.muted().add_modifier(Modifier::BOLD)))
         .column_spacing(1)
         .block(
@@ -182,22 +282,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             },
         );
     }
+    totals(frame, totals_area, app);
+}
 
+/// `Total USD  value 2,000.00  gain +500.00 (+33.33%)  day +12.00 · MSFT unpriced`, each part
+/// whole or left off.
+fn totals(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let h = &app.holdings;
     let base = app.base_currency();
     let pct = h
         .total_gain
         .zip(h.total_cost)
         .filter(|(_, c)| !c.is_zero())
-        .map(|(g, c)| (g / c * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2));
-    let sign = |v: Option<rust_decimal::Decimal>| {
-        theme.signed(v.map(|v| v.cmp(&rust_decimal::Decimal::ZERO)))
-    };
+        .map(|(g, c)| (g / c * Decimal::ONE_HUNDRED).round_dp(2));
+    let sign = |v: Option<Decimal>| theme.signed(v.map(|v| v.cmp(&Decimal::ZERO)));
     let mut line = vec![
         Span::styled(format!("Total {base}  "), theme.title()),
         Span::styled(
             format!("value {}  ", format::money_opt(h.total_value, app.privacy)),
             theme.text(),
         ),
+    ];
+    if !h.left_out.is_empty() {
+        line.push(Span::styled(
+            format!("· {}  ", h.left_out.join(", ")),
+            theme.warning(),
+        ));
+    }
+    line.extend([
         Span::styled(
             format!(
                 "gain {} ({})  ",
@@ -210,14 +323,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!("day {}", format::signed_opt(h.total_day, app.privacy)),
             sign(h.total_day),
         ),
-    ];
+    ]);
     if let Some(r) = app.selected_holding() {
-        if area.width >= 110 {
-            line.push(Span::styled(
-                format!("   {} · {}", r.name, r.account_name),
-                theme.muted(),
-            ));
-        }
+        line.push(Span::styled(
+            format!("   {} · {}", r.name, r.account_name),
+            theme.muted(),
+        ));
     }
     frame.render_widget(
         Paragraph::new(vec![
@@ -225,8 +336,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 "─".repeat(area.width as usize),
                 theme.border(),
             )),
-            Line::from(line),
+            columns::whole_spans(line, area.width),
         ]),
-        totals_area,
+        area,
     );
 }

@@ -11,6 +11,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use crate::domain::valuation::describe_missing;
+
 use super::app::{App, Mode, Screen};
 use super::widgets::{form, format, popup, status_bar};
 
@@ -19,7 +21,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let [top, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_bar::height(app, area.width)),
     ])
     .areas(area);
     tabs(frame, top, app);
@@ -43,37 +45,91 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// The tab line with the net worth on the right. When the window is narrow the tabs shrink to
+/// their numbers (the current one keeps its title) before the net worth gives up its note, and
+/// the net worth is left off only when even its bare figure does not fit.
 fn tabs(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let mut spans = vec![Span::styled(" finances ", theme.title())];
-    for (i, s) in Screen::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, s.title());
-        spans.push(if *s == app.screen {
-            Span::styled(label, theme.selected())
-        } else {
-            Span::styled(label, theme.muted())
-        });
-    }
-    let used = Line::from(spans.clone()).width() as u16;
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    if let Some(p) = &app.portfolio {
-        let nw = &p.overview.net_worth;
-        let text = format!(
-            "net worth {} {} ",
-            format::money(nw.net(), app.privacy),
-            p.overview.base_currency
-        );
-        let w = text.chars().count() as u16;
-        if used + w + 2 <= area.width {
-            frame.render_widget(
-                Paragraph::new(Span::styled(text, theme.title())),
-                Rect {
-                    x: area.x + area.width - w,
-                    width: w,
-                    ..area
-                },
-            );
+    let tab_line = |compact: bool| {
+        let mut spans = vec![Span::styled(" finances ", theme.title())];
+        for (i, s) in Screen::ALL.iter().enumerate() {
+            if *s == app.screen {
+                spans.push(Span::styled(
+                    format!(" {} {} ", i + 1, s.title()),
+                    theme.selected(),
+                ));
+            } else if compact {
+                spans.push(Span::styled(format!(" {} ", i + 1), theme.muted()));
+            } else {
+                spans.push(Span::styled(
+                    format!(" {} {} ", i + 1, s.title()),
+                    theme.muted(),
+                ));
+            }
         }
+        Line::from(spans)
+    };
+    let worth: Vec<String> = match &app.portfolio {
+        Some(p) => {
+            let figure = format!(
+                "{} {}",
+                format::money(p.overview.net_worth.net(), app.privacy),
+                p.overview.base_currency
+            );
+            let mut texts = Vec::new();
+            if !p.overview.missing.is_empty() {
+                texts.push(format!(
+                    "net worth {figure} · {} ",
+                    describe_missing(&p.overview.missing)
+                ));
+                texts.push(format!(
+                    "net worth {figure} · {} left out ",
+                    p.overview.missing.len()
+                ));
+            } else {
+                texts.push(format!("net worth {figure} "));
+            }
+            // The bare figure keeps a mark while something is left out of it.
+            let mark = if p.overview.missing.is_empty() {
+                ""
+            } else {
+                "*"
+            };
+            texts.push(format!("{figure}{mark} "));
+            texts
+        }
+        None => Vec::new(),
+    };
+    // The first that fits: full tabs with the longest net worth text, ..., compact tabs with
+    // the bare figure, then the tabs alone (compact when the full ones do not fit).
+    let full_fits = tab_line(false).width() <= area.width as usize;
+    let mut chosen = (tab_line(!full_fits), None);
+    'search: for compact in [false, true] {
+        let line = tab_line(compact);
+        let used = line.width();
+        for text in &worth {
+            if used + text.chars().count() + 2 <= area.width as usize {
+                chosen = (line, Some(text.clone()));
+                break 'search;
+            }
+        }
+    }
+    let (line, worth) = chosen;
+    frame.render_widget(Paragraph::new(line), area);
+    if let Some(text) = worth {
+        let w = text.chars().count() as u16;
+        let style = match &app.portfolio {
+            Some(p) if !p.overview.missing.is_empty() => theme.warning(),
+            _ => theme.title(),
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, style)),
+            Rect {
+                x: area.x + area.width - w,
+                width: w,
+                ..area
+            },
+        );
     }
 }
 

@@ -141,6 +141,18 @@ pub fn age(as_of: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// How old a stale close is, short enough for a table cell: `5d old`, `7w old`, `14mo old`,
+/// `3y old`.
+pub fn stale_age(as_of: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let days = (now - as_of).num_days().max(0);
+    match days {
+        0..=27 => format!("{days}d old"),
+        28..=90 => format!("{}w old", days / 7),
+        91..=729 => format!("{}mo old", days * 12 / 365),
+        _ => format!("{}y old", days / 365),
+    }
+}
+
 /// Cuts text to `width` characters, ending with `…` when cut.
 pub fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -189,5 +201,11 @@ mod tests {
         assert_eq!(age(now - chrono::Duration::hours(1), now), "1h ago");
         assert_eq!(age(now - chrono::Duration::days(1), now), "yesterday");
         assert_eq!(age(now - chrono::Duration::days(4), now), "4d ago");
+        let ago = |days| stale_age(now - chrono::Duration::days(days), now);
+        assert_eq!(ago(5), "5d old");
+        // 50 days = 7 whole weeks; 400 days = 13 whole months; 950 days = 2 whole years.
+        assert_eq!(ago(50), "7w old");
+        assert_eq!(ago(400), "13mo old");
+        assert_eq!(ago(950), "2y old");
     }
 }

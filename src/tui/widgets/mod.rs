@@ -1,6 +1,7 @@
 //! Pieces the screens are drawn from.
 
 pub mod candles;
+pub mod columns;
 pub mod form;
 pub mod format;
 pub mod popup;

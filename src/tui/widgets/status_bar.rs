@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::tui::app::{App, Level, Mode};
@@ -27,7 +27,80 @@ pub fn progress(done: usize, total: usize, width: usize) -> String {
     )
 }
 
+/// The most lines a long message wraps over.
+const MAX_LINES: u16 = 3;
+
+/// How many lines the status needs at `width`: one, or more for a message that would
+/// otherwise be cut.
+pub fn height(app: &App, width: u16) -> u16 {
+    let (left, right) = parts(app);
+    let lw = left_width(width, &left, &right);
+    if lw == 0 {
+        return 1;
+    }
+    wrapped_lines(&left.to_string(), lw).clamp(1, MAX_LINES)
+}
+
+/// How many lines greedy word wrapping takes `text` to at `width` (a word longer than the
+/// width takes lines of its own, as the paragraph cuts it).
+fn wrapped_lines(text: &str, width: u16) -> u16 {
+    let width = width.max(1) as usize;
+    let mut lines = 1usize;
+    let mut used = 0usize;
+    for word in text.split_whitespace() {
+        let w = Span::raw(word).width();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else if used == 0 {
+            lines += (w - 1) / width;
+            used = w % width;
+        } else {
+            lines += 1 + w.saturating_sub(1) / width;
+            used = if w > width { w % width } else { w };
+        }
+    }
+    lines.min(u16::MAX as usize) as u16
+}
+
+/// The room the message gets: beside the figures on the right when it fits there, else the
+/// whole width (the figures give way to a message that would otherwise be cut or wrap).
+fn left_width(width: u16, left: &Line, right: &Line) -> u16 {
+    let rw = right.width() as u16;
+    if rw > 0 && (left.width() as u16).saturating_add(rw) < width {
+        width - rw - 1
+    } else {
+        width
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let (left, right) = parts(app);
+    let lw = left_width(area.width, &left, &right);
+    let rw = if lw == area.width {
+        0
+    } else {
+        right.width() as u16
+    };
+    frame.render_widget(
+        Paragraph::new(left).wrap(Wrap { trim: true }),
+        Rect { width: lw, ..area },
+    );
+    if rw > 0 && rw < area.width {
+        frame.render_widget(
+            Paragraph::new(right),
+            Rect {
+                x: area.x + area.width - rw,
+                width: rw,
+                height: 1,
+                ..area
+            },
+        );
+    }
+}
+
+/// The message (or the line being typed) and the right-hand figures.
+fn parts(app: &App) -> (Line<'static>, Line<'static>) {
     let theme = &app.theme;
     let left: Line = match &app.mode {
         Mode::CommandLine(line) => Line::from(vec![
@@ -103,25 +176,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if app.privacy {
         right.push(Span::styled("  [private]", theme.warning()));
     }
-    let right = Line::from(right);
-    let rw = right.width() as u16;
-    let lw = area.width.saturating_sub(rw + 1);
-    frame.render_widget(Paragraph::new(left), Rect { width: lw, ..area });
-    if rw > 0 && rw < area.width {
-        frame.render_widget(
-            Paragraph::new(right),
-            Rect {
-                x: area.x + area.width - rw,
-                width: rw,
-                ..area
-            },
-        );
-    }
+    (left, Line::from(right))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_messages_wrap_by_words() {
+        // "Yahoo Finance is unavailable" at 14: "Yahoo Finance" (13) / "is unavailable" (14).
+        assert_eq!(wrapped_lines("Yahoo Finance is unavailable", 14), 2);
+        assert_eq!(wrapped_lines("Yahoo Finance is unavailable", 40), 1);
+        assert_eq!(wrapped_lines("", 10), 1);
+    }
 
     #[test]
     fn progress_bars() {
