@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 on_both_stores!(
     institutions_crud,
+    an_institution_url_may_be_a_bare_host,
     accounts_crud_and_figures,
     account_values_crud,
     holdings_crud_with_market_figures,
@@ -22,6 +23,55 @@ on_both_stores!(
 
 fn id(v: &serde_json::Value) -> String {
     v["id"].as_str().unwrap().to_string()
+}
+
+/// `ibkr.com` is `https://ibkr.com`, on creation and on update; what is neither an address nor a
+/// host name is still refused, and 500 characters bound what is stored.
+async fn an_institution_url_may_be_a_bare_host(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("hal").await;
+    let r = app
+        .post(
+            "/api/v1/financial-institutions",
+            &s.access,
+            json!({"name": "IBKR", "url": " ibkr.com "}),
+        )
+        .await;
+    r.expect(201);
+    assert_eq!(r.body["url"], "https://ibkr.com");
+    let path = format!("/api/v1/financial-institutions/{}", id(&r.body));
+    let r = app
+        .patch(&path, &s.access, json!({"url": "www.ibkr.com/en/home"}))
+        .await;
+    r.expect(200);
+    assert_eq!(r.body["url"], "https://www.ibkr.com/en/home");
+    let r = app.get(&path, &s.access).await;
+    assert_eq!(r.body["url"], "https://www.ibkr.com/en/home");
+    for bad in [
+        "ibkr",
+        "javascript:alert(1)",
+        "ibkr.com/a b",
+        &format!("{}.com", "a".repeat(489)),
+    ] {
+        app.post(
+            "/api/v1/financial-institutions",
+            &s.access,
+            json!({"name": "B", "url": bad}),
+        )
+        .await
+        .expect(422);
+    }
+    // 492 characters typed are 500 stored.
+    let longest = format!("{}.com", "a".repeat(488));
+    let r = app
+        .post(
+            "/api/v1/financial-institutions",
+            &s.access,
+            json!({"name": "Long", "url": longest}),
+        )
+        .await;
+    r.expect(201);
+    assert_eq!(r.body["url"].as_str().unwrap().len(), 500);
 }
 
 async fn institutions_crud(db: Db) {

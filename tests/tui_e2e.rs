@@ -147,11 +147,14 @@ fn demo_session_from_start_to_quit() {
     s.keys(&["c", "h", "h"]);
     s.wait_for("candles");
 
-    s.keys(&["4"]);
+    s.keys(&["4", "/"]);
     s.text("VOO");
     s.wait_for("Vanguard S&P 500 ETF");
     s.keys(&["Escape", "a"]);
     s.wait_for("New holding");
+    // The form starts on Roth IRA, the account holding VOO; this one goes to Brokerage.
+    s.wait_for("Roth IRA ›");
+    s.text("b");
     s.keys(&["Tab", "Tab"]);
     s.text("5");
     s.keys(&["Tab"]);

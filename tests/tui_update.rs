@@ -301,3 +301,328 @@ async fn sync_offline_says_so_and_keeps_the_ui_working() {
     // The stored data is still there.
     assert_eq!(app.holdings.rows.len(), 22);
 }
+
+// --- Search: keys, line editing, fresh results ---
+
+fn ctrl(c: char) -> finances::tui::action::Action {
+    finances::tui::driver::ctrl(c)
+}
+
+#[tokio::test]
+async fn search_opens_without_typing_and_esc_stops_typing() {
+    let (mut app, w, _t) = demo_app().await;
+    act(&mut app, &w, key(KeyCode::Char('4'))).await;
+    assert_eq!(app.screen, Screen::Search);
+    assert_eq!(app.mode, Mode::Normal, "global keys work on arrival");
+    act(&mut app, &w, key(KeyCode::Char('?'))).await;
+    assert!(matches!(app.mode, Mode::Help { .. }), "{:?}", app.mode);
+    assert_eq!(app.search.query, "");
+    act(&mut app, &w, key(KeyCode::Esc)).await;
+
+    // `/` types; digits, `?` and `/` are then part of the query.
+    act(&mut app, &w, key(KeyCode::Char('/'))).await;
+    assert_eq!(app.mode, Mode::SearchInput);
+    type_text(&mut app, &w, "vo?/1").await;
+    assert_eq!(app.search.query, "vo?/1");
+    // Esc stops typing and the keys of every screen work again.
+    act(&mut app, &w, key(KeyCode::Esc)).await;
+    assert_eq!(app.mode, Mode::Normal);
+    act(&mut app, &w, key(KeyCode::Char('1'))).await;
+    assert_eq!(app.screen, Screen::Accounts);
+    // Coming back keeps the query and does not type.
+    act(&mut app, &w, key(KeyCode::Char('4'))).await;
+    assert_eq!(app.mode, Mode::Normal);
+    act(&mut app, &w, key(KeyCode::Char('i'))).await;
+    assert_eq!(app.mode, Mode::SearchInput, "i types too");
+}
+
+#[tokio::test]
+async fn every_typed_line_edits_alike() {
+    let (mut app, w, _t) = demo_app().await;
+    // The search query.
+    act(&mut app, &w, key(KeyCode::Char('4'))).await;
+    act(&mut app, &w, key(KeyCode::Char('/'))).await;
+    type_text(&mut app, &w, "vanguard s").await;
+    assert_eq!(app.search.len(), 1, "Vanguard S&P 500 ETF");
+    act(&mut app, &w, ctrl('w')).await;
+    assert_eq!(app.search.query, "vanguard ");
+    assert_eq!(
+        app.search.len(),
+        3,
+        "the shorter query was searched: every Vanguard fund"
+    );
+    act(&mut app, &w, ctrl('u')).await;
+    assert_eq!(app.search.query, "");
+    assert_eq!(
+        app.mode,
+        Mode::SearchInput,
+        "ctrl-u is not page up while typing"
+    );
+    act(&mut app, &w, key(KeyCode::Esc)).await;
+
+    // The holdings filter.
+    act(&mut app, &w, key(KeyCode::Char('2'))).await;
+    act(&mut app, &w, key(KeyCode::Char('/'))).await;
+    type_text(&mut app, &w, "vod x").await;
+    assert_eq!(app.holdings.order.len(), 0);
+    act(&mut app, &w, ctrl('w')).await;
+    assert_eq!(app.holdings.filter, "vod ");
+    act(&mut app, &w, ctrl('u')).await;
+    assert_eq!(app.holdings.filter, "");
+    assert_eq!(app.holdings.order.len(), 22);
+    act(&mut app, &w, key(KeyCode::Enter)).await;
+
+    // The command line.
+    act(&mut app, &w, key(KeyCode::Char(':'))).await;
+    type_text(&mut app, &w, "sort gain").await;
+    act(&mut app, &w, ctrl('w')).await;
+    assert_eq!(app.mode, Mode::CommandLine("sort ".into()));
+    act(&mut app, &w, ctrl('u')).await;
+    assert_eq!(app.mode, Mode::CommandLine(String::new()));
+    act(&mut app, &w, key(KeyCode::Backspace)).await;
+    assert_eq!(
+        app.mode,
+        Mode::Normal,
+        "backspace on an empty line leaves it"
+    );
+
+    // A form's text field.
+    act(&mut app, &w, key(KeyCode::Char('1'))).await;
+    act(&mut app, &w, key(KeyCode::Char('N'))).await;
+    type_text(&mut app, &w, "Big Bank").await;
+    act(&mut app, &w, ctrl('w')).await;
+    assert_eq!(app.form.as_ref().unwrap().fields[0].value, "Big ");
+    act(&mut app, &w, ctrl('u')).await;
+    assert_eq!(app.form.as_ref().unwrap().fields[0].value, "");
+}
+
+#[tokio::test]
+async fn search_results_are_asked_again_when_what_is_stored_changes() {
+    use finances::domain::{NewSecurity, SecurityType, Symbol};
+    use finances::tui::action::{Action, Command, SyncEvent};
+
+    let (mut app, w, t) = demo_app().await;
+    act(&mut app, &w, key(KeyCode::Char('4'))).await;
+    act(&mut app, &w, key(KeyCode::Char('/'))).await;
+    type_text(&mut app, &w, "zzzz").await;
+    assert_eq!(app.search.stored.len(), 0);
+
+    // A sync stores the symbol (here, as another process would).
+    let symbol = Symbol::parse("ZZZZ").unwrap();
+    let security = NewSecurity {
+        symbol: symbol.clone(),
+        name: "Zed Zed Corp".into(),
+        exchange: Some("NMS".into()),
+        currency: "USD".into(),
+        security_type: SecurityType::Equity,
+        sector: None,
+        industry: None,
+        market_cap: None,
+    }
+    .into_security(uuid::Uuid::new_v4(), app.now);
+    t.store().insert_security(&security).await.unwrap();
+    act(
+        &mut app,
+        &w,
+        Action::Sync(SyncEvent::Done {
+            symbol: Some(symbol),
+            message: Ok("Synced ZZZZ".into()),
+        }),
+    )
+    .await;
+    assert_eq!(
+        app.search.stored.len(),
+        1,
+        "the stored matches were asked again"
+    );
+    let shown = app.selected_search().unwrap();
+    assert_eq!(shown.symbol.as_str(), "ZZZZ");
+    assert!(shown.in_database, "shown as stored, not as Yahoo's");
+
+    // A save (a holding added stores its security) asks again too.
+    let cmds = finances::tui::update::update(
+        &mut app,
+        Action::Saved {
+            what: "holding ZZZZ".into(),
+            result: Ok(()),
+        },
+    );
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::SearchStored { query, .. } if query == "zzzz")),
+        "{cmds:?}"
+    );
+}
+
+// --- Forms ---
+
+fn flag_of(app: &App, key: &str) -> String {
+    app.form.as_ref().unwrap().field(key).unwrap().value.clone()
+}
+
+#[tokio::test]
+async fn a_bare_host_is_taken_as_an_https_address() {
+    let (mut app, w, _t) = demo_app().await;
+    act(&mut app, &w, key(KeyCode::Char('N'))).await;
+    type_text(&mut app, &w, "IBKR").await;
+    act(&mut app, &w, key(KeyCode::Tab)).await;
+    type_text(&mut app, &w, "ibkr.com").await;
+    act(&mut app, &w, key(KeyCode::Enter)).await;
+    assert!(app.form.is_none(), "{:?}", app.form);
+    let url = app
+        .portfolio
+        .as_ref()
+        .unwrap()
+        .overview
+        .groups
+        .iter()
+        .filter_map(|g| g.institution.as_ref())
+        .find(|i| i.name == "IBKR")
+        .map(|i| i.url.clone())
+        .expect("the new institution is listed");
+    assert_eq!(url.as_deref(), Some("https://ibkr.com"));
+}
+
+#[tokio::test]
+async fn an_investment_account_type_ticks_investment_until_set_by_hand() {
+    let (mut app, w, _t) = demo_app().await;
+    act(&mut app, &w, key(KeyCode::Char('n'))).await;
+    type_text(&mut app, &w, "IBKR Margin").await;
+    act(&mut app, &w, key(KeyCode::Tab)).await;
+    assert_eq!(flag_of(&app, "is_investment_account"), "no");
+    act(&mut app, &w, key(KeyCode::Char('b'))).await;
+    assert_eq!(flag_of(&app, "account_type"), "brokerage");
+    assert_eq!(flag_of(&app, "is_investment_account"), "yes");
+    act(&mut app, &w, key(KeyCode::Char('c'))).await;
+    assert_eq!(flag_of(&app, "account_type"), "crypto");
+    assert_eq!(flag_of(&app, "is_investment_account"), "yes");
+    act(&mut app, &w, key(KeyCode::Char('c'))).await;
+    assert_eq!(flag_of(&app, "account_type"), "cash");
+    assert_eq!(flag_of(&app, "is_investment_account"), "no");
+    act(&mut app, &w, key(KeyCode::Char('r'))).await;
+    assert_eq!(flag_of(&app, "account_type"), "rrsp");
+    assert_eq!(flag_of(&app, "is_investment_account"), "yes");
+    // Still editable: once set by hand, the type no longer changes it.
+    for _ in 0..3 {
+        act(&mut app, &w, key(KeyCode::Tab)).await;
+    }
+    act(&mut app, &w, key(KeyCode::Char(' '))).await;
+    assert_eq!(flag_of(&app, "is_investment_account"), "no");
+    for _ in 0..3 {
+        act(&mut app, &w, key(KeyCode::BackTab)).await;
+    }
+    act(&mut app, &w, key(KeyCode::Char('m'))).await;
+    assert_eq!(flag_of(&app, "account_type"), "margin");
+    assert_eq!(flag_of(&app, "is_investment_account"), "no");
+    for _ in 0..3 {
+        act(&mut app, &w, key(KeyCode::Tab)).await;
+    }
+    act(&mut app, &w, key(KeyCode::Char(' '))).await;
+    act(&mut app, &w, key(KeyCode::Enter)).await;
+    assert!(app.form.is_none(), "{:?}", app.form);
+    let account = app
+        .all_accounts()
+        .find(|a| a.account.name == "IBKR Margin")
+        .unwrap();
+    assert!(account.account.is_investment_account);
+    assert!(app
+        .investment_accounts()
+        .iter()
+        .any(|(_, n)| n == "IBKR Margin"));
+}
+
+fn form_account(app: &App) -> String {
+    let form = app.form.as_ref().expect("the holding form is open");
+    form.field("account").unwrap().display()
+}
+
+#[tokio::test]
+async fn a_new_holding_goes_where_the_screen_points() {
+    let (mut app, w, _t) = demo_app().await;
+    // Holdings of every account, the cursor on a Roth IRA holding: that account.
+    act(&mut app, &w, key(KeyCode::Char('2'))).await;
+    command(&mut app, &w, "filter VOO").await;
+    assert_eq!(app.selected_holding().unwrap().account_name, "Roth IRA");
+    act(&mut app, &w, key(KeyCode::Char('n'))).await;
+    assert_eq!(form_account(&app), "Roth IRA");
+    act(&mut app, &w, key(KeyCode::Esc)).await;
+
+    // The holdings of one account: that account.
+    command(&mut app, &w, "acct euro depot").await;
+    act(&mut app, &w, key(KeyCode::Char('n'))).await;
+    assert_eq!(form_account(&app), "Euro Depot");
+    act(&mut app, &w, key(KeyCode::Esc)).await;
+
+    // Search, every account in view: the only account that holds the security.
+    command(&mut app, &w, "acct").await;
+    command(&mut app, &w, "search vod").await;
+    assert_eq!(app.selected_search().unwrap().symbol.as_str(), "VOD.L");
+    act(&mut app, &w, key(KeyCode::Char('a'))).await;
+    assert_eq!(form_account(&app), "Stocks & Shares ISA");
+    act(&mut app, &w, key(KeyCode::Esc)).await;
+
+    // A security nobody holds, nothing in view: the form asks.
+    command(&mut app, &w, "add ZZZZ 1 @ 2").await;
+    assert_eq!(form_account(&app), "(choose)");
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.focus, 0, "the cursor is on the question");
+    assert_eq!(form.field("shares").unwrap().value, "1");
+    assert_eq!(form.field("average_price_per_share").unwrap().value, "2");
+    act(&mut app, &w, key(KeyCode::Enter)).await;
+    let form = app.form.as_ref().expect("not sent");
+    assert_eq!(
+        form.field("account").unwrap().error.as_deref(),
+        Some("choose an investment account")
+    );
+}
+
+#[tokio::test]
+async fn the_add_command_asks_where_no_account_is_in_view() {
+    let (mut app, w, _t) = demo_app().await;
+    act(&mut app, &w, key(KeyCode::Char('2'))).await;
+    let before = count_of(&app, "AAPL");
+    command(&mut app, &w, "add AAPL 10 @ 150").await;
+    assert_eq!(
+        count_of(&app, "AAPL"),
+        before,
+        "nothing saved without asking"
+    );
+    let form = app.form.as_ref().expect("the form asks");
+    assert_eq!(form.field("security_id").unwrap().value, "AAPL");
+    assert_eq!(form.field("shares").unwrap().value, "10");
+    assert_eq!(form.field("average_price_per_share").unwrap().value, "150");
+    // Its answer to confirm or change: the only account that holds AAPL.
+    assert_eq!(form_account(&app), "Brokerage");
+    assert_eq!(app.form.as_ref().unwrap().focus, 0);
+}
+
+#[tokio::test]
+async fn an_ambiguous_account_name_is_asked_about() {
+    let (mut app, w, _t) = demo_app().await;
+    command(&mut app, &w, "acct euro").await;
+    let status = app.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert_eq!(
+        status.text,
+        "'euro' is 2 accounts: Euro Cash, Euro Depot; say which"
+    );
+    assert_eq!(app.screen, Screen::Accounts, "nothing was picked");
+    assert_eq!(app.holdings.account, None);
+    // An institution's name counts too, and the whole name settles it.
+    command(&mut app, &w, "acct northwind").await;
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("Brokerage, Roth IRA"));
+    command(&mut app, &w, "acct northwind roth").await;
+    assert_eq!(app.screen, Screen::Holdings);
+    let id = app.holdings.account.unwrap();
+    assert_eq!(app.account_name(id), Some("Roth IRA"));
+    command(&mut app, &w, "acct EURO DEPOT").await;
+    assert_eq!(
+        app.account_name(app.holdings.account.unwrap()),
+        Some("Euro Depot")
+    );
+}

@@ -71,6 +71,21 @@ impl AccountType {
         }
     }
 
+    /// Kinds that usually hold securities: an account of one starts out as an investment
+    /// account where one is being set up (the user can still say otherwise).
+    pub fn is_investment_kind(self) -> bool {
+        matches!(
+            self,
+            Self::Tfsa
+                | Self::Rrsp
+                | Self::Fhsa
+                | Self::Margin
+                | Self::Brokerage
+                | Self::Retirement
+                | Self::Crypto
+        )
+    }
+
     /// Liabilities are stored as positive amounts owed and subtracted from net worth.
     pub fn is_asset(self) -> bool {
         !matches!(

@@ -97,16 +97,27 @@ pub fn currency_code_or_null() -> Schema {
     or_null(currency_code())
 }
 
-/// `http://` or `https://`, a host, no spaces, at most 500 characters once trimmed; an empty
-/// string means none.
+/// `http://` or `https://` and a host, or a bare host name (stored as `https://` + it), no
+/// spaces, at most 500 characters once trimmed and stored; an empty string means none. The bare
+/// form is the domain's `is_bare_host`: dotted labels, an optional `:port`, then an optional
+/// path, query or fragment; `https://` takes 8 of its 500 characters.
 pub fn url_or_null() -> Schema {
+    let with_scheme = string(format!(
+        "^[{WS}]*(http://[^{WS}\\x00]{{1,493}}|https://[^{WS}\\x00]{{1,492}})?[{WS}]*$"
+    ));
+    let bare_shape = string(format!(
+        "^[{WS}]*[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+(:[0-9]+)?([/?#][^{WS}\\x00]*)?[{WS}]*$"
+    ));
+    let bare_length = string(format!("^[{WS}]*[^{WS}\\x00]{{1,492}}[{WS}]*$"));
     or_null(
-        string(format!(
-            "^[{WS}]*(http://[^{WS}\\x00]{{1,493}}|https://[^{WS}\\x00]{{1,492}})?[{WS}]*$"
-        ))
-        .description(Some(
-            "An http:// or https:// address of at most 500 characters; empty or null for none.",
-        )),
+        AnyOfBuilder::new()
+            .item(with_scheme)
+            .item(AllOfBuilder::new().item(bare_shape).item(bare_length))
+            .description(Some(
+                "An http:// or https:// address, or a host name such as bank.example (stored as \
+                 https://bank.example), of at most 500 characters as stored; empty or null for \
+                 none.",
+            )),
     )
 }
 

@@ -796,19 +796,51 @@ impl App {
         out
     }
 
-    /// The account a new holding goes to by default: the one in view, else the selected one,
-    /// else the first investment account.
-    pub fn default_holding_account(&self) -> Option<Uuid> {
+    /// The investment account the screen is about, when it is about one: the account whose
+    /// holdings are shown, or the one under the cursor on the accounts screen; or the only
+    /// investment account there is. A holding can be added to it without asking.
+    pub fn account_in_view(&self) -> Option<Uuid> {
         let investment = self.investment_accounts();
-        let is_inv = |id: Uuid| investment.iter().any(|(a, _)| *a == id);
-        self.holdings
-            .account
-            .filter(|a| is_inv(*a))
-            .or_else(|| {
-                self.selected_account()
-                    .map(|s| s.account.id)
-                    .filter(|a| is_inv(*a))
-            })
-            .or_else(|| investment.first().map(|(a, _)| *a))
+        let is_inv = |id: &Uuid| investment.iter().any(|(a, _)| a == id);
+        let shown = match self.screen {
+            Screen::Holdings => self.holdings.account,
+            Screen::Accounts => self.selected_account().map(|s| s.account.id),
+            Screen::Security | Screen::Search => None,
+        };
+        shown.filter(is_inv).or(match investment.as_slice() {
+            [(only, _)] => Some(*only),
+            _ => None,
+        })
+    }
+
+    /// The account a new holding of `symbol` starts on in its form: the one in view, else the
+    /// one the screen points to: the only account holding the symbol, the account whose
+    /// holdings were last shown (on the security and search screens) or the account of the
+    /// holding under the cursor. `None` when nothing points to one: the form then asks.
+    pub fn default_holding_account(&self, symbol: Option<&Symbol>) -> Option<Uuid> {
+        let investment = self.investment_accounts();
+        let is_inv = |id: &Uuid| investment.iter().any(|(a, _)| a == id);
+        let only_holder = || {
+            let mut holders: Vec<Uuid> = symbol
+                .map(|s| self.positions_in(s))
+                .unwrap_or_default()
+                .iter()
+                .map(|v| v.holding.account_id)
+                .collect();
+            holders.sort();
+            holders.dedup();
+            match holders.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        };
+        let pointed = match self.screen {
+            Screen::Holdings => self.selected_holding().map(|r| r.account_id),
+            Screen::Security | Screen::Search => self.holdings.account,
+            Screen::Accounts => None,
+        };
+        self.account_in_view()
+            .or(only_holder().filter(is_inv))
+            .or(pointed.filter(is_inv))
     }
 }

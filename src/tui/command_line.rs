@@ -14,8 +14,8 @@ pub enum Cmd {
     Help,
     /// Holdings of the account whose name contains this (every account when `None`).
     Account(Option<String>),
-    /// `:add AAPL 10 @ 150`: a holding in the account in view. Without a price the form
-    /// opens to ask for it.
+    /// `:add AAPL 10 @ 150`: a holding in the account in view. Without a price, or with no
+    /// one account in view, the form opens to ask for what is missing.
     Add {
         symbol: Symbol,
         shares: Decimal,
@@ -39,7 +39,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (
         ":add SYM N @ PRICE",
-        "add N shares of SYM bought at PRICE to the account in view",
+        "add N shares of SYM at PRICE to the account in view (else asks)",
     ),
     (":open SYM", "chart of SYM"),
     (":search TEXT", "search securities"),

@@ -16,6 +16,7 @@ use crate::service::portfolio::{AccountSummary, SecurityRef};
 
 use super::action::Submission;
 use super::app::HoldingRow;
+use super::line_edit::LineKey;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
@@ -159,14 +160,16 @@ pub struct Form {
     /// An error that belongs to no single field.
     pub error: Option<String>,
     pub submitting: bool,
+    /// Whether the investment flag was set by hand, so that choosing an account type no
+    /// longer sets it to the type's default.
+    pub investment_by_hand: bool,
 }
 
 /// A key as the form sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormKey {
-    Char(char),
-    Backspace,
-    Clear,
+    /// Typing: into a text field, or the first letter of a choice (space toggles a flag).
+    Edit(LineKey),
     Next,
     Prev,
     Left,
@@ -216,6 +219,7 @@ impl Form {
             focus: 0,
             error: None,
             submitting: false,
+            investment_by_hand: false,
         }
     }
 
@@ -248,7 +252,7 @@ impl Form {
             FormKind::NewInstitution,
             vec![
                 Field::text("name", "Name", "", "1 to 255 characters"),
-                Field::text("url", "Web site", "", "optional, http(s)://..."),
+                Field::text("url", "Web site", "", "optional, e.g. bank.example"),
             ],
         )
     }
@@ -263,7 +267,7 @@ impl Form {
                     "url",
                     "Web site",
                     inst.url.clone().unwrap_or_default(),
-                    "optional, http(s)://...",
+                    "optional, e.g. bank.example",
                 ),
             ],
         )
@@ -326,7 +330,7 @@ impl Form {
 
     pub fn edit_account(institutions: &[(Uuid, String)], s: &AccountSummary) -> Self {
         let a = &s.account;
-        Self::new(
+        let mut form = Self::new(
             format!("Edit {}", a.name),
             FormKind::EditAccount(a.id),
             Self::account_fields(
@@ -338,7 +342,9 @@ impl Form {
                 a.is_investment_account,
                 a.interest_rate,
             ),
-        )
+        );
+        form.investment_by_hand = a.is_investment_account != a.account_type.is_investment_kind();
+        form
     }
 
     pub fn new_value(account: &AccountSummary, today: NaiveDate) -> Self {
@@ -402,10 +408,19 @@ impl Form {
         price: &str,
         today: NaiveDate,
     ) -> Self {
-        let options = accounts
+        let mut options: Vec<(String, String)> = accounts
             .iter()
             .map(|(id, n)| (n.clone(), id.to_string()))
             .collect();
+        // With no account to go by and several to choose from, the form asks rather than
+        // picking the first.
+        let account = account.or(match accounts {
+            [(only, _)] => Some(*only),
+            _ => None,
+        });
+        if account.is_none() {
+            options.insert(0, ("(choose)".to_string(), String::new()));
+        }
         Self::new(
             "New holding",
             FormKind::NewHolding,
@@ -502,20 +517,23 @@ impl Form {
             };
         }
         let n = self.fields.len();
-        let field = &mut self.fields[self.focus];
+        let focus = self.focus;
+        let before = self.fields[focus].value.clone();
+        let field = &mut self.fields[focus];
         match key {
             FormKey::Cancel => return FormEvent::Cancel,
             FormKey::Submit => return FormEvent::Submit,
-            FormKey::Next => self.focus = (self.focus + 1) % n,
-            FormKey::Prev => self.focus = (self.focus + n - 1) % n,
+            FormKey::Next => self.focus = (focus + 1) % n,
+            FormKey::Prev => self.focus = (focus + n - 1) % n,
             FormKey::Left => field.cycle(false),
             FormKey::Right => field.cycle(true),
-            FormKey::Char(' ') if !field.is_text() => field.cycle(true),
-            FormKey::Char(c) => {
-                if field.is_text() {
-                    field.value.push(c);
-                    field.error = None;
-                } else if let Input::Choice(options) = &field.input {
+            FormKey::Edit(edit) if field.is_text() => {
+                edit.apply(&mut field.value);
+                field.error = None;
+            }
+            FormKey::Edit(LineKey::Insert(' ')) => field.cycle(true),
+            FormKey::Edit(LineKey::Insert(c)) => {
+                if let Input::Choice(options) = &field.input {
                     // Jump to the next option starting with the letter.
                     let lower = c.to_ascii_lowercase();
                     let start = options
@@ -530,21 +548,39 @@ impl Form {
                     }
                 }
             }
-            FormKey::Backspace => {
-                if field.is_text() {
-                    field.value.pop();
-                    field.error = None;
-                }
-            }
-            FormKey::Clear => {
-                if field.is_text() {
-                    field.value.clear();
-                    field.error = None;
-                }
-            }
+            FormKey::Edit(_) => {}
+        }
+        let changed = self.fields[focus].value != before;
+        match self.fields[focus].key {
+            "account_type" if changed => self.follow_account_type(),
+            "is_investment_account" if changed => self.investment_by_hand = true,
+            _ => {}
         }
         self.error = None;
         FormEvent::Edited
+    }
+
+    /// Sets the investment flag to what the chosen account type usually is, unless the user
+    /// has set it.
+    fn follow_account_type(&mut self) {
+        if self.investment_by_hand {
+            return;
+        }
+        let Ok(kind) = AccountType::from_str(self.value("account_type")) else {
+            return;
+        };
+        if let Some(flag) = self
+            .fields
+            .iter_mut()
+            .find(|f| f.key == "is_investment_account")
+        {
+            flag.value = if kind.is_investment_kind() {
+                "yes"
+            } else {
+                "no"
+            }
+            .into();
+        }
     }
 
     /// Checks every field and builds what to send; on failure the errors are on the fields.
@@ -754,7 +790,7 @@ mod tests {
 
     fn type_text(form: &mut Form, text: &str) {
         for c in text.chars() {
-            form.handle(FormKey::Char(c));
+            form.handle(FormKey::Edit(LineKey::Insert(c)));
         }
     }
 
@@ -773,7 +809,7 @@ mod tests {
         assert!(f.submission().is_none());
         assert_eq!(f.focus, 1);
         assert!(f.fields[1].error.as_deref().unwrap().contains("http"));
-        f.handle(FormKey::Clear);
+        f.handle(FormKey::Edit(LineKey::Clear));
         type_text(&mut f, "https://bank.example");
         match f.submission() {
             Some(Submission::CreateInstitution(n)) => {
@@ -803,7 +839,7 @@ mod tests {
             Some("must be more than 0")
         );
         f.focus = 2;
-        f.handle(FormKey::Backspace);
+        f.handle(FormKey::Edit(LineKey::Backspace));
         type_text(&mut f, "12.5");
         match f.submission() {
             Some(Submission::CreateHolding {
@@ -827,16 +863,41 @@ mod tests {
     }
 
     #[test]
+    fn a_holding_form_with_no_account_given_asks_for_one() {
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let today = NaiveDate::from_ymd_opt(2025, 1, 2).unwrap();
+        let two = [(a, "Brokerage".to_string()), (b, "Roth IRA".to_string())];
+        let mut f = Form::new_holding(&two, None, "AAPL", "1", "2", today);
+        assert_eq!(f.field("account").unwrap().display(), "(choose)");
+        assert!(f.submission().is_none());
+        assert_eq!(
+            f.field("account").unwrap().error.as_deref(),
+            Some("choose an investment account")
+        );
+        f.handle(FormKey::Right);
+        assert!(matches!(
+            f.submission(),
+            Some(Submission::CreateHolding { account, .. }) if account == a
+        ));
+        let one = Form::new_holding(&two[1..], None, "AAPL", "1", "2", today);
+        assert_eq!(one.field("account").unwrap().display(), "Roth IRA");
+    }
+
+    #[test]
     fn choices_cycle_and_service_errors_land_on_fields() {
         let mut f = Form::new_account(&[], None, &CurrencyCode::usd());
         f.focus = 1;
         f.handle(FormKey::Right);
         assert_eq!(f.fields[1].value, "savings");
-        f.handle(FormKey::Char('m'));
+        f.handle(FormKey::Edit(LineKey::Insert('m')));
         assert_eq!(f.fields[1].value, "margin");
+        assert_eq!(
+            f.fields[4].value, "yes",
+            "a margin account holds investments"
+        );
         f.focus = 4;
-        f.handle(FormKey::Char(' '));
-        assert_eq!(f.fields[4].value, "yes");
+        f.handle(FormKey::Edit(LineKey::Insert(' ')));
+        assert_eq!(f.fields[4].value, "no");
         f.set_error(Some("interest_rate"), "must be between 0 and 100");
         assert_eq!(f.focus, 5);
         assert!(f.has_errors());

@@ -457,7 +457,12 @@ fn defaults() -> Vec<Binding> {
         ),
         b(S::Security, AddHolding, vec![c('a')], "add as a holding"),
         b(S::Security, SyncOne, vec![c('s')], "sync this security"),
-        b(S::Search, Type, vec![c('/'), c('i')], "type the query"),
+        b(
+            S::Search,
+            Type,
+            vec![c('/'), c('i')],
+            "type the query (esc: stop typing)",
+        ),
         b(S::Search, Open, vec![k(K::Enter)], "open the security"),
         b(S::Search, AddHolding, vec![c('a')], "add as a holding"),
     ]

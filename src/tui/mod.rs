@@ -12,6 +12,7 @@ pub mod driver;
 pub mod event_loop;
 pub mod form;
 pub mod keymap;
+pub mod line_edit;
 pub mod screens;
 pub mod settings;
 pub mod theme;

@@ -11,6 +11,7 @@ use super::app::{AccountLine, App, Column, Mode, Screen};
 use super::command_line::{self, Cmd};
 use super::form::{Form, FormEvent, FormKey, FormKind};
 use super::keymap::{Intent, Key};
+use super::line_edit::LineKey;
 
 /// What to ask for when the UI starts: a sign-in form, or the portfolio.
 pub fn start(app: &mut App) -> Vec<Command> {
@@ -188,7 +189,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             Ok(()) => {
                 app.form = None;
                 app.info(format!("Saved {what}"));
-                reload(app)
+                let mut cmds = reload(app);
+                // Adding a holding may have stored its security.
+                cmds.extend(refresh_search(app));
+                cmds
             }
             Err(f) => {
                 match &mut app.form {
@@ -247,6 +251,7 @@ fn on_sync(app: &mut App, event: SyncEvent) -> Vec<Command> {
                 }),
             }
             let mut cmds = reload(app);
+            cmds.extend(refresh_search(app));
             if let Some(current) = app.security.symbol.clone() {
                 if symbol.is_none() || symbol.as_ref() == Some(&current) {
                     cmds.extend(load_chart(app));
@@ -350,14 +355,31 @@ fn search(app: &mut App) -> Vec<Command> {
     ]
 }
 
+/// Asks for the search results again when something may have changed what is stored (a sync,
+/// a holding added). Only the stored matches can have changed; Yahoo is asked again only when
+/// its answer to the query is still out, since the new generation drops that answer.
+fn refresh_search(app: &mut App) -> Vec<Command> {
+    let query = app.search.query.trim().to_string();
+    if query.is_empty() {
+        return Vec::new();
+    }
+    if app.search.remote_pending {
+        return search(app);
+    }
+    app.gens.search += 1;
+    vec![Command::SearchStored {
+        gen: app.gens.search,
+        query,
+    }]
+}
+
 fn form_key(key: &KeyEvent) -> Option<FormKey> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if let Some(edit) = LineKey::from_event(key) {
+        return Some(FormKey::Edit(edit));
+    }
     Some(match key.code {
-        KeyCode::Char('u') if ctrl => FormKey::Clear,
         KeyCode::Char('s') if ctrl => FormKey::Submit,
-        KeyCode::Char(_) if ctrl => return None,
-        KeyCode::Char(c) => FormKey::Char(c),
-        KeyCode::Backspace => FormKey::Backspace,
         KeyCode::Tab | KeyCode::Down => FormKey::Next,
         KeyCode::BackTab | KeyCode::Up => FormKey::Prev,
         KeyCode::Left => FormKey::Left,
@@ -437,20 +459,18 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
                 app.mode = Mode::Normal;
                 run_command_line(app, &line)
             }
-            KeyCode::Backspace => {
-                if line.pop().is_none() {
-                    app.mode = Mode::Normal;
-                } else {
-                    app.mode = Mode::CommandLine(line);
+            _ => {
+                match LineKey::from_event(&key) {
+                    // Backspace on an empty line leaves it, as in vim.
+                    Some(LineKey::Backspace) if line.is_empty() => app.mode = Mode::Normal,
+                    Some(edit) => {
+                        edit.apply(&mut line);
+                        app.mode = Mode::CommandLine(line);
+                    }
+                    None => {}
                 }
                 Vec::new()
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                line.push(c);
-                app.mode = Mode::CommandLine(line);
-                Vec::new()
-            }
-            _ => Vec::new(),
         },
         Mode::Filter => {
             match key.code {
@@ -460,18 +480,16 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
                     app.reorder_holdings();
                 }
                 KeyCode::Enter => app.mode = Mode::Normal,
-                KeyCode::Backspace => {
-                    app.holdings.filter.pop();
-                    app.reorder_holdings();
-                }
                 KeyCode::Down => move_rows(app, 1),
                 KeyCode::Up => move_rows(app, -1),
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    app.holdings.filter.push(c);
-                    app.holdings.selected = 0;
-                    app.reorder_holdings();
+                _ => {
+                    if let Some(edit) = LineKey::from_event(&key) {
+                        if edit.apply(&mut app.holdings.filter) {
+                            app.holdings.selected = 0;
+                            app.reorder_holdings();
+                        }
+                    }
                 }
-                _ => {}
             }
             Vec::new()
         }
@@ -496,17 +514,13 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
                 app.mode = Mode::Normal;
                 switch_screen(app, Screen::Accounts)
             }
-            KeyCode::Backspace => {
-                app.search.query.pop();
-                app.search.selected = 0;
-                search(app)
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                app.search.query.push(c);
-                app.search.selected = 0;
-                search(app)
-            }
-            _ => Vec::new(),
+            _ => match LineKey::from_event(&key) {
+                Some(edit) if edit.apply(&mut app.search.query) => {
+                    app.search.selected = 0;
+                    search(app)
+                }
+                _ => Vec::new(),
+            },
         },
         Mode::Normal => match app.keymap.intent(app.scope(), Key::from_event(&key)) {
             Some(intent) => on_intent(app, intent),
@@ -568,7 +582,6 @@ fn switch_screen(app: &mut App, screen: Screen) -> Vec<Command> {
     app.screen = screen;
     app.mode = Mode::Normal;
     match screen {
-        Screen::Search if app.search.query.is_empty() => app.mode = Mode::SearchInput,
         Screen::Security if app.security.symbol.is_none() => {
             // Open the selected holding, if any, rather than an empty screen.
             if let Some(symbol) = app.selected_holding().map(|r| r.symbol.clone()) {
@@ -653,14 +666,72 @@ fn new_holding_form(app: &mut App, symbol: &str, shares: &str, price: &str) {
         app.error("no investment account: create one first (n on Accounts, Investment: yes)");
         return;
     }
+    let account = app.default_holding_account(Symbol::parse(symbol).ok().as_ref());
     app.form = Some(Form::new_holding(
         &accounts,
-        app.default_holding_account(),
+        account,
         symbol,
         shares,
         price,
         app.now.date_naive(),
     ));
+}
+
+/// The one account `name` means: the account of that name (any case), else the only one whose
+/// institution and name hold every word of it. When several match, the error names them so
+/// that the user can say which.
+fn find_account(app: &App, name: &str) -> Result<uuid::Uuid, String> {
+    let needle = name.trim().to_lowercase();
+    let accounts: Vec<(uuid::Uuid, &str, String)> = app
+        .portfolio
+        .iter()
+        .flat_map(|p| p.overview.groups.iter())
+        .flat_map(|g| {
+            g.accounts.iter().map(move |a| {
+                let name = a.account.name.as_str();
+                let label = match &g.institution {
+                    Some(i) => format!("{} {name}", i.name),
+                    None => name.to_string(),
+                };
+                (a.account.id, name, label)
+            })
+        })
+        .collect();
+    let exact: Vec<_> = accounts
+        .iter()
+        .filter(|(_, n, l)| n.to_lowercase() == needle || l.to_lowercase() == needle)
+        .collect();
+    // Every word typed somewhere in the institution and name: `northwind roth`.
+    let found = if exact.is_empty() {
+        accounts
+            .iter()
+            .filter(|(_, _, l)| {
+                let label = l.to_lowercase();
+                needle.split_whitespace().all(|w| label.contains(w))
+            })
+            .collect()
+    } else {
+        exact
+    };
+    match found.as_slice() {
+        [] => Err(format!("no account named '{name}'")),
+        [(id, _, _)] => Ok(*id),
+        several => {
+            // Names alone, unless two are alike: then with their institutions.
+            let alike = several
+                .iter()
+                .any(|(_, n, _)| several.iter().filter(|(_, m, _)| m == n).count() > 1);
+            let names: Vec<&str> = several
+                .iter()
+                .map(|(_, n, l)| if alike { l.as_str() } else { *n })
+                .collect();
+            Err(format!(
+                "'{name}' is {} accounts: {}; say which",
+                several.len(),
+                names.join(", ")
+            ))
+        }
+    }
 }
 
 fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
@@ -986,47 +1057,28 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
             app.rebuild_holdings();
             app.screen = Screen::Holdings;
         }
-        Cmd::Account(Some(name)) => {
-            let needle = name.to_lowercase();
-            let found = app
-                .all_accounts()
-                .filter(|a| a.account.name.to_lowercase().contains(&needle))
-                .min_by_key(|a| {
-                    (
-                        a.account.name.to_lowercase() != needle,
-                        a.account.name.len(),
-                    )
-                })
-                .map(|a| a.account.id);
-            match found {
-                Some(id) => {
-                    app.holdings.account = Some(id);
-                    app.holdings.selected = 0;
-                    app.rebuild_holdings();
-                    app.screen = Screen::Holdings;
-                    if let Some(i) =
-                        app.accounts.lines.iter().position(|l| {
-                            app.account_summary(*l).is_some_and(|s| s.account.id == id)
-                        })
-                    {
-                        app.accounts.selected = i;
-                    }
+        Cmd::Account(Some(name)) => match find_account(app, &name) {
+            Ok(id) => {
+                app.holdings.account = Some(id);
+                app.holdings.selected = 0;
+                app.rebuild_holdings();
+                app.screen = Screen::Holdings;
+                if let Some(i) = app
+                    .accounts
+                    .lines
+                    .iter()
+                    .position(|l| app.account_summary(*l).is_some_and(|s| s.account.id == id))
+                {
+                    app.accounts.selected = i;
                 }
-                None => app.error(format!("no account named '{name}'")),
             }
-        }
+            Err(why) => app.error(why),
+        },
         Cmd::Add {
             symbol,
             shares,
             price,
-        } => match (price, app.default_holding_account()) {
-            (_, None) => app.error("no investment account to add to"),
-            (None, Some(_)) => {
-                new_holding_form(app, symbol.as_str(), &shares.to_string(), "");
-                if let Some(f) = &mut app.form {
-                    f.focus = 3;
-                }
-            }
+        } => match (price, app.account_in_view()) {
             (Some(price), Some(account)) => {
                 let what = format!(
                     "holding {symbol} in {}",
@@ -1049,6 +1101,17 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
                         timestamp: None,
                     },
                 }];
+            }
+            // No price, or no one account in view: the form asks for what is missing.
+            (price, _) => {
+                let price = price.map(|p| p.to_string()).unwrap_or_default();
+                new_holding_form(app, symbol.as_str(), &shares.to_string(), &price);
+                // The cursor on the first thing to fill in: the account, else the price.
+                if let Some(f) = &mut app.form {
+                    if let Some(i) = f.fields.iter().position(|f| f.value.trim().is_empty()) {
+                        f.focus = i;
+                    }
+                }
             }
         },
         Cmd::Open(symbol) => return open_security(app, symbol),
@@ -1115,7 +1178,9 @@ mod tests {
         assert_eq!(a.screen, Screen::Security);
         press(&mut a, KeyCode::Tab);
         assert_eq!(a.screen, Screen::Search);
-        assert_eq!(a.mode, Mode::SearchInput, "an empty search starts typing");
+        assert_eq!(a.mode, Mode::Normal, "the search opens without typing");
+        press(&mut a, KeyCode::Char('/'));
+        assert_eq!(a.mode, Mode::SearchInput);
         // Typing goes to the query, not to the keymap: '1' does not switch screens here.
         let cmds = press(&mut a, KeyCode::Char('1'));
         assert_eq!(a.search.query, "1");

@@ -51,8 +51,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         format!("In {base}"),
         "History".to_string(),
     ];
-    // Priorities: the name and the worth in the base currency stay longest.
-    let priorities = [0u8, 5, 4, 2, 3, 1, 6];
+    // Priorities: the name and the worth in the base currency stay longest; the market value
+    // (also in the worth) goes first.
+    let priorities = [0u8, 5, 4, 2, 6, 1, 3];
     let lines: Vec<Vec<(String, Style)>> = app
         .accounts
         .lines
@@ -65,8 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 std::iter::once(headers[k].as_str()).chain(lines.iter().map(|l| l[k].0.as_str())),
             );
             match k {
-                0 => ColumnFit::text(width, priorities[k], 12),
-                1 => ColumnFit::text(width, priorities[k], 6),
+                0 => ColumnFit::name(width, priorities[k], 12),
                 6 => ColumnFit::text(spark_w, priorities[k], spark_w),
                 _ => ColumnFit::number(width, priorities[k]),
             }

@@ -10,6 +10,7 @@ use ratatui::Frame;
 use crate::tui::app::App;
 use crate::tui::command_line::COMMANDS;
 use crate::tui::keymap::Scope;
+use crate::tui::line_edit;
 use crate::tui::widgets::popup;
 
 /// A key or command and what it does; a description too long for `width` continues on
@@ -82,9 +83,12 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     }
     out.push(Line::default());
     out.push(Line::from(Span::styled(
-        "Forms: tab/↑↓ field, ←/→ choose, enter save, esc cancel, ctrl-u clear",
+        "Forms: tab/↑↓ field, ←/→ choose, enter save, esc cancel",
         theme.muted(),
     )));
+    for line in line_edit::HELP {
+        out.push(Line::from(Span::styled(line, theme.muted())));
+    }
     out.push(Line::from(Span::styled(
         "ctrl-z suspends to the shell (fg resumes); ctrl-c quits from anywhere",
         theme.muted(),

@@ -14,6 +14,8 @@ pub struct ColumnFit {
     pub priority: u8,
     /// Text (a name) that may be cut to `min` with an ellipsis instead of being dropped.
     pub shrink_to: Option<u16>,
+    /// Less important numbers give way before this text is cut.
+    pub prefer_whole: bool,
 }
 
 impl ColumnFit {
@@ -22,6 +24,7 @@ impl ColumnFit {
             width,
             priority,
             shrink_to: None,
+            prefer_whole: false,
         }
     }
 
@@ -30,6 +33,15 @@ impl ColumnFit {
             width,
             priority,
             shrink_to: Some(min.min(width)),
+            prefer_whole: false,
+        }
+    }
+
+    /// Text that is cut only when every less important column is already gone.
+    pub fn name(width: u16, priority: u8, min: u16) -> Self {
+        Self {
+            prefer_whole: true,
+            ..Self::text(width, priority, min)
         }
     }
 
@@ -75,6 +87,33 @@ pub fn fit(columns: &[ColumnFit], width: u16, spacing: u16) -> Fitted {
             .max_by_key(|(pos, i)| (columns[**i].priority, *pos))
             .expect("not empty");
         keep.remove(pos);
+    }
+    // A name that would be cut takes the room of less important columns first.
+    let full = |keep: &[usize]| -> u32 {
+        let cells: u32 = keep.iter().map(|i| columns[*i].width as u32).sum();
+        cells + spacing as u32 * keep.len().saturating_sub(1) as u32
+    };
+    while full(&keep) > width as u32 {
+        let Some(name) = keep
+            .iter()
+            .filter(|i| columns[**i].prefer_whole)
+            .map(|i| columns[*i].priority)
+            .min()
+        else {
+            break;
+        };
+        let victim = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| columns[**i].priority > name && columns[**i].shrink_to.is_none())
+            .max_by_key(|(pos, i)| (columns[**i].priority, *pos))
+            .map(|(pos, _)| pos);
+        match victim {
+            Some(pos) => {
+                keep.remove(pos);
+            }
+            None => break,
+        }
     }
     let mut spare = (width as u32).saturating_sub(need(&keep));
     let shown = keep
@@ -140,6 +179,25 @@ mod tests {
         let cols = [ColumnFit::number(6, 0), ColumnFit::text(20, 5, 8)];
         // 6 + 1 + 8 = 15 needed at least; 18 leaves 3 more for the text: 11.
         assert_eq!(fit(&cols, 18, 1).shown, vec![(0, 6), (1, 11)]);
+    }
+
+    #[test]
+    fn a_name_takes_the_room_of_less_important_numbers() {
+        let cols = [
+            ColumnFit::name(20, 0, 8),
+            ColumnFit::number(10, 1),
+            ColumnFit::number(10, 2),
+        ];
+        // 20 + 10 + 10 + 2 = 42 > 35: the name would be cut to 13, so the priority-2 number
+        // goes and the name keeps its 20 (20 + 1 + 10 = 31).
+        assert_eq!(fit(&cols, 35, 1).shown, vec![(0, 20), (1, 10)]);
+        // A plain text column is cut instead.
+        let cols = [
+            ColumnFit::text(20, 0, 8),
+            ColumnFit::number(10, 1),
+            ColumnFit::number(10, 2),
+        ];
+        assert_eq!(fit(&cols, 35, 1).shown, vec![(0, 13), (1, 10), (2, 10)]);
     }
 
     #[test]

@@ -8,3 +8,4 @@ pub mod popup;
 pub mod price_chart;
 pub mod sparkline;
 pub mod status_bar;
+pub mod wrap;
