@@ -152,10 +152,9 @@ fn yahoo_results(app: &App) -> Action {
 /// be squeezed; never "Frankfur".
 async fn search_exchanges(width: u16, height: u16) {
     let (mut app, w, _store) = demo_app(width, height).await;
-    act(&mut app, &w, key(KeyCode::Char('4'))).await;
-    act(&mut app, &w, key(KeyCode::Char('/'))).await;
-    type_text(&mut app, &w, "sap").await;
-    act(&mut app, &w, key(KeyCode::Esc)).await;
+    act(&mut app, &w, key(KeyCode::Char(':'))).await;
+    type_text(&mut app, &w, "search sap").await;
+    act(&mut app, &w, key(KeyCode::Enter)).await;
     let answer = yahoo_results(&app);
     act(&mut app, &w, answer).await;
     // The stored SAP.DE once, then Yahoo's three others.
