@@ -111,6 +111,10 @@ async fn sync_prints_a_summary_and_its_exit_code_says_whether_all_succeeded() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(finances_test_script),
+    ignore = "needs script (util-linux) on PATH"
+)]
 async fn sync_shows_progress_on_a_terminal() {
     let yahoo = fake_yahoo().await;
     let run = Run::new(&yahoo);
@@ -126,12 +130,8 @@ async fn sync_shows_progress_on_a_terminal() {
             .args(["-qec", &line, "/dev/null"])
             .env("TERM", "xterm")
             .output()
+            .expect("`script` runs")
     });
-    let Ok(out) = out else {
-        assert!(std::env::var("CI").is_err(), "`script` is needed in CI");
-        eprintln!("skipping: `script` (util-linux) is not installed");
-        return;
-    };
     let all = text(&out.stdout);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("0/1"), "no progress bar drawn: {all:?}");
@@ -168,10 +168,12 @@ async fn search_and_quote() {
 /// (`"regularMarketChange": 3.0700073`, `"marketCap": 3674405863424`): they read as the UI's
 /// security screen shows them, in plain columns since the output is a pipe.
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn quote_figures_read_as_in_the_ui() {
-    let Some(dir) = fixtures_dir() else {
-        return;
-    };
+    let dir = fixtures_dir();
     let yahoo = FakeYahoo::start().await;
     yahoo.route(
         "/v7/finance/quote",

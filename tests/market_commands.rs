@@ -85,10 +85,12 @@ async fn sync_lists_each_failure_and_reports_it() {
 /// partial and why, the market cap blank with its reason, the change against the previous
 /// daily bar.
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn quote_from_the_chart_says_it_is_partial_and_why() {
-    let Some(dir) = fixtures_dir() else {
-        return;
-    };
+    let dir = fixtures_dir();
     let db = testing::sqlite().await;
     let yahoo = FakeYahoo::start().await;
     yahoo.route(
@@ -172,10 +174,12 @@ async fn commands_refuse_path_like_symbols() {
 /// `finances sync EURUSD=X`: quoteSummary has no fundamentals for a currency pair (404), so
 /// the pair is described from its chart.
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn an_fx_pair_syncs() {
-    let Some(dir) = fixtures_dir() else {
-        return;
-    };
+    let dir = fixtures_dir();
     let db = testing::sqlite().await;
     let yahoo = FakeYahoo::start().await;
     yahoo.route(
