@@ -56,10 +56,6 @@ impl<'a> Printer<'a> {
         Self { out, layout }
     }
 
-    pub fn layout(&self) -> Layout {
-        self.layout
-    }
-
     /// One line of text.
     pub fn line(&mut self, text: impl Display) -> Result<(), OutputError> {
         Ok(writeln!(self.out, "{text}")?)
