@@ -361,6 +361,7 @@ fn tables_are_plain_aligned_text_when_piped() {
 /// page, closed once the first line is read. The binary, having more to write than the pipe
 /// holds, is still writing when its reader leaves, however fast it runs. Returns the line and
 /// how the binary ended.
+#[cfg(target_os = "linux")]
 fn first_line_then_close(mut cmd: Command) -> (String, Output) {
     use std::io::Read;
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -395,6 +396,7 @@ fn first_line_then_close(mut cmd: Command) -> (String, Output) {
 }
 
 /// Ended quietly and successfully, as `head` expects of the command before it.
+#[cfg(target_os = "linux")]
 fn assert_quiet_success(o: &Output, what: &str) {
     assert!(
         o.status.success(),
@@ -405,6 +407,7 @@ fn assert_quiet_success(o: &Output, what: &str) {
     assert_eq!(stderr(o), "", "{what}");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn completions_end_quietly_when_the_pipe_closes() {
     let sandbox = Sandbox::new();
@@ -413,6 +416,7 @@ fn completions_end_quietly_when_the_pipe_closes() {
     assert!(line.contains("_finances"), "{line}");
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread")]
 async fn search_ends_quietly_when_the_pipe_closes() {
     let yahoo = FakeYahoo::start().await;
