@@ -1,7 +1,8 @@
 //! `finances`: personal finance from the keyboard. A terminal UI and a REST API over one
 //! service layer, on PostgreSQL or an embedded SQLite file, with Yahoo Finance market data.
 //!
-//! Layers point one way: `domain` <- `store`, `market` <- `service` <- `tui`, `http`.
+//! Layers point one way: `domain` <- `store`, `market` <- `service` <- `tui`, `http`,
+//! `commands`; `format` is the text of figures that the UI and the command line share.
 //! Only `context` (the composition root) names concrete stores, caches and clients.
 
 pub mod cli;
@@ -10,6 +11,7 @@ pub mod config;
 pub mod context;
 pub mod demo;
 pub mod domain;
+pub mod format;
 pub mod http;
 pub mod limits;
 pub mod logging;

@@ -3,11 +3,10 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{CommandFactory, Parser};
 
 use finances::cli::{Cli, Command, UserCommand};
-use finances::commands;
+use finances::commands::{self, Layout, OutputError, Printer};
 use finances::config::{Config, Overrides};
 use finances::context::Context;
 use finances::logging::{self, Console};
@@ -19,14 +18,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut stdout = std::io::stdout();
+    let mut out = Printer::new(&mut stdout, Layout::for_stdout());
     if let Some(Command::Completions { shell }) = &cli.command {
-        clap_complete::generate(
-            *shell,
-            &mut Cli::command(),
-            "finances",
-            &mut std::io::stdout(),
-        );
-        return ExitCode::SUCCESS;
+        // Generated whole first: the generator panics when it cannot write.
+        let mut script = Vec::new();
+        clap_complete::generate(*shell, &mut Cli::command(), "finances", &mut script);
+        let written = out.raw(&script).and_then(|()| out.flush());
+        return finish(written.map(|()| ExitCode::SUCCESS).map_err(Into::into));
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -38,19 +37,38 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = runtime.block_on(run(cli));
+    let outcome = runtime.block_on(async {
+        let code = run(cli, &mut out).await?;
+        out.flush()?;
+        Ok(code)
+    });
     // A blocking task still running (a name lookup that hangs) must not hold the exit up.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    finish(outcome)
+}
+
+/// The exit status, and the error on stderr: once, in its own words. Every error of ours
+/// says its cause in its message (and keeps it as its source too, for callers that need its
+/// kind), so the chain is not printed: `{:#}` would repeat each cause.
+fn finish(outcome: anyhow::Result<ExitCode>) -> ExitCode {
     match outcome {
         Ok(code) => code,
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Whether the command failed only because the reader of its output left.
+fn closed_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|cause| cause.downcast_ref::<OutputError>())
+        .any(OutputError::is_closed_pipe)
+}
+
+async fn run(cli: Cli, out: &mut Printer<'_>) -> anyhow::Result<ExitCode> {
     let overrides = Overrides {
         config_file: cli.global.config.clone(),
         data_dir: cli.global.data_dir.clone(),
@@ -68,19 +86,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => Console::All(args.log_format),
         Some(_) => Console::Errors,
     };
-    let _log_guard = logging::init(&config.log_dir()?, &config.log.level, console)
-        .context("cannot start logging")?;
+    let _log_guard = logging::init(&config.log_dir()?, &config.log.level, console)?;
     tracing::info!(command = ?cli.command, "starting");
 
     if let Some(Command::Demo(args)) = &cli.command {
-        commands::tui::demo(args.seed, args.large, args.keep.clone(), &config.tui).await?;
+        commands::tui::demo(out, args.seed, args.large, args.keep.clone(), &config.tui).await?;
         return Ok(ExitCode::SUCCESS);
     }
     let ctx = Context::build(config).await?;
     let users = &ctx.services.users;
     match cli.command {
         Some(Command::Migrate) => {
-            println!("{}: migrations applied", ctx.store_description());
+            out.line(format_args!(
+                "{}: migrations applied",
+                ctx.store_description()
+            ))?;
         }
         Some(Command::User(cmd)) => match cmd {
             UserCommand::Add {
@@ -88,31 +108,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 username,
                 password,
                 admin,
-            } => commands::user::add(users, &email, &username, password, admin).await?,
-            UserCommand::List => commands::user::list(users).await?,
+            } => commands::user::add(out, users, &email, &username, password, admin).await?,
+            UserCommand::List => commands::user::list(out, users).await?,
             UserCommand::Passwd { login, password } => {
-                commands::user::passwd(users, &login, password).await?
+                commands::user::passwd(out, users, &login, password).await?
             }
             UserCommand::SetAdmin { login, revoke } => {
-                commands::user::set_admin(users, &login, revoke).await?
+                commands::user::set_admin(out, users, &login, revoke).await?
             }
         },
         None => commands::tui::open(ctx.services.clone(), &ctx.config.tui).await?,
         Some(Command::Sync(args)) => {
             let s = &ctx.services;
             return Ok(exit_code(
-                commands::market::sync(&s.securities, &s.fx, &args.symbols).await?,
+                commands::market::sync(out, &s.securities, &s.fx, &args.symbols).await?,
             ));
         }
         Some(Command::Search { query }) => {
-            let found = commands::market::search(&ctx.services.securities, &query, 20).await?;
+            let found = commands::market::search(out, &ctx.services.securities, &query, 20).await?;
             return Ok(exit_code(found));
         }
         Some(Command::Quote { symbol }) => {
-            let ok = commands::market::quote(&ctx.services.securities, &symbol).await?;
+            let ok = commands::market::quote(out, &ctx.services.securities, &symbol).await?;
             return Ok(exit_code(ok));
         }
-        Some(Command::Serve(_)) => commands::serve::run(&ctx).await?,
+        Some(Command::Serve(_)) => commands::serve::run(out, &ctx).await?,
         Some(Command::Demo(_) | Command::Completions { .. }) => {
             unreachable!("handled before the services are built")
         }

@@ -5,7 +5,7 @@ mod support;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use support::yahoo::{asset, refusing_url, FakeYahoo, Reply};
+use support::yahoo::{asset, fixture, fixtures_dir, refusing_url, FakeYahoo, Reply};
 
 const CHART: &str = "/v8/finance/chart/TEST";
 
@@ -111,6 +111,10 @@ async fn sync_prints_a_summary_and_its_exit_code_says_whether_all_succeeded() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(finances_test_script),
+    ignore = "needs script (util-linux) on PATH"
+)]
 async fn sync_shows_progress_on_a_terminal() {
     let yahoo = fake_yahoo().await;
     let run = Run::new(&yahoo);
@@ -126,16 +130,14 @@ async fn sync_shows_progress_on_a_terminal() {
             .args(["-qec", &line, "/dev/null"])
             .env("TERM", "xterm")
             .output()
+            .expect("`script` runs")
     });
-    let Ok(out) = out else {
-        assert!(std::env::var("CI").is_err(), "`script` is needed in CI");
-        eprintln!("skipping: `script` (util-linux) is not installed");
-        return;
-    };
     let all = text(&out.stdout);
     assert!(out.status.success(), "{all}");
     assert!(all.contains("0/1"), "no progress bar drawn: {all:?}");
     assert!(all.contains("1 synced, 0 failed"), "{all}");
+    // On a terminal the summary is a drawn table.
+    assert!(all.contains("│ security ┆ TEST"), "{all}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -147,7 +149,11 @@ async fn search_and_quote() {
     assert!(text(&out.stdout).contains("TEST"), "{}", text(&out.stdout));
     let out = tokio::task::block_in_place(|| run.finances(&["quote", "test"]));
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("TEST"), "{}", text(&out.stdout));
+    let quote = text(&out.stdout);
+    assert!(quote.contains("TEST"), "{quote}");
+    // 1.1 (1.0357815%) and 12345678900, as the UI shows them.
+    assert!(quote.contains("Change          +1.10 (+1.04%)"), "{quote}");
+    assert!(quote.contains("Market cap      12.35B"), "{quote}");
     let out = tokio::task::block_in_place(|| run.finances(&["quote", "NOPE"]));
     assert!(!out.status.success());
     let err = text(&out.stderr);
@@ -155,6 +161,48 @@ async fn search_and_quote() {
     assert!(
         err.to_lowercase().contains("not found") || err.contains("NOPE"),
         "{err}"
+    );
+}
+
+/// `finances quote AAPL` on Yahoo's recorded answer, whose figures are raw floats
+/// (`"regularMarketChange": 3.0700073`, `"marketCap": 3674405863424`): they read as the UI's
+/// security screen shows them, in plain columns since the output is a pipe.
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
+async fn quote_figures_read_as_in_the_ui() {
+    let dir = fixtures_dir();
+    let yahoo = FakeYahoo::start().await;
+    yahoo.route(
+        "/v7/finance/quote",
+        Reply::json(fixture(&dir, "quote_AAPL.json")),
+    );
+    let run = Run::new(&yahoo);
+    let out = tokio::task::block_in_place(|| run.finances(&["quote", "AAPL"]));
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Symbol          AAPL",
+            "Name            Apple Inc.",
+            "Price           244.60 USD",
+            // 3.0700073 and 1.2710667 (percent), signed as gains are.
+            "Change          +3.07 (+1.27%)",
+            "Previous close  241.53",
+            "Day range       241.00 - 245.41",
+            "52-week range   164.08 - 260.10",
+            // 3,674,405,863,424 = 3.67 trillion.
+            "Market cap      3.67T",
+            // 40,896,227 shares.
+            "Volume          40.90M",
+            // regularMarketTime 1739566800.
+            "As of           2025-02-14 21:00 UTC",
+        ],
+        "{stdout}"
     );
 }
 

@@ -20,6 +20,10 @@ on_both_stores!(
     currencies_crud_and_superuser_rules,
     rates_sync_and_conversion,
     path_like_symbols_are_refused_before_yahoo,
+    #[cfg_attr(
+        not(finances_test_yahoo_fixtures),
+        ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+    )]
     fx_pair_without_fundamentals_is_described_from_its_chart,
 );
 
@@ -493,9 +497,7 @@ async fn path_like_symbols_are_refused_before_yahoo(db: Db) {
 /// quoteSummary answers 404 "No fundamentals data found" for a currency pair: the pair is
 /// described from its chart, stored and synced.
 async fn fx_pair_without_fundamentals_is_described_from_its_chart(db: Db) {
-    let Some(dir) = fixtures_dir() else {
-        return;
-    };
+    let dir = fixtures_dir();
     let app = TestApp::start(db).await;
     let s = app.signup("ida").await;
     app.yahoo.route(

@@ -10,6 +10,7 @@ use finances::domain::{Interval, Symbol};
 use finances::market::{
     self, CacheHealth, CacheSettings, CachedMarket, ChartRange, ChartRequest, MarketData,
 };
+use support::http::redis_url;
 use support::yahoo::{asset, FakeYahoo, Reply};
 
 const CHART: &str = "/v8/finance/chart/TEST";
@@ -34,21 +35,6 @@ async fn yahoo(delay: Duration) -> FakeYahoo {
 
 fn connect(yahoo: &FakeYahoo, settings: &CacheSettings) -> Arc<CachedMarket> {
     market::connect(yahoo.settings(), settings).unwrap()
-}
-
-/// The Redis for tests: `FINANCES_TEST_REDIS_URL`; `None` (with a notice) when unset, a
-/// failure when `CI=true`.
-fn redis_url() -> Option<String> {
-    match std::env::var("FINANCES_TEST_REDIS_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("FINANCES_TEST_REDIS_URL must be set when CI=true")
-        }
-        _ => {
-            eprintln!("skipping Redis test: FINANCES_TEST_REDIS_URL not set");
-            None
-        }
-    }
 }
 
 /// Settings on a key namespace of this test alone.
@@ -113,8 +99,12 @@ async fn fifty_concurrent_requests_make_one_upstream_call() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_redis),
+    ignore = "needs Redis: set FINANCES_TEST_REDIS_URL"
+)]
 async fn redis_serves_a_second_process() {
-    let Some(url) = redis_url() else { return };
+    let url = redis_url();
     let yahoo = yahoo(Duration::ZERO).await;
     let settings = redis_settings(&url);
     let one = connect(&yahoo, &settings);
@@ -134,8 +124,12 @@ async fn redis_serves_a_second_process() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_redis),
+    ignore = "needs Redis: set FINANCES_TEST_REDIS_URL"
+)]
 async fn redis_coalesces_across_processes() {
-    let Some(url) = redis_url() else { return };
+    let url = redis_url();
     let yahoo = yahoo(Duration::from_millis(300)).await;
     let settings = redis_settings(&url);
     let clients = [connect(&yahoo, &settings), connect(&yahoo, &settings)];

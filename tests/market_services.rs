@@ -277,10 +277,12 @@ async fn concurrent_syncs_fetch_once_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
 async fn concurrent_syncs_fetch_once_postgres() {
-    let Some(db) = testing::postgres().await else {
-        return;
-    };
+    let db = testing::postgres().await;
     concurrent_syncs_fetch_once(db.store()).await;
 }
 
@@ -425,10 +427,12 @@ async fn zero_prices_are_never_stored_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
 async fn zero_prices_are_never_stored_postgres() {
-    let Some(db) = testing::postgres().await else {
-        return;
-    };
+    let db = testing::postgres().await;
     zero_prices_are_never_stored(db.store()).await;
 }
 
@@ -495,10 +499,12 @@ async fn key_figures_from_the_quote() {
 /// Quotes refused (the crumb rate limited, then the session refused): the figures come from
 /// the daily chart, say so and why, and the day's change is against the previous daily bar.
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn key_figures_from_the_chart_are_partial_and_say_why() {
-    let Some(dir) = fixtures_dir() else {
-        return;
-    };
+    let dir = fixtures_dir();
     let db = testing::sqlite().await;
     let (yahoo, securities, _) = setup(db.store()).await;
     yahoo.route(
@@ -662,28 +668,34 @@ async fn conversion_rules() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
 async fn second_sync_adds_no_rows_postgres() {
-    let Some(db) = testing::postgres().await else {
-        return;
-    };
+    let db = testing::postgres().await;
     sync_twice_adds_nothing(db.store()).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
 async fn failed_sync_keeps_prices_postgres() {
-    let Some(db) = testing::postgres().await else {
-        return;
-    };
+    let db = testing::postgres().await;
     failed_sync_keeps_prices(db.store()).await;
 }
 
 /// A write that fails after the first bars were written leaves every bar as it was: the
 /// sync is one transaction. PostgreSQL refuses a price beyond NUMERIC(28,10) on the last bar.
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
 async fn sync_failing_mid_write_rolls_back_postgres() {
-    let Some(db) = testing::postgres().await else {
-        return;
-    };
+    let db = testing::postgres().await;
     let store = db.store();
     let (yahoo, securities, _) = setup(store.clone()).await;
     let id = securities.sync(&sym("TEST")).await.unwrap().security.id;

@@ -35,11 +35,11 @@ struct Replay {
 }
 
 impl Replay {
-    async fn start() -> Option<Self> {
-        let dir = fixtures_dir()?;
+    async fn start() -> Self {
+        let dir = fixtures_dir();
         let yahoo = FakeYahoo::start().await;
         let client = YahooClient::new(yahoo.settings()).unwrap();
-        Some(Self { dir, yahoo, client })
+        Self { dir, yahoo, client }
     }
 
     fn serve(&self, path: &str, file: &str) {
@@ -63,10 +63,12 @@ impl Replay {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn aapl_daily_closes() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let chart = r
         .chart(
             "chart_AAPL_1d_2020-01-01_2020-01-03.json",
@@ -110,10 +112,12 @@ async fn aapl_daily_closes() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn dividends_and_splits() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let msft = r
         .chart(
             "chart_MSFT_1d_2021-02-01_2022-01-31_dividends.json",
@@ -191,10 +195,12 @@ async fn dividends_and_splits() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn intraday_null_bar_is_skipped() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let chart = r
         .chart(
             "chart_AAPL_1m_2024-10-02_intraday.json",
@@ -214,10 +220,12 @@ async fn intraday_null_bar_is_skipped() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn currencies_indices_and_crypto() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let fx = r
         .chart(
             "chart_EURUSD_X_1d_2020-01-01_2020-01-03.json",
@@ -280,10 +288,12 @@ async fn currencies_indices_and_crypto() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn unknown_symbol_is_not_found() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     r.yahoo.route(
         "/v8/finance/chart/SI",
         Reply::json(fixture(&r.dir, "error_chart_unknown_symbol.json")).status(404),
@@ -310,10 +320,12 @@ async fn unknown_symbol_is_not_found() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn quotes_with_the_crumb() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let crumb = fixture(&r.dir, "getcrumb_ok.txt");
     r.yahoo
         .route("/v1/test/getcrumb", Reply::text(crumb.clone()));
@@ -368,10 +380,12 @@ async fn quotes_with_the_crumb() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn profiles_from_quote_summary() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let path = "/v10/finance/quoteSummary/AAPL";
     r.serve(path, "quoteSummary_AAPL_price.json");
     let price = r.client.fetch_profile(&sym("AAPL")).await.unwrap();
@@ -417,10 +431,12 @@ async fn profiles_from_quote_summary() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn search_results() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     r.serve("/v1/finance/search", "search_apple.json");
     let hits = r.client.fetch_search("apple", 10).await.unwrap();
     let symbols: Vec<&str> = hits.iter().map(|h| h.symbol.as_str()).collect();
@@ -447,10 +463,12 @@ async fn search_results() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn invalid_crumb_refreshes_once() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let invalid = fixture(&r.dir, "error_quote_401_invalid_crumb.json");
     r.yahoo.route_seq(
         "/v1/test/getcrumb",
@@ -486,10 +504,12 @@ async fn invalid_crumb_refreshes_once() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn crumb_rate_limited() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let body = fixture(&r.dir, "error_getcrumb_429_too_many_requests.txt");
     r.yahoo.route(
         "/v1/test/getcrumb",
@@ -513,10 +533,12 @@ async fn crumb_rate_limited() {
 /// Every path segment sent upstream is percent-encoded: `^` and `=` travel as `%5E` and `%3D`,
 /// as Yahoo's own pages send them, and no symbol can change the path.
 #[tokio::test]
+#[cfg_attr(
+    not(finances_test_yahoo_fixtures),
+    ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+)]
 async fn symbols_are_percent_encoded_in_the_path() {
-    let Some(r) = Replay::start().await else {
-        return;
-    };
+    let r = Replay::start().await;
     let gspc = r
         .chart(
             "chart_GSPC_1d_1d.json",

@@ -32,10 +32,9 @@ macro_rules! on_both_stores {
         mod postgres {
             $(
                 #[tokio::test]
+                #[cfg_attr(not(finances_test_postgres), ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL")]
                 async fn $case() {
-                    let Some(t) = finances::store::testing::postgres().await else {
-                        return;
-                    };
+                    let t = finances::store::testing::postgres().await;
                     super::$case(t.store()).await;
                 }
             )*

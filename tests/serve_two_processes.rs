@@ -27,23 +27,23 @@ fn serve(database_url: &str, redis_url: &str, yahoo: &FakeYahoo) -> Served {
 
 /// The test Redis, in a database of this test's own, emptied first: nothing cached by an
 /// earlier run answers for Yahoo.
-async fn fresh_redis() -> Option<String> {
-    let base = support::http::redis_url()?;
+async fn fresh_redis() -> String {
+    let base = support::http::redis_url();
     let url = format!("{}/14", base.trim_end_matches('/'));
     let client = redis::Client::open(url.as_str()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
     let _: () = redis::cmd("FLUSHDB").query_async(&mut conn).await.unwrap();
-    Some(url)
+    url
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(all(finances_test_postgres, finances_test_redis)),
+    ignore = "needs PostgreSQL and Redis: set FINANCES_TEST_DATABASE_URL and FINANCES_TEST_REDIS_URL"
+)]
 async fn two_processes_sync_a_symbol_once_and_refuse_a_deleted_user_at_once() {
-    let Some(pg) = finances::store::testing::postgres().await else {
-        return;
-    };
-    let Some(redis) = fresh_redis().await else {
-        return;
-    };
+    let pg = finances::store::testing::postgres().await;
+    let redis = fresh_redis().await;
     let yahoo = FakeYahoo::start().await;
     // Slow enough that the two syncs overlap.
     yahoo.route(

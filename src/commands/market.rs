@@ -1,16 +1,18 @@
 //! `finances sync`, `finances search` and `finances quote`. Each returns whether everything
 //! succeeded, for the exit status; failures of single items are listed, not raised.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Mutex;
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Table};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rust_decimal::Decimal;
 
 use crate::domain::Symbol;
+use crate::format;
 use crate::service::fx::FxService;
-use crate::service::securities::{SecurityService, SyncProgress};
-use crate::service::{ServiceError, ServiceResult};
+use crate::service::securities::{KeyFigures, SecurityService, SyncProgress};
+
+use super::{CommandResult, Printer};
 
 /// One line of the sync summary.
 struct Outcome {
@@ -38,19 +40,11 @@ fn progress_bar(total: u64) -> ProgressBar {
 /// exchange rate users need (their accounts' and holdings' currencies against their base
 /// currency). Prints a summary table; `Ok(false)` when anything failed.
 pub async fn sync(
+    out: &mut Printer<'_>,
     securities: &SecurityService,
     fx: &FxService,
     symbols: &[String],
-) -> ServiceResult<bool> {
-    sync_to(&mut std::io::stdout(), securities, fx, symbols).await
-}
-
-pub async fn sync_to(
-    out: &mut dyn Write,
-    securities: &SecurityService,
-    fx: &FxService,
-    symbols: &[String],
-) -> ServiceResult<bool> {
+) -> CommandResult<bool> {
     let mut outcomes = Vec::new();
     let mut valid = Vec::new();
     for raw in symbols {
@@ -121,140 +115,146 @@ pub async fn sync_to(
         }
     }
 
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(vec!["Kind", "Item", "Status", "Detail"]);
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
-    for o in &outcomes {
-        let (status, detail) = match &o.result {
-            Ok(d) => ("ok", d.as_str()),
-            Err(reason) => ("FAILED", reason.as_str()),
-        };
-        table.add_row(vec![
-            Cell::new(o.kind),
-            Cell::new(&o.item),
-            Cell::new(status),
-            Cell::new(detail),
-        ]);
-    }
-    let io = |e: std::io::Error| ServiceError::Internal(format!("cannot write output: {e}"));
+    let rows = outcomes
+        .iter()
+        .map(|o| {
+            let (status, detail) = match &o.result {
+                Ok(d) => ("ok", d.as_str()),
+                Err(reason) => ("FAILED", reason.as_str()),
+            };
+            vec![
+                o.kind.to_string(),
+                o.item.clone(),
+                status.to_string(),
+                detail.to_string(),
+            ]
+        })
+        .collect();
     if outcomes.is_empty() {
-        writeln!(out, "Nothing to sync: no security is held.").map_err(io)?;
+        out.line("Nothing to sync: no security is held.")?;
     } else {
-        writeln!(out, "{table}").map_err(io)?;
-        writeln!(out, "{} synced, {failed} failed", outcomes.len() - failed).map_err(io)?;
+        out.table(Some(&["Kind", "Item", "Status", "Detail"]), rows)?;
+        out.line(format_args!(
+            "{} synced, {failed} failed",
+            outcomes.len() - failed
+        ))?;
     }
     Ok(failed == 0)
 }
 
 /// `search QUERY`: stored matches and Yahoo's, as a table.
 pub async fn search(
+    out: &mut Printer<'_>,
     securities: &SecurityService,
     query: &str,
     limit: usize,
-) -> ServiceResult<bool> {
-    search_to(&mut std::io::stdout(), securities, query, limit).await
-}
-
-pub async fn search_to(
-    out: &mut dyn Write,
-    securities: &SecurityService,
-    query: &str,
-    limit: usize,
-) -> ServiceResult<bool> {
+) -> CommandResult<bool> {
     let found = securities.search(query, limit).await?;
-    let io = |e: std::io::Error| ServiceError::Internal(format!("cannot write output: {e}"));
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_header(vec!["Symbol", "Name", "Exchange", "Type", "Stored"]);
-    for r in &found.results {
-        table.add_row(vec![
-            Cell::new(r.symbol.as_str()),
-            Cell::new(&r.name),
-            Cell::new(r.exchange.as_deref().unwrap_or("")),
-            Cell::new(r.security_type.as_str()),
-            Cell::new(if r.in_database { "yes" } else { "" }),
-        ]);
-    }
     if found.results.is_empty() {
-        writeln!(out, "No securities match '{}'.", query.trim()).map_err(io)?;
+        out.line(format_args!("No securities match '{}'.", query.trim()))?;
     } else {
-        writeln!(out, "{table}").map_err(io)?;
+        let rows = found
+            .results
+            .iter()
+            .map(|r| {
+                vec![
+                    r.symbol.to_string(),
+                    r.name.clone(),
+                    r.exchange.clone().unwrap_or_default(),
+                    r.security_type.as_str().to_string(),
+                    if r.in_database { "yes" } else { "" }.to_string(),
+                ]
+            })
+            .collect();
+        out.table(
+            Some(&["Symbol", "Name", "Exchange", "Type", "Stored"]),
+            rows,
+        )?;
     }
     if let Some(e) = &found.yahoo_error {
-        writeln!(
-            out,
+        out.line(format_args!(
             "Yahoo Finance search failed ({e}); showing stored matches only."
-        )
-        .map_err(io)?;
+        ))?;
     }
     Ok(found.yahoo_error.is_none())
 }
 
 /// `quote SYMBOL`: the latest price and key figures, and why they are partial when they come
 /// from the chart.
-pub async fn quote(securities: &SecurityService, symbol: &str) -> ServiceResult<bool> {
-    quote_to(&mut std::io::stdout(), securities, symbol).await
-}
-
-pub async fn quote_to(
-    out: &mut dyn Write,
+pub async fn quote(
+    out: &mut Printer<'_>,
     securities: &SecurityService,
     symbol: &str,
-) -> ServiceResult<bool> {
+) -> CommandResult<bool> {
     let symbol = Symbol::parse(symbol)?;
     let k = securities.key_figures(&symbol).await?;
-    let io = |e: std::io::Error| ServiceError::Internal(format!("cannot write output: {e}"));
-    let show = |v: Option<rust_decimal::Decimal>| v.map(|d| d.to_string()).unwrap_or_default();
-    let unit = k.currency.clone().unwrap_or_default();
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
-    let rows: Vec<(&str, String)> = vec![
+    let rows = quote_rows(&k)
+        .into_iter()
+        .map(|(label, value)| vec![label.to_string(), value])
+        .collect();
+    out.table(None, rows)?;
+    if let Some(why) = k.source.partial_reason() {
+        out.line(format_args!("Partial figures: {why}."))?;
+    }
+    Ok(true)
+}
+
+/// The quote's figures as the security screen of the UI shows them: prices to 2 places (4
+/// below 1), the change signed, large counts short. AAPL on 2025-02-14 reads `244.60 USD`,
+/// `+3.07 (+1.27%)`, market cap `3.67T`, volume `40.90M`.
+fn quote_rows(k: &KeyFigures) -> Vec<(&'static str, String)> {
+    let price = |v: Option<Decimal>| v.map(format::price).unwrap_or_default();
+    let range = |low: Option<Decimal>, high: Option<Decimal>| match (low, high) {
+        (None, None) => String::new(),
+        _ => format!("{} - {}", price(low), price(high)),
+    };
+    vec![
         ("Symbol", k.symbol.to_string()),
         ("Name", k.name.clone().unwrap_or_default()),
-        ("Price", format!("{} {unit}", show(k.price))),
+        (
+            "Price",
+            match (k.price, &k.currency) {
+                (Some(p), Some(unit)) => format!("{} {unit}", format::price(p)),
+                (p, _) => price(p),
+            },
+        ),
         (
             "Change",
             match (k.day_change, k.day_change_percent) {
-                (Some(c), Some(p)) => format!("{c} ({}%)", p.round_dp(2)),
-                (Some(c), None) => c.to_string(),
-                _ => String::new(),
+                (Some(c), Some(p)) => {
+                    format!("{} ({})", format::signed(c, false), format::percent(p))
+                }
+                (Some(c), None) => format::signed(c, false),
+                (None, Some(p)) => format::percent(p),
+                (None, None) => String::new(),
             },
         ),
-        ("Previous close", show(k.previous_close)),
-        (
-            "Day range",
-            format!("{} - {}", show(k.day_low), show(k.day_high)),
-        ),
+        ("Previous close", price(k.previous_close)),
+        ("Day range", range(k.day_low, k.day_high)),
         (
             "52-week range",
-            format!(
-                "{} - {}",
-                show(k.fifty_two_week_low),
-                show(k.fifty_two_week_high)
-            ),
+            range(k.fifty_two_week_low, k.fifty_two_week_high),
         ),
         (
             "Market cap",
             match (k.market_cap, k.source.market_cap_missing_reason()) {
+                (Some(cap), _) => format::compact(cap),
                 (None, Some(why)) => format!("— ({why})"),
-                (cap, _) => show(cap),
+                (None, None) => String::new(),
             },
         ),
         (
             "Volume",
-            k.volume.map(|v| v.to_string()).unwrap_or_default(),
+            k.volume
+                .map(|v| format::compact(Decimal::from(v)))
+                .unwrap_or_default(),
         ),
-        ("As of", k.as_of.map(|t| t.to_rfc3339()).unwrap_or_default()),
-    ];
-    for (label, value) in rows {
-        table.add_row(vec![Cell::new(label), Cell::new(value.trim())]);
-    }
-    writeln!(out, "{table}").map_err(io)?;
-    if let Some(why) = k.source.partial_reason() {
-        writeln!(out, "Partial figures: {why}.").map_err(io)?;
-    }
-    Ok(true)
+        (
+            "As of",
+            k.as_of
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
+        ),
+    ]
 }

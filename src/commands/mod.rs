@@ -1,6 +1,11 @@
 //! What each subcommand does, given the built services.
 
+pub mod error;
 pub mod market;
+pub mod output;
 pub mod serve;
 pub mod tui;
 pub mod user;
+
+pub use error::{CommandError, CommandResult};
+pub use output::{Layout, OutputError, Printer};

@@ -12,6 +12,8 @@ use crate::limits::{MemoryLimiter, RateLimiter, RedisLimiter};
 use crate::mail::{Mailer, OutboxMailer};
 use crate::service::auth::AuthSettings;
 
+use super::{OutputError, Printer};
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(transparent)]
@@ -25,6 +27,8 @@ pub enum ServeError {
     Limiter(String),
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Output(#[from] OutputError),
 }
 
 /// The server's settings from the configuration.
@@ -95,19 +99,20 @@ pub fn state(ctx: &Context) -> Result<AppState, ServeError> {
 /// Binds `config.server.bind` (or `--bind`), prints where it listens and what it uses, and
 /// serves until SIGINT or SIGTERM, letting requests in flight finish within the shutdown
 /// grace.
-pub async fn run(ctx: &Context) -> Result<(), ServeError> {
+pub async fn run(out: &mut Printer<'_>, ctx: &Context) -> Result<(), ServeError> {
     let state = state(ctx)?;
     let addr = ctx.config.server.bind;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
     let local = listener.local_addr()?;
-    println!(
+    out.line(format_args!(
         "finances API listening on http://{local} (store: {}; cache: {}; rate limits: {}; docs: http://{local}/docs)",
         state.settings.store_description,
         state.settings.cache_description,
         state.limiter.describe(),
-    );
+    ))?;
+    out.flush()?;
     tracing::info!(%local, "listening");
     http::serve(listener, state, http::shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -12,6 +12,8 @@ use crate::service::{ServiceError, Services};
 use crate::store::Backend;
 use crate::tui::{self, StartAs, TuiError, TuiSettings};
 
+use super::{OutputError, Printer};
+
 #[derive(Debug, thiserror::Error)]
 pub enum TuiCommandError {
     #[error(transparent)]
@@ -24,6 +26,8 @@ pub enum TuiCommandError {
     Demo(#[from] DemoError),
     #[error("{0}")]
     Settings(String),
+    #[error("{0}")]
+    Output(#[from] OutputError),
 }
 
 /// The `[tui]` table of the configuration, checked.
@@ -46,6 +50,7 @@ pub async fn open(services: Services, tui: &toml::Table) -> Result<(), TuiComman
 /// in the UI with no network. With `keep`, the database is written there and kept, and the UI
 /// does not open; `large` generates the benchmark-sized store instead.
 pub async fn demo(
+    out: &mut Printer<'_>,
     seed: u64,
     large: bool,
     keep: Option<PathBuf>,
@@ -55,7 +60,7 @@ pub async fn demo(
     let today = Utc::now().date_naive();
     if let Some(path) = keep {
         let summary = generate_at(&path, seed, large, today).await?.1;
-        println!(
+        out.line(format_args!(
             "{}: {} institutions, {} accounts, {} securities, {} holdings, {} prices, {} exchange rates, {} balances (user '{}')",
             path.display(),
             summary.institutions,
@@ -66,7 +71,7 @@ pub async fn demo(
             summary.exchange_rates,
             summary.account_values,
             demo::DEMO_USERNAME
-        );
+        ))?;
         return Ok(());
     }
     let dir = std::env::temp_dir().join(format!("finances-demo-{}", uuid::Uuid::new_v4().simple()));

@@ -2,11 +2,11 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
-
 use crate::domain::{Email, Password, Username};
 use crate::service::users::UserService;
 use crate::service::{ServiceError, ServiceResult};
+
+use super::{CommandResult, Printer};
 
 /// Where a password comes from when not given as a flag.
 pub fn read_password(prompt: &str) -> ServiceResult<String> {
@@ -30,12 +30,13 @@ pub fn read_password(prompt: &str) -> ServiceResult<String> {
 }
 
 pub async fn add(
+    out: &mut Printer<'_>,
     users: &UserService,
     email: &str,
     username: &str,
     password: Option<String>,
     admin: bool,
-) -> ServiceResult<()> {
+) -> CommandResult<()> {
     // Check everything that needs no password before asking for one.
     let email = Email::parse(email)?;
     let username = Username::parse(username)?;
@@ -45,51 +46,49 @@ pub async fn add(
     };
     let password = Password::parse(&password)?;
     let user = users.register(email, username, password, admin).await?;
-    println!(
+    out.line(format_args!(
         "created {}user {} <{}> ({})",
         if user.is_superuser { "super" } else { "" },
         user.username.as_str(),
         user.email.as_str(),
         user.id
-    );
+    ))?;
     Ok(())
 }
 
-pub async fn list(users: &UserService) -> ServiceResult<()> {
+pub async fn list(out: &mut Printer<'_>, users: &UserService) -> CommandResult<()> {
     let all = users.list_all().await?;
-    let mut table = Table::new();
-    table.load_preset(UTF8_BORDERS_ONLY).set_header(vec![
-        "username",
-        "email",
-        "active",
-        "superuser",
-        "created",
-        "id",
-    ]);
-    for u in &all {
-        table.add_row(vec![
-            u.username.as_str().to_string(),
-            u.email.as_str().to_string(),
-            yes_no(u.is_active),
-            yes_no(u.is_superuser),
-            u.created_at.format("%Y-%m-%d %H:%M").to_string(),
-            u.id.to_string(),
-        ]);
-    }
-    println!("{table}");
-    println!(
+    let rows = all
+        .iter()
+        .map(|u| {
+            vec![
+                u.username.as_str().to_string(),
+                u.email.as_str().to_string(),
+                yes_no(u.is_active),
+                yes_no(u.is_superuser),
+                u.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                u.id.to_string(),
+            ]
+        })
+        .collect();
+    out.table(
+        Some(&["username", "email", "active", "superuser", "created", "id"]),
+        rows,
+    )?;
+    out.line(format_args!(
         "{} user{}",
         all.len(),
         if all.len() == 1 { "" } else { "s" }
-    );
+    ))?;
     Ok(())
 }
 
 pub async fn passwd(
+    out: &mut Printer<'_>,
     users: &UserService,
     login: &str,
     password: Option<String>,
-) -> ServiceResult<()> {
+) -> CommandResult<()> {
     let user = find(users, login).await?;
     let password = match password {
         Some(p) => p,
@@ -98,17 +97,22 @@ pub async fn passwd(
     let user = users
         .set_password(user.id, Password::parse(&password)?)
         .await?;
-    println!(
+    out.line(format_args!(
         "password of {} changed; their sessions were signed out",
         user.username.as_str()
-    );
+    ))?;
     Ok(())
 }
 
-pub async fn set_admin(users: &UserService, login: &str, revoke: bool) -> ServiceResult<()> {
+pub async fn set_admin(
+    out: &mut Printer<'_>,
+    users: &UserService,
+    login: &str,
+    revoke: bool,
+) -> CommandResult<()> {
     let user = find(users, login).await?;
     let user = users.set_superuser(user.id, !revoke).await?;
-    println!(
+    out.line(format_args!(
         "{} is {} a superuser",
         user.username.as_str(),
         if user.is_superuser {
@@ -116,7 +120,7 @@ pub async fn set_admin(users: &UserService, login: &str, revoke: bool) -> Servic
         } else {
             "no longer"
         }
-    );
+    ))?;
     Ok(())
 }
 

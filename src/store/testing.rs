@@ -1,8 +1,10 @@
 //! Fresh, migrated stores for tests, each in its own database so that tests run in parallel.
 //!
 //! `sqlite()` always works. `postgres()` needs `FINANCES_TEST_DATABASE_URL` (a server URL whose
-//! user may create databases); without it the test is skipped with a notice on stderr, except
-//! under `CI=true`, where a skipped backend would hide failures and so it panics instead.
+//! user may create databases). Tests that call it are marked
+//! `#[cfg_attr(not(finances_test_postgres), ignore = "...")]`: the build script sets that cfg
+//! when the variable is set, and always under `CI=true`, so without a server they are counted
+//! as ignored, never as passed; a test that runs without the variable fails.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -78,22 +80,14 @@ pub async fn sqlite() -> TestStore {
     }
 }
 
-/// Whether this run is a CI run, where no test may be skipped.
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
-}
-
-/// The server URL for PostgreSQL tests, or `None` (with a notice) when tests should skip.
-pub fn postgres_admin_url() -> Option<String> {
+/// The server URL for PostgreSQL tests. Panics when it is not set: a test that needs it is
+/// ignored unless it is (or `CI=true`, where it may not be missing).
+pub fn postgres_admin_url() -> String {
     match std::env::var(TEST_DATABASE_URL_VAR) {
-        Ok(url) if !url.trim().is_empty() => Some(url.trim().to_string()),
-        _ if in_ci() => {
-            panic!("{TEST_DATABASE_URL_VAR} must be set when CI=true: PostgreSQL tests may not be skipped in CI")
-        }
-        _ => {
-            eprintln!("skipping PostgreSQL test: {TEST_DATABASE_URL_VAR} not set");
-            None
-        }
+        Ok(url) if !url.trim().is_empty() => url.trim().to_string(),
+        _ => panic!(
+            "{TEST_DATABASE_URL_VAR} is not set: this test needs a PostgreSQL server whose user may create databases"
+        ),
     }
 }
 
@@ -162,10 +156,10 @@ async fn drop_stale_databases(conn: &mut sqlx::PgConnection) {
 }
 
 /// A migrated PostgreSQL database of its own on the server `FINANCES_TEST_DATABASE_URL`
-/// names, or `None` (after a notice on stderr) when that variable is unset outside CI.
-/// Panics when the server cannot be used: a test that asked for it cannot run.
-pub async fn postgres() -> Option<TestStore> {
-    let admin_url = postgres_admin_url()?;
+/// names. Panics when the variable is unset or the server cannot be used: a test that asked
+/// for it cannot run.
+pub async fn postgres() -> TestStore {
+    let admin_url = postgres_admin_url();
     let name = format!(
         "{PG_PREFIX}{}_{}",
         unix_now(),
@@ -195,11 +189,11 @@ pub async fn postgres() -> Option<TestStore> {
     if let Err(e) = store.migrate().await {
         panic!("cannot migrate test database {name}: {e}");
     }
-    Some(TestStore {
+    TestStore {
         store: Arc::new(store),
         url,
         cleanup: guard.disarm(),
-    })
+    }
 }
 
 /// Cleans up unless handed over to a `TestStore`.

@@ -33,13 +33,15 @@ pub enum Db {
 }
 
 /// Runs each named `async fn(Db)` once per store: always on SQLite; on PostgreSQL when
-/// `FINANCES_TEST_DATABASE_URL` is set (a notice otherwise, a failure under `CI=true`).
+/// `FINANCES_TEST_DATABASE_URL` is set (ignored otherwise, a failure under `CI=true`).
+/// Attributes before a name, such as another `cfg_attr(..., ignore)`, go on both tests.
 #[macro_export]
 macro_rules! on_both_stores {
-    ($($name:ident),* $(,)?) => {
+    ($($(#[$meta:meta])* $name:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                $(#[$meta])*
                 async fn $name() {
                     super::$name($crate::support::http::Db::Sqlite).await;
                 }
@@ -48,28 +50,26 @@ macro_rules! on_both_stores {
         mod postgres {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(
+                    not(finances_test_postgres),
+                    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+                )]
+                $(#[$meta])*
                 async fn $name() {
-                    if finances::store::testing::postgres_admin_url().is_some() {
-                        super::$name($crate::support::http::Db::Postgres).await;
-                    }
+                    super::$name($crate::support::http::Db::Postgres).await;
                 }
             )*
         }
     };
 }
 
-/// The Redis for tests: `FINANCES_TEST_REDIS_URL`; `None` (with a notice) when unset, a
-/// failure when `CI=true`.
-pub fn redis_url() -> Option<String> {
+/// The Redis for tests: `FINANCES_TEST_REDIS_URL`. Panics when it is not set: tests that need
+/// it are marked `#[cfg_attr(not(finances_test_redis), ignore = "...")]`, and the build script
+/// sets that cfg when the variable is set, and always under `CI=true`.
+pub fn redis_url() -> String {
     match std::env::var("FINANCES_TEST_REDIS_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("FINANCES_TEST_REDIS_URL must be set when CI=true")
-        }
-        _ => {
-            eprintln!("Redis not used: FINANCES_TEST_REDIS_URL not set");
-            None
-        }
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => panic!("FINANCES_TEST_REDIS_URL is not set: this test needs a Redis server"),
     }
 }
 
@@ -181,7 +181,7 @@ impl TestApp {
     pub async fn start_opts(db: Db, settings: HttpSettings, options: TestOptions) -> Self {
         let store = match db {
             Db::Sqlite => testing::sqlite().await,
-            Db::Postgres => testing::postgres().await.expect("PostgreSQL test database"),
+            Db::Postgres => testing::postgres().await,
         };
         let namespace = format!("test-{}", Uuid::new_v4().simple());
         let yahoo = FakeYahoo::start().await;
@@ -227,7 +227,9 @@ impl TestApp {
     ) -> Self {
         let redis = match options.redis {
             Some(url) => Some(url),
-            None if db == Db::Postgres => redis_url(),
+            // The shared cache is what a PostgreSQL deployment runs with; without a Redis the
+            // same tests run on the in-process cache.
+            None if db == Db::Postgres && cfg!(finances_test_redis) => Some(redis_url()),
             None => None,
         };
         let cache = CacheSettings {

@@ -271,28 +271,21 @@ pub fn asset(name: &str) -> String {
 }
 
 /// The folder of recorded Yahoo responses: `$FINANCES_YAHOO_FIXTURES`, else
-/// `../shared/fixtures/yahoo` beside the project. `None` (with a notice) when it is absent;
-/// a failure instead when `CI=true`, where the folder must be there.
-pub fn fixtures_dir() -> Option<PathBuf> {
+/// `../shared/fixtures/yahoo` beside the project. Panics when it is absent: tests that read
+/// it are marked `#[cfg_attr(not(finances_test_yahoo_fixtures), ignore = "...")]`, and the
+/// build script sets that cfg when it finds the folder, and always under `CI=true`.
+pub fn fixtures_dir() -> PathBuf {
     let dir = std::env::var_os("FINANCES_YAHOO_FIXTURES")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/yahoo")
         });
-    if dir.join("SOURCES.md").is_file() {
-        return Some(dir);
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!(
-            "the recorded Yahoo responses are missing at {} (set FINANCES_YAHOO_FIXTURES)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: recorded Yahoo responses not found at {} (set FINANCES_YAHOO_FIXTURES)",
+    assert!(
+        dir.join("SOURCES.md").is_file(),
+        "the recorded Yahoo responses are missing at {} (set FINANCES_YAHOO_FIXTURES)",
         dir.display()
     );
-    None
+    dir
 }
 
 /// A recorded response body.

@@ -1,0 +1,24 @@
+//! What a one-shot command can fail with: the service refused or failed, or its output could
+//! not be written.
+
+use crate::domain::ValidationError;
+use crate::service::ServiceError;
+
+use super::output::OutputError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// Kept as a source of its own, so that `main` can tell a closed pipe by its kind.
+    #[error("{0}")]
+    Output(#[from] OutputError),
+}
+
+impl From<ValidationError> for CommandError {
+    fn from(e: ValidationError) -> Self {
+        Self::Service(e.into())
+    }
+}
+
+pub type CommandResult<T> = Result<T, CommandError>;
