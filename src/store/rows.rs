@@ -187,7 +187,6 @@ pub(crate) fn reset_token(r: &impl Columns) -> StoreResult<PasswordResetToken> {
     })
 }
 
-/// `u64` page bounds as SQL `LIMIT`/`OFFSET` values (`PageRequest::all` asks for `i64::MAX`).
 /// Rows of `data_generations` (`scope`, `generation`) for one user and the market scope.
 pub(crate) fn data_version(rows: &[impl Columns]) -> StoreResult<DataVersion> {
     let mut version = DataVersion::default();
@@ -202,6 +201,7 @@ pub(crate) fn data_version(rows: &[impl Columns]) -> StoreResult<DataVersion> {
     Ok(version)
 }
 
+/// `u64` page bounds as SQL `LIMIT`/`OFFSET` values (`PageRequest::all` asks for `i64::MAX`).
 pub(crate) fn sql_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -209,6 +209,22 @@ pub(crate) fn sql_i64(n: u64) -> i64 {
 /// A SQL count as the `u64` the trait speaks.
 pub(crate) fn count(n: i64) -> StoreResult<u64> {
     u64::try_from(n).map_err(|e| corrupt("count", e))
+}
+
+/// An update or delete of one row by key: touching none means the row is missing.
+pub(crate) fn affected_one(rows_affected: u64) -> StoreResult<()> {
+    if rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Each id once, for joins over a list of ids that would otherwise yield a row per occurrence.
+pub(crate) fn distinct_ids(ids: &[Uuid]) -> Vec<Uuid> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// `%query%` for `LIKE ... ESCAPE '\'`, lower-cased, with the query's own wildcards escaped.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use super::{redact_url, Backend, PgStore, SqliteStore, Store};
+use super::{redact_url, Backend, DatabaseStore, PgStore, SqliteStore, Store};
 
 /// The variable naming the PostgreSQL server tests may create databases on.
 pub const TEST_DATABASE_URL_VAR: &str = "FINANCES_TEST_DATABASE_URL";

@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 pub mod command_line;
+#[cfg(any(test, feature = "testing"))]
 pub mod driver;
 pub mod event_loop;
 pub mod form;

@@ -1,14 +1,17 @@
+use async_trait::async_trait;
 use chrono::NaiveDate;
 
-use super::rows::{affected_one, db_err};
+use super::rows::db_err;
 use super::PgStore;
 use crate::domain::{Currency, CurrencyCode, ExchangeRate};
-use crate::store::rows;
-use crate::store::StoreResult;
+use crate::store::rows::{self, affected_one};
+use crate::store::sql::currencies::{self as sql, rate_columns};
+use crate::store::{CurrencyStore, StoreResult};
 
-impl PgStore {
-    pub(crate) async fn currencies(&self) -> StoreResult<Vec<Currency>> {
-        sqlx::query("SELECT code, name, symbol, decimals FROM currencies ORDER BY code")
+#[async_trait]
+impl CurrencyStore for PgStore {
+    async fn currencies(&self) -> StoreResult<Vec<Currency>> {
+        sqlx::query(sql::ALL)
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?
@@ -17,8 +20,8 @@ impl PgStore {
             .collect()
     }
 
-    pub(crate) async fn currency(&self, code: &CurrencyCode) -> StoreResult<Option<Currency>> {
-        sqlx::query("SELECT code, name, symbol, decimals FROM currencies WHERE code = $1")
+    async fn currency(&self, code: &CurrencyCode) -> StoreResult<Option<Currency>> {
+        sqlx::query(sql::BY_CODE)
             .bind(code.as_str())
             .fetch_optional(&self.pool)
             .await
@@ -27,90 +30,79 @@ impl PgStore {
             .transpose()
     }
 
-    pub(crate) async fn insert_currency(&self, c: &Currency) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO currencies (code, name, symbol, decimals) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(c.code.as_str())
-        .bind(&c.name)
-        .bind(&c.symbol)
-        .bind(i16::from(c.decimals))
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+    async fn insert_currency(&self, c: &Currency) -> StoreResult<()> {
+        sqlx::query(sql::INSERT)
+            .bind(c.code.as_str())
+            .bind(&c.name)
+            .bind(&c.symbol)
+            .bind(i16::from(c.decimals))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
-    pub(crate) async fn update_currency(&self, c: &Currency) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE currencies SET name = $2, symbol = $3, decimals = $4 WHERE code = $1",
-        )
-        .bind(c.code.as_str())
-        .bind(&c.name)
-        .bind(&c.symbol)
-        .bind(i16::from(c.decimals))
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        affected_one(done)
+    async fn update_currency(&self, c: &Currency) -> StoreResult<()> {
+        let done = sqlx::query(sql::UPDATE)
+            .bind(c.code.as_str())
+            .bind(&c.name)
+            .bind(&c.symbol)
+            .bind(i16::from(c.decimals))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        affected_one(done.rows_affected())
     }
 
-    pub(crate) async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM currencies WHERE code = $1")
+    async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()> {
+        let done = sqlx::query(sql::DELETE)
             .bind(code.as_str())
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
-        affected_one(done)
+        affected_one(done.rows_affected())
     }
 
-    pub(crate) async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO exchange_rates (from_currency, to_currency, rate_date, rate) \
-             VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (from_currency, to_currency, rate_date) DO UPDATE SET rate = EXCLUDED.rate",
-        )
-        .bind(rate.from.as_str())
-        .bind(rate.to.as_str())
-        .bind(rate.date)
-        .bind(rate.rate)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+    async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
+        sqlx::query(sql::UPSERT_RATE)
+            .bind(rate.from.as_str())
+            .bind(rate.to.as_str())
+            .bind(rate.date)
+            .bind(rate.rate)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
-    pub(crate) async fn rate_on_or_before(
+    async fn rate_on_or_before(
         &self,
         from: &CurrencyCode,
         to: &CurrencyCode,
         on: NaiveDate,
     ) -> StoreResult<Option<ExchangeRate>> {
-        sqlx::query(
-            "SELECT from_currency, to_currency, rate_date, rate FROM exchange_rates \
-             WHERE from_currency = $1 AND to_currency = $2 AND rate_date <= $3 \
-             ORDER BY rate_date DESC LIMIT 1",
-        )
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(on)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .map(|r| rows::rate(&r))
-        .transpose()
+        sqlx::query(sql::RATE_ON_OR_BEFORE)
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .bind(on)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .map(|r| rows::rate(&r))
+            .transpose()
     }
 
-    pub(crate) async fn rates_from(
+    async fn rates_from(
         &self,
         from: &CurrencyCode,
         on: NaiveDate,
     ) -> StoreResult<Vec<ExchangeRate>> {
-        sqlx::query(
-            "SELECT DISTINCT ON (to_currency) from_currency, to_currency, rate_date, rate \
-             FROM exchange_rates WHERE from_currency = $1 AND rate_date <= $2 \
-             ORDER BY to_currency, rate_date DESC",
-        )
+        sqlx::query(concat!(
+            "SELECT DISTINCT ON (to_currency) ",
+            rate_columns!(),
+            " FROM exchange_rates WHERE from_currency = $1 AND rate_date <= $2 \
+             ORDER BY to_currency, rate_date DESC"
+        ))
         .bind(from.as_str())
         .bind(on)
         .fetch_all(&self.pool)
@@ -121,22 +113,19 @@ impl PgStore {
         .collect()
     }
 
-    pub(crate) async fn rate_history(
+    async fn rate_history(
         &self,
         from: &CurrencyCode,
         to: &CurrencyCode,
     ) -> StoreResult<Vec<ExchangeRate>> {
-        sqlx::query(
-            "SELECT from_currency, to_currency, rate_date, rate FROM exchange_rates \
-             WHERE from_currency = $1 AND to_currency = $2 ORDER BY rate_date",
-        )
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::rate)
-        .collect()
+        sqlx::query(sql::RATE_HISTORY)
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(rows::rate)
+            .collect()
     }
 }

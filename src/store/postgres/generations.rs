@@ -1,19 +1,20 @@
+use async_trait::async_trait;
 use uuid::Uuid;
 
 use super::rows::db_err;
 use super::PgStore;
 use crate::domain::DataVersion;
-use crate::store::{rows, StoreResult};
+use crate::store::{rows, sql, GenerationStore, StoreResult};
 
-impl PgStore {
-    pub(crate) async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
-        let found =
-            sqlx::query("SELECT scope, generation FROM data_generations WHERE scope IN ($1, $2)")
-                .bind(user_id)
-                .bind(DataVersion::MARKET_SCOPE)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+#[async_trait]
+impl GenerationStore for PgStore {
+    async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
+        let found = sqlx::query(sql::generations::DATA_VERSION)
+            .bind(user_id)
+            .bind(DataVersion::MARKET_SCOPE)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
         rows::data_version(&found)
     }
 }

@@ -1,20 +1,17 @@
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::Row;
 use uuid::Uuid;
 
 use super::rows::db_err;
 use super::PgStore;
-use crate::store::StoreResult;
+use crate::store::{sql, LeaseStore, StoreResult};
 
-impl PgStore {
+#[async_trait]
+impl LeaseStore for PgStore {
     /// The database's clock decides expiry, so that servers on several machines agree.
-    pub(crate) async fn acquire_lease(
-        &self,
-        name: &str,
-        holder: Uuid,
-        ttl: Duration,
-    ) -> StoreResult<bool> {
+    async fn acquire_lease(&self, name: &str, holder: Uuid, ttl: Duration) -> StoreResult<bool> {
         let taken = sqlx::query(
             "INSERT INTO leases (name, holder, expires_at) \
              VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3)) \
@@ -32,8 +29,8 @@ impl PgStore {
         Ok(taken.is_some_and(|r| r.try_get::<Uuid, _>(0).is_ok_and(|h| h == holder)))
     }
 
-    pub(crate) async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
-        sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+    async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
+        sqlx::query(sql::leases::RELEASE)
             .bind(name)
             .bind(holder)
             .execute(&self.pool)

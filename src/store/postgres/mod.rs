@@ -1,27 +1,26 @@
 //! The shared, multi-user store on PostgreSQL.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
-use sqlx::Connection;
-use uuid::Uuid;
+use async_trait::async_trait;
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Connection, Row};
 
 use super::open::one_line;
-use super::{redact_url, LatestClose, StoreError, StoreResult, UpsertCount};
-use crate::domain::{
-    Account, AccountValue, Currency, CurrencyCode, DataVersion, ExchangeRate, Holding, Institution,
-    Interval, Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
-    Symbol, User,
-};
+use super::rows::count;
+use super::{redact_url, sql, Backend, DatabaseStore, StoreError, StoreResult};
+use crate::domain::PageRequest;
+
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, PgArguments>;
 
 mod accounts;
 mod currencies;
 mod generations;
 mod holdings;
+mod institutions;
 mod leases;
+mod prices;
 mod rows;
 mod securities;
 mod tokens;
@@ -90,15 +89,47 @@ impl PgStore {
         &self.pool
     }
 
-    pub(crate) async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
+    /// The single `count(*)` a query returns.
+    async fn fetch_count(&self, query: PgQuery<'_>) -> StoreResult<u64> {
+        let n: i64 = query
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(rows::db_err)?;
+        count(n)
+    }
+
+    /// The total of a page read with `count(*) OVER () AS total`: from its rows, or when it
+    /// has none (an offset past the end, where the rows cannot tell) from `count`.
+    async fn page_total(
+        &self,
+        found: &[PgRow],
+        page: PageRequest,
+        count: PgQuery<'_>,
+    ) -> StoreResult<u64> {
+        match rows::window_total(found)? {
+            Some(n) => Ok(n),
+            None if page.skip == 0 => Ok(0),
+            None => self.fetch_count(count).await,
+        }
+    }
+}
+
+#[async_trait]
+impl DatabaseStore for PgStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query(sql::PING)
             .execute(&self.pool)
             .await
             .map_err(rows::db_err)?;
         Ok(())
     }
 
-    pub(crate) async fn migrate(&self) -> StoreResult<()> {
+    async fn migrate(&self) -> StoreResult<()> {
         // sqlx holds an advisory lock meanwhile, so concurrent starts migrate once.
         sqlx::migrate!("./migrations/postgres")
             .run(&self.pool)
@@ -106,5 +137,3 @@ impl PgStore {
             .map_err(|e| StoreError::Migration(one_line(e)))
     }
 }
-
-impl_store!(PgStore, crate::store::Backend::Postgres);

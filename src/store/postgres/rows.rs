@@ -99,18 +99,3 @@ pub(super) fn window_total(rows: &[PgRow]) -> StoreResult<Option<u64>> {
         None => Ok(None),
     }
 }
-
-pub(super) fn affected_one(done: sqlx::postgres::PgQueryResult) -> StoreResult<()> {
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
-/// Each id once, for `unnest` joins that would otherwise yield a row per occurrence.
-pub(super) fn distinct_ids(ids: &[Uuid]) -> Vec<Uuid> {
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}

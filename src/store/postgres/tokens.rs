@@ -1,51 +1,43 @@
 //! Refresh and password-reset tokens.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::rows::db_err;
 use super::PgStore;
 use crate::domain::{PasswordResetToken, RefreshTokenRecord};
-use crate::store::rows;
-use crate::store::StoreResult;
+use crate::store::sql::tokens as sql;
+use crate::store::{rows, StoreResult, TokenStore};
 
-impl PgStore {
-    pub(crate) async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at, spent_at, revoked, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(t.jti)
-        .bind(t.user_id)
-        .bind(t.family_id)
-        .bind(t.expires_at)
-        .bind(t.spent_at)
-        .bind(t.revoked)
-        .bind(t.created_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+#[async_trait]
+impl TokenStore for PgStore {
+    async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_REFRESH)
+            .bind(t.jti)
+            .bind(t.user_id)
+            .bind(t.family_id)
+            .bind(t.expires_at)
+            .bind(t.spent_at)
+            .bind(t.revoked)
+            .bind(t.created_at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
-    pub(crate) async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
-        sqlx::query(
-            "SELECT jti, user_id, family_id, expires_at, spent_at, revoked, created_at \
-             FROM refresh_tokens WHERE jti = $1",
-        )
-        .bind(jti)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .map(|r| rows::refresh_token(&r))
-        .transpose()
+    async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
+        sqlx::query(sql::REFRESH_BY_JTI)
+            .bind(jti)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .map(|r| rows::refresh_token(&r))
+            .transpose()
     }
 
-    pub(crate) async fn spend_refresh_token(
-        &self,
-        jti: Uuid,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    async fn spend_refresh_token(&self, jti: Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
         // A concurrent spend waits on the row lock, then re-checks the condition and finds
         // the token spent: exactly one wins.
         let done = sqlx::query(
@@ -60,7 +52,7 @@ impl PgStore {
         Ok(done.rows_affected() == 1)
     }
 
-    pub(crate) async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
+    async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
         let done = sqlx::query(
             "UPDATE refresh_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked",
         )
@@ -71,7 +63,7 @@ impl PgStore {
         Ok(done.rows_affected())
     }
 
-    pub(crate) async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
+    async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
         let done = sqlx::query(
             "UPDATE refresh_tokens SET revoked = true WHERE user_id = $1 AND NOT revoked",
         )
@@ -82,24 +74,21 @@ impl PgStore {
         Ok(done.rows_affected())
     }
 
-    pub(crate) async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO password_reset_tokens (id, user_id, token_hash, expires_at, used, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(t.id)
-        .bind(t.user_id)
-        .bind(&t.token_hash)
-        .bind(t.expires_at)
-        .bind(t.used)
-        .bind(t.created_at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+    async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
+        sqlx::query(sql::INSERT_RESET)
+            .bind(t.id)
+            .bind(t.user_id)
+            .bind(&t.token_hash)
+            .bind(t.expires_at)
+            .bind(t.used)
+            .bind(t.created_at)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
-    pub(crate) async fn take_reset_token(
+    async fn take_reset_token(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,

@@ -1,54 +1,25 @@
-//! Institutions, accounts and account values.
+//! Accounts and their values.
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 use uuid::Uuid;
 
 use super::codec::{dec, id_list, opt_dec, opt_ts, opt_uid, ts, uid};
-use super::errors::{db_err, Probe};
+use super::errors::{db_err, parent, Probe};
 use super::SqliteStore;
-use crate::domain::{Account, AccountValue, Institution, Page, PageRequest};
-use crate::store::rows::{self, count, sql_i64};
-use crate::store::{StoreError, StoreResult};
+use crate::domain::{Account, AccountValue, Page, PageRequest};
+use crate::store::rows::{self, affected_one, sql_i64};
+use crate::store::sql::accounts::{self as sql, account_columns, value_columns};
+use crate::store::{AccountStore, StoreResult};
 
-macro_rules! select_institutions {
-    ($($tail:literal)*) => {
-        concat!(
-            "SELECT id, user_id, name, url, created_at, updated_at FROM financial_institutions ",
-            $($tail),*
-        )
+/// Bound by the texts of the range's ends, open ends as '' and '~' (see `account_values`).
+macro_rules! values_in_range {
+    () => {
+        "FROM account_values \
+         WHERE account_id = $1 AND \"timestamp\" >= $2 AND \"timestamp\" <= $3"
     };
-}
-
-macro_rules! select_accounts {
-    ($($tail:literal)*) => {
-        concat!(
-            "SELECT id, user_id, institution_id, name, account_type, currency, \
-             is_investment_account, interest_rate, created_at, updated_at FROM accounts ",
-            $($tail),*
-        )
-    };
-}
-
-macro_rules! select_values {
-    ($($tail:literal)*) => {
-        concat!(
-            "SELECT id, account_id, \"timestamp\", balance, cash_balance, created_at, updated_at \
-             FROM account_values ",
-            $($tail),*
-        )
-    };
-}
-
-fn parent(constraint: &'static str, table: &'static str, id: Option<Uuid>) -> Probe {
-    Probe::Parent {
-        constraint,
-        table,
-        column: "id",
-        value: id.as_ref().map(uid),
-    }
 }
 
 fn account_probes(a: &Account) -> [Probe; 3] {
@@ -68,136 +39,28 @@ fn account_probes(a: &Account) -> [Probe; 3] {
     ]
 }
 
-fn affected_one(done: sqlx::sqlite::SqliteQueryResult) -> StoreResult<()> {
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
-impl SqliteStore {
-    async fn count_where(&self, sql: &'static str, key: String) -> StoreResult<u64> {
-        let n: i64 = sqlx::query(sql)
-            .bind(key)
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(db_err)?;
-        count(n)
-    }
-
-    pub(crate) async fn insert_institution(&self, inst: &Institution) -> StoreResult<()> {
-        let done = sqlx::query(
-            "INSERT INTO financial_institutions (id, user_id, name, url, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(uid(&inst.id))
-        .bind(uid(&inst.user_id))
-        .bind(&inst.name)
-        .bind(&inst.url)
-        .bind(ts(&inst.created_at))
-        .bind(ts(&inst.updated_at))
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let probes = [parent(
-                    "fk_financial_institutions_user",
-                    "users",
-                    Some(inst.user_id),
-                )];
-                Err(self.conflict(e, &probes).await)
-            }
-        }
-    }
-
-    pub(crate) async fn institution(&self, id: Uuid) -> StoreResult<Option<Institution>> {
-        sqlx::query(select_institutions!("WHERE id = $1"))
-            .bind(uid(&id))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::institution(&r))
-            .transpose()
-    }
-
-    pub(crate) async fn institutions(
-        &self,
-        user_id: Uuid,
-        page: PageRequest,
-    ) -> StoreResult<Page<Institution>> {
-        let total = self
-            .count_where(
-                "SELECT count(*) FROM financial_institutions WHERE user_id = $1",
-                uid(&user_id),
-            )
-            .await?;
-        let items = sqlx::query(select_institutions!(
-            "WHERE user_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3"
-        ))
-        .bind(uid(&user_id))
-        .bind(sql_i64(page.limit))
-        .bind(sql_i64(page.skip))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::institution)
-        .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
-    }
-
-    pub(crate) async fn update_institution(&self, inst: &Institution) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE financial_institutions SET name = $2, url = $3, updated_at = $4 WHERE id = $1",
-        )
-        .bind(uid(&inst.id))
-        .bind(&inst.name)
-        .bind(&inst.url)
-        .bind(ts(&inst.updated_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        affected_one(done)
-    }
-
-    pub(crate) async fn delete_institution(&self, id: Uuid) -> StoreResult<()> {
-        // Its accounts stay: the foreign key sets their institution_id to NULL.
-        let done = sqlx::query("DELETE FROM financial_institutions WHERE id = $1")
-            .bind(uid(&id))
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn insert_account(&self, a: &Account) -> StoreResult<()> {
+        let done = sqlx::query(sql::INSERT)
+            .bind(uid(&a.id))
+            .bind(uid(&a.user_id))
+            .bind(opt_uid(&a.institution_id))
+            .bind(&a.name)
+            .bind(a.account_type.as_str())
+            .bind(a.currency.as_str())
+            .bind(a.is_investment_account)
+            .bind(opt_dec(&a.interest_rate))
+            .bind(ts(&a.created_at))
+            .bind(ts(&a.updated_at))
             .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done)
+            .await;
+        self.written(done, || account_probes(a)).await?;
+        Ok(())
     }
 
-    pub(crate) async fn insert_account(&self, a: &Account) -> StoreResult<()> {
-        let done = sqlx::query(
-            "INSERT INTO accounts (id, user_id, institution_id, name, account_type, currency, \
-             is_investment_account, interest_rate, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(uid(&a.id))
-        .bind(uid(&a.user_id))
-        .bind(opt_uid(&a.institution_id))
-        .bind(&a.name)
-        .bind(a.account_type.as_str())
-        .bind(a.currency.as_str())
-        .bind(a.is_investment_account)
-        .bind(opt_dec(&a.interest_rate))
-        .bind(ts(&a.created_at))
-        .bind(ts(&a.updated_at))
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(_) => Ok(()),
-            Err(e) => Err(self.conflict(e, &account_probes(a)).await),
-        }
-    }
-
-    pub(crate) async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
-        sqlx::query(select_accounts!("WHERE id = $1"))
+    async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
+        sqlx::query(sql::BY_ID)
             .bind(uid(&id))
             .fetch_optional(&self.pool)
             .await
@@ -206,19 +69,14 @@ impl SqliteStore {
             .transpose()
     }
 
-    pub(crate) async fn accounts(
-        &self,
-        user_id: Uuid,
-        page: PageRequest,
-    ) -> StoreResult<Page<Account>> {
+    async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
         let total = self
-            .count_where(
-                "SELECT count(*) FROM accounts WHERE user_id = $1",
-                uid(&user_id),
-            )
+            .fetch_count(sqlx::query(sql::COUNT_OF_USER).bind(uid(&user_id)))
             .await?;
-        let items = sqlx::query(select_accounts!(
-            "WHERE user_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3"
+        let items = sqlx::query(concat!(
+            "SELECT ",
+            account_columns!(),
+            " FROM accounts WHERE user_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3"
         ))
         .bind(uid(&user_id))
         .bind(sql_i64(page.limit))
@@ -232,67 +90,54 @@ impl SqliteStore {
         Ok(Page { items, total })
     }
 
-    pub(crate) async fn update_account(&self, a: &Account) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE accounts SET institution_id = $2, name = $3, account_type = $4, \
-             currency = $5, is_investment_account = $6, interest_rate = $7, updated_at = $8 \
-             WHERE id = $1",
-        )
-        .bind(uid(&a.id))
-        .bind(opt_uid(&a.institution_id))
-        .bind(&a.name)
-        .bind(a.account_type.as_str())
-        .bind(a.currency.as_str())
-        .bind(a.is_investment_account)
-        .bind(opt_dec(&a.interest_rate))
-        .bind(ts(&a.updated_at))
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(r) => affected_one(r),
-            Err(e) => Err(self.conflict(e, &account_probes(a)).await),
-        }
+    async fn update_account(&self, a: &Account) -> StoreResult<()> {
+        let done = sqlx::query(sql::UPDATE)
+            .bind(uid(&a.id))
+            .bind(opt_uid(&a.institution_id))
+            .bind(&a.name)
+            .bind(a.account_type.as_str())
+            .bind(a.currency.as_str())
+            .bind(a.is_investment_account)
+            .bind(opt_dec(&a.interest_rate))
+            .bind(ts(&a.updated_at))
+            .execute(&self.pool)
+            .await;
+        affected_one(self.written(done, || account_probes(a)).await?)
     }
 
-    pub(crate) async fn delete_account(&self, id: Uuid) -> StoreResult<()> {
-        // Values and holdings go by cascade.
-        let done = sqlx::query("DELETE FROM accounts WHERE id = $1")
+    async fn delete_account(&self, id: Uuid) -> StoreResult<()> {
+        let done = sqlx::query(sql::DELETE)
             .bind(uid(&id))
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
-        affected_one(done)
+        affected_one(done.rows_affected())
     }
 
-    pub(crate) async fn insert_account_value(&self, v: &AccountValue) -> StoreResult<()> {
-        let done = sqlx::query(
-            "INSERT INTO account_values (id, account_id, \"timestamp\", balance, cash_balance, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(uid(&v.id))
-        .bind(uid(&v.account_id))
-        .bind(ts(&v.timestamp))
-        .bind(dec(&v.balance))
-        .bind(opt_dec(&v.cash_balance))
-        .bind(ts(&v.created_at))
-        .bind(ts(&v.updated_at))
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let probes = [parent(
-                    "fk_account_values_account",
-                    "accounts",
-                    Some(v.account_id),
-                )];
-                Err(self.conflict(e, &probes).await)
-            }
-        }
+    async fn insert_account_value(&self, v: &AccountValue) -> StoreResult<()> {
+        let done = sqlx::query(sql::INSERT_VALUE)
+            .bind(uid(&v.id))
+            .bind(uid(&v.account_id))
+            .bind(ts(&v.timestamp))
+            .bind(dec(&v.balance))
+            .bind(opt_dec(&v.cash_balance))
+            .bind(ts(&v.created_at))
+            .bind(ts(&v.updated_at))
+            .execute(&self.pool)
+            .await;
+        self.written(done, || {
+            [parent(
+                "fk_account_values_account",
+                "accounts",
+                Some(v.account_id),
+            )]
+        })
+        .await?;
+        Ok(())
     }
 
-    pub(crate) async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
-        sqlx::query(select_values!("WHERE id = $1"))
+    async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
+        sqlx::query(sql::VALUE_BY_ID)
             .bind(uid(&id))
             .fetch_optional(&self.pool)
             .await
@@ -301,7 +146,7 @@ impl SqliteStore {
             .transpose()
     }
 
-    pub(crate) async fn account_values(
+    async fn account_values(
         &self,
         account_id: Uuid,
         start: Option<DateTime<Utc>>,
@@ -311,20 +156,17 @@ impl SqliteStore {
         // Open bounds as the extreme strings: '' sorts before and '~' after every timestamp.
         let start = opt_ts(&start).unwrap_or_default();
         let end = opt_ts(&end).unwrap_or_else(|| "~".into());
-        let total: i64 = sqlx::query(
-            "SELECT count(*) FROM account_values \
-             WHERE account_id = $1 AND \"timestamp\" >= $2 AND \"timestamp\" <= $3",
-        )
-        .bind(uid(&account_id))
-        .bind(&start)
-        .bind(&end)
-        .fetch_one(&self.pool)
-        .await
-        .and_then(|r| r.try_get(0))
-        .map_err(db_err)?;
-        let items = sqlx::query(select_values!(
-            "WHERE account_id = $1 AND \"timestamp\" >= $2 AND \"timestamp\" <= $3 "
-            "ORDER BY \"timestamp\" DESC, id LIMIT $4 OFFSET $5"
+        let count = sqlx::query(concat!("SELECT count(*) ", values_in_range!()))
+            .bind(uid(&account_id))
+            .bind(&start)
+            .bind(&end);
+        let total = self.fetch_count(count).await?;
+        let items = sqlx::query(concat!(
+            "SELECT ",
+            value_columns!(),
+            " ",
+            values_in_range!(),
+            " ORDER BY \"timestamp\" DESC, id LIMIT $4 OFFSET $5"
         ))
         .bind(uid(&account_id))
         .bind(&start)
@@ -337,23 +179,22 @@ impl SqliteStore {
         .iter()
         .map(rows::account_value)
         .collect::<StoreResult<_>>()?;
-        Ok(Page {
-            items,
-            total: count(total)?,
-        })
+        Ok(Page { items, total })
     }
 
-    pub(crate) async fn latest_account_values(
+    async fn latest_account_values(
         &self,
         account_ids: &[Uuid],
     ) -> StoreResult<HashMap<Uuid, AccountValue>> {
         if account_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        sqlx::query(select_values!(
-            "AS v WHERE account_id IN (SELECT value FROM json_each($1)) "
-            "AND \"timestamp\" = (SELECT max(\"timestamp\") FROM account_values n "
-            "WHERE n.account_id = v.account_id)"
+        sqlx::query(concat!(
+            "SELECT ",
+            value_columns!(),
+            " FROM account_values AS v WHERE account_id IN (SELECT value FROM json_each($1)) \
+             AND \"timestamp\" = (SELECT max(\"timestamp\") FROM account_values n \
+             WHERE n.account_id = v.account_id)"
         ))
         .bind(id_list(account_ids))
         .fetch_all(&self.pool)
@@ -364,28 +205,25 @@ impl SqliteStore {
         .collect()
     }
 
-    pub(crate) async fn update_account_value(&self, v: &AccountValue) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE account_values SET \"timestamp\" = $2, balance = $3, cash_balance = $4, \
-             updated_at = $5 WHERE id = $1",
-        )
-        .bind(uid(&v.id))
-        .bind(ts(&v.timestamp))
-        .bind(dec(&v.balance))
-        .bind(opt_dec(&v.cash_balance))
-        .bind(ts(&v.updated_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        affected_one(done)
+    async fn update_account_value(&self, v: &AccountValue) -> StoreResult<()> {
+        let done = sqlx::query(sql::UPDATE_VALUE)
+            .bind(uid(&v.id))
+            .bind(ts(&v.timestamp))
+            .bind(dec(&v.balance))
+            .bind(opt_dec(&v.cash_balance))
+            .bind(ts(&v.updated_at))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        affected_one(done.rows_affected())
     }
 
-    pub(crate) async fn delete_account_value(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM account_values WHERE id = $1")
+    async fn delete_account_value(&self, id: Uuid) -> StoreResult<()> {
+        let done = sqlx::query(sql::DELETE_VALUE)
             .bind(uid(&id))
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
-        affected_one(done)
+        affected_one(done.rows_affected())
     }
 }

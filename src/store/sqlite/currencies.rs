@@ -1,15 +1,18 @@
+use async_trait::async_trait;
 use chrono::NaiveDate;
 
 use super::codec::{date, dec};
 use super::errors::{db_err, Probe};
 use super::SqliteStore;
 use crate::domain::{Currency, CurrencyCode, ExchangeRate};
-use crate::store::rows;
-use crate::store::{StoreError, StoreResult};
+use crate::store::rows::{self, affected_one};
+use crate::store::sql::currencies::{self as sql, rate_columns};
+use crate::store::{CurrencyStore, StoreResult};
 
-impl SqliteStore {
-    pub(crate) async fn currencies(&self) -> StoreResult<Vec<Currency>> {
-        sqlx::query("SELECT code, name, symbol, decimals FROM currencies ORDER BY code")
+#[async_trait]
+impl CurrencyStore for SqliteStore {
+    async fn currencies(&self) -> StoreResult<Vec<Currency>> {
+        sqlx::query(sql::ALL)
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?
@@ -18,8 +21,8 @@ impl SqliteStore {
             .collect()
     }
 
-    pub(crate) async fn currency(&self, code: &CurrencyCode) -> StoreResult<Option<Currency>> {
-        sqlx::query("SELECT code, name, symbol, decimals FROM currencies WHERE code = $1")
+    async fn currency(&self, code: &CurrencyCode) -> StoreResult<Option<Currency>> {
+        sqlx::query(sql::BY_CODE)
             .bind(code.as_str())
             .fetch_optional(&self.pool)
             .await
@@ -28,39 +31,32 @@ impl SqliteStore {
             .transpose()
     }
 
-    pub(crate) async fn insert_currency(&self, c: &Currency) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO currencies (code, name, symbol, decimals) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(c.code.as_str())
-        .bind(&c.name)
-        .bind(&c.symbol)
-        .bind(i64::from(c.decimals))
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
+    async fn insert_currency(&self, c: &Currency) -> StoreResult<()> {
+        sqlx::query(sql::INSERT)
+            .bind(c.code.as_str())
+            .bind(&c.name)
+            .bind(&c.symbol)
+            .bind(i64::from(c.decimals))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
         Ok(())
     }
 
-    pub(crate) async fn update_currency(&self, c: &Currency) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE currencies SET name = $2, symbol = $3, decimals = $4 WHERE code = $1",
-        )
-        .bind(c.code.as_str())
-        .bind(&c.name)
-        .bind(&c.symbol)
-        .bind(i64::from(c.decimals))
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    async fn update_currency(&self, c: &Currency) -> StoreResult<()> {
+        let done = sqlx::query(sql::UPDATE)
+            .bind(c.code.as_str())
+            .bind(&c.name)
+            .bind(&c.symbol)
+            .bind(i64::from(c.decimals))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        affected_one(done.rows_affected())
     }
 
-    pub(crate) async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM currencies WHERE code = $1")
+    async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()> {
+        let done = sqlx::query(sql::DELETE)
             .bind(code.as_str())
             .execute(&self.pool)
             .await;
@@ -70,83 +66,69 @@ impl SqliteStore {
             column,
             value: code.to_string(),
         };
-        match done {
-            Ok(r) if r.rows_affected() == 0 => Err(StoreError::NotFound),
-            Ok(_) => Ok(()),
-            Err(e) => Err(self
-                .conflict(
-                    e,
-                    &[
-                        in_use("fk_accounts_currency", "accounts", "currency"),
-                        in_use("fk_users_base_currency", "users", "base_currency"),
-                        in_use("fk_exchange_rates_from", "exchange_rates", "from_currency"),
-                        in_use("fk_exchange_rates_to", "exchange_rates", "to_currency"),
-                    ],
-                )
-                .await),
-        }
+        let deleted = self
+            .written(done, || {
+                [
+                    in_use("fk_accounts_currency", "accounts", "currency"),
+                    in_use("fk_users_base_currency", "users", "base_currency"),
+                    in_use("fk_exchange_rates_from", "exchange_rates", "from_currency"),
+                    in_use("fk_exchange_rates_to", "exchange_rates", "to_currency"),
+                ]
+            })
+            .await?;
+        affected_one(deleted)
     }
 
-    pub(crate) async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
-        let done = sqlx::query(
-            "INSERT INTO exchange_rates (from_currency, to_currency, rate_date, rate) \
-             VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (from_currency, to_currency, rate_date) DO UPDATE SET rate = excluded.rate",
-        )
-        .bind(rate.from.as_str())
-        .bind(rate.to.as_str())
-        .bind(date(&rate.date))
-        .bind(dec(&rate.rate))
-        .execute(&self.pool)
-        .await;
+    async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
+        let done = sqlx::query(sql::UPSERT_RATE)
+            .bind(rate.from.as_str())
+            .bind(rate.to.as_str())
+            .bind(date(&rate.date))
+            .bind(dec(&rate.rate))
+            .execute(&self.pool)
+            .await;
         let currency = |constraint, code: &CurrencyCode| Probe::Parent {
             constraint,
             table: "currencies",
             column: "code",
             value: Some(code.to_string()),
         };
-        match done {
-            Ok(_) => Ok(()),
-            Err(e) => Err(self
-                .conflict(
-                    e,
-                    &[
-                        currency("fk_exchange_rates_from", &rate.from),
-                        currency("fk_exchange_rates_to", &rate.to),
-                    ],
-                )
-                .await),
-        }
+        self.written(done, || {
+            [
+                currency("fk_exchange_rates_from", &rate.from),
+                currency("fk_exchange_rates_to", &rate.to),
+            ]
+        })
+        .await?;
+        Ok(())
     }
 
-    pub(crate) async fn rate_on_or_before(
+    async fn rate_on_or_before(
         &self,
         from: &CurrencyCode,
         to: &CurrencyCode,
         on: NaiveDate,
     ) -> StoreResult<Option<ExchangeRate>> {
-        sqlx::query(concat!(
-            "SELECT from_currency, to_currency, rate_date, rate FROM exchange_rates ",
-            "WHERE from_currency = $1 AND to_currency = $2 AND rate_date <= $3 ",
-            "ORDER BY rate_date DESC LIMIT 1"
-        ))
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(date(&on))
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .map(|r| rows::rate(&r))
-        .transpose()
+        sqlx::query(sql::RATE_ON_OR_BEFORE)
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .bind(date(&on))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .map(|r| rows::rate(&r))
+            .transpose()
     }
 
-    pub(crate) async fn rates_from(
+    async fn rates_from(
         &self,
         from: &CurrencyCode,
         on: NaiveDate,
     ) -> StoreResult<Vec<ExchangeRate>> {
         sqlx::query(concat!(
-            "SELECT from_currency, to_currency, rate_date, rate FROM exchange_rates r ",
+            "SELECT ",
+            rate_columns!(),
+            " FROM exchange_rates r ",
             "WHERE from_currency = $1 AND rate_date = (",
             "  SELECT max(rate_date) FROM exchange_rates n",
             "  WHERE n.from_currency = r.from_currency AND n.to_currency = r.to_currency",
@@ -163,22 +145,19 @@ impl SqliteStore {
         .collect()
     }
 
-    pub(crate) async fn rate_history(
+    async fn rate_history(
         &self,
         from: &CurrencyCode,
         to: &CurrencyCode,
     ) -> StoreResult<Vec<ExchangeRate>> {
-        sqlx::query(concat!(
-            "SELECT from_currency, to_currency, rate_date, rate FROM exchange_rates ",
-            "WHERE from_currency = $1 AND to_currency = $2 ORDER BY rate_date"
-        ))
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::rate)
-        .collect()
+        sqlx::query(sql::RATE_HISTORY)
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(rows::rate)
+            .collect()
     }
 }

@@ -3,10 +3,13 @@
 //! names of the schema so that callers see what PostgreSQL reports.
 
 use sqlx::error::ErrorKind;
+use sqlx::sqlite::SqliteQueryResult;
+use uuid::Uuid;
 
+use super::codec::uid;
 use super::SqliteStore;
 use crate::store::open::one_line;
-use crate::store::StoreError;
+use crate::store::{StoreError, StoreResult};
 
 pub(super) fn db_err(e: sqlx::Error) -> StoreError {
     match &e {
@@ -87,7 +90,30 @@ pub(super) enum Probe {
     },
 }
 
+/// The row a written row refers to by its `id`, when it refers to one.
+pub(super) fn parent(constraint: &'static str, table: &'static str, id: Option<Uuid>) -> Probe {
+    Probe::Parent {
+        constraint,
+        table,
+        column: "id",
+        value: id.as_ref().map(uid),
+    }
+}
+
 impl SqliteStore {
+    /// The rows a write touched, or its failure with a broken foreign key named after the
+    /// first of `probes` that finds it broken (made only when the write failed).
+    pub(super) async fn written<P: AsRef<[Probe]>>(
+        &self,
+        done: sqlx::Result<SqliteQueryResult>,
+        probes: impl FnOnce() -> P,
+    ) -> StoreResult<u64> {
+        match done {
+            Ok(r) => Ok(r.rows_affected()),
+            Err(e) => Err(self.conflict(e, probes().as_ref()).await),
+        }
+    }
+
     /// Maps a failed write like `db_err`, naming the broken foreign key among `probes`.
     pub(super) async fn conflict(&self, e: sqlx::Error, probes: &[Probe]) -> StoreError {
         let is_fk =

@@ -1,73 +1,53 @@
-use sqlx::Row;
+use async_trait::async_trait;
 use uuid::Uuid;
 
 use super::codec::{dec, ts, uid};
-use super::errors::{db_err, Probe};
+use super::errors::{db_err, parent, Probe};
 use super::SqliteStore;
 use crate::domain::{Holding, Page, PageRequest};
-use crate::store::rows::{self, count, sql_i64};
-use crate::store::{StoreError, StoreResult};
+use crate::store::rows::{self, affected_one, sql_i64, Columns};
+use crate::store::sql::holdings::{self as sql, holding_columns, newest_only};
+use crate::store::{HoldingStore, StoreResult};
 
-macro_rules! select_holdings {
-    ($($tail:literal)*) => {
+macro_rules! page_of_account {
+    ($($filter:expr)?) => {
         concat!(
-            "SELECT h.id, h.account_id, h.security_id, h.shares, h.average_price, h.\"timestamp\", \
-             h.created_at, h.updated_at FROM holdings AS h ",
-            $($tail),*
+            "SELECT ",
+            holding_columns!(),
+            " FROM holdings AS h WHERE h.account_id = $1 ",
+            $("AND ", $filter, " ",)?
+            "ORDER BY h.\"timestamp\" DESC, h.id LIMIT $2 OFFSET $3"
         )
-    };
-}
-
-/// Keeps a snapshot only when no newer one of the same account and security exists; the
-/// unique (account, security, timestamp) index answers it.
-macro_rules! newest_only {
-    () => {
-        "NOT EXISTS (SELECT 1 FROM holdings AS n WHERE n.account_id = h.account_id \
-         AND n.security_id = h.security_id AND n.\"timestamp\" > h.\"timestamp\")"
     };
 }
 
 fn holding_probes(h: &Holding) -> [Probe; 2] {
     [
-        Probe::Parent {
-            constraint: "fk_holdings_account",
-            table: "accounts",
-            column: "id",
-            value: Some(uid(&h.account_id)),
-        },
-        Probe::Parent {
-            constraint: "fk_holdings_security",
-            table: "securities",
-            column: "id",
-            value: Some(uid(&h.security_id)),
-        },
+        parent("fk_holdings_account", "accounts", Some(h.account_id)),
+        parent("fk_holdings_security", "securities", Some(h.security_id)),
     ]
 }
 
-impl SqliteStore {
-    pub(crate) async fn insert_holding(&self, h: &Holding) -> StoreResult<()> {
-        let done = sqlx::query(
-            "INSERT INTO holdings (id, account_id, security_id, shares, average_price, \
-             \"timestamp\", created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(uid(&h.id))
-        .bind(uid(&h.account_id))
-        .bind(uid(&h.security_id))
-        .bind(dec(&h.shares))
-        .bind(dec(&h.average_price))
-        .bind(ts(&h.timestamp))
-        .bind(ts(&h.created_at))
-        .bind(ts(&h.updated_at))
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(_) => Ok(()),
-            Err(e) => Err(self.conflict(e, &holding_probes(h)).await),
-        }
+#[async_trait]
+impl HoldingStore for SqliteStore {
+    async fn insert_holding(&self, h: &Holding) -> StoreResult<()> {
+        let done = sqlx::query(sql::INSERT)
+            .bind(uid(&h.id))
+            .bind(uid(&h.account_id))
+            .bind(uid(&h.security_id))
+            .bind(dec(&h.shares))
+            .bind(dec(&h.average_price))
+            .bind(ts(&h.timestamp))
+            .bind(ts(&h.created_at))
+            .bind(ts(&h.updated_at))
+            .execute(&self.pool)
+            .await;
+        self.written(done, || holding_probes(h)).await?;
+        Ok(())
     }
 
-    pub(crate) async fn holding(&self, id: Uuid) -> StoreResult<Option<Holding>> {
-        sqlx::query(select_holdings!("WHERE h.id = $1"))
+    async fn holding(&self, id: Uuid) -> StoreResult<Option<Holding>> {
+        sqlx::query(sql::BY_ID)
             .bind(uid(&id))
             .fetch_optional(&self.pool)
             .await
@@ -76,7 +56,7 @@ impl SqliteStore {
             .transpose()
     }
 
-    pub(crate) async fn holdings(
+    async fn holdings(
         &self,
         account_id: Uuid,
         current_only: bool,
@@ -84,30 +64,15 @@ impl SqliteStore {
     ) -> StoreResult<Page<Holding>> {
         let (count_sql, items_sql) = if current_only {
             (
-                concat!(
-                    "SELECT count(*) FROM holdings AS h WHERE h.account_id = $1 AND ",
-                    newest_only!()
-                ),
-                concat!(
-                    select_holdings!("WHERE h.account_id = $1 AND "),
-                    newest_only!(),
-                    " ORDER BY h.\"timestamp\" DESC, h.id LIMIT $2 OFFSET $3"
-                ),
+                sql::COUNT_CURRENT_OF_ACCOUNT,
+                page_of_account!(newest_only!()),
             )
         } else {
-            (
-                "SELECT count(*) FROM holdings AS h WHERE h.account_id = $1",
-                select_holdings!(
-                    "WHERE h.account_id = $1 ORDER BY h.\"timestamp\" DESC, h.id LIMIT $2 OFFSET $3"
-                ),
-            )
+            (sql::COUNT_OF_ACCOUNT, page_of_account!())
         };
-        let total: i64 = sqlx::query(count_sql)
-            .bind(uid(&account_id))
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(db_err)?;
+        let total = self
+            .fetch_count(sqlx::query(count_sql).bind(uid(&account_id)))
+            .await?;
         let items = sqlx::query(items_sql)
             .bind(uid(&account_id))
             .bind(sql_i64(page.limit))
@@ -118,69 +83,49 @@ impl SqliteStore {
             .iter()
             .map(rows::holding)
             .collect::<StoreResult<_>>()?;
-        Ok(Page {
-            items,
-            total: count(total)?,
-        })
+        Ok(Page { items, total })
     }
 
-    pub(crate) async fn current_holdings_of_user(
-        &self,
-        user_id: Uuid,
-    ) -> StoreResult<Vec<Holding>> {
-        sqlx::query(concat!(
-            select_holdings!("JOIN accounts AS a ON a.id = h.account_id WHERE a.user_id = $1 AND "),
-            newest_only!(),
-            " ORDER BY a.name, a.id, h.security_id"
-        ))
-        .bind(uid(&user_id))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::holding)
-        .collect()
-    }
-
-    pub(crate) async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {
-        sqlx::query("SELECT DISTINCT security_id FROM holdings ORDER BY security_id")
+    async fn current_holdings_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Holding>> {
+        sqlx::query(sql::CURRENT_OF_USER)
+            .bind(uid(&user_id))
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?
             .iter()
-            .map(|r| rows::Columns::uuid(r, "security_id"))
+            .map(rows::holding)
             .collect()
     }
 
-    pub(crate) async fn update_holding(&self, h: &Holding) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE holdings SET security_id = $2, shares = $3, average_price = $4, \
-             \"timestamp\" = $5, updated_at = $6 WHERE id = $1",
-        )
-        .bind(uid(&h.id))
-        .bind(uid(&h.security_id))
-        .bind(dec(&h.shares))
-        .bind(dec(&h.average_price))
-        .bind(ts(&h.timestamp))
-        .bind(ts(&h.updated_at))
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(r) if r.rows_affected() == 0 => Err(StoreError::NotFound),
-            Ok(_) => Ok(()),
-            Err(e) => Err(self.conflict(e, &holding_probes(h)).await),
-        }
+    async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {
+        sqlx::query(sql::HELD_SECURITY_IDS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?
+            .iter()
+            .map(|r| r.uuid("security_id"))
+            .collect()
     }
 
-    pub(crate) async fn delete_holding(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM holdings WHERE id = $1")
+    async fn update_holding(&self, h: &Holding) -> StoreResult<()> {
+        let done = sqlx::query(sql::UPDATE)
+            .bind(uid(&h.id))
+            .bind(uid(&h.security_id))
+            .bind(dec(&h.shares))
+            .bind(dec(&h.average_price))
+            .bind(ts(&h.timestamp))
+            .bind(ts(&h.updated_at))
+            .execute(&self.pool)
+            .await;
+        affected_one(self.written(done, || holding_probes(h)).await?)
+    }
+
+    async fn delete_holding(&self, id: Uuid) -> StoreResult<()> {
+        let done = sqlx::query(sql::DELETE)
             .bind(uid(&id))
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        affected_one(done.rows_affected())
     }
 }

@@ -1,21 +1,18 @@
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::Row;
 use uuid::Uuid;
 
 use super::codec::{ts, uid};
 use super::errors::db_err;
 use super::SqliteStore;
-use crate::store::StoreResult;
+use crate::store::{sql, LeaseStore, StoreResult};
 
-impl SqliteStore {
+#[async_trait]
+impl LeaseStore for SqliteStore {
     /// Processes sharing a SQLite file share a machine, and so its clock.
-    pub(crate) async fn acquire_lease(
-        &self,
-        name: &str,
-        holder: Uuid,
-        ttl: Duration,
-    ) -> StoreResult<bool> {
+    async fn acquire_lease(&self, name: &str, holder: Uuid, ttl: Duration) -> StoreResult<bool> {
         let now = chrono::Utc::now();
         let until = chrono::Duration::from_std(ttl)
             .ok()
@@ -38,8 +35,8 @@ impl SqliteStore {
         Ok(taken.is_some_and(|r| r.try_get::<String, _>(0).is_ok_and(|h| h == uid(&holder))))
     }
 
-    pub(crate) async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
-        sqlx::query("DELETE FROM leases WHERE name = ?1 AND holder = ?2")
+    async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
+        sqlx::query(sql::leases::RELEASE)
             .bind(name)
             .bind(uid(&holder))
             .execute(&self.pool)

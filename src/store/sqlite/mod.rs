@@ -1,22 +1,18 @@
 //! The embedded store: one SQLite file in WAL mode.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use async_trait::async_trait;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
-use uuid::Uuid;
+use sqlx::Row;
 
 use super::open::one_line;
-use super::{redact_url, LatestClose, StoreError, StoreResult, UpsertCount};
-use crate::domain::{
-    Account, AccountValue, Currency, CurrencyCode, DataVersion, ExchangeRate, Holding, Institution,
-    Interval, Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
-    Symbol, User,
-};
+use super::rows::count;
+use super::{redact_url, sql, Backend, DatabaseStore, StoreError, StoreResult};
 
 mod accounts;
 mod codec;
@@ -24,10 +20,14 @@ mod currencies;
 mod errors;
 mod generations;
 mod holdings;
+mod institutions;
 mod leases;
+mod prices;
 mod securities;
 mod tokens;
 mod users;
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments<'q>>;
 
 /// How long a statement waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -85,20 +85,35 @@ impl SqliteStore {
         &self.pool
     }
 
-    pub(crate) async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
+    /// The single `count(*)` a query returns.
+    async fn fetch_count(&self, query: SqliteQuery<'_>) -> StoreResult<u64> {
+        let n: i64 = query
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get(0))
+            .map_err(errors::db_err)?;
+        count(n)
+    }
+}
+
+#[async_trait]
+impl DatabaseStore for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query(sql::PING)
             .execute(&self.pool)
             .await
             .map_err(errors::db_err)?;
         Ok(())
     }
 
-    pub(crate) async fn migrate(&self) -> StoreResult<()> {
+    async fn migrate(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/sqlite")
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Migration(one_line(e)))
     }
 }
-
-impl_store!(SqliteStore, crate::store::Backend::Sqlite);

@@ -1,54 +1,16 @@
-//! Securities and their price bars.
-
-use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteConnection;
-use sqlx::Row;
+use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::codec::{dec, id_list, opt_dec, opt_ts, ts, uid};
-use super::errors::{db_err, Probe};
-use super::SqliteStore;
-use crate::domain::{Interval, Page, PageRequest, PriceBar, Security, Symbol};
-use crate::store::rows::{self, contains_pattern, count, dedup_bars, sql_i64};
-use crate::store::{LatestClose, StoreError, StoreResult, UpsertCount};
+use super::codec::{id_list, opt_dec, opt_ts, ts, uid};
+use super::errors::db_err;
+use super::{SqliteQuery, SqliteStore};
+use crate::domain::{Page, PageRequest, Security, Symbol};
+use crate::store::rows::{self, affected_one, contains_pattern, sql_i64};
+use crate::store::sql::securities::{self as sql, search_where, security_columns};
+use crate::store::{SecurityStore, StoreResult};
 
-macro_rules! select_securities {
-    ($($tail:literal)*) => {
-        concat!(
-            "SELECT id, symbol, name, exchange, currency, security_type, sector, industry, \
-             market_cap, last_synced_at, created_at, updated_at FROM securities ",
-            $($tail),*
-        )
-    };
-}
-
-macro_rules! select_bars {
-    ($($tail:literal)*) => {
-        concat!(
-            "SELECT security_id, \"interval\", \"timestamp\", open, high, low, close, adj_close, \
-             volume FROM security_prices ",
-            $($tail),*
-        )
-    };
-}
-
-const WRITE_SECURITY: &str = "INSERT INTO securities (id, symbol, name, exchange, currency, \
-     security_type, sector, industry, market_cap, last_synced_at, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
-
-const UPSERT_SECURITY: &str = "INSERT INTO securities (id, symbol, name, exchange, currency, \
-     security_type, sector, industry, market_cap, last_synced_at, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-     ON CONFLICT (id) DO UPDATE SET symbol = excluded.symbol, name = excluded.name, \
-     exchange = excluded.exchange, currency = excluded.currency, \
-     security_type = excluded.security_type, sector = excluded.sector, \
-     industry = excluded.industry, market_cap = excluded.market_cap, \
-     last_synced_at = excluded.last_synced_at, updated_at = excluded.updated_at";
-
-fn bind_security<'q>(
-    sql: &'q str,
-    s: &'q Security,
-) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+/// `sql::INSERT` or `sql::UPSERT` with the security's columns bound.
+pub(super) fn bind_security<'q>(sql: &'q str, s: &'q Security) -> SqliteQuery<'q> {
     sqlx::query(sql)
         .bind(uid(&s.id))
         .bind(s.symbol.as_str())
@@ -64,101 +26,49 @@ fn bind_security<'q>(
         .bind(ts(&s.updated_at))
 }
 
-/// Inserts a bar that is new, or updates it when any of its figures changed; says which.
-async fn upsert_bar(conn: &mut SqliteConnection, b: &PriceBar) -> sqlx::Result<UpsertCount> {
-    let (open, high, low, close, adj) = (
-        dec(&b.open),
-        dec(&b.high),
-        dec(&b.low),
-        dec(&b.close),
-        opt_dec(&b.adj_close),
-    );
-    let inserted = sqlx::query(
-        "INSERT INTO security_prices (security_id, \"interval\", \"timestamp\", open, high, low, \
-         close, adj_close, volume) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(uid(&b.security_id))
-    .bind(b.interval.as_str())
-    .bind(ts(&b.timestamp))
-    .bind(&open)
-    .bind(&high)
-    .bind(&low)
-    .bind(&close)
-    .bind(&adj)
-    .bind(b.volume)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if inserted > 0 {
-        return Ok(UpsertCount {
-            inserted,
-            updated: 0,
-        });
+impl SqliteStore {
+    async fn security_where(
+        &self,
+        sql: &'static str,
+        key: String,
+    ) -> StoreResult<Option<Security>> {
+        sqlx::query(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .map(|r| rows::security(&r))
+            .transpose()
     }
-    // Stored decimals are normalized text, so text inequality is value inequality.
-    let updated = sqlx::query(
-        "UPDATE security_prices SET open = $4, high = $5, low = $6, close = $7, adj_close = $8, \
-         volume = $9 WHERE security_id = $1 AND \"interval\" = $2 AND \"timestamp\" = $3 \
-         AND (open IS NOT $4 OR high IS NOT $5 OR low IS NOT $6 OR close IS NOT $7 \
-              OR adj_close IS NOT $8 OR volume IS NOT $9)",
-    )
-    .bind(uid(&b.security_id))
-    .bind(b.interval.as_str())
-    .bind(ts(&b.timestamp))
-    .bind(&open)
-    .bind(&high)
-    .bind(&low)
-    .bind(&close)
-    .bind(&adj)
-    .bind(b.volume)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    Ok(UpsertCount {
-        inserted: 0,
-        updated,
-    })
 }
 
-impl SqliteStore {
-    pub(crate) async fn insert_security(&self, s: &Security) -> StoreResult<()> {
-        bind_security(WRITE_SECURITY, s)
+#[async_trait]
+impl SecurityStore for SqliteStore {
+    async fn insert_security(&self, s: &Security) -> StoreResult<()> {
+        bind_security(sql::INSERT, s)
             .execute(&self.pool)
             .await
             .map_err(db_err)?;
         Ok(())
     }
 
-    pub(crate) async fn security(&self, id: Uuid) -> StoreResult<Option<Security>> {
-        sqlx::query(select_securities!("WHERE id = $1"))
-            .bind(uid(&id))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::security(&r))
-            .transpose()
+    async fn security(&self, id: Uuid) -> StoreResult<Option<Security>> {
+        self.security_where(sql::BY_ID, uid(&id)).await
     }
 
-    pub(crate) async fn security_by_symbol(
-        &self,
-        symbol: &Symbol,
-    ) -> StoreResult<Option<Security>> {
-        sqlx::query(select_securities!("WHERE symbol = $1"))
-            .bind(symbol.as_str())
-            .fetch_optional(&self.pool)
+    async fn security_by_symbol(&self, symbol: &Symbol) -> StoreResult<Option<Security>> {
+        self.security_where(sql::BY_SYMBOL, symbol.as_str().to_string())
             .await
-            .map_err(db_err)?
-            .map(|r| rows::security(&r))
-            .transpose()
     }
 
-    pub(crate) async fn securities_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<Security>> {
+    async fn securities_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<Security>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        sqlx::query(select_securities!(
-            "WHERE id IN (SELECT value FROM json_each($1)) ORDER BY symbol"
+        sqlx::query(concat!(
+            "SELECT ",
+            security_columns!(),
+            " FROM securities WHERE id IN (SELECT value FROM json_each($1)) ORDER BY symbol"
         ))
         .bind(id_list(ids))
         .fetch_all(&self.pool)
@@ -169,35 +79,31 @@ impl SqliteStore {
         .collect()
     }
 
-    pub(crate) async fn securities(&self, page: PageRequest) -> StoreResult<Page<Security>> {
-        let total: i64 = sqlx::query("SELECT count(*) FROM securities")
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(db_err)?;
-        let items = sqlx::query(select_securities!("ORDER BY symbol LIMIT $1 OFFSET $2"))
-            .bind(sql_i64(page.limit))
-            .bind(sql_i64(page.skip))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(rows::security)
-            .collect::<StoreResult<_>>()?;
-        Ok(Page {
-            items,
-            total: count(total)?,
-        })
+    async fn securities(&self, page: PageRequest) -> StoreResult<Page<Security>> {
+        let total = self.fetch_count(sqlx::query(sql::COUNT)).await?;
+        let items = sqlx::query(concat!(
+            "SELECT ",
+            security_columns!(),
+            " FROM securities ORDER BY symbol LIMIT $1 OFFSET $2"
+        ))
+        .bind(sql_i64(page.limit))
+        .bind(sql_i64(page.skip))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(rows::security)
+        .collect::<StoreResult<_>>()?;
+        Ok(Page { items, total })
     }
 
-    pub(crate) async fn search_securities(
-        &self,
-        query: &str,
-        limit: u64,
-    ) -> StoreResult<Vec<Security>> {
+    async fn search_securities(&self, query: &str, limit: u64) -> StoreResult<Vec<Security>> {
         let query = query.trim();
-        sqlx::query(select_securities!(
-            "WHERE lower(symbol) LIKE $1 ESCAPE '\\' OR lower(name) LIKE $1 ESCAPE '\\' "
+        sqlx::query(concat!(
+            "SELECT ",
+            security_columns!(),
+            " FROM securities ",
+            search_where!(),
             "ORDER BY CASE WHEN symbol = $2 THEN 0 ELSE 1 END, symbol LIMIT $3"
         ))
         .bind(contains_pattern(query))
@@ -211,170 +117,22 @@ impl SqliteStore {
         .collect()
     }
 
-    pub(crate) async fn update_security(&self, s: &Security) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE securities SET symbol = $2, name = $3, exchange = $4, currency = $5, \
-             security_type = $6, sector = $7, industry = $8, market_cap = $9, \
-             last_synced_at = $10, updated_at = $11 WHERE id = $1",
-        )
-        .bind(uid(&s.id))
-        .bind(s.symbol.as_str())
-        .bind(&s.name)
-        .bind(&s.exchange)
-        .bind(&s.currency)
-        .bind(s.security_type.as_str())
-        .bind(&s.sector)
-        .bind(&s.industry)
-        .bind(opt_dec(&s.market_cap))
-        .bind(opt_ts(&s.last_synced_at))
-        .bind(ts(&s.updated_at))
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
-    pub(crate) async fn save_sync(
-        &self,
-        security: &Security,
-        bars: &[PriceBar],
-    ) -> StoreResult<UpsertCount> {
-        let written = self.write_sync(security, bars).await;
-        match written {
-            Ok(n) => Ok(n),
-            Err(e) => {
-                // A bar may name another security than the one synced; that one may be missing.
-                let mut others: Vec<Uuid> = bars
-                    .iter()
-                    .map(|b| b.security_id)
-                    .filter(|id| *id != security.id)
-                    .collect();
-                others.sort_unstable();
-                others.dedup();
-                let probes: Vec<Probe> = others
-                    .iter()
-                    .map(|id| Probe::Parent {
-                        constraint: "fk_security_prices_security",
-                        table: "securities",
-                        column: "id",
-                        value: Some(uid(id)),
-                    })
-                    .collect();
-                Err(self.conflict(e, &probes).await)
-            }
-        }
-    }
-
-    async fn write_sync(
-        &self,
-        security: &Security,
-        bars: &[PriceBar],
-    ) -> sqlx::Result<UpsertCount> {
-        // IMMEDIATE takes the write lock up front (waiting out the busy timeout), where a
-        // deferred transaction could fail on upgrading its read lock.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        bind_security(UPSERT_SECURITY, security)
-            .execute(&mut *tx)
-            .await?;
-        let mut total = UpsertCount::default();
-        for bar in dedup_bars(bars) {
-            let n = upsert_bar(&mut tx, bar).await?;
-            total.inserted += n.inserted;
-            total.updated += n.updated;
-        }
-        tx.commit().await?;
-        Ok(total)
-    }
-
-    pub(crate) async fn prices(
-        &self,
-        security_id: Uuid,
-        interval: Interval,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
-    ) -> StoreResult<Vec<PriceBar>> {
-        sqlx::query(select_bars!(
-            "WHERE security_id = $1 AND \"interval\" = $2 "
-            "AND \"timestamp\" >= $3 AND \"timestamp\" <= $4 ORDER BY \"timestamp\""
-        ))
-        .bind(uid(&security_id))
-        .bind(interval.as_str())
-        .bind(opt_ts(&start).unwrap_or_default())
-        .bind(opt_ts(&end).unwrap_or_else(|| "~".into()))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::price_bar)
-        .collect()
-    }
-
-    pub(crate) async fn count_prices(
-        &self,
-        security_id: Uuid,
-        interval: Interval,
-    ) -> StoreResult<u64> {
-        let n: i64 = sqlx::query(
-            "SELECT count(*) FROM security_prices WHERE security_id = $1 AND \"interval\" = $2",
-        )
-        .bind(uid(&security_id))
-        .bind(interval.as_str())
-        .fetch_one(&self.pool)
-        .await
-        .and_then(|r| r.try_get(0))
-        .map_err(db_err)?;
-        count(n)
-    }
-
-    pub(crate) async fn latest_price(
-        &self,
-        security_id: Uuid,
-        interval: Interval,
-    ) -> StoreResult<Option<PriceBar>> {
-        sqlx::query(select_bars!(
-            "WHERE security_id = $1 AND \"interval\" = $2 ORDER BY \"timestamp\" DESC LIMIT 1"
-        ))
-        .bind(uid(&security_id))
-        .bind(interval.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .map(|r| rows::price_bar(&r))
-        .transpose()
-    }
-
-    /// The `n` newest daily closes of each security, newest first.
-    pub(crate) async fn newest_closes(
-        &self,
-        ids: &[Uuid],
-        n: i64,
-    ) -> StoreResult<Vec<LatestClose>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        // Each id once: the join yields a security's closes once per occurrence.
-        let mut ids = ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        sqlx::query(
-            "SELECT p.security_id, p.\"timestamp\", p.close \
-             FROM json_each($1) AS ids \
-             JOIN security_prices AS p ON p.security_id = ids.value AND p.\"interval\" = '1d' \
-             AND p.\"timestamp\" IN (SELECT \"timestamp\" FROM security_prices \
-                 WHERE security_id = ids.value AND \"interval\" = '1d' \
-                 ORDER BY \"timestamp\" DESC LIMIT $2) \
-             ORDER BY p.security_id, p.\"timestamp\" DESC",
-        )
-        .bind(id_list(&ids))
-        .bind(n)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::latest_close)
-        .collect()
+    async fn update_security(&self, s: &Security) -> StoreResult<()> {
+        let done = sqlx::query(sql::UPDATE)
+            .bind(uid(&s.id))
+            .bind(s.symbol.as_str())
+            .bind(&s.name)
+            .bind(&s.exchange)
+            .bind(&s.currency)
+            .bind(s.security_type.as_str())
+            .bind(&s.sector)
+            .bind(&s.industry)
+            .bind(opt_dec(&s.market_cap))
+            .bind(opt_ts(&s.last_synced_at))
+            .bind(ts(&s.updated_at))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        affected_one(done.rows_affected())
     }
 }

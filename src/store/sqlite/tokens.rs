@@ -1,65 +1,47 @@
 //! Refresh and password-reset tokens.
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::codec::{ts, uid};
-use super::errors::{db_err, Probe};
+use super::codec::{opt_ts, ts, uid};
+use super::errors::{db_err, parent};
 use super::SqliteStore;
 use crate::domain::{PasswordResetToken, RefreshTokenRecord};
-use crate::store::rows;
-use crate::store::StoreResult;
+use crate::store::sql::tokens as sql;
+use crate::store::{rows, StoreResult, TokenStore};
 
-fn user_probe(constraint: &'static str, user_id: &Uuid) -> [Probe; 1] {
-    [Probe::Parent {
-        constraint,
-        table: "users",
-        column: "id",
-        value: Some(uid(user_id)),
-    }]
-}
-
-impl SqliteStore {
-    pub(crate) async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-        let done = sqlx::query(
-            "INSERT INTO refresh_tokens (jti, user_id, family_id, expires_at, spent_at, revoked, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(uid(&t.jti))
-        .bind(uid(&t.user_id))
-        .bind(uid(&t.family_id))
-        .bind(ts(&t.expires_at))
-        .bind(t.spent_at.as_ref().map(ts))
-        .bind(t.revoked)
-        .bind(ts(&t.created_at))
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(_) => Ok(()),
-            Err(e) => Err(self
-                .conflict(e, &user_probe("fk_refresh_tokens_user", &t.user_id))
-                .await),
-        }
+#[async_trait]
+impl TokenStore for SqliteStore {
+    async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
+        let done = sqlx::query(sql::INSERT_REFRESH)
+            .bind(uid(&t.jti))
+            .bind(uid(&t.user_id))
+            .bind(uid(&t.family_id))
+            .bind(ts(&t.expires_at))
+            .bind(opt_ts(&t.spent_at))
+            .bind(t.revoked)
+            .bind(ts(&t.created_at))
+            .execute(&self.pool)
+            .await;
+        self.written(done, || {
+            [parent("fk_refresh_tokens_user", "users", Some(t.user_id))]
+        })
+        .await?;
+        Ok(())
     }
 
-    pub(crate) async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
-        sqlx::query(
-            "SELECT jti, user_id, family_id, expires_at, spent_at, revoked, created_at \
-             FROM refresh_tokens WHERE jti = $1",
-        )
-        .bind(uid(&jti))
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .map(|r| rows::refresh_token(&r))
-        .transpose()
+    async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
+        sqlx::query(sql::REFRESH_BY_JTI)
+            .bind(uid(&jti))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .map(|r| rows::refresh_token(&r))
+            .transpose()
     }
 
-    pub(crate) async fn spend_refresh_token(
-        &self,
-        jti: Uuid,
-        at: DateTime<Utc>,
-    ) -> StoreResult<bool> {
+    async fn spend_refresh_token(&self, jti: Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
         // One statement: of two concurrent spends only one finds the row unspent.
         let done = sqlx::query(
             "UPDATE refresh_tokens SET spent_at = $2 \
@@ -73,7 +55,7 @@ impl SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
-    pub(crate) async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
+    async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
         let done = sqlx::query(
             "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = $1 AND revoked = 0",
         )
@@ -84,7 +66,7 @@ impl SqliteStore {
         Ok(done.rows_affected())
     }
 
-    pub(crate) async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
+    async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
         let done =
             sqlx::query("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $1 AND revoked = 0")
                 .bind(uid(&user_id))
@@ -94,28 +76,28 @@ impl SqliteStore {
         Ok(done.rows_affected())
     }
 
-    pub(crate) async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
-        let done = sqlx::query(
-            "INSERT INTO password_reset_tokens (id, user_id, token_hash, expires_at, used, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(uid(&t.id))
-        .bind(uid(&t.user_id))
-        .bind(&t.token_hash)
-        .bind(ts(&t.expires_at))
-        .bind(t.used)
-        .bind(ts(&t.created_at))
-        .execute(&self.pool)
-        .await;
-        match done {
-            Ok(_) => Ok(()),
-            Err(e) => Err(self
-                .conflict(e, &user_probe("fk_password_reset_tokens_user", &t.user_id))
-                .await),
-        }
+    async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
+        let done = sqlx::query(sql::INSERT_RESET)
+            .bind(uid(&t.id))
+            .bind(uid(&t.user_id))
+            .bind(&t.token_hash)
+            .bind(ts(&t.expires_at))
+            .bind(t.used)
+            .bind(ts(&t.created_at))
+            .execute(&self.pool)
+            .await;
+        self.written(done, || {
+            [parent(
+                "fk_password_reset_tokens_user",
+                "users",
+                Some(t.user_id),
+            )]
+        })
+        .await?;
+        Ok(())
     }
 
-    pub(crate) async fn take_reset_token(
+    async fn take_reset_token(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,

@@ -1,0 +1,156 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgConnection;
+use sqlx::Row;
+use uuid::Uuid;
+
+use super::rows::db_err;
+use super::securities::bind_security;
+use super::PgStore;
+use crate::domain::{Interval, PriceBar, Security};
+use crate::store::rows::{self, dedup_bars, distinct_ids};
+use crate::store::sql::prices::{self as sql, bar_columns};
+use crate::store::sql::securities::UPSERT as UPSERT_SECURITY;
+use crate::store::{LatestClose, PriceStore, StoreResult, UpsertCount};
+
+/// Bars per statement: each is one array element per column, so a long history is a few
+/// round trips rather than one per bar.
+const BARS_PER_STATEMENT: usize = 5_000;
+
+/// Upserts bars (unique keys); a bar whose figures are unchanged is left alone and counted
+/// neither inserted nor updated.
+async fn upsert_bars(conn: &mut PgConnection, bars: &[&PriceBar]) -> sqlx::Result<UpsertCount> {
+    let flags: Vec<bool> = sqlx::query(concat!(
+        "INSERT INTO security_prices AS p (",
+        bar_columns!(),
+        ") SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::numeric[], \
+             $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[], $9::int8[]) \
+         ON CONFLICT (security_id, \"interval\", \"timestamp\") DO UPDATE SET \
+             open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, \
+             close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume \
+         WHERE (p.open, p.high, p.low, p.close, p.adj_close, p.volume) IS DISTINCT FROM \
+             (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.adj_close, \
+              EXCLUDED.volume) \
+         RETURNING (xmax = 0) AS inserted"
+    ))
+    .bind(bars.iter().map(|b| b.security_id).collect::<Vec<_>>())
+    .bind(bars.iter().map(|b| b.interval.as_str()).collect::<Vec<_>>())
+    .bind(bars.iter().map(|b| b.timestamp).collect::<Vec<_>>())
+    .bind(bars.iter().map(|b| b.open).collect::<Vec<_>>())
+    .bind(bars.iter().map(|b| b.high).collect::<Vec<_>>())
+    .bind(bars.iter().map(|b| b.low).collect::<Vec<_>>())
+    .bind(bars.iter().map(|b| b.close).collect::<Vec<_>>())
+    .bind(bars.iter().map(|b| b.adj_close).collect::<Vec<_>>())
+    .bind(bars.iter().map(|b| b.volume).collect::<Vec<_>>())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get::<bool, _>("inserted"))
+    .collect::<sqlx::Result<_>>()?;
+    let inserted = flags.iter().filter(|f| **f).count() as u64;
+    Ok(UpsertCount {
+        inserted,
+        updated: flags.len() as u64 - inserted,
+    })
+}
+
+impl PgStore {
+    async fn write_sync(
+        &self,
+        security: &Security,
+        bars: &[PriceBar],
+    ) -> sqlx::Result<UpsertCount> {
+        // Dropping the transaction on any error rolls back the metadata and every chunk.
+        let mut tx = self.pool.begin().await?;
+        bind_security(UPSERT_SECURITY, security)
+            .execute(&mut *tx)
+            .await?;
+        let mut total = UpsertCount::default();
+        for chunk in dedup_bars(bars).chunks(BARS_PER_STATEMENT) {
+            let n = upsert_bars(&mut tx, chunk).await?;
+            total.inserted += n.inserted;
+            total.updated += n.updated;
+        }
+        tx.commit().await?;
+        Ok(total)
+    }
+}
+
+#[async_trait]
+impl PriceStore for PgStore {
+    async fn save_sync(&self, security: &Security, bars: &[PriceBar]) -> StoreResult<UpsertCount> {
+        self.write_sync(security, bars).await.map_err(db_err)
+    }
+
+    async fn prices(
+        &self,
+        security_id: Uuid,
+        interval: Interval,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> StoreResult<Vec<PriceBar>> {
+        // Open bounds become infinities, so the range stays one primary-key index scan.
+        sqlx::query(concat!(
+            "SELECT ",
+            bar_columns!(),
+            " FROM security_prices WHERE security_id = $1 AND \"interval\" = $2 \
+             AND \"timestamp\" >= coalesce($3, '-infinity') \
+             AND \"timestamp\" <= coalesce($4, 'infinity') ORDER BY \"timestamp\""
+        ))
+        .bind(security_id)
+        .bind(interval.as_str())
+        .bind(start)
+        .bind(end)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(rows::price_bar)
+        .collect()
+    }
+
+    async fn count_prices(&self, security_id: Uuid, interval: Interval) -> StoreResult<u64> {
+        let count = sqlx::query(sql::COUNT)
+            .bind(security_id)
+            .bind(interval.as_str());
+        self.fetch_count(count).await
+    }
+
+    async fn latest_price(
+        &self,
+        security_id: Uuid,
+        interval: Interval,
+    ) -> StoreResult<Option<PriceBar>> {
+        sqlx::query(sql::LATEST)
+            .bind(security_id)
+            .bind(interval.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .map(|r| rows::price_bar(&r))
+            .transpose()
+    }
+
+    /// One backward primary-key probe per security, however long its history.
+    async fn newest_closes(&self, ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        sqlx::query(
+            "SELECT p.security_id, p.\"timestamp\", p.close \
+             FROM unnest($1::uuid[]) AS ids(id) \
+             CROSS JOIN LATERAL (SELECT security_id, \"timestamp\", close FROM security_prices \
+                 WHERE security_id = ids.id AND \"interval\" = '1d' \
+                 ORDER BY \"timestamp\" DESC LIMIT $2) AS p \
+             ORDER BY p.security_id, p.\"timestamp\" DESC",
+        )
+        .bind(distinct_ids(ids))
+        .bind(n)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(rows::latest_close)
+        .collect()
+    }
+}
