@@ -6,7 +6,6 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::rows::db_err;
 use super::PgStore;
 use crate::domain::{Account, AccountValue, Page, PageRequest};
 use crate::store::rows::{self, affected_one, distinct_ids, sql_i64};
@@ -25,7 +24,7 @@ macro_rules! values_in_range {
 #[async_trait]
 impl AccountStore for PgStore {
     async fn insert_account(&self, a: &Account) -> StoreResult<()> {
-        sqlx::query(sql::INSERT)
+        let insert = sqlx::query(sql::INSERT)
             .bind(a.id)
             .bind(a.user_id)
             .bind(a.institution_id)
@@ -35,26 +34,19 @@ impl AccountStore for PgStore {
             .bind(a.is_investment_account)
             .bind(a.interest_rate)
             .bind(a.created_at)
-            .bind(a.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(a.updated_at);
+        self.execute(insert).await?;
         Ok(())
     }
 
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
-        sqlx::query(sql::BY_ID)
-            .bind(id)
-            .fetch_optional(&self.pool)
+        self.optional(sqlx::query(sql::BY_ID).bind(id), rows::account)
             .await
-            .map_err(db_err)?
-            .map(|r| rows::account(&r))
-            .transpose()
     }
 
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
         // One round trip on the hot path: the index (user_id, name, id) gives the order.
-        let found = sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             account_columns!(),
             ", count(*) OVER () AS total FROM accounts WHERE user_id = $1 \
@@ -62,21 +54,13 @@ impl AccountStore for PgStore {
         ))
         .bind(user_id)
         .bind(sql_i64(page.limit))
-        .bind(sql_i64(page.skip))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        .bind(sql_i64(page.skip));
         let count = sqlx::query(sql::COUNT_OF_USER).bind(user_id);
-        let total = self.page_total(&found, page, count).await?;
-        let items = found
-            .iter()
-            .map(rows::account)
-            .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        self.page(query, count, page, rows::account).await
     }
 
     async fn update_account(&self, a: &Account) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(a.id)
             .bind(a.institution_id)
             .bind(&a.name)
@@ -84,45 +68,30 @@ impl AccountStore for PgStore {
             .bind(a.currency.as_str())
             .bind(a.is_investment_account)
             .bind(a.interest_rate)
-            .bind(a.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(a.updated_at);
+        affected_one(self.execute(update).await?)
     }
 
     async fn delete_account(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        affected_one(self.execute(sqlx::query(sql::DELETE).bind(id)).await?)
     }
 
     async fn insert_account_value(&self, v: &AccountValue) -> StoreResult<()> {
-        sqlx::query(sql::INSERT_VALUE)
+        let insert = sqlx::query(sql::INSERT_VALUE)
             .bind(v.id)
             .bind(v.account_id)
             .bind(v.timestamp)
             .bind(v.balance)
             .bind(v.cash_balance)
             .bind(v.created_at)
-            .bind(v.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(v.updated_at);
+        self.execute(insert).await?;
         Ok(())
     }
 
     async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
-        sqlx::query(sql::VALUE_BY_ID)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::account_value(&r))
-            .transpose()
+        let query = sqlx::query(sql::VALUE_BY_ID).bind(id);
+        self.optional(query, rows::account_value).await
     }
 
     async fn account_values(
@@ -132,7 +101,7 @@ impl AccountStore for PgStore {
         end: Option<DateTime<Utc>>,
         page: PageRequest,
     ) -> StoreResult<Page<AccountValue>> {
-        let found = sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             value_columns!(),
             ", count(*) OVER () AS total ",
@@ -143,20 +112,12 @@ impl AccountStore for PgStore {
         .bind(start)
         .bind(end)
         .bind(sql_i64(page.limit))
-        .bind(sql_i64(page.skip))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        .bind(sql_i64(page.skip));
         let count = sqlx::query(concat!("SELECT count(*) ", values_in_range!()))
             .bind(account_id)
             .bind(start)
             .bind(end);
-        let total = self.page_total(&found, page, count).await?;
-        let items = found
-            .iter()
-            .map(rows::account_value)
-            .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        self.page(query, count, page, rows::account_value).await
     }
 
     async fn latest_account_values(
@@ -167,41 +128,32 @@ impl AccountStore for PgStore {
             return Ok(HashMap::new());
         }
         // One index probe per account on (account_id, timestamp), newest end.
-        sqlx::query(
+        let query = sqlx::query(
             "SELECT v.id, v.account_id, v.\"timestamp\", v.balance, v.cash_balance, \
              v.created_at, v.updated_at \
              FROM unnest($1::uuid[]) AS ids(id) \
              CROSS JOIN LATERAL (SELECT * FROM account_values \
                  WHERE account_id = ids.id ORDER BY \"timestamp\" DESC LIMIT 1) AS v",
         )
-        .bind(distinct_ids(account_ids))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| rows::account_value(r).map(|v| (v.account_id, v)))
-        .collect()
+        .bind(distinct_ids(account_ids));
+        self.list(query, |r| rows::account_value(r).map(|v| (v.account_id, v)))
+            .await
     }
 
     async fn update_account_value(&self, v: &AccountValue) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE_VALUE)
+        let update = sqlx::query(sql::UPDATE_VALUE)
             .bind(v.id)
             .bind(v.timestamp)
             .bind(v.balance)
             .bind(v.cash_balance)
-            .bind(v.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(v.updated_at);
+        affected_one(self.execute(update).await?)
     }
 
     async fn delete_account_value(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE_VALUE)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        affected_one(
+            self.execute(sqlx::query(sql::DELETE_VALUE).bind(id))
+                .await?,
+        )
     }
 }

@@ -1,7 +1,6 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 
-use super::rows::db_err;
 use super::PgStore;
 use crate::domain::{Currency, CurrencyCode, ExchangeRate};
 use crate::store::rows::{self, affected_one};
@@ -11,67 +10,47 @@ use crate::store::{CurrencyStore, StoreResult};
 #[async_trait]
 impl CurrencyStore for PgStore {
     async fn currencies(&self) -> StoreResult<Vec<Currency>> {
-        sqlx::query(sql::ALL)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(rows::currency)
-            .collect()
+        self.list(sqlx::query(sql::ALL), rows::currency).await
     }
 
     async fn currency(&self, code: &CurrencyCode) -> StoreResult<Option<Currency>> {
-        sqlx::query(sql::BY_CODE)
-            .bind(code.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::currency(&r))
-            .transpose()
+        let query = sqlx::query(sql::BY_CODE).bind(code.as_str());
+        self.optional(query, rows::currency).await
     }
 
     async fn insert_currency(&self, c: &Currency) -> StoreResult<()> {
-        sqlx::query(sql::INSERT)
+        let insert = sqlx::query(sql::INSERT)
             .bind(c.code.as_str())
             .bind(&c.name)
             .bind(&c.symbol)
-            .bind(i16::from(c.decimals))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(i16::from(c.decimals));
+        self.execute(insert).await?;
         Ok(())
     }
 
     async fn update_currency(&self, c: &Currency) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(c.code.as_str())
             .bind(&c.name)
             .bind(&c.symbol)
-            .bind(i16::from(c.decimals))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(i16::from(c.decimals));
+        affected_one(self.execute(update).await?)
     }
 
     async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE)
-            .bind(code.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        affected_one(
+            self.execute(sqlx::query(sql::DELETE).bind(code.as_str()))
+                .await?,
+        )
     }
 
     async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
-        sqlx::query(sql::UPSERT_RATE)
+        let upsert = sqlx::query(sql::UPSERT_RATE)
             .bind(rate.from.as_str())
             .bind(rate.to.as_str())
             .bind(rate.date)
-            .bind(rate.rate)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(rate.rate);
+        self.execute(upsert).await?;
         Ok(())
     }
 
@@ -81,15 +60,11 @@ impl CurrencyStore for PgStore {
         to: &CurrencyCode,
         on: NaiveDate,
     ) -> StoreResult<Option<ExchangeRate>> {
-        sqlx::query(sql::RATE_ON_OR_BEFORE)
+        let query = sqlx::query(sql::RATE_ON_OR_BEFORE)
             .bind(from.as_str())
             .bind(to.as_str())
-            .bind(on)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::rate(&r))
-            .transpose()
+            .bind(on);
+        self.optional(query, rows::rate).await
     }
 
     async fn rates_from(
@@ -97,20 +72,15 @@ impl CurrencyStore for PgStore {
         from: &CurrencyCode,
         on: NaiveDate,
     ) -> StoreResult<Vec<ExchangeRate>> {
-        sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT DISTINCT ON (to_currency) ",
             rate_columns!(),
             " FROM exchange_rates WHERE from_currency = $1 AND rate_date <= $2 \
              ORDER BY to_currency, rate_date DESC"
         ))
         .bind(from.as_str())
-        .bind(on)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::rate)
-        .collect()
+        .bind(on);
+        self.list(query, rows::rate).await
     }
 
     async fn rate_history(
@@ -118,14 +88,9 @@ impl CurrencyStore for PgStore {
         from: &CurrencyCode,
         to: &CurrencyCode,
     ) -> StoreResult<Vec<ExchangeRate>> {
-        sqlx::query(sql::RATE_HISTORY)
+        let query = sqlx::query(sql::RATE_HISTORY)
             .bind(from.as_str())
-            .bind(to.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(rows::rate)
-            .collect()
+            .bind(to.as_str());
+        self.list(query, rows::rate).await
     }
 }

@@ -1,7 +1,6 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::rows::db_err;
 use super::PgStore;
 use crate::domain::{Holding, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64, Columns};
@@ -23,7 +22,7 @@ macro_rules! page_of_account {
 #[async_trait]
 impl HoldingStore for PgStore {
     async fn insert_holding(&self, h: &Holding) -> StoreResult<()> {
-        sqlx::query(sql::INSERT)
+        let insert = sqlx::query(sql::INSERT)
             .bind(h.id)
             .bind(h.account_id)
             .bind(h.security_id)
@@ -31,21 +30,14 @@ impl HoldingStore for PgStore {
             .bind(h.average_price)
             .bind(h.timestamp)
             .bind(h.created_at)
-            .bind(h.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(h.updated_at);
+        self.execute(insert).await?;
         Ok(())
     }
 
     async fn holding(&self, id: Uuid) -> StoreResult<Option<Holding>> {
-        sqlx::query(sql::BY_ID)
-            .bind(id)
-            .fetch_optional(&self.pool)
+        self.optional(sqlx::query(sql::BY_ID).bind(id), rows::holding)
             .await
-            .map_err(db_err)?
-            .map(|r| rows::holding(&r))
-            .transpose()
     }
 
     async fn holdings(
@@ -62,63 +54,36 @@ impl HoldingStore for PgStore {
         } else {
             (page_of_account!(), sql::COUNT_OF_ACCOUNT)
         };
-        let found = sqlx::query(items_sql)
+        let query = sqlx::query(items_sql)
             .bind(account_id)
             .bind(sql_i64(page.limit))
-            .bind(sql_i64(page.skip))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(sql_i64(page.skip));
         let count = sqlx::query(count_sql).bind(account_id);
-        let total = self.page_total(&found, page, count).await?;
-        let items = found
-            .iter()
-            .map(rows::holding)
-            .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        self.page(query, count, page, rows::holding).await
     }
 
     async fn current_holdings_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Holding>> {
-        sqlx::query(sql::CURRENT_OF_USER)
-            .bind(user_id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(rows::holding)
-            .collect()
+        let query = sqlx::query(sql::CURRENT_OF_USER).bind(user_id);
+        self.list(query, rows::holding).await
     }
 
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {
-        sqlx::query(sql::HELD_SECURITY_IDS)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| r.uuid("security_id"))
-            .collect()
+        let query = sqlx::query(sql::HELD_SECURITY_IDS);
+        self.list(query, |r| r.uuid("security_id")).await
     }
 
     async fn update_holding(&self, h: &Holding) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(h.id)
             .bind(h.security_id)
             .bind(h.shares)
             .bind(h.average_price)
             .bind(h.timestamp)
-            .bind(h.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(h.updated_at);
+        affected_one(self.execute(update).await?)
     }
 
     async fn delete_holding(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        affected_one(self.execute(sqlx::query(sql::DELETE).bind(id)).await?)
     }
 }

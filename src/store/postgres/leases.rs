@@ -30,12 +30,8 @@ impl LeaseStore for PgStore {
     }
 
     async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
-        sqlx::query(sql::leases::RELEASE)
-            .bind(name)
-            .bind(holder)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let release = sqlx::query(sql::leases::RELEASE).bind(name).bind(holder);
+        self.execute(release).await?;
         Ok(())
     }
 }

@@ -10,8 +10,9 @@ use sqlx::{Connection, Row};
 use super::open::one_line;
 use super::rows::count;
 use super::{redact_url, sql, Backend, DatabaseStore, StoreError, StoreResult};
-use crate::domain::PageRequest;
+use crate::domain::{Page, PageRequest};
 
+/// A statement with its arguments bound, ready to run.
 type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, PgArguments>;
 
 mod accounts;
@@ -89,6 +90,41 @@ impl PgStore {
         &self.pool
     }
 
+    /// The row a query finds, if any, read by `map`.
+    async fn optional<T>(
+        &self,
+        query: PgQuery<'_>,
+        map: impl Fn(&PgRow) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        query
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(rows::db_err)?
+            .map(|r| map(&r))
+            .transpose()
+    }
+
+    /// Every row a query finds, each read by `map`.
+    async fn list<T, C: FromIterator<T>>(
+        &self,
+        query: PgQuery<'_>,
+        map: impl Fn(&PgRow) -> StoreResult<T>,
+    ) -> StoreResult<C> {
+        query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(rows::db_err)?
+            .iter()
+            .map(map)
+            .collect()
+    }
+
+    /// Runs a write; the number of rows it touched.
+    async fn execute(&self, query: PgQuery<'_>) -> StoreResult<u64> {
+        let done = query.execute(&self.pool).await.map_err(rows::db_err)?;
+        Ok(done.rows_affected())
+    }
+
     /// The single `count(*)` a query returns.
     async fn fetch_count(&self, query: PgQuery<'_>) -> StoreResult<u64> {
         let n: i64 = query
@@ -99,19 +135,24 @@ impl PgStore {
         count(n)
     }
 
-    /// The total of a page read with `count(*) OVER () AS total`: from its rows, or when it
-    /// has none (an offset past the end, where the rows cannot tell) from `count`.
-    async fn page_total(
+    /// A page read in one round trip by a query that selects `count(*) OVER () AS total`
+    /// besides the columns `map` reads. A page past the end has no rows to tell the total:
+    /// then `count` counts.
+    async fn page<T>(
         &self,
-        found: &[PgRow],
-        page: PageRequest,
+        query: PgQuery<'_>,
         count: PgQuery<'_>,
-    ) -> StoreResult<u64> {
-        match rows::window_total(found)? {
-            Some(n) => Ok(n),
-            None if page.skip == 0 => Ok(0),
-            None => self.fetch_count(count).await,
-        }
+        page: PageRequest,
+        map: impl Fn(&PgRow) -> StoreResult<T>,
+    ) -> StoreResult<Page<T>> {
+        let found = query.fetch_all(&self.pool).await.map_err(rows::db_err)?;
+        let total = match rows::window_total(&found)? {
+            Some(n) => n,
+            None if page.skip == 0 => 0,
+            None => self.fetch_count(count).await?,
+        };
+        let items = found.iter().map(map).collect::<StoreResult<_>>()?;
+        Ok(Page { items, total })
     }
 }
 

@@ -90,7 +90,7 @@ impl PriceStore for PgStore {
         end: Option<DateTime<Utc>>,
     ) -> StoreResult<Vec<PriceBar>> {
         // Open bounds become infinities, so the range stays one primary-key index scan.
-        sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             bar_columns!(),
             " FROM security_prices WHERE security_id = $1 AND \"interval\" = $2 \
@@ -100,13 +100,8 @@ impl PriceStore for PgStore {
         .bind(security_id)
         .bind(interval.as_str())
         .bind(start)
-        .bind(end)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::price_bar)
-        .collect()
+        .bind(end);
+        self.list(query, rows::price_bar).await
     }
 
     async fn count_prices(&self, security_id: Uuid, interval: Interval) -> StoreResult<u64> {
@@ -121,14 +116,10 @@ impl PriceStore for PgStore {
         security_id: Uuid,
         interval: Interval,
     ) -> StoreResult<Option<PriceBar>> {
-        sqlx::query(sql::LATEST)
+        let query = sqlx::query(sql::LATEST)
             .bind(security_id)
-            .bind(interval.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::price_bar(&r))
-            .transpose()
+            .bind(interval.as_str());
+        self.optional(query, rows::price_bar).await
     }
 
     /// One backward primary-key probe per security, however long its history.
@@ -136,7 +127,7 @@ impl PriceStore for PgStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        sqlx::query(
+        let query = sqlx::query(
             "SELECT p.security_id, p.\"timestamp\", p.close \
              FROM unnest($1::uuid[]) AS ids(id) \
              CROSS JOIN LATERAL (SELECT security_id, \"timestamp\", close FROM security_prices \
@@ -145,12 +136,7 @@ impl PriceStore for PgStore {
              ORDER BY p.security_id, p.\"timestamp\" DESC",
         )
         .bind(distinct_ids(ids))
-        .bind(n)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::latest_close)
-        .collect()
+        .bind(n);
+        self.list(query, rows::latest_close).await
     }
 }

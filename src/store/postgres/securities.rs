@@ -1,7 +1,6 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::rows::db_err;
 use super::{PgQuery, PgStore};
 use crate::domain::{Page, PageRequest, Security, Symbol};
 use crate::store::rows::{self, affected_one, contains_pattern, sql_i64};
@@ -28,75 +27,48 @@ pub(super) fn bind_security<'q>(sql: &'q str, s: &'q Security) -> PgQuery<'q> {
 #[async_trait]
 impl SecurityStore for PgStore {
     async fn insert_security(&self, s: &Security) -> StoreResult<()> {
-        bind_security(sql::INSERT, s)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+        self.execute(bind_security(sql::INSERT, s)).await?;
         Ok(())
     }
 
     async fn security(&self, id: Uuid) -> StoreResult<Option<Security>> {
-        sqlx::query(sql::BY_ID)
-            .bind(id)
-            .fetch_optional(&self.pool)
+        self.optional(sqlx::query(sql::BY_ID).bind(id), rows::security)
             .await
-            .map_err(db_err)?
-            .map(|r| rows::security(&r))
-            .transpose()
     }
 
     async fn security_by_symbol(&self, symbol: &Symbol) -> StoreResult<Option<Security>> {
-        sqlx::query(sql::BY_SYMBOL)
-            .bind(symbol.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::security(&r))
-            .transpose()
+        let query = sqlx::query(sql::BY_SYMBOL).bind(symbol.as_str());
+        self.optional(query, rows::security).await
     }
 
     async fn securities_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<Security>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             security_columns!(),
             " FROM securities WHERE id = ANY($1) ORDER BY symbol"
         ))
-        .bind(ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::security)
-        .collect()
+        .bind(ids);
+        self.list(query, rows::security).await
     }
 
     async fn securities(&self, page: PageRequest) -> StoreResult<Page<Security>> {
-        let found = sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             security_columns!(),
             ", count(*) OVER () AS total FROM securities ORDER BY symbol LIMIT $1 OFFSET $2"
         ))
         .bind(sql_i64(page.limit))
-        .bind(sql_i64(page.skip))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        let total = self
-            .page_total(&found, page, sqlx::query(sql::COUNT))
-            .await?;
-        let items = found
-            .iter()
-            .map(rows::security)
-            .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        .bind(sql_i64(page.skip));
+        self.page(query, sqlx::query(sql::COUNT), page, rows::security)
+            .await
     }
 
     async fn search_securities(&self, query: &str, limit: u64) -> StoreResult<Vec<Security>> {
         let query = query.trim();
-        sqlx::query(concat!(
+        let search = sqlx::query(concat!(
             "SELECT ",
             security_columns!(),
             " FROM securities ",
@@ -105,17 +77,12 @@ impl SecurityStore for PgStore {
         ))
         .bind(contains_pattern(query))
         .bind(query.to_uppercase())
-        .bind(sql_i64(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::security)
-        .collect()
+        .bind(sql_i64(limit));
+        self.list(search, rows::security).await
     }
 
     async fn update_security(&self, s: &Security) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(s.id)
             .bind(s.symbol.as_str())
             .bind(&s.name)
@@ -126,10 +93,7 @@ impl SecurityStore for PgStore {
             .bind(&s.industry)
             .bind(s.market_cap)
             .bind(s.last_synced_at)
-            .bind(s.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(s.updated_at);
+        affected_one(self.execute(update).await?)
     }
 }

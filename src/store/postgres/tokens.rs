@@ -4,7 +4,6 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::rows::db_err;
 use super::PgStore;
 use crate::domain::{PasswordResetToken, RefreshTokenRecord};
 use crate::store::sql::tokens as sql;
@@ -13,78 +12,60 @@ use crate::store::{rows, StoreResult, TokenStore};
 #[async_trait]
 impl TokenStore for PgStore {
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
-        sqlx::query(sql::INSERT_REFRESH)
+        let insert = sqlx::query(sql::INSERT_REFRESH)
             .bind(t.jti)
             .bind(t.user_id)
             .bind(t.family_id)
             .bind(t.expires_at)
             .bind(t.spent_at)
             .bind(t.revoked)
-            .bind(t.created_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(t.created_at);
+        self.execute(insert).await?;
         Ok(())
     }
 
     async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
-        sqlx::query(sql::REFRESH_BY_JTI)
-            .bind(jti)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::refresh_token(&r))
-            .transpose()
+        let query = sqlx::query(sql::REFRESH_BY_JTI).bind(jti);
+        self.optional(query, rows::refresh_token).await
     }
 
     async fn spend_refresh_token(&self, jti: Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
         // A concurrent spend waits on the row lock, then re-checks the condition and finds
         // the token spent: exactly one wins.
-        let done = sqlx::query(
+        let spend = sqlx::query(
             "UPDATE refresh_tokens SET spent_at = $2 \
              WHERE jti = $1 AND spent_at IS NULL AND NOT revoked",
         )
         .bind(jti)
-        .bind(at)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(done.rows_affected() == 1)
+        .bind(at);
+        Ok(self.execute(spend).await? == 1)
     }
 
     async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
-        let done = sqlx::query(
+        let revoke = sqlx::query(
             "UPDATE refresh_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked",
         )
-        .bind(family_id)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(done.rows_affected())
+        .bind(family_id);
+        self.execute(revoke).await
     }
 
     async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
-        let done = sqlx::query(
+        let revoke = sqlx::query(
             "UPDATE refresh_tokens SET revoked = true WHERE user_id = $1 AND NOT revoked",
         )
-        .bind(user_id)
-        .execute(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(done.rows_affected())
+        .bind(user_id);
+        self.execute(revoke).await
     }
 
     async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
-        sqlx::query(sql::INSERT_RESET)
+        let insert = sqlx::query(sql::INSERT_RESET)
             .bind(t.id)
             .bind(t.user_id)
             .bind(&t.token_hash)
             .bind(t.expires_at)
             .bind(t.used)
-            .bind(t.created_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(t.created_at);
+        self.execute(insert).await?;
         Ok(())
     }
 
@@ -94,17 +75,13 @@ impl TokenStore for PgStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<PasswordResetToken>> {
         // One statement marks and returns it, so a token works once even under races.
-        sqlx::query(
+        let take = sqlx::query(
             "UPDATE password_reset_tokens SET used = true \
              WHERE token_hash = $1 AND NOT used AND expires_at > $2 \
              RETURNING id, user_id, token_hash, expires_at, used, created_at",
         )
         .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?
-        .map(|r| rows::reset_token(&r))
-        .transpose()
+        .bind(now);
+        self.optional(take, rows::reset_token).await
     }
 }

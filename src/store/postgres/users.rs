@@ -1,29 +1,16 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::rows::db_err;
 use super::PgStore;
 use crate::domain::{Page, PageRequest, User};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::users::{self as sql, user_columns};
 use crate::store::{StoreResult, UserStore};
 
-impl PgStore {
-    async fn user_by(&self, sql: &'static str, key: String) -> StoreResult<Option<User>> {
-        sqlx::query(sql)
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::user(&r))
-            .transpose()
-    }
-}
-
 #[async_trait]
 impl UserStore for PgStore {
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
-        sqlx::query(sql::INSERT)
+        let insert = sqlx::query(sql::INSERT)
             .bind(user.id)
             .bind(user.email.as_str())
             .bind(user.username.as_str())
@@ -32,53 +19,40 @@ impl UserStore for PgStore {
             .bind(user.is_superuser)
             .bind(user.base_currency.as_str())
             .bind(user.created_at)
-            .bind(user.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(user.updated_at);
+        self.execute(insert).await?;
         Ok(())
     }
 
     async fn user(&self, id: Uuid) -> StoreResult<Option<User>> {
-        sqlx::query(sql::BY_ID)
-            .bind(id)
-            .fetch_optional(&self.pool)
+        self.optional(sqlx::query(sql::BY_ID).bind(id), rows::user)
             .await
-            .map_err(db_err)?
-            .map(|r| rows::user(&r))
-            .transpose()
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        self.user_by(sql::BY_EMAIL, email.trim().to_lowercase())
-            .await
+        let query = sqlx::query(sql::BY_EMAIL).bind(email.trim().to_lowercase());
+        self.optional(query, rows::user).await
     }
 
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
-        self.user_by(sql::BY_USERNAME, username.trim().to_string())
-            .await
+        let query = sqlx::query(sql::BY_USERNAME).bind(username.trim().to_string());
+        self.optional(query, rows::user).await
     }
 
     async fn users(&self, page: PageRequest) -> StoreResult<Page<User>> {
-        let found = sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             user_columns!(),
             ", count(*) OVER () AS total FROM users ORDER BY created_at, id LIMIT $1 OFFSET $2"
         ))
         .bind(sql_i64(page.limit))
-        .bind(sql_i64(page.skip))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        let total = self
-            .page_total(&found, page, sqlx::query(sql::COUNT))
-            .await?;
-        let items = found.iter().map(rows::user).collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        .bind(sql_i64(page.skip));
+        self.page(query, sqlx::query(sql::COUNT), page, rows::user)
+            .await
     }
 
     async fn update_user(&self, user: &User) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(user.id)
             .bind(user.email.as_str())
             .bind(user.username.as_str())
@@ -86,19 +60,11 @@ impl UserStore for PgStore {
             .bind(user.is_active)
             .bind(user.is_superuser)
             .bind(user.base_currency.as_str())
-            .bind(user.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(user.updated_at);
+        affected_one(self.execute(update).await?)
     }
 
     async fn delete_user(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        affected_one(self.execute(sqlx::query(sql::DELETE).bind(id)).await?)
     }
 }

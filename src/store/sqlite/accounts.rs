@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::codec::{dec, id_list, opt_dec, opt_ts, opt_uid, ts, uid};
-use super::errors::{db_err, parent, Probe};
+use super::errors::{parent, Probe};
 use super::SqliteStore;
 use crate::domain::{Account, AccountValue, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64};
@@ -42,7 +42,7 @@ fn account_probes(a: &Account) -> [Probe; 3] {
 #[async_trait]
 impl AccountStore for SqliteStore {
     async fn insert_account(&self, a: &Account) -> StoreResult<()> {
-        let done = sqlx::query(sql::INSERT)
+        let insert = sqlx::query(sql::INSERT)
             .bind(uid(&a.id))
             .bind(uid(&a.user_id))
             .bind(opt_uid(&a.institution_id))
@@ -52,46 +52,31 @@ impl AccountStore for SqliteStore {
             .bind(a.is_investment_account)
             .bind(opt_dec(&a.interest_rate))
             .bind(ts(&a.created_at))
-            .bind(ts(&a.updated_at))
-            .execute(&self.pool)
-            .await;
-        self.written(done, || account_probes(a)).await?;
+            .bind(ts(&a.updated_at));
+        self.execute_probed(insert, || account_probes(a)).await?;
         Ok(())
     }
 
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
-        sqlx::query(sql::BY_ID)
-            .bind(uid(&id))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::account(&r))
-            .transpose()
+        let query = sqlx::query(sql::BY_ID).bind(uid(&id));
+        self.optional(query, rows::account).await
     }
 
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
-        let total = self
-            .fetch_count(sqlx::query(sql::COUNT_OF_USER).bind(uid(&user_id)))
-            .await?;
-        let items = sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             account_columns!(),
             " FROM accounts WHERE user_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3"
         ))
         .bind(uid(&user_id))
         .bind(sql_i64(page.limit))
-        .bind(sql_i64(page.skip))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::account)
-        .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        .bind(sql_i64(page.skip));
+        let count = sqlx::query(sql::COUNT_OF_USER).bind(uid(&user_id));
+        self.page(query, count, rows::account).await
     }
 
     async fn update_account(&self, a: &Account) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(uid(&a.id))
             .bind(opt_uid(&a.institution_id))
             .bind(&a.name)
@@ -99,33 +84,27 @@ impl AccountStore for SqliteStore {
             .bind(a.currency.as_str())
             .bind(a.is_investment_account)
             .bind(opt_dec(&a.interest_rate))
-            .bind(ts(&a.updated_at))
-            .execute(&self.pool)
-            .await;
-        affected_one(self.written(done, || account_probes(a)).await?)
+            .bind(ts(&a.updated_at));
+        affected_one(self.execute_probed(update, || account_probes(a)).await?)
     }
 
     async fn delete_account(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE)
-            .bind(uid(&id))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        affected_one(
+            self.execute(sqlx::query(sql::DELETE).bind(uid(&id)))
+                .await?,
+        )
     }
 
     async fn insert_account_value(&self, v: &AccountValue) -> StoreResult<()> {
-        let done = sqlx::query(sql::INSERT_VALUE)
+        let insert = sqlx::query(sql::INSERT_VALUE)
             .bind(uid(&v.id))
             .bind(uid(&v.account_id))
             .bind(ts(&v.timestamp))
             .bind(dec(&v.balance))
             .bind(opt_dec(&v.cash_balance))
             .bind(ts(&v.created_at))
-            .bind(ts(&v.updated_at))
-            .execute(&self.pool)
-            .await;
-        self.written(done, || {
+            .bind(ts(&v.updated_at));
+        self.execute_probed(insert, || {
             [parent(
                 "fk_account_values_account",
                 "accounts",
@@ -137,13 +116,8 @@ impl AccountStore for SqliteStore {
     }
 
     async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
-        sqlx::query(sql::VALUE_BY_ID)
-            .bind(uid(&id))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::account_value(&r))
-            .transpose()
+        let query = sqlx::query(sql::VALUE_BY_ID).bind(uid(&id));
+        self.optional(query, rows::account_value).await
     }
 
     async fn account_values(
@@ -156,12 +130,7 @@ impl AccountStore for SqliteStore {
         // Open bounds as the extreme strings: '' sorts before and '~' after every timestamp.
         let start = opt_ts(&start).unwrap_or_default();
         let end = opt_ts(&end).unwrap_or_else(|| "~".into());
-        let count = sqlx::query(concat!("SELECT count(*) ", values_in_range!()))
-            .bind(uid(&account_id))
-            .bind(&start)
-            .bind(&end);
-        let total = self.fetch_count(count).await?;
-        let items = sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             value_columns!(),
             " ",
@@ -172,14 +141,12 @@ impl AccountStore for SqliteStore {
         .bind(&start)
         .bind(&end)
         .bind(sql_i64(page.limit))
-        .bind(sql_i64(page.skip))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::account_value)
-        .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        .bind(sql_i64(page.skip));
+        let count = sqlx::query(concat!("SELECT count(*) ", values_in_range!()))
+            .bind(uid(&account_id))
+            .bind(&start)
+            .bind(&end);
+        self.page(query, count, rows::account_value).await
     }
 
     async fn latest_account_values(
@@ -189,41 +156,30 @@ impl AccountStore for SqliteStore {
         if account_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             value_columns!(),
             " FROM account_values AS v WHERE account_id IN (SELECT value FROM json_each($1)) \
              AND \"timestamp\" = (SELECT max(\"timestamp\") FROM account_values n \
              WHERE n.account_id = v.account_id)"
         ))
-        .bind(id_list(account_ids))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(|r| rows::account_value(r).map(|v| (v.account_id, v)))
-        .collect()
+        .bind(id_list(account_ids));
+        self.list(query, |r| rows::account_value(r).map(|v| (v.account_id, v)))
+            .await
     }
 
     async fn update_account_value(&self, v: &AccountValue) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE_VALUE)
+        let update = sqlx::query(sql::UPDATE_VALUE)
             .bind(uid(&v.id))
             .bind(ts(&v.timestamp))
             .bind(dec(&v.balance))
             .bind(opt_dec(&v.cash_balance))
-            .bind(ts(&v.updated_at))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(ts(&v.updated_at));
+        affected_one(self.execute(update).await?)
     }
 
     async fn delete_account_value(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE_VALUE)
-            .bind(uid(&id))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        let delete = sqlx::query(sql::DELETE_VALUE).bind(uid(&id));
+        affected_one(self.execute(delete).await?)
     }
 }

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 
 use super::codec::{date, dec};
-use super::errors::{db_err, Probe};
+use super::errors::Probe;
 use super::SqliteStore;
 use crate::domain::{Currency, CurrencyCode, ExchangeRate};
 use crate::store::rows::{self, affected_one};
@@ -12,62 +12,43 @@ use crate::store::{CurrencyStore, StoreResult};
 #[async_trait]
 impl CurrencyStore for SqliteStore {
     async fn currencies(&self) -> StoreResult<Vec<Currency>> {
-        sqlx::query(sql::ALL)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(rows::currency)
-            .collect()
+        self.list(sqlx::query(sql::ALL), rows::currency).await
     }
 
     async fn currency(&self, code: &CurrencyCode) -> StoreResult<Option<Currency>> {
-        sqlx::query(sql::BY_CODE)
-            .bind(code.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::currency(&r))
-            .transpose()
+        let query = sqlx::query(sql::BY_CODE).bind(code.as_str());
+        self.optional(query, rows::currency).await
     }
 
     async fn insert_currency(&self, c: &Currency) -> StoreResult<()> {
-        sqlx::query(sql::INSERT)
+        let insert = sqlx::query(sql::INSERT)
             .bind(c.code.as_str())
             .bind(&c.name)
             .bind(&c.symbol)
-            .bind(i64::from(c.decimals))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(i64::from(c.decimals));
+        self.execute(insert).await?;
         Ok(())
     }
 
     async fn update_currency(&self, c: &Currency) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(c.code.as_str())
             .bind(&c.name)
             .bind(&c.symbol)
-            .bind(i64::from(c.decimals))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(i64::from(c.decimals));
+        affected_one(self.execute(update).await?)
     }
 
     async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE)
-            .bind(code.as_str())
-            .execute(&self.pool)
-            .await;
         let in_use = |constraint, table, column| Probe::Child {
             constraint,
             table,
             column,
             value: code.to_string(),
         };
+        let delete = sqlx::query(sql::DELETE).bind(code.as_str());
         let deleted = self
-            .written(done, || {
+            .execute_probed(delete, || {
                 [
                     in_use("fk_accounts_currency", "accounts", "currency"),
                     in_use("fk_users_base_currency", "users", "base_currency"),
@@ -80,20 +61,18 @@ impl CurrencyStore for SqliteStore {
     }
 
     async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPSERT_RATE)
-            .bind(rate.from.as_str())
-            .bind(rate.to.as_str())
-            .bind(date(&rate.date))
-            .bind(dec(&rate.rate))
-            .execute(&self.pool)
-            .await;
         let currency = |constraint, code: &CurrencyCode| Probe::Parent {
             constraint,
             table: "currencies",
             column: "code",
             value: Some(code.to_string()),
         };
-        self.written(done, || {
+        let upsert = sqlx::query(sql::UPSERT_RATE)
+            .bind(rate.from.as_str())
+            .bind(rate.to.as_str())
+            .bind(date(&rate.date))
+            .bind(dec(&rate.rate));
+        self.execute_probed(upsert, || {
             [
                 currency("fk_exchange_rates_from", &rate.from),
                 currency("fk_exchange_rates_to", &rate.to),
@@ -109,15 +88,11 @@ impl CurrencyStore for SqliteStore {
         to: &CurrencyCode,
         on: NaiveDate,
     ) -> StoreResult<Option<ExchangeRate>> {
-        sqlx::query(sql::RATE_ON_OR_BEFORE)
+        let query = sqlx::query(sql::RATE_ON_OR_BEFORE)
             .bind(from.as_str())
             .bind(to.as_str())
-            .bind(date(&on))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::rate(&r))
-            .transpose()
+            .bind(date(&on));
+        self.optional(query, rows::rate).await
     }
 
     async fn rates_from(
@@ -125,7 +100,7 @@ impl CurrencyStore for SqliteStore {
         from: &CurrencyCode,
         on: NaiveDate,
     ) -> StoreResult<Vec<ExchangeRate>> {
-        sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             rate_columns!(),
             " FROM exchange_rates r ",
@@ -136,13 +111,8 @@ impl CurrencyStore for SqliteStore {
             "ORDER BY to_currency"
         ))
         .bind(from.as_str())
-        .bind(date(&on))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::rate)
-        .collect()
+        .bind(date(&on));
+        self.list(query, rows::rate).await
     }
 
     async fn rate_history(
@@ -150,14 +120,9 @@ impl CurrencyStore for SqliteStore {
         from: &CurrencyCode,
         to: &CurrencyCode,
     ) -> StoreResult<Vec<ExchangeRate>> {
-        sqlx::query(sql::RATE_HISTORY)
+        let query = sqlx::query(sql::RATE_HISTORY)
             .bind(from.as_str())
-            .bind(to.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(rows::rate)
-            .collect()
+            .bind(to.as_str());
+        self.list(query, rows::rate).await
     }
 }

@@ -3,11 +3,10 @@
 //! names of the schema so that callers see what PostgreSQL reports.
 
 use sqlx::error::ErrorKind;
-use sqlx::sqlite::SqliteQueryResult;
 use uuid::Uuid;
 
 use super::codec::uid;
-use super::SqliteStore;
+use super::{SqliteQuery, SqliteStore};
 use crate::store::open::one_line;
 use crate::store::{StoreError, StoreResult};
 
@@ -101,15 +100,15 @@ pub(super) fn parent(constraint: &'static str, table: &'static str, id: Option<U
 }
 
 impl SqliteStore {
-    /// The rows a write touched, or its failure with a broken foreign key named after the
-    /// first of `probes` that finds it broken (made only when the write failed).
-    pub(super) async fn written<P: AsRef<[Probe]>>(
+    /// Runs a write; the number of rows it touched. A foreign key it breaks is named after
+    /// the first of `probes` (made only when the write failed) that finds it broken.
+    pub(super) async fn execute_probed<P: AsRef<[Probe]>>(
         &self,
-        done: sqlx::Result<SqliteQueryResult>,
+        query: SqliteQuery<'_>,
         probes: impl FnOnce() -> P,
     ) -> StoreResult<u64> {
-        match done {
-            Ok(r) => Ok(r.rows_affected()),
+        match query.execute(&self.pool).await {
+            Ok(done) => Ok(done.rows_affected()),
             Err(e) => Err(self.conflict(e, probes().as_ref()).await),
         }
     }

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 use super::codec::{dec, ts, uid};
-use super::errors::{db_err, parent, Probe};
+use super::errors::{parent, Probe};
 use super::SqliteStore;
 use crate::domain::{Holding, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64, Columns};
@@ -31,7 +31,7 @@ fn holding_probes(h: &Holding) -> [Probe; 2] {
 #[async_trait]
 impl HoldingStore for SqliteStore {
     async fn insert_holding(&self, h: &Holding) -> StoreResult<()> {
-        let done = sqlx::query(sql::INSERT)
+        let insert = sqlx::query(sql::INSERT)
             .bind(uid(&h.id))
             .bind(uid(&h.account_id))
             .bind(uid(&h.security_id))
@@ -39,21 +39,14 @@ impl HoldingStore for SqliteStore {
             .bind(dec(&h.average_price))
             .bind(ts(&h.timestamp))
             .bind(ts(&h.created_at))
-            .bind(ts(&h.updated_at))
-            .execute(&self.pool)
-            .await;
-        self.written(done, || holding_probes(h)).await?;
+            .bind(ts(&h.updated_at));
+        self.execute_probed(insert, || holding_probes(h)).await?;
         Ok(())
     }
 
     async fn holding(&self, id: Uuid) -> StoreResult<Option<Holding>> {
-        sqlx::query(sql::BY_ID)
-            .bind(uid(&id))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::holding(&r))
-            .transpose()
+        let query = sqlx::query(sql::BY_ID).bind(uid(&id));
+        self.optional(query, rows::holding).await
     }
 
     async fn holdings(
@@ -70,62 +63,39 @@ impl HoldingStore for SqliteStore {
         } else {
             (sql::COUNT_OF_ACCOUNT, page_of_account!())
         };
-        let total = self
-            .fetch_count(sqlx::query(count_sql).bind(uid(&account_id)))
-            .await?;
-        let items = sqlx::query(items_sql)
+        let query = sqlx::query(items_sql)
             .bind(uid(&account_id))
             .bind(sql_i64(page.limit))
-            .bind(sql_i64(page.skip))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(rows::holding)
-            .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+            .bind(sql_i64(page.skip));
+        let count = sqlx::query(count_sql).bind(uid(&account_id));
+        self.page(query, count, rows::holding).await
     }
 
     async fn current_holdings_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Holding>> {
-        sqlx::query(sql::CURRENT_OF_USER)
-            .bind(uid(&user_id))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(rows::holding)
-            .collect()
+        let query = sqlx::query(sql::CURRENT_OF_USER).bind(uid(&user_id));
+        self.list(query, rows::holding).await
     }
 
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {
-        sqlx::query(sql::HELD_SECURITY_IDS)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?
-            .iter()
-            .map(|r| r.uuid("security_id"))
-            .collect()
+        let query = sqlx::query(sql::HELD_SECURITY_IDS);
+        self.list(query, |r| r.uuid("security_id")).await
     }
 
     async fn update_holding(&self, h: &Holding) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(uid(&h.id))
             .bind(uid(&h.security_id))
             .bind(dec(&h.shares))
             .bind(dec(&h.average_price))
             .bind(ts(&h.timestamp))
-            .bind(ts(&h.updated_at))
-            .execute(&self.pool)
-            .await;
-        affected_one(self.written(done, || holding_probes(h)).await?)
+            .bind(ts(&h.updated_at));
+        affected_one(self.execute_probed(update, || holding_probes(h)).await?)
     }
 
     async fn delete_holding(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE)
-            .bind(uid(&id))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        affected_one(
+            self.execute(sqlx::query(sql::DELETE).bind(uid(&id)))
+                .await?,
+        )
     }
 }

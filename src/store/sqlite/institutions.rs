@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 use super::codec::{ts, uid};
-use super::errors::{db_err, parent};
+use super::errors::parent;
 use super::SqliteStore;
 use crate::domain::{Institution, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64};
@@ -12,16 +12,14 @@ use crate::store::{InstitutionStore, StoreResult};
 #[async_trait]
 impl InstitutionStore for SqliteStore {
     async fn insert_institution(&self, inst: &Institution) -> StoreResult<()> {
-        let done = sqlx::query(sql::INSERT)
+        let insert = sqlx::query(sql::INSERT)
             .bind(uid(&inst.id))
             .bind(uid(&inst.user_id))
             .bind(&inst.name)
             .bind(&inst.url)
             .bind(ts(&inst.created_at))
-            .bind(ts(&inst.updated_at))
-            .execute(&self.pool)
-            .await;
-        self.written(done, || {
+            .bind(ts(&inst.updated_at));
+        self.execute_probed(insert, || {
             [parent(
                 "fk_financial_institutions_user",
                 "users",
@@ -33,13 +31,8 @@ impl InstitutionStore for SqliteStore {
     }
 
     async fn institution(&self, id: Uuid) -> StoreResult<Option<Institution>> {
-        sqlx::query(sql::BY_ID)
-            .bind(uid(&id))
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::institution(&r))
-            .transpose()
+        let query = sqlx::query(sql::BY_ID).bind(uid(&id));
+        self.optional(query, rows::institution).await
     }
 
     async fn institutions(
@@ -47,44 +40,31 @@ impl InstitutionStore for SqliteStore {
         user_id: Uuid,
         page: PageRequest,
     ) -> StoreResult<Page<Institution>> {
-        let total = self
-            .fetch_count(sqlx::query(sql::COUNT_OF_USER).bind(uid(&user_id)))
-            .await?;
-        let items = sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             institution_columns!(),
             " FROM financial_institutions WHERE user_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3"
         ))
         .bind(uid(&user_id))
         .bind(sql_i64(page.limit))
-        .bind(sql_i64(page.skip))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::institution)
-        .collect::<StoreResult<_>>()?;
-        Ok(Page { items, total })
+        .bind(sql_i64(page.skip));
+        let count = sqlx::query(sql::COUNT_OF_USER).bind(uid(&user_id));
+        self.page(query, count, rows::institution).await
     }
 
     async fn update_institution(&self, inst: &Institution) -> StoreResult<()> {
-        let done = sqlx::query(sql::UPDATE)
+        let update = sqlx::query(sql::UPDATE)
             .bind(uid(&inst.id))
             .bind(&inst.name)
             .bind(&inst.url)
-            .bind(ts(&inst.updated_at))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+            .bind(ts(&inst.updated_at));
+        affected_one(self.execute(update).await?)
     }
 
     async fn delete_institution(&self, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(sql::DELETE)
-            .bind(uid(&id))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
-        affected_one(done.rows_affected())
+        affected_one(
+            self.execute(sqlx::query(sql::DELETE).bind(uid(&id)))
+                .await?,
+        )
     }
 }

@@ -36,12 +36,10 @@ impl LeaseStore for SqliteStore {
     }
 
     async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
-        sqlx::query(sql::leases::RELEASE)
+        let release = sqlx::query(sql::leases::RELEASE)
             .bind(name)
-            .bind(uid(&holder))
-            .execute(&self.pool)
-            .await
-            .map_err(db_err)?;
+            .bind(uid(&holder));
+        self.execute(release).await?;
         Ok(())
     }
 }

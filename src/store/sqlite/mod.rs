@@ -6,13 +6,14 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
-    SqliteSynchronous,
+    SqliteRow, SqliteSynchronous,
 };
 use sqlx::Row;
 
 use super::open::one_line;
 use super::rows::count;
 use super::{redact_url, sql, Backend, DatabaseStore, StoreError, StoreResult};
+use crate::domain::Page;
 
 mod accounts;
 mod codec;
@@ -27,6 +28,7 @@ mod securities;
 mod tokens;
 mod users;
 
+/// A statement with its arguments bound, ready to run.
 type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments<'q>>;
 
 /// How long a statement waits for another connection's write lock before giving up.
@@ -85,6 +87,41 @@ impl SqliteStore {
         &self.pool
     }
 
+    /// The row a query finds, if any, read by `map`.
+    async fn optional<T>(
+        &self,
+        query: SqliteQuery<'_>,
+        map: impl Fn(&SqliteRow) -> StoreResult<T>,
+    ) -> StoreResult<Option<T>> {
+        query
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(errors::db_err)?
+            .map(|r| map(&r))
+            .transpose()
+    }
+
+    /// Every row a query finds, each read by `map`.
+    async fn list<T, C: FromIterator<T>>(
+        &self,
+        query: SqliteQuery<'_>,
+        map: impl Fn(&SqliteRow) -> StoreResult<T>,
+    ) -> StoreResult<C> {
+        query
+            .fetch_all(&self.pool)
+            .await
+            .map_err(errors::db_err)?
+            .iter()
+            .map(map)
+            .collect()
+    }
+
+    /// Runs a write that breaks no foreign key; the number of rows it touched.
+    async fn execute(&self, query: SqliteQuery<'_>) -> StoreResult<u64> {
+        let done = query.execute(&self.pool).await.map_err(errors::db_err)?;
+        Ok(done.rows_affected())
+    }
+
     /// The single `count(*)` a query returns.
     async fn fetch_count(&self, query: SqliteQuery<'_>) -> StoreResult<u64> {
         let n: i64 = query
@@ -93,6 +130,18 @@ impl SqliteStore {
             .and_then(|r| r.try_get(0))
             .map_err(errors::db_err)?;
         count(n)
+    }
+
+    /// A page: `count` counts every row, then `query` reads the page's rows with `map`.
+    async fn page<T>(
+        &self,
+        query: SqliteQuery<'_>,
+        count: SqliteQuery<'_>,
+        map: impl Fn(&SqliteRow) -> StoreResult<T>,
+    ) -> StoreResult<Page<T>> {
+        let total = self.fetch_count(count).await?;
+        let items = self.list(query, map).await?;
+        Ok(Page { items, total })
     }
 }
 

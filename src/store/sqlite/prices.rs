@@ -4,7 +4,7 @@ use sqlx::sqlite::SqliteConnection;
 use uuid::Uuid;
 
 use super::codec::{dec, id_list, opt_dec, opt_ts, ts, uid};
-use super::errors::{db_err, parent};
+use super::errors::parent;
 use super::securities::bind_security;
 use super::SqliteStore;
 use crate::domain::{Interval, PriceBar, Security};
@@ -123,7 +123,7 @@ impl PriceStore for SqliteStore {
         end: Option<DateTime<Utc>>,
     ) -> StoreResult<Vec<PriceBar>> {
         // Open bounds as the extreme strings: '' sorts before and '~' after every timestamp.
-        sqlx::query(concat!(
+        let query = sqlx::query(concat!(
             "SELECT ",
             bar_columns!(),
             " FROM security_prices WHERE security_id = $1 AND \"interval\" = $2 \
@@ -132,13 +132,8 @@ impl PriceStore for SqliteStore {
         .bind(uid(&security_id))
         .bind(interval.as_str())
         .bind(opt_ts(&start).unwrap_or_default())
-        .bind(opt_ts(&end).unwrap_or_else(|| "~".into()))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::price_bar)
-        .collect()
+        .bind(opt_ts(&end).unwrap_or_else(|| "~".into()));
+        self.list(query, rows::price_bar).await
     }
 
     async fn count_prices(&self, security_id: Uuid, interval: Interval) -> StoreResult<u64> {
@@ -153,21 +148,17 @@ impl PriceStore for SqliteStore {
         security_id: Uuid,
         interval: Interval,
     ) -> StoreResult<Option<PriceBar>> {
-        sqlx::query(sql::LATEST)
+        let query = sqlx::query(sql::LATEST)
             .bind(uid(&security_id))
-            .bind(interval.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_err)?
-            .map(|r| rows::price_bar(&r))
-            .transpose()
+            .bind(interval.as_str());
+        self.optional(query, rows::price_bar).await
     }
 
     async fn newest_closes(&self, ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        sqlx::query(
+        let query = sqlx::query(
             "SELECT p.security_id, p.\"timestamp\", p.close \
              FROM json_each($1) AS ids \
              JOIN security_prices AS p ON p.security_id = ids.value AND p.\"interval\" = '1d' \
@@ -177,12 +168,7 @@ impl PriceStore for SqliteStore {
              ORDER BY p.security_id, p.\"timestamp\" DESC",
         )
         .bind(id_list(&distinct_ids(ids)))
-        .bind(n)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(rows::latest_close)
-        .collect()
+        .bind(n);
+        self.list(query, rows::latest_close).await
     }
 }
