@@ -267,6 +267,7 @@ async fn a_base_currency_change_moves_the_callers_data_version(db: Db) {
         let other = app.signup("jon").await;
         let account = app.investment_account(&s, "Broker").await;
         let before = answers(&app, &s, &lists(account)).await;
+        // Theirs: the two lists that need no account.
         let theirs = answers(&app, &other, &lists(Uuid::nil())[..2]).await;
 
         let r = app
@@ -311,6 +312,7 @@ async fn a_currency_change_moves_everyones_data_version(db: Db) {
     let account = app.investment_account(&s, "Broker").await;
 
     let before = answers(&app, &s, &lists(account)).await;
+    // Theirs: the two lists that need no account.
     let theirs = answers(&app, &other, &lists(Uuid::nil())[..2]).await;
     app.post(
         "/api/v1/currencies",
