@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
+    // The migrations are compiled in (`sqlx::migrate!`): a new file must rebuild the crate.
+    println!("cargo::rerun-if-changed=migrations");
     for var in [
         "CI",
         "FINANCES_TEST_DATABASE_URL",

@@ -103,7 +103,7 @@ pub struct ServerConfig {
     /// Lookups reaching Yahoo per minute per user.
     pub rate_limit_lookups_per_minute: u32,
     /// Megabytes of rendered list responses kept for reuse while the data is unchanged;
-    /// 0 keeps none.
+    /// 0, the default, keeps none (list responses still carry an `ETag` and answer `304`).
     pub response_cache_mb: u64,
     /// After SIGTERM or SIGINT, seconds requests in flight may still run before they are
     /// answered 503 and the server exits.
@@ -209,7 +209,7 @@ impl Default for ServerConfig {
             rate_limit_auth_per_minute: 5,
             rate_limit_sync_per_minute: 10,
             rate_limit_lookups_per_minute: 30,
-            response_cache_mb: 64,
+            response_cache_mb: 0,
             shutdown_grace_secs: 5,
         }
     }
@@ -600,6 +600,11 @@ mod tests {
         let off =
             Config::load(&isolated(), env_of(&[("FINANCES_RESPONSE_CACHE_MB", "0")])).unwrap();
         assert_eq!(off.server.response_cache_mb, 0);
+        // Off by default, so the variable must be what turns it on.
+        assert_eq!(Config::default().server.response_cache_mb, 0);
+        let on =
+            Config::load(&isolated(), env_of(&[("FINANCES_RESPONSE_CACHE_MB", "16")])).unwrap();
+        assert_eq!(on.server.response_cache_mb, 16);
     }
 
     #[test]

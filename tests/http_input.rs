@@ -3,10 +3,11 @@
 
 mod support;
 
+use finances::http::HttpSettings;
 use reqwest::header::{CONTENT_TYPE, IF_NONE_MATCH};
 use reqwest::Method;
 use serde_json::{json, Value};
-use support::http::{Db, Session, TestApp};
+use support::http::{test_settings, Db, Session, TestApp};
 use uuid::Uuid;
 
 on_both_stores!(
@@ -16,6 +17,7 @@ on_both_stores!(
     a_body_is_one_json_object,
     decimals_are_kept_exactly_or_refused,
     conditional_requests_answer_304_only_for_what_the_caller_may_read,
+    remembered_answers_give_304_only_for_what_the_caller_may_read,
     a_write_by_a_deleted_user_is_401_and_names_no_constraint,
 );
 
@@ -371,7 +373,21 @@ async fn decimals_are_kept_exactly_or_refused(db: Db) {
 }
 
 async fn conditional_requests_answer_304_only_for_what_the_caller_may_read(db: Db) {
-    let app = TestApp::start(db).await;
+    only_what_the_caller_may_read(db, 0).await;
+}
+
+/// The same with rendered bodies remembered: a body kept for one caller and URI proves
+/// nothing for another.
+async fn remembered_answers_give_304_only_for_what_the_caller_may_read(db: Db) {
+    only_what_the_caller_may_read(db, 16 << 20).await;
+}
+
+async fn only_what_the_caller_may_read(db: Db, response_cache_bytes: u64) {
+    let settings = HttpSettings {
+        response_cache_bytes,
+        ..test_settings()
+    };
+    let app = TestApp::start_with(db, settings).await;
     let owner = app.signup("fay").await;
     let other = app.signup("gus").await;
     let account = app.investment_account(&owner, "Broker").await;

@@ -6,9 +6,10 @@ mod support;
 use std::str::FromStr;
 
 use finances::domain::{AccountType, CurrencyCode, Interval, NewAccount, PriceBar, Symbol};
+use finances::http::HttpSettings;
 use rust_decimal::Decimal;
 use serde_json::json;
-use support::http::{Db, Res, TestApp};
+use support::http::{test_settings, Db, Res, TestApp};
 use uuid::Uuid;
 
 on_both_stores!(
@@ -19,6 +20,7 @@ on_both_stores!(
     holdings_crud_with_market_figures,
     another_users_resources_are_404,
     list_answers_follow_writes_made_anywhere,
+    remembered_list_answers_follow_writes_made_anywhere,
 );
 
 fn id(v: &serde_json::Value) -> String {
@@ -572,7 +574,20 @@ async fn conditional_get(app: &TestApp, path: &str, token: &str, etag: &str) -> 
 /// served stale: writes made outside this server (another process, the TUI, a sync) show in
 /// the very next answer.
 async fn list_answers_follow_writes_made_anywhere(db: Db) {
-    let app = TestApp::start(db).await;
+    follow_writes(db, 0).await;
+}
+
+/// The same with rendered bodies remembered.
+async fn remembered_list_answers_follow_writes_made_anywhere(db: Db) {
+    follow_writes(db, 16 << 20).await;
+}
+
+async fn follow_writes(db: Db, response_cache_bytes: u64) {
+    let settings = HttpSettings {
+        response_cache_bytes,
+        ..test_settings()
+    };
+    let app = TestApp::start_with(db, settings).await;
     let s = app.signup("erin").await;
     let broker = app.investment_account(&s, "Broker").await;
 

@@ -64,7 +64,7 @@ conformance!(
     concurrent_spends_spend_once,
     concurrent_writes_all_land,
     reset_tokens,
-    every_write_raises_its_data_generation,
+    every_write_raises_its_data_version,
     leases_admit_one_holder_at_a_time,
 );
 
@@ -1411,7 +1411,8 @@ async fn reset_tokens(s: &dyn Store) {
     assert_eq!(s.take_reset_token("live-hash", now).await.unwrap(), None);
 }
 
-/// Runs `write` and says which generations it raised, for `user` and for market data.
+/// Runs `write` and says which counters of the data version it raised, for `user` and for
+/// market data.
 async fn raised<F: std::future::Future<Output = ()>>(
     s: &dyn Store,
     user: Uuid,
@@ -1424,7 +1425,7 @@ async fn raised<F: std::future::Future<Output = ()>>(
     (after.user > before.user, after.market > before.market)
 }
 
-async fn every_write_raises_its_data_generation(s: &dyn Store) {
+async fn every_write_raises_its_data_version(s: &dyn Store) {
     let alice = user(s, "alice").await;
     let bob = user(s, "bob").await;
     assert_eq!(
@@ -1513,6 +1514,40 @@ async fn every_write_raises_its_data_generation(s: &dyn Store) {
         raised(s, alice.id, async { s.upsert_rate(&rate).await.unwrap() }).await,
         MARKET
     );
+    let mut xts = Currency::new("XTS", "Test Units", "T", 2).unwrap();
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.insert_currency(&xts).await.unwrap()
+        })
+        .await,
+        MARKET
+    );
+    xts.name = "Testing Units".into();
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.update_currency(&xts).await.unwrap()
+        })
+        .await,
+        MARKET
+    );
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.delete_currency(&xts.code).await.unwrap()
+        })
+        .await,
+        MARKET
+    );
+
+    // The user's own row: what every answer to them is rendered for.
+    let mut changed = alice.clone();
+    changed.base_currency = code("EUR");
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.update_user(&changed).await.unwrap()
+        })
+        .await,
+        OWN
+    );
 
     let mut holding = new_holding(acct.id, sec.id, at("2024-01-03T00:00:00Z"), "5");
     assert_eq!(
@@ -1538,7 +1573,7 @@ async fn every_write_raises_its_data_generation(s: &dyn Store) {
         OWN
     );
 
-    // Someone else's writes and reads of any kind leave alice's generation alone.
+    // Someone else's writes and reads of any kind leave alice's version alone.
     let bobs = account(s, bob.id, "Bob's").await;
     assert_eq!(
         raised(s, alice.id, async {
@@ -1557,7 +1592,7 @@ async fn every_write_raises_its_data_generation(s: &dyn Store) {
         NONE
     );
 
-    // Deletes that cascade raise the owner's generation too.
+    // Deletes that cascade raise the owner's version too.
     s.insert_holding(&new_holding(
         acct.id,
         sec.id,
@@ -1628,6 +1663,6 @@ async fn leases_admit_one_holder_at_a_time(s: &dyn Store) {
         assert_eq!(wins, 1, "{name}");
     }
 
-    // Leases are no data: no generation moves.
+    // Leases are no data: no version moves.
     assert_eq!(s.data_version(ann.id).await.unwrap(), before);
 }

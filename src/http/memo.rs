@@ -1,205 +1,192 @@
-//! Conditional and remembered list responses.
+//! Remembered list answers, off unless `server.response_cache_mb` is above 0.
 //!
-//! A list a user reads (accounts, holdings, ...) changes only when the user's data or market
-//! data is written, and the store counts those writes in a [`DataVersion`]. Every list
-//! response therefore carries an `ETag` made of that version, a request whose `If-None-Match`
-//! still matches gets `304 Not Modified`, and the rendered body is kept per user and URI and
-//! sent again, unrendered, while the version stays the same. The version is read from the
-//! store on every request, so a write by any process sharing the store is seen by the very
-//! next read; nothing here expires on a timer.
+//! A layer over the list routes: it keeps the body each caller was answered, per user and URI,
+//! under the data version it was rendered at, and sends it again, unrendered, while the
+//! caller's version is unchanged. The handlers know nothing of it: they answer through
+//! [`super::conditional::list_response`], whose `200` carries a [`RenderedAt`] mark, and only
+//! marked answers are kept. A repeated read then costs authentication and one version read;
+//! a read after a write costs those twice (here and in the route) besides rendering.
+//!
+//! A remembered body proves the route's own checks (ownership, validation) passed for this
+//! user and URI at this version, and any write that could change their outcome (an account
+//! deleted, moved to another user) raises the version. So the layer answers, and gives `304`,
+//! only from such a body or after the route answered `200`; anything else the route answers
+//! goes to the client as it is.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequestParts, OriginalUri};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::extract::{FromRequestParts, MatchedPath, OriginalUri, Request, State};
+use axum::http::header::{ETAG, IF_NONE_MATCH};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
 use uuid::Uuid;
 
-use crate::domain::{DataVersion, User};
-use crate::service::ServiceError;
+use crate::domain::DataVersion;
 
-use super::error::{ApiError, ApiResult};
-use super::pagination::{Paged, TOTAL_COUNT};
+use super::auth::CurrentUser;
+use super::conditional::{matches_etag, not_modified, RenderedAt};
+use super::error::internal_error;
 use super::state::AppState;
+
+/// The routes whose answers are remembered: lists, answered through
+/// [`super::conditional::list_response`]. Every table they read raises the data version
+/// (a test holds this list against the database's triggers).
+pub const REMEMBERED_ROUTES: &[&str] = &[
+    "/api/v1/financial-institutions",
+    "/api/v1/accounts",
+    "/api/v1/accounts/{account_id}/values",
+    "/api/v1/accounts/{account_id}/holdings",
+    "/api/v1/holdings",
+];
+
+/// `routes` with the layer over them when the settings give it room; as they are otherwise.
+pub fn remember_lists(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let max_bytes = state.settings.response_cache_bytes;
+    if max_bytes == 0 {
+        return routes;
+    }
+    let memo = Arc::new(ResponseMemo {
+        state: state.clone(),
+        bodies: Bodies::new(max_bytes),
+    });
+    routes.route_layer(middleware::from_fn_with_state(memo, remember))
+}
 
 /// Whose answer, to which URI.
 type Key = (Uuid, Box<str>);
 
-/// Rendered bodies by (user, URI), bounded by their total size.
-pub struct ResponseMemo {
-    entries: Option<moka::sync::Cache<Key, Arc<Rendered>>>,
+/// The layer's state: what it takes to find the caller and their version, and the bodies.
+struct ResponseMemo {
+    state: AppState,
+    bodies: Bodies,
 }
 
-/// A rendered list and the version it was rendered at.
-pub struct Rendered {
+/// Rendered answers by (user, URI), bounded by their total size.
+struct Bodies {
+    entries: moka::sync::Cache<Key, Arc<Remembered>>,
+}
+
+/// A `200` list answer and the version it was rendered at.
+struct Remembered {
     version: DataVersion,
+    headers: HeaderMap,
     body: Bytes,
-    total: u64,
 }
 
-impl ResponseMemo {
-    /// Keeps up to `max_bytes` of bodies; 0 keeps none (responses still carry `ETag`s).
-    pub fn new(max_bytes: u64) -> Self {
-        let entries = (max_bytes > 0).then(|| {
-            moka::sync::Cache::builder()
-                .max_capacity(max_bytes)
-                .weigher(|(_, uri): &Key, r: &Arc<Rendered>| {
-                    u32::try_from(uri.len() + r.body.len() + 64).unwrap_or(u32::MAX)
-                })
-                .build()
-        });
+impl Bodies {
+    fn new(max_bytes: u64) -> Self {
+        let entries = moka::sync::Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(|(_, uri): &Key, r: &Arc<Remembered>| {
+                let headers: usize = r
+                    .headers
+                    .iter()
+                    .map(|(name, value)| name.as_str().len() + value.len())
+                    .sum();
+                u32::try_from(uri.len() + headers + r.body.len() + 64).unwrap_or(u32::MAX)
+            })
+            .build();
         Self { entries }
     }
 
-    fn get(&self, key: &Key, version: DataVersion) -> Option<Arc<Rendered>> {
-        let hit = self.entries.as_ref()?.get(key)?;
+    fn get(&self, key: &Key, version: DataVersion) -> Option<Arc<Remembered>> {
+        let hit = self.entries.get(key)?;
         (hit.version == version).then_some(hit)
     }
 
-    fn put(&self, key: Key, rendered: Arc<Rendered>) {
-        if let Some(entries) = &self.entries {
-            entries.insert(key, rendered);
+    fn put(&self, key: Key, remembered: Arc<Remembered>) {
+        self.entries.insert(key, remembered);
+    }
+}
+
+impl Remembered {
+    /// The route's answer when it is a marked `200`, with its body read; the answer itself
+    /// otherwise.
+    async fn of(response: Response) -> Result<Self, Response> {
+        let Some(&RenderedAt(version)) = response.extensions().get::<RenderedAt>() else {
+            return Err(response);
+        };
+        if response.status() != StatusCode::OK {
+            return Err(response);
+        }
+        let (parts, body) = response.into_parts();
+        match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(body) => Ok(Self {
+                version,
+                headers: parts.headers,
+                body,
+            }),
+            Err(e) => {
+                tracing::error!(error = %e, "reading a rendered list");
+                Err(internal_error())
+            }
         }
     }
-}
 
-/// The request header, for the OpenAPI document.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Header)]
-#[allow(dead_code)]
-pub struct IfNoneMatch {
-    /// An `ETag` of an earlier answer: `304 Not Modified` while it is still current.
-    #[param(rename = "If-None-Match")]
-    if_none_match: Option<String>,
-}
-
-/// What a conditional GET brings: its URI (path and query, which name the list) and its
-/// `If-None-Match`.
-pub struct Conditional {
-    uri: Box<str>,
-    if_none_match: Option<HeaderValue>,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Conditional {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let uri = parts
-            .extensions
-            .get::<OriginalUri>()
-            .map_or(&parts.uri, |o| &o.0);
-        Ok(Self {
-            uri: uri
-                .path_and_query()
-                .map_or(uri.path(), |pq| pq.as_str())
-                .into(),
-            if_none_match: parts.headers.get(IF_NONE_MATCH).cloned(),
-        })
+    fn response(&self) -> Response {
+        let mut response = Response::new(Body::from(self.body.clone()));
+        *response.headers_mut() = self.headers.clone();
+        response
     }
 }
 
-/// Answers a list route: the remembered body when this server rendered it for this user and
-/// URI at the current version, else what `render` gives (remembered); `304` instead of either
-/// when the client's copy is current.
-///
-/// `render` runs the route's own checks (ownership, validation), and a body is remembered only
-/// once they passed, so a remembered body proves them passed at this version: any write that
-/// could change their outcome (an account deleted, moved to another user) raises the version.
-/// A `304` is given only on that proof or after `render` succeeded, never before: `If-None-Match:
-/// *` or another list's `ETag` gets no answer about a resource the caller may not read.
-pub async fn list_response<T, F, Fut>(
-    state: &AppState,
-    user: &User,
-    request: Conditional,
-    render: F,
-) -> ApiResult<Response>
-where
-    T: Serialize,
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = ApiResult<Paged<T>>>,
-{
-    // Read before rendering: a write that lands meanwhile raises the version past this one,
-    // so a body rendered now is never kept under a version newer than its data.
-    let version = state.services.portfolio.data_version(user).await?;
-    let etag = etag(user.id, version);
-    let current = request
-        .if_none_match
-        .as_ref()
-        .is_some_and(|v| matches_etag(v, &etag));
-    let memo = &state.memo;
-    let key = (user.id, request.uri);
-    let rendered = match memo.get(&key, version) {
+async fn remember(State(memo): State<Arc<ResponseMemo>>, request: Request, next: Next) -> Response {
+    let listed = request
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|p| REMEMBERED_ROUTES.contains(&p.as_str()));
+    if request.method() != Method::GET || !listed {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    // The caller and their version as the route finds them; when either cannot be had, the
+    // route gives its own answer (401, 503).
+    let Ok(CurrentUser(user)) = CurrentUser::from_request_parts(&mut parts, &memo.state).await
+    else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let Ok(version) = memo.state.services.portfolio.data_version(&user).await else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let key = (user.id, uri(&parts));
+    // The route always renders on a miss, so that there is a body to keep; the layer then
+    // answers the condition itself.
+    let if_none_match = parts.headers.remove(IF_NONE_MATCH);
+    let remembered = match memo.bodies.get(&key, version) {
         Some(hit) => hit,
         None => {
-            let Paged(items, total) = render().await?;
-            let body = serde_json::to_vec(&items).map_err(|e| {
-                ApiError::Service(ServiceError::Internal(format!("rendering a list: {e}")))
-            })?;
-            let rendered = Arc::new(Rendered {
-                version,
-                body: Bytes::from(body),
-                total,
-            });
-            memo.put(key, rendered.clone());
-            rendered
+            let response = next.run(Request::from_parts(parts, body)).await;
+            match Remembered::of(response).await {
+                Ok(rendered) => {
+                    let rendered = Arc::new(rendered);
+                    memo.bodies.put(key, rendered.clone());
+                    rendered
+                }
+                Err(response) => return response,
+            }
         }
     };
-    if current {
-        return Ok(with_validators(
-            StatusCode::NOT_MODIFIED.into_response(),
-            etag,
-        ));
+    match remembered.headers.get(ETAG) {
+        Some(etag) if if_none_match.is_some_and(|v| matches_etag(&v, etag)) => {
+            not_modified(etag.clone())
+        }
+        _ => remembered.response(),
     }
-    Ok(ok(&rendered, etag))
 }
 
-fn ok(r: &Rendered, etag: HeaderValue) -> Response {
-    let mut response = Response::new(Body::from(r.body.clone()));
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(TOTAL_COUNT.clone(), HeaderValue::from(r.total));
-    with_validators(response, etag)
-}
-
-/// Private: one user's data; `no-cache`: a client may keep it but asks again each time.
-fn with_validators(mut response: Response, etag: HeaderValue) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(ETAG, etag);
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    response
-}
-
-/// The version, for this user, as rendered by this build.
-fn etag(user: Uuid, v: DataVersion) -> HeaderValue {
-    let tag = format!(
-        "W/\"{}-{}-{}-{}\"",
-        env!("CARGO_PKG_VERSION"),
-        user.simple(),
-        v.user,
-        v.market
-    );
-    HeaderValue::try_from(tag).expect("an ETag of digits, dots, dashes and hex is a header")
-}
-
-/// `If-None-Match` uses the weak comparison: `*` or any listed tag, `W/` or not.
-fn matches_etag(header: &HeaderValue, etag: &HeaderValue) -> bool {
-    let Ok(listed) = header.to_str() else {
-        return false;
-    };
-    let ours = opaque(etag.to_str().unwrap_or_default());
-    listed
-        .split(',')
-        .map(str::trim)
-        .any(|t| t == "*" || opaque(t) == ours)
-}
-
-fn opaque(tag: &str) -> &str {
-    tag.strip_prefix("W/").unwrap_or(tag)
+/// The path and query, which name the list, as the client sent them.
+fn uri(parts: &Parts) -> Box<str> {
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |o| &o.0);
+    uri.path_and_query()
+        .map_or(uri.path(), |pq| pq.as_str())
+        .into()
 }
 
 #[cfg(test)]
@@ -207,77 +194,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn if_none_match_compares_weakly_and_accepts_lists_and_star() {
-        let ours = etag(Uuid::nil(), DataVersion { user: 3, market: 7 });
-        let text = ours.to_str().unwrap().to_string();
-        let strong = text.trim_start_matches("W/").to_string();
-        for (header, expected) in [
-            (text.clone(), true),
-            (strong, true),
-            (format!("\"other\", {text}"), true),
-            ("*".to_string(), true),
-            ("W/\"other\"".to_string(), false),
-            (String::new(), false),
-        ] {
-            let header = HeaderValue::try_from(header.as_str()).unwrap();
-            assert_eq!(matches_etag(&header, &ours), expected, "{header:?}");
-        }
-    }
-
-    #[test]
-    fn etags_differ_by_user_and_by_each_generation() {
-        let v = DataVersion { user: 1, market: 1 };
-        let a = Uuid::new_v4();
-        let tags = [
-            etag(a, v),
-            etag(Uuid::new_v4(), v),
-            etag(a, DataVersion { user: 2, ..v }),
-            etag(a, DataVersion { market: 2, ..v }),
-        ];
-        for (i, x) in tags.iter().enumerate() {
-            for y in &tags[i + 1..] {
-                assert_ne!(x, y);
-            }
-        }
-    }
-
-    #[test]
-    fn a_memo_of_zero_bytes_keeps_nothing() {
-        let memo = ResponseMemo::new(0);
-        let v = DataVersion::default();
-        let r = Arc::new(Rendered {
-            version: v,
-            body: Bytes::from_static(b"[]"),
-            total: 0,
-        });
-        let key: Key = (Uuid::nil(), "/x".into());
-        memo.put(key.clone(), r);
-        assert!(memo.get(&key, v).is_none());
-    }
-
-    #[test]
     fn a_remembered_body_is_given_only_at_its_version_to_its_user_for_its_uri() {
-        let memo = ResponseMemo::new(1 << 20);
+        let bodies = Bodies::new(1 << 20);
         let v = DataVersion { user: 4, market: 2 };
         let user = Uuid::new_v4();
-        let r = Arc::new(Rendered {
-            version: v,
-            body: Bytes::from_static(b"[1]"),
-            total: 1,
-        });
         let key = |user: Uuid, uri: &str| -> Key { (user, uri.into()) };
-        memo.put(key(user, "/api/v1/accounts"), r);
-        assert!(memo.get(&key(user, "/api/v1/accounts"), v).is_some());
-        assert!(memo
+        bodies.put(
+            key(user, "/api/v1/accounts"),
+            Arc::new(Remembered {
+                version: v,
+                headers: HeaderMap::new(),
+                body: Bytes::from_static(b"[1]"),
+            }),
+        );
+        assert!(bodies.get(&key(user, "/api/v1/accounts"), v).is_some());
+        assert!(bodies
             .get(&key(user, "/api/v1/accounts?limit=1"), v)
             .is_none());
-        assert!(memo
+        assert!(bodies
             .get(&key(Uuid::new_v4(), "/api/v1/accounts"), v)
             .is_none());
-        assert!(memo
+        assert!(bodies
             .get(&key(user, "/api/v1/accounts"), DataVersion { user: 5, ..v })
             .is_none());
-        assert!(memo
+        assert!(bodies
             .get(
                 &key(user, "/api/v1/accounts"),
                 DataVersion { market: 3, ..v }

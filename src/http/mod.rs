@@ -2,6 +2,7 @@
 //! parse and present; rules live in the services; failures map to status codes in `error`.
 
 pub mod auth;
+pub mod conditional;
 pub mod constraints;
 pub mod dto;
 pub mod error;

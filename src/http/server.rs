@@ -44,9 +44,10 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::health::router());
     let settings = state.settings.clone();
     let cut_off = state.cut_off.clone();
-    Router::new()
+    let routes = Router::new()
         .merge(routes::health::router())
-        .nest("/api/v1", api)
+        .nest("/api/v1", api);
+    super::memo::remember_lists(routes, &state)
         .merge(super::openapi::docs())
         .fallback(|| async { ApiError::RouteNotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -13,7 +13,6 @@ use crate::service::securities::SecurityService;
 use crate::service::{LookupBudget, ServiceError, ServiceResult, Services};
 
 use super::error::ApiError;
-use super::memo::ResponseMemo;
 
 /// Settings of the HTTP server; the composition root fills them from the configuration.
 #[derive(Debug, Clone)]
@@ -32,7 +31,8 @@ pub struct HttpSettings {
     pub lookups_per_minute: u32,
     /// The length of a rate-limit window.
     pub rate_window: Duration,
-    /// Largest total size of remembered list bodies (see [`super::memo`]); 0 keeps none.
+    /// Largest total size of remembered list bodies (see [`super::memo`]); 0, the default,
+    /// keeps none and leaves the layer out.
     pub response_cache_bytes: u64,
     /// After a shutdown signal, how long requests in flight may still run; those left are
     /// then answered 503 and the server stops.
@@ -51,7 +51,7 @@ impl Default for HttpSettings {
             sync_per_minute: 10,
             lookups_per_minute: 30,
             rate_window: Duration::from_secs(60),
-            response_cache_bytes: 64 * 1024 * 1024,
+            response_cache_bytes: 0,
             shutdown_grace: Duration::from_secs(5),
             store_description: String::new(),
             cache_description: String::new(),
@@ -66,7 +66,6 @@ pub struct AppState {
     pub auth: AuthService,
     pub limiter: Arc<dyn RateLimiter>,
     pub settings: Arc<HttpSettings>,
-    pub memo: Arc<ResponseMemo>,
     /// Set when the shutdown grace is over: requests still running are answered 503.
     pub cut_off: Arc<watch::Sender<bool>>,
 }
@@ -82,7 +81,6 @@ impl AppState {
             services,
             auth,
             limiter,
-            memo: Arc::new(ResponseMemo::new(settings.response_cache_bytes)),
             settings: Arc::new(settings),
             cut_off: Arc::new(watch::channel(false).0),
         }

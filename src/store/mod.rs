@@ -31,7 +31,7 @@ pub use open::{open, open_with, redact_url};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    AccountStore, CurrencyStore, DatabaseStore, GenerationStore, HoldingStore, InstitutionStore,
+    AccountStore, CurrencyStore, DataVersionStore, DatabaseStore, HoldingStore, InstitutionStore,
     LeaseStore, PriceStore, SecurityStore, Store, TokenStore, UserStore,
 };
 

@@ -187,15 +187,15 @@ pub(crate) fn reset_token(r: &impl Columns) -> StoreResult<PasswordResetToken> {
     })
 }
 
-/// Rows of `data_generations` (`scope`, `generation`) for one user and the market scope.
+/// Rows of `data_versions` (`scope`, `version`) for one user and the market scope.
 pub(crate) fn data_version(rows: &[impl Columns]) -> StoreResult<DataVersion> {
     let mut version = DataVersion::default();
     for row in rows {
-        let generation = row.int("generation")?;
+        let counter = row.int("version")?;
         if row.uuid("scope")? == DataVersion::MARKET_SCOPE {
-            version.market = generation;
+            version.market = counter;
         } else {
-            version.user = generation;
+            version.user = counter;
         }
     }
     Ok(version)

@@ -30,7 +30,7 @@ use crate::domain::{
 /// is then a `Store` without further code.
 pub trait Store:
     DatabaseStore
-    + GenerationStore
+    + DataVersionStore
     + UserStore
     + CurrencyStore
     + InstitutionStore
@@ -45,7 +45,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: DatabaseStore
-        + GenerationStore
+        + DataVersionStore
         + UserStore
         + CurrencyStore
         + InstitutionStore
@@ -70,8 +70,8 @@ pub trait DatabaseStore: Send + Sync + 'static {
 
 /// Counters of writes, so that readers can tell cheaply whether what they hold is stale.
 #[async_trait]
-pub trait GenerationStore: Send + Sync + 'static {
-    /// The generations of `user_id`'s data and of market data, in one cheap round trip
+pub trait DataVersionStore: Send + Sync + 'static {
+    /// The data versions of `user_id`'s data and of market data, in one cheap round trip
     /// (0 for a scope nothing was ever written to).
     async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion>;
 }

@@ -9,10 +9,10 @@ use axum::Router;
 use uuid::Uuid;
 
 use crate::http::auth::CurrentUser;
+use crate::http::conditional::{list_response, Conditional, IfNoneMatch};
 use crate::http::dto::holdings::{HoldingIn, HoldingOut, HoldingUpdateIn, HoldingsQuery};
 use crate::http::error::{ApiError, ApiResult, ErrorBody, ValidationBody};
 use crate::http::extract::{Json, Path, Query};
-use crate::http::memo::{list_response, Conditional, IfNoneMatch};
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::state::AppState;
 use crate::service::portfolio::SecurityRef;

@@ -8,10 +8,10 @@ use axum::Router;
 use uuid::Uuid;
 
 use crate::http::auth::CurrentUser;
+use crate::http::conditional::{list_response, Conditional, IfNoneMatch};
 use crate::http::dto::institutions::{InstitutionIn, InstitutionOut, InstitutionUpdateIn};
 use crate::http::error::{ApiResult, ErrorBody, ValidationBody};
 use crate::http::extract::{Json, Path, Query};
-use crate::http::memo::{list_response, Conditional, IfNoneMatch};
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::state::AppState;
 

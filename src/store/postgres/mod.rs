@@ -17,7 +17,7 @@ type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, PgArguments>;
 
 mod accounts;
 mod currencies;
-mod generations;
+mod data_versions;
 mod holdings;
 mod institutions;
 mod leases;

@@ -8,7 +8,7 @@
 
 pub(super) mod accounts;
 pub(super) mod currencies;
-pub(super) mod generations;
+pub(super) mod data_versions;
 pub(super) mod holdings;
 pub(super) mod institutions;
 pub(super) mod leases;

@@ -4,12 +4,12 @@ use uuid::Uuid;
 use super::rows::db_err;
 use super::PgStore;
 use crate::domain::DataVersion;
-use crate::store::{rows, sql, GenerationStore, StoreResult};
+use crate::store::{rows, sql, DataVersionStore, StoreResult};
 
 #[async_trait]
-impl GenerationStore for PgStore {
+impl DataVersionStore for PgStore {
     async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
-        let found = sqlx::query(sql::generations::DATA_VERSION)
+        let found = sqlx::query(sql::data_versions::DATA_VERSION)
             .bind(user_id)
             .bind(DataVersion::MARKET_SCOPE)
             .fetch_all(&self.pool)

@@ -5,12 +5,12 @@ use super::codec::uid;
 use super::errors::db_err;
 use super::SqliteStore;
 use crate::domain::DataVersion;
-use crate::store::{rows, sql, GenerationStore, StoreResult};
+use crate::store::{rows, sql, DataVersionStore, StoreResult};
 
 #[async_trait]
-impl GenerationStore for SqliteStore {
+impl DataVersionStore for SqliteStore {
     async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
-        let found = sqlx::query(sql::generations::DATA_VERSION)
+        let found = sqlx::query(sql::data_versions::DATA_VERSION)
             .bind(uid(&user_id))
             .bind(uid(&DataVersion::MARKET_SCOPE))
             .fetch_all(&self.pool)
