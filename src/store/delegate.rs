@@ -59,6 +59,9 @@ macro_rules! impl_store {
             async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
                 <$ty>::upsert_rate(self, rate).await
             }
+            async fn upsert_rates(&self, rates: &[ExchangeRate]) -> StoreResult<()> {
+                <$ty>::upsert_rates(self, rates).await
+            }
             async fn rate_on_or_before(
                 &self,
                 from: &CurrencyCode,
@@ -124,6 +127,9 @@ macro_rules! impl_store {
 
             async fn insert_account_value(&self, value: &AccountValue) -> StoreResult<()> {
                 <$ty>::insert_account_value(self, value).await
+            }
+            async fn insert_account_values(&self, values: &[AccountValue]) -> StoreResult<()> {
+                <$ty>::insert_account_values(self, values).await
             }
             async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
                 <$ty>::account_value(self, id).await

@@ -105,6 +105,8 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()>;
     /// Inserts or replaces the rate of `(from, to, date)`.
     async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()>;
+    /// [`Store::upsert_rate`] for many rates at once: all of them are stored or none.
+    async fn upsert_rates(&self, rates: &[ExchangeRate]) -> StoreResult<()>;
     /// The newest rate `from -> to` dated on or before `date`.
     async fn rate_on_or_before(
         &self,
@@ -149,6 +151,8 @@ pub trait Store: Send + Sync + 'static {
 
     // Account values
     async fn insert_account_value(&self, value: &AccountValue) -> StoreResult<()>;
+    /// [`Store::insert_account_value`] for many values at once: all of them are stored or none.
+    async fn insert_account_values(&self, values: &[AccountValue]) -> StoreResult<()>;
     async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>>;
     /// Newest first, optionally within `[start, end]`.
     async fn account_values(
