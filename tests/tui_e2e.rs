@@ -1,7 +1,10 @@
-//! The real binary in a pseudo-terminal (tmux): `finances demo`, every screen, a chart and its
-//! range, a holding added and deleted, quit; then the terminal must be restored (alternate
-//! screen left, cursor shown). Skipped with a notice when tmux is missing, except under
-//! `CI=true`, where it fails instead.
+//! The real binary in a pseudo-terminal (tmux): `finances demo`, drawn before its data is
+//! generated, every screen, a chart and its range, a holding added and deleted, quit; then the
+//! terminal must be restored (alternate screen left, cursor shown). `finances` on a kept demo
+//! store with a local stand-in for Yahoo: a symbol not stored, found by search and opened.
+//! Skipped with a notice when tmux is missing, except under `CI=true`, where it fails instead.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,15 +37,34 @@ fn tmux_available() -> bool {
     ok
 }
 
+/// A folder of its own for a session, named after it.
+fn session_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The environment that keeps the binary's files in `dir`.
+fn isolated_env(dir: &Path) -> String {
+    format!(
+        "HOME={d} XDG_CONFIG_HOME={d}/config FINANCES_DATA_DIR={d}/data TERM=xterm-256color",
+        d = dir.display()
+    )
+}
+
 impl Session {
     fn start(tag: &str) -> Self {
         let name = format!("finances-e2e-{tag}-{}", std::process::id());
-        let dir = std::env::temp_dir().join(&name);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = session_dir(&name);
+        Self::run(name, dir, "", "demo")
+    }
+
+    /// Runs `finances ARGS` with `env` added, in a new 120x40 session.
+    fn run(name: String, dir: PathBuf, env: &str, args: &str) -> Self {
         let bin = env!("CARGO_BIN_EXE_finances");
         let script = format!(
-            "env HOME={d} XDG_CONFIG_HOME={d}/config FINANCES_DATA_DIR={d}/data TERM=xterm-256color {bin} demo; echo EXITED:$?; sleep 60",
-            d = dir.display()
+            "env {} {env} {bin} {args}; echo EXITED:$?; sleep 60",
+            isolated_env(&dir)
         );
         let out = Command::new("tmux")
             .args([
@@ -186,5 +208,63 @@ fn ctrl_c_restores_the_terminal() {
     let s = Session::start("ctrlc");
     s.wait_for("Everyday Checking");
     s.keys(&["C-c"]);
+    s.assert_restored();
+}
+
+/// `finances` on a store the demo wrote, with a local stand-in for Yahoo that knows TEST: the
+/// search finds it on Yahoo, Enter fetches and stores it and draws its chart.
+#[test]
+fn a_symbol_not_stored_opens_from_search() {
+    use support::yahoo::{asset, chart_ending, FakeYahoo, Reply};
+    if !tmux_available() {
+        return;
+    }
+    let name = format!("finances-e2e-search-{}", std::process::id());
+    let dir = session_dir(&name);
+    let db = dir.join("demo.db");
+    let kept = Command::new(env!("CARGO_BIN_EXE_finances"))
+        .args(["demo", "--keep"])
+        .arg(&db)
+        .env("HOME", &dir)
+        .env("FINANCES_DATA_DIR", dir.join("data"))
+        .output()
+        .unwrap();
+    assert!(
+        kept.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kept.stderr)
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let yahoo = runtime.block_on(FakeYahoo::start());
+    let today = chrono::Utc::now().date_naive();
+    yahoo.route(
+        "/v8/finance/chart/TEST",
+        Reply::json(chart_ending("chart_TEST_1d_history.json", today)),
+    );
+    yahoo.route(
+        "/v10/finance/quoteSummary/TEST",
+        Reply::json(asset("quoteSummary_TEST.json")),
+    );
+    yahoo.route("/v7/finance/quote", Reply::json(asset("quote_TEST.json")));
+    yahoo.route("/v1/finance/search", Reply::json(asset("search_test.json")));
+
+    let s = Session::run(
+        name,
+        dir,
+        &format!("FINANCES_YAHOO_BASE_URL={}", yahoo.url),
+        &format!("--database-url sqlite://{}", db.display()),
+    );
+    s.wait_for("Everyday Checking");
+    s.keys(&["4"]);
+    s.text("test");
+    s.wait_for("Testa Motors");
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("TEST Test Industries Inc.");
+    assert!(!screen.contains("not found"), "{screen}");
+    // The last bar's reading above the drawn chart, and the live quote beside it.
+    let screen = s.wait_for("C 107.30");
+    assert!(screen.contains("52 weeks   90.25 – 150.10"), "{screen}");
+    s.keys(&["q"]);
     s.assert_restored();
 }

@@ -85,6 +85,15 @@ pub enum FirstUse {
     SyncInBackground,
 }
 
+/// The steps of storing a security on first use, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstUseStep {
+    /// Asking Yahoo what the symbol is (its profile, or its chart).
+    Describing,
+    /// Fetching its daily history, now that it is stored.
+    FetchingHistory,
+}
+
 /// Stored matches first, then Yahoo's, no symbol twice.
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
@@ -491,19 +500,39 @@ impl SecurityService {
     /// fetched, now or in the background. A failed history fetch leaves the security stored
     /// without prices (logged), as a later sync would fill them.
     pub async fn obtain(&self, symbol: &Symbol, history: FirstUse) -> ServiceResult<Security> {
-        let (security, new) = self.get_or_store(symbol).await?;
+        self.obtain_reporting(symbol, history, &|_| {}).await
+    }
+
+    /// As [`Self::obtain`], telling `progress` each step a security not stored yet goes
+    /// through; a stored one goes through none.
+    pub async fn obtain_reporting(
+        &self,
+        symbol: &Symbol,
+        history: FirstUse,
+        progress: &(dyn Fn(FirstUseStep) + Send + Sync),
+    ) -> ServiceResult<Security> {
+        let (security, new) = match self.store.security_by_symbol(symbol).await? {
+            Some(found) => (found, false),
+            None => {
+                progress(FirstUseStep::Describing);
+                self.get_or_store(symbol).await?
+            }
+        };
         if !new {
             return Ok(security);
         }
         match history {
             // The history completes the lookup the caller paid for: no second charge.
-            FirstUse::SyncNow => match self.unmetered().sync(symbol).await {
-                Ok(report) => Ok(report.security),
-                Err(e) => {
-                    tracing::warn!(%symbol, error = %e, "first sync failed; stored without prices");
-                    Ok(security)
+            FirstUse::SyncNow => {
+                progress(FirstUseStep::FetchingHistory);
+                match self.unmetered().sync(symbol).await {
+                    Ok(report) => Ok(report.security),
+                    Err(e) => {
+                        tracing::warn!(%symbol, error = %e, "first sync failed; stored without prices");
+                        Ok(security)
+                    }
                 }
-            },
+            }
             FirstUse::SyncInBackground => {
                 // Marked as syncing before answering, so the answer says so.
                 let marked = self.mark_syncing(symbol);

@@ -116,9 +116,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             }
             Vec::new()
         }
+        Action::ChartProgress { gen, step } => {
+            if gen == app.gens.chart {
+                app.security.fetching = Some(step);
+            }
+            Vec::new()
+        }
         Action::ChartLoaded { gen, result } => {
             if gen == app.gens.chart {
                 app.security.loading = false;
+                app.security.fetching = None;
                 match result {
                     Ok(data) => {
                         let n = data.series.bars.len();
@@ -315,6 +322,7 @@ pub fn open_security(app: &mut App, symbol: Symbol) -> Vec<Command> {
         app.security.figures_error = None;
         app.security.crosshair = None;
         app.security.error = None;
+        app.security.fetching = None;
     }
     app.security.symbol = Some(symbol.clone());
     app.gens.figures += 1;

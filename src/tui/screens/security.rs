@@ -8,6 +8,7 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 
 use crate::domain::{QuoteUnit, Security};
+use crate::service::securities::FirstUseStep;
 use crate::tui::app::{App, Range};
 use crate::tui::widgets::{format, price_chart};
 
@@ -130,7 +131,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             reading,
         ),
         None => {
-            let msg = s.error.clone().unwrap_or_else(|| "Loading prices…".into());
+            let msg = s.error.clone().unwrap_or_else(|| match s.fetching {
+                Some(FirstUseStep::Describing) => {
+                    format!("{symbol} is not stored: looking it up on Yahoo Finance…")
+                }
+                Some(FirstUseStep::FetchingHistory) => {
+                    format!("{symbol} is not stored: fetching its price history…")
+                }
+                None => "Loading prices…".into(),
+            });
             let style = if s.error.is_some() {
                 theme.error()
             } else {
