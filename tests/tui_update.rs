@@ -449,6 +449,11 @@ async fn opening_a_symbol_not_stored_offline_says_why() {
     command(&mut app, &w, "open ZZZZ").await;
     let error = app.security.error.clone().unwrap();
     assert!(error.starts_with("offline: cannot fetch ZZZZ"), "{error}");
+    let screen = render(&app);
+    assert!(
+        screen.contains("Quote      offline, none stored"),
+        "{screen}"
+    );
 }
 
 /// The "52 weeks" line of the security screen as drawn.

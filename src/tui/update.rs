@@ -151,7 +151,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                     }
                     Err(f) => {
                         app.security.figures_error = Some(match f.kind {
-                            super::action::FailureKind::Offline => "offline (stored data)".into(),
+                            // Stored prices would have given figures: there are none.
+                            super::action::FailureKind::Offline => "offline, none stored".into(),
                             _ => f.summary(),
                         })
                     }
