@@ -47,6 +47,7 @@ conformance!(
     currencies_crud,
     currency_in_use_is_not_deleted,
     exchange_rates,
+    exchange_rates_in_one_batch,
     institutions_crud_and_owner_filter,
     deleting_institution_unlinks_accounts,
     accounts_crud_order_and_owner_filter,
@@ -54,6 +55,7 @@ conformance!(
     deleting_account_removes_values_and_holdings,
     deleting_user_removes_everything_of_theirs,
     account_values,
+    account_values_in_one_batch,
     decimals_round_trip_exactly,
     securities_crud_and_search,
     save_sync_is_idempotent_and_counts,
@@ -490,6 +492,47 @@ async fn exchange_rates(s: &dyn Store) {
     );
 }
 
+async fn exchange_rates_in_one_batch(s: &dyn Store) {
+    let (usd, eur, gbp) = (code("USD"), code("EUR"), code("GBP"));
+    let rate = |to: &CurrencyCode, d: &str, r: &str| {
+        ExchangeRate::new(usd.clone(), to.clone(), day(d), dec(r)).unwrap()
+    };
+    s.upsert_rates(&[]).await.unwrap();
+    s.upsert_rate(&rate(&eur, "2024-01-02", "0.9"))
+        .await
+        .unwrap();
+    // A stored day is replaced; within the batch, the later rate of a day wins.
+    s.upsert_rates(&[
+        rate(&eur, "2024-01-01", "0.91"),
+        rate(&eur, "2024-01-02", "0.92"),
+        rate(&gbp, "2024-01-02", "0.79"),
+        rate(&gbp, "2024-01-02", "0.78"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        s.rate_history(&usd, &eur).await.unwrap(),
+        vec![
+            rate(&eur, "2024-01-01", "0.91"),
+            rate(&eur, "2024-01-02", "0.92")
+        ]
+    );
+    assert_eq!(
+        s.rate_history(&usd, &gbp).await.unwrap(),
+        vec![rate(&gbp, "2024-01-02", "0.78")]
+    );
+    // One unknown currency and none of the batch is stored.
+    assert_conflict(
+        s.upsert_rates(&[
+            rate(&eur, "2024-01-03", "0.93"),
+            ExchangeRate::new(usd.clone(), code("QQQ"), day("2024-01-03"), dec("1")).unwrap(),
+        ])
+        .await,
+        "fk_exchange_rates_to",
+    );
+    assert_eq!(s.rate_history(&usd, &eur).await.unwrap().len(), 2);
+}
+
 async fn institutions_crud_and_owner_filter(s: &dyn Store) {
     let ann = user(s, "ann").await;
     let bob = user(s, "bob").await;
@@ -715,6 +758,35 @@ async fn deleting_user_removes_everything_of_theirs(s: &dyn Store) {
         .await
         .unwrap()
         .is_some());
+}
+
+async fn account_values_in_one_batch(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let acc = account(s, ann.id, "Main").await;
+    let base = at("2024-01-01T00:00:00.000001Z");
+    s.insert_account_values(&[]).await.unwrap();
+    let values: Vec<AccountValue> = (0..3)
+        .map(|i| new_value(acc.id, base + Duration::days(i), &format!("{i}.5")))
+        .collect();
+    s.insert_account_values(&values).await.unwrap();
+    let stored = s.account_values(acc.id, None, None, all()).await.unwrap();
+    assert_eq!(
+        stored.items,
+        values.iter().rev().cloned().collect::<Vec<_>>()
+    );
+    // A value whose day is taken, or whose account is unknown: none of the batch is stored.
+    let fresh = new_value(acc.id, base + Duration::days(9), "9");
+    assert_conflict(
+        s.insert_account_values(&[fresh.clone(), new_value(acc.id, base, "1")])
+            .await,
+        "uq_account_values_account_timestamp",
+    );
+    assert_conflict(
+        s.insert_account_values(&[fresh.clone(), new_value(Uuid::new_v4(), base, "1")])
+            .await,
+        "fk_account_values_account",
+    );
+    assert_eq!(s.account_value(fresh.id).await.unwrap(), None);
 }
 
 async fn account_values(s: &dyn Store) {

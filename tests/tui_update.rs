@@ -1,28 +1,44 @@
 //! The update step against the demo portfolio in a real store: forms that write through the
-//! services, inline errors from the services, deletions with confirmation, the command line.
+//! services, inline errors from the services, deletions with confirmation, the command line,
+//! securities opened from a local stand-in for Yahoo.
+
+mod support;
 
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
+use finances::domain::Symbol;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use rust_decimal::Decimal;
 
 use finances::demo;
-use finances::market::OfflineMarket;
+use finances::market::{self, CacheSettings, MarketData, OfflineMarket};
 use finances::service::Services;
+use finances::tui::action::{Action, Command};
 use finances::tui::app::{App, Level, Mode, Screen};
-use finances::tui::driver::{act, key, start, type_text};
+use finances::tui::driver::{act, key, settle, start, type_text};
+use finances::tui::screens;
+use finances::tui::update;
 use finances::tui::worker::Worker;
 use finances::tui::{build_app, TuiSettings};
 
 async fn demo_app() -> (App, Worker, finances::store::testing::TestStore) {
+    demo_app_on(Arc::new(OfflineMarket)).await
+}
+
+/// The demo portfolio with `market` for Yahoo.
+async fn demo_app_on(
+    market: Arc<dyn MarketData>,
+) -> (App, Worker, finances::store::testing::TestStore) {
     let t = finances::store::testing::sqlite().await;
     let store = t.store();
     let today = demo::reference_today();
     let summary = demo::generate(&store, demo::DEFAULT_SEED, today)
         .await
         .unwrap();
-    let services = Services::new(store, Arc::new(OfflineMarket));
+    let services = Services::new(store, market);
     let now = Utc.from_utc_datetime(&today.and_hms_opt(22, 0, 0).unwrap());
     let mut app = build_app(&TuiSettings::default(), false, now).unwrap();
     app.user = Some(summary.user.clone());
@@ -624,5 +640,196 @@ async fn an_ambiguous_account_name_is_asked_about() {
     assert_eq!(
         app.account_name(app.holdings.account.unwrap()),
         Some("Euro Depot")
+    );
+}
+
+/// A stand-in for Yahoo that knows TEST (not in the demo), its bars ending on the demo's
+/// "today", and the demo over it.
+async fn demo_app_with_yahoo() -> (
+    App,
+    Worker,
+    finances::store::testing::TestStore,
+    support::yahoo::FakeYahoo,
+) {
+    use support::yahoo::{asset, chart_ending, FakeYahoo, Reply};
+    let yahoo = FakeYahoo::start().await;
+    yahoo.route(
+        "/v8/finance/chart/TEST",
+        Reply::json(chart_ending(
+            "chart_TEST_1d_history.json",
+            demo::reference_today(),
+        )),
+    );
+    yahoo.route(
+        "/v10/finance/quoteSummary/TEST",
+        Reply::json(asset("quoteSummary_TEST.json")),
+    );
+    yahoo.route("/v7/finance/quote", Reply::json(asset("quote_TEST.json")));
+    yahoo.route("/v1/finance/search", Reply::json(asset("search_test.json")));
+    let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+    let (app, w, t) = demo_app_on(market).await;
+    (app, w, t, yahoo)
+}
+
+fn render(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| screens::draw(f, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// `:open TEST`, a symbol the store does not hold: looked up on Yahoo, stored with its daily
+/// history, and its chart drawn, with each step on the screen meanwhile.
+#[tokio::test]
+async fn opening_a_symbol_not_stored_fetches_it_and_draws_its_chart() {
+    let (mut app, w, t, _yahoo) = demo_app_with_yahoo().await;
+    let test = Symbol::parse("TEST").unwrap();
+    assert!(t.security_by_symbol(&test).await.unwrap().is_none());
+
+    act(&mut app, &w, key(KeyCode::Char(':'))).await;
+    type_text(&mut app, &w, "open TEST").await;
+    let cmds = update::update(&mut app, key(KeyCode::Enter));
+    assert_eq!(app.screen, Screen::Security);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut later = Vec::new();
+    for cmd in cmds {
+        if matches!(cmd, Command::LoadChart { .. }) {
+            w.run(cmd, &tx).await;
+        } else {
+            later.push(cmd);
+        }
+    }
+    let mut steps = Vec::new();
+    while let Ok(action) = rx.try_recv() {
+        let progress = matches!(action, Action::ChartProgress { .. });
+        later.extend(update::update(&mut app, action));
+        if progress {
+            let screen = render(&app);
+            steps.push(
+                screen
+                    .lines()
+                    .find(|l| l.contains("TEST is not stored"))
+                    .unwrap_or_else(|| panic!("no progress shown:\n{screen}"))
+                    .split('│')
+                    .next()
+                    .unwrap()
+                    .trim_matches(|c: char| c == '"' || c.is_whitespace())
+                    .to_string(),
+            );
+        }
+    }
+    settle(&mut app, &w, later).await;
+    assert_eq!(
+        steps,
+        [
+            "TEST is not stored: looking it up on Yahoo Finance…",
+            "TEST is not stored: fetching its price history…"
+        ]
+    );
+
+    assert_eq!(app.security.error, None);
+    let chart = app.security.chart.as_ref().expect("the chart is loaded");
+    // Ten days with one empty (null) bar.
+    assert_eq!(chart.series.bars.len(), 9);
+    assert_eq!(chart.series.security.name, "Test Industries Inc.");
+    let stored = t.security_by_symbol(&test).await.unwrap().expect("stored");
+    assert_eq!(
+        t.count_prices(stored.id, finances::domain::Interval::D1)
+            .await
+            .unwrap(),
+        9
+    );
+    let screen = render(&app);
+    assert!(screen.contains("TEST Test Industries Inc."), "{screen}");
+    assert!(!screen.contains("not found"), "{screen}");
+    assert!(
+        screen.contains("C 107.30"),
+        "the last bar's reading:\n{screen}"
+    );
+}
+
+/// Enter on a Yahoo search result not stored opens it as `:open` does.
+#[tokio::test]
+async fn enter_on_a_yahoo_search_result_opens_its_chart() {
+    let (mut app, w, t, _yahoo) = demo_app_with_yahoo().await;
+    act(&mut app, &w, key(KeyCode::Char('4'))).await;
+    type_text(&mut app, &w, "test").await;
+    let first = app.selected_search().expect("results").clone();
+    assert_eq!(first.symbol.as_str(), "TEST");
+    assert!(!first.in_database);
+    act(&mut app, &w, key(KeyCode::Enter)).await;
+    assert_eq!(app.screen, Screen::Security);
+    assert_eq!(app.security.error, None, "{:?}", app.security.error);
+    assert_eq!(app.security.chart.as_ref().unwrap().series.bars.len(), 9);
+    assert!(t.security_by_symbol(&first.symbol).await.unwrap().is_some());
+    // The live quote, and the 52 weeks it gives.
+    let figures = app.security.figures.as_ref().unwrap();
+    assert_eq!(figures.price, Some(Decimal::new(1073, 1)));
+    assert_eq!(figures.fifty_two_week_low, Some(Decimal::new(9025, 2)));
+}
+
+/// A symbol Yahoo cannot be asked about (offline) says so, not "not found".
+#[tokio::test]
+async fn opening_a_symbol_not_stored_offline_says_why() {
+    let (mut app, w, _t) = demo_app().await;
+    command(&mut app, &w, "open ZZZZ").await;
+    let error = app.security.error.clone().unwrap();
+    assert!(error.starts_with("offline: cannot fetch ZZZZ"), "{error}");
+    let screen = render(&app);
+    assert!(
+        screen.contains("Quote      offline, none stored"),
+        "{screen}"
+    );
+}
+
+/// The "52 weeks" line of the security screen as drawn.
+fn fifty_two_weeks(app: &App) -> String {
+    let screen = render(app);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("52 weeks"))
+        .unwrap_or_else(|| panic!("no 52 weeks:\n{screen}"));
+    let at = line.find("52 weeks").unwrap();
+    line[at..]
+        .trim_end_matches(|c: char| c == '"' || c.is_whitespace())
+        .to_string()
+}
+
+/// The 52-week range is the year's, whatever range the chart shows (offline, from the
+/// stored daily bars): the same on 1D, 1M and 1Y.
+#[tokio::test]
+async fn fifty_two_weeks_do_not_depend_on_the_range_shown() {
+    let (mut app, w, t) = demo_app().await;
+    command(&mut app, &w, "open OCDO.L").await;
+    let mut shown = Vec::new();
+    for range in ["1D", "1M", "1Y"] {
+        command(&mut app, &w, &format!("range {range}")).await;
+        assert_eq!(app.security.range.label(), range);
+        assert!(app.security.chart.is_some());
+        shown.push(fifty_two_weeks(&app));
+    }
+    assert_eq!(shown[0], shown[1], "1D and 1M");
+    assert_eq!(shown[1], shown[2], "1M and 1Y");
+
+    // Lowest low and highest high of the stored daily bars of the 52 weeks to the newest.
+    let ocdo = t
+        .security_by_symbol(&Symbol::parse("OCDO.L").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let bars = t
+        .prices(ocdo.id, finances::domain::Interval::D1, None, None)
+        .await
+        .unwrap();
+    let newest = bars.last().unwrap().timestamp;
+    let year: Vec<_> = bars
+        .iter()
+        .filter(|b| b.timestamp >= newest - chrono::Duration::weeks(52))
+        .collect();
+    let low = year.iter().map(|b| b.low).min().unwrap();
+    let high = year.iter().map(|b| b.high).max().unwrap();
+    let figures = app.security.figures.as_ref().unwrap();
+    assert_eq!(
+        (figures.fifty_two_week_low, figures.fifty_two_week_high),
+        (Some(low), Some(high))
     );
 }

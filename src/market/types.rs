@@ -321,11 +321,19 @@ pub enum QuoteSource {
     /// The daily chart, because the quote service refused: partial figures (no market cap, the
     /// previous close is the previous daily bar's).
     Chart(QuoteRefusal),
+    /// The stored daily bars, because Yahoo could not be reached at all: the figures as of the
+    /// newest stored bar.
+    Stored,
 }
 
 impl QuoteSource {
     pub fn is_partial(self) -> bool {
-        matches!(self, Self::Chart(_))
+        matches!(self, Self::Chart(_) | Self::Stored)
+    }
+
+    /// Whether the figures are the stored prices' rather than Yahoo's.
+    pub fn is_stored(self) -> bool {
+        matches!(self, Self::Stored)
     }
 
     /// Why the figures are partial (`quote service refused: rate limited; figures from the
@@ -336,6 +344,9 @@ impl QuoteSource {
             Self::Chart(why) => Some(format!(
                 "quote service refused: {why}; figures from the chart"
             )),
+            Self::Stored => {
+                Some("Yahoo Finance cannot be reached; figures from the stored prices".into())
+            }
         }
     }
 
@@ -344,6 +355,7 @@ impl QuoteSource {
         match self {
             Self::QuoteService => None,
             Self::Chart(_) => Some("not in the chart; only the quote service gives it"),
+            Self::Stored => Some("not stored; only the quote service gives it"),
         }
     }
 }

@@ -85,6 +85,15 @@ pub enum FirstUse {
     SyncInBackground,
 }
 
+/// The steps of storing a security on first use, for progress displays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstUseStep {
+    /// Asking Yahoo what the symbol is (its profile, or its chart).
+    Describing,
+    /// Fetching its daily history, now that it is stored.
+    FetchingHistory,
+}
+
 /// Stored matches first, then Yahoo's, no symbol twice.
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
@@ -218,6 +227,73 @@ impl From<Quote> for KeyFigures {
         }
     }
 }
+
+impl KeyFigures {
+    /// The figures the stored daily bars give, newest last: the newest bar's close, the day's
+    /// change against the bar before, its range and volume, and the 52-week range.
+    ///
+    /// Bars closing 100, 98 (low 97, high 101) then 102 (low 99, high 104), with a year range
+    /// of 80 to 120: price 102, previous close 98, day +4 (+4.0816%), day range 99 to 104.
+    fn from_stored(security: &Security, bars: &[PriceBar], year: Option<YearRange>) -> Self {
+        let last = bars.last();
+        let previous_close = bars.len().checked_sub(2).map(|i| bars[i].close);
+        let price = last.map(|b| b.close);
+        let day_change = price.zip(previous_close).map(|(p, c)| p - c);
+        Self {
+            symbol: security.symbol.clone(),
+            source: QuoteSource::Stored,
+            name: Some(security.name.clone()),
+            currency: Some(security.currency.clone()),
+            price,
+            previous_close,
+            day_change,
+            day_change_percent: percent(day_change, previous_close),
+            day_high: last.map(|b| b.high),
+            day_low: last.map(|b| b.low),
+            fifty_two_week_high: year.map(|y| y.high),
+            fifty_two_week_low: year.map(|y| y.low),
+            market_cap: security.market_cap,
+            volume: last.map(|b| b.volume),
+            as_of: last.map(|b| b.timestamp),
+        }
+    }
+
+    /// The 52-week range from `year` where Yahoo left it out.
+    fn or_year(mut self, year: Option<YearRange>) -> Self {
+        if let Some(y) =
+            year.filter(|_| self.fifty_two_week_low.is_none() || self.fifty_two_week_high.is_none())
+        {
+            self.fifty_two_week_low = Some(y.low);
+            self.fifty_two_week_high = Some(y.high);
+        }
+        self
+    }
+}
+
+/// The lowest low and highest high over 52 weeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearRange {
+    pub low: Decimal,
+    pub high: Decimal,
+}
+
+impl YearRange {
+    /// Over the daily bars of the 52 weeks up to the newest of `bars` (oldest first), whatever
+    /// else `bars` holds: bars of 2024-06-27 (low 40), 2024-06-28 (low 42) and 2025-06-27
+    /// (high 180) give 42 to 180, the first being more than 52 weeks before the newest.
+    pub fn of_daily_bars(bars: &[PriceBar]) -> Option<Self> {
+        let newest = bars.last()?.timestamp;
+        let from = newest - YEAR;
+        let year = bars.iter().filter(|b| b.timestamp >= from);
+        Some(Self {
+            low: year.clone().map(|b| b.low).min()?,
+            high: year.map(|b| b.high).max()?,
+        })
+    }
+}
+
+/// What "52 weeks" covers, counted back from the newest bar.
+const YEAR: Duration = Duration::weeks(52);
 
 fn percent(change: Option<Decimal>, base: Option<Decimal>) -> Option<Decimal> {
     let base = base.filter(|b| !b.is_zero())?;
@@ -424,19 +500,39 @@ impl SecurityService {
     /// fetched, now or in the background. A failed history fetch leaves the security stored
     /// without prices (logged), as a later sync would fill them.
     pub async fn obtain(&self, symbol: &Symbol, history: FirstUse) -> ServiceResult<Security> {
-        let (security, new) = self.get_or_store(symbol).await?;
+        self.obtain_reporting(symbol, history, &|_| {}).await
+    }
+
+    /// As [`Self::obtain`], telling `progress` each step a security not stored yet goes
+    /// through; a stored one goes through none.
+    pub async fn obtain_reporting(
+        &self,
+        symbol: &Symbol,
+        history: FirstUse,
+        progress: &(dyn Fn(FirstUseStep) + Send + Sync),
+    ) -> ServiceResult<Security> {
+        let (security, new) = match self.store.security_by_symbol(symbol).await? {
+            Some(found) => (found, false),
+            None => {
+                progress(FirstUseStep::Describing);
+                self.get_or_store(symbol).await?
+            }
+        };
         if !new {
             return Ok(security);
         }
         match history {
             // The history completes the lookup the caller paid for: no second charge.
-            FirstUse::SyncNow => match self.unmetered().sync(symbol).await {
-                Ok(report) => Ok(report.security),
-                Err(e) => {
-                    tracing::warn!(%symbol, error = %e, "first sync failed; stored without prices");
-                    Ok(security)
+            FirstUse::SyncNow => {
+                progress(FirstUseStep::FetchingHistory);
+                match self.unmetered().sync(symbol).await {
+                    Ok(report) => Ok(report.security),
+                    Err(e) => {
+                        tracing::warn!(%symbol, error = %e, "first sync failed; stored without prices");
+                        Ok(security)
+                    }
                 }
-            },
+            }
             FirstUse::SyncInBackground => {
                 // Marked as syncing before answering, so the answer says so.
                 let marked = self.mark_syncing(symbol);
@@ -916,25 +1012,84 @@ impl SecurityService {
     }
 
     /// The latest quote for a security screen; when the quote service refuses, the figures a
-    /// daily chart gives, marked partial with the reason (`KeyFigures::source`). Runs under
-    /// the request deadline.
+    /// daily chart gives, marked partial with the reason (`KeyFigures::source`); when Yahoo
+    /// cannot be reached at all, the figures of a stored security's daily bars. The 52-week
+    /// range is Yahoo's, else that of the stored daily bars of the 52 weeks up to the newest.
+    /// Runs under the request deadline.
     pub async fn key_figures(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
         self.charge().await?;
         bounded(self.deadlines.request, self.key_figures_now(symbol)).await
     }
 
     async fn key_figures_now(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
+        let stored = self.store.security_by_symbol(symbol).await?;
+        match self.live_figures(symbol, stored.is_some()).await {
+            Ok(figures) => {
+                let partial =
+                    figures.fifty_two_week_low.is_none() || figures.fifty_two_week_high.is_none();
+                let year = match &stored {
+                    Some(security) if partial => self.stored_year(security).await?.1,
+                    _ => None,
+                };
+                Ok(figures.or_year(year))
+            }
+            // Yahoo knows nothing of the symbol: stored bars would not make it known.
+            Err(e @ (MarketError::NotFound(_) | MarketError::BadRequest(_))) => Err(e.into()),
+            Err(error) => {
+                let Some(security) = stored else {
+                    return Err(error.into());
+                };
+                let (bars, year) = self.stored_year(&security).await?;
+                if bars.is_empty() {
+                    return Err(error.into());
+                }
+                tracing::info!(%symbol, %error, "Yahoo unreachable; key figures from the store");
+                Ok(KeyFigures::from_stored(&security, &bars, year))
+            }
+        }
+    }
+
+    /// The quote, or the daily chart's figures when the quote service refuses. With stored
+    /// prices to fall back on, the chart gets half the time left, keeping the other half.
+    async fn live_figures(&self, symbol: &Symbol, stored: bool) -> Result<KeyFigures, MarketError> {
         let error = match with_fallback_time(self.market.quote(symbol)).await {
             Ok(quote) => return Ok(quote.into()),
             Err(e) => e,
         };
         let Some(why) = QuoteRefusal::of(&error) else {
-            return Err(error.into());
+            return Err(error);
         };
         tracing::info!(%symbol, error = %error, "no quote; key figures from the chart");
         // Five trading days hold the price's day and the one before.
-        let chart = self.last_five_days(symbol).await?;
+        let chart = if stored {
+            with_fallback_time(self.last_five_days(symbol)).await?
+        } else {
+            self.last_five_days(symbol).await?
+        };
         Ok(Quote::from_chart(&chart, why).into())
+    }
+
+    /// The stored daily bars of the 52 weeks up to the newest one, and their range. Counted
+    /// back from the newest bar rather than from today, so that the figure does not depend
+    /// on the range a chart shows, nor shrink while prices are not synced.
+    async fn stored_year(
+        &self,
+        security: &Security,
+    ) -> ServiceResult<(Vec<PriceBar>, Option<YearRange>)> {
+        let Some(newest) = self.store.latest_price(security.id, Interval::D1).await? else {
+            return Ok((Vec::new(), None));
+        };
+        let bars = self
+            .store
+            .prices(
+                security.id,
+                Interval::D1,
+                Some(newest.timestamp - YEAR),
+                None,
+            )
+            .await?;
+        let year = YearRange::of_daily_bars(&bars);
+        Ok((bars, year))
     }
 
     /// The newest stored daily close of each security (those without one are absent).
@@ -1106,6 +1261,78 @@ mod tests {
         assert_eq!(DataCompleteness::rate(12, 20), DataCompleteness::Partial);
         assert_eq!(DataCompleteness::rate(3, 20), DataCompleteness::Sparse);
         assert_eq!(DataCompleteness::rate(30, 20), DataCompleteness::Complete);
+    }
+
+    fn bar(day: &str, low: i64, high: i64, close: i64) -> PriceBar {
+        PriceBar {
+            security_id: Uuid::nil(),
+            interval: Interval::D1,
+            timestamp: DateTime::parse_from_rfc3339(&format!("{day}T21:00:00Z"))
+                .unwrap()
+                .to_utc(),
+            open: Decimal::from(close),
+            high: Decimal::from(high),
+            low: Decimal::from(low),
+            close: Decimal::from(close),
+            adj_close: None,
+            volume: 7,
+        }
+    }
+
+    #[test]
+    fn the_year_counts_back_from_the_newest_bar() {
+        let bars = [
+            bar("2024-06-27", 40, 50, 45),
+            bar("2024-06-28", 42, 60, 50),
+            bar("2025-06-27", 170, 180, 175),
+        ];
+        assert_eq!(
+            YearRange::of_daily_bars(&bars),
+            Some(YearRange {
+                low: Decimal::from(42),
+                high: Decimal::from(180)
+            })
+        );
+        assert_eq!(YearRange::of_daily_bars(&[]), None);
+    }
+
+    #[test]
+    fn figures_from_stored_bars() {
+        let security = NewSecurity {
+            symbol: Symbol::parse("X").unwrap(),
+            name: "X Corp".into(),
+            exchange: None,
+            currency: "USD".into(),
+            security_type: SecurityType::Equity,
+            sector: None,
+            industry: None,
+            market_cap: None,
+        }
+        .into_security(Uuid::nil(), Utc::now());
+        let bars = [
+            bar("2025-06-25", 99, 101, 100),
+            bar("2025-06-26", 97, 101, 98),
+            bar("2025-06-27", 99, 104, 102),
+        ];
+        let year = Some(YearRange {
+            low: Decimal::from(80),
+            high: Decimal::from(120),
+        });
+        let k = KeyFigures::from_stored(&security, &bars, year);
+        assert_eq!(k.source, QuoteSource::Stored);
+        assert_eq!(k.price, Some(Decimal::from(102)));
+        assert_eq!(k.previous_close, Some(Decimal::from(98)));
+        assert_eq!(k.day_change, Some(Decimal::from(4)));
+        assert_eq!(k.day_change_percent, Some(Decimal::new(40816, 4)));
+        assert_eq!(
+            (k.day_low, k.day_high),
+            (Some(Decimal::from(99)), Some(Decimal::from(104)))
+        );
+        assert_eq!(
+            (k.fifty_two_week_low, k.fifty_two_week_high),
+            (Some(Decimal::from(80)), Some(Decimal::from(120)))
+        );
+        assert_eq!(k.volume, Some(7));
     }
 
     #[test]

@@ -101,6 +101,8 @@ pub trait CurrencyStore: Send + Sync + 'static {
     async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()>;
     /// Inserts or replaces the rate of `(from, to, date)`.
     async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()>;
+    /// [`CurrencyStore::upsert_rate`] for many rates in one statement: all stored or none.
+    async fn upsert_rates(&self, rates: &[ExchangeRate]) -> StoreResult<()>;
     /// The newest rate `from -> to` dated on or before `date`.
     async fn rate_on_or_before(
         &self,
@@ -150,6 +152,9 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn delete_account(&self, id: Uuid) -> StoreResult<()>;
 
     async fn insert_account_value(&self, value: &AccountValue) -> StoreResult<()>;
+    /// [`AccountStore::insert_account_value`] for many values in one statement: all stored or
+    /// none.
+    async fn insert_account_values(&self, values: &[AccountValue]) -> StoreResult<()>;
     async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>>;
     /// Newest first, optionally within `[start, end]`.
     async fn account_values(

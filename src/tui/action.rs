@@ -14,7 +14,7 @@ use crate::domain::{
     NewAccount, NewInstitution, Security, Symbol, User,
 };
 use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
-use crate::service::securities::{KeyFigures, PriceSeries, SearchResults};
+use crate::service::securities::{FirstUseStep, KeyFigures, PriceSeries, SearchResults};
 use crate::service::ServiceError;
 
 use super::app::Range;
@@ -279,6 +279,11 @@ pub enum Action {
         gen: u64,
         account: Uuid,
         result: Outcome<Vec<AccountValue>>,
+    },
+    /// A step of storing the symbol of a chart being loaded, on its first use.
+    ChartProgress {
+        gen: u64,
+        step: FirstUseStep,
     },
     ChartLoaded {
         gen: u64,

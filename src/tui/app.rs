@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::{AccountValue, CurrencyCode, Interval, QuoteUnit, Symbol, User};
 use crate::service::portfolio::{AccountSummary, HoldingView};
-use crate::service::securities::{KeyFigures, SearchResult};
+use crate::service::securities::{FirstUseStep, KeyFigures, SearchResult};
 
 use super::action::{ChartData, Deletion, Portfolio};
 use super::form::Form;
@@ -354,6 +354,8 @@ pub struct SecurityState {
     pub figures: Option<KeyFigures>,
     pub figures_error: Option<String>,
     pub error: Option<String>,
+    /// The step a symbol not stored yet is at, while it is fetched for its chart.
+    pub fetching: Option<FirstUseStep>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -462,6 +464,7 @@ impl App {
                 figures: None,
                 figures_error: None,
                 error: None,
+                fetching: None,
             },
             search: SearchState::default(),
             sync: SyncState::default(),

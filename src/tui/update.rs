@@ -110,9 +110,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             }
             Vec::new()
         }
+        Action::ChartProgress { gen, step } => {
+            if gen == app.gens.chart {
+                app.security.fetching = Some(step);
+            }
+            Vec::new()
+        }
         Action::ChartLoaded { gen, result } => {
             if gen == app.gens.chart {
                 app.security.loading = false;
+                app.security.fetching = None;
                 match result {
                     Ok(data) => {
                         let n = data.series.bars.len();
@@ -138,7 +145,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                     }
                     Err(f) => {
                         app.security.figures_error = Some(match f.kind {
-                            super::action::FailureKind::Offline => "offline (stored data)".into(),
+                            // Stored prices would have given figures: there are none.
+                            super::action::FailureKind::Offline => "offline, none stored".into(),
                             _ => f.summary(),
                         })
                     }
@@ -313,6 +321,7 @@ pub fn open_security(app: &mut App, symbol: Symbol) -> Vec<Command> {
         app.security.figures_error = None;
         app.security.crosshair = None;
         app.security.error = None;
+        app.security.fetching = None;
     }
     app.security.symbol = Some(symbol.clone());
     app.gens.figures += 1;

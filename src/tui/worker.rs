@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::{Interval, PageRequest, PriceBar, QuoteUnit, Symbol, User};
-use crate::service::securities::{PriceSeries, SyncProgress};
+use crate::service::securities::{FirstUse, FirstUseStep, PriceSeries, SyncProgress};
 use crate::service::{ServiceError, Services};
 
 use super::action::{
@@ -106,7 +106,10 @@ impl Worker {
                 range,
                 today,
             } => {
-                let result = self.chart(&symbol, range, today).await.map(Box::new);
+                let result = self
+                    .open_chart(gen, &symbol, range, today, tx)
+                    .await
+                    .map(Box::new);
                 send(Action::ChartLoaded { gen, result });
             }
             Command::LoadKeyFigures { gen, symbol } => {
@@ -235,6 +238,35 @@ impl Worker {
             );
         }
         Ok(out)
+    }
+
+    /// The chart of a symbol; one not stored yet is looked up on Yahoo and stored with its
+    /// daily history first, each step reported as it starts.
+    async fn open_chart(
+        &self,
+        gen: u64,
+        symbol: &Symbol,
+        range: Range,
+        now: DateTime<Utc>,
+        tx: &UnboundedSender<Action>,
+    ) -> Outcome<ChartData> {
+        let s = &self.services.securities;
+        if s.stored(symbol).await?.is_none() {
+            let progress = |step: FirstUseStep| {
+                let _ = tx.send(Action::ChartProgress { gen, step });
+            };
+            s.obtain_reporting(symbol, FirstUse::SyncNow, &progress)
+                .await
+                .map_err(|e| {
+                    let f = Failure::from(e);
+                    let message = match f.kind {
+                        FailureKind::NotFound => format!("no security {symbol} on Yahoo Finance"),
+                        _ => format!("cannot fetch {symbol}: {}", f.message),
+                    };
+                    Failure { message, ..f }
+                })?;
+        }
+        self.chart(symbol, range, now).await
     }
 
     /// Bars for a range at the bar size the range asks for. Daily, weekly and monthly bars

@@ -293,3 +293,29 @@ pub fn fixture(dir: &std::path::Path, name: &str) -> String {
     let path = dir.join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// A chart response from `assets/yahoo` with its bars moved onto the weekdays ending on
+/// `last` (one bar a day, at 14:30 UTC), so that ranges counted back from a given day show
+/// them.
+pub fn chart_ending(name: &str, last: chrono::NaiveDate) -> String {
+    use chrono::{Datelike, Weekday};
+    let mut chart: serde_json::Value = serde_json::from_str(&asset(name)).unwrap();
+    let result = &mut chart["chart"]["result"][0];
+    let n = result["timestamp"].as_array().unwrap().len();
+    let mut days = Vec::with_capacity(n);
+    let mut day = last;
+    while days.len() < n {
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            days.push(day);
+        }
+        day = day.pred_opt().unwrap();
+    }
+    days.reverse();
+    let stamps: Vec<i64> = days
+        .iter()
+        .map(|d| d.and_hms_opt(14, 30, 0).unwrap().and_utc().timestamp())
+        .collect();
+    result["meta"]["regularMarketTime"] = (*stamps.last().unwrap()).into();
+    result["timestamp"] = stamps.into();
+    chart.to_string()
+}

@@ -89,6 +89,30 @@ impl AccountStore for PgStore {
         Ok(())
     }
 
+    /// One statement for any count, so all or nothing.
+    async fn insert_account_values(&self, values: &[AccountValue]) -> StoreResult<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO account_values (id, account_id, \"timestamp\", balance, cash_balance, \
+             created_at, updated_at) \
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::numeric[], \
+                 $5::numeric[], $6::timestamptz[], $7::timestamptz[])",
+        )
+        .bind(values.iter().map(|v| v.id).collect::<Vec<_>>())
+        .bind(values.iter().map(|v| v.account_id).collect::<Vec<_>>())
+        .bind(values.iter().map(|v| v.timestamp).collect::<Vec<_>>())
+        .bind(values.iter().map(|v| v.balance).collect::<Vec<_>>())
+        .bind(values.iter().map(|v| v.cash_balance).collect::<Vec<_>>())
+        .bind(values.iter().map(|v| v.created_at).collect::<Vec<_>>())
+        .bind(values.iter().map(|v| v.updated_at).collect::<Vec<_>>())
+        .execute(&self.pool)
+        .await
+        .map_err(super::rows::db_err)?;
+        Ok(())
+    }
+
     async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
         let query = sqlx::query(sql::VALUE_BY_ID).bind(id);
         self.optional(query, rows::account_value).await

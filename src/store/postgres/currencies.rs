@@ -54,6 +54,32 @@ impl CurrencyStore for PgStore {
         Ok(())
     }
 
+    /// One statement for any count, so all or nothing.
+    async fn upsert_rates(&self, rates: &[ExchangeRate]) -> StoreResult<()> {
+        if rates.is_empty() {
+            return Ok(());
+        }
+        // One row may be written once per statement: the later rate of a day wins.
+        let mut latest = std::collections::BTreeMap::new();
+        for r in rates {
+            latest.insert((r.from.as_str(), r.to.as_str(), r.date), r);
+        }
+        let rates: Vec<&ExchangeRate> = latest.into_values().collect();
+        sqlx::query(
+            "INSERT INTO exchange_rates (from_currency, to_currency, rate_date, rate) \
+             SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::numeric[]) \
+             ON CONFLICT (from_currency, to_currency, rate_date) DO UPDATE SET rate = EXCLUDED.rate",
+        )
+        .bind(rates.iter().map(|r| r.from.as_str()).collect::<Vec<_>>())
+        .bind(rates.iter().map(|r| r.to.as_str()).collect::<Vec<_>>())
+        .bind(rates.iter().map(|r| r.date).collect::<Vec<_>>())
+        .bind(rates.iter().map(|r| r.rate).collect::<Vec<_>>())
+        .execute(&self.pool)
+        .await
+        .map_err(super::rows::db_err)?;
+        Ok(())
+    }
+
     async fn rate_on_or_before(
         &self,
         from: &CurrencyCode,

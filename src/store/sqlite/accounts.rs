@@ -115,6 +115,50 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
+    /// One statement for any count, so all or nothing.
+    async fn insert_account_values(&self, values: &[AccountValue]) -> StoreResult<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<serde_json::Value> = values
+            .iter()
+            .map(|v| {
+                serde_json::json!([
+                    uid(&v.id),
+                    uid(&v.account_id),
+                    ts(&v.timestamp),
+                    dec(&v.balance),
+                    opt_dec(&v.cash_balance),
+                    ts(&v.created_at),
+                    ts(&v.updated_at)
+                ])
+            })
+            .collect();
+        let done = sqlx::query(
+            "INSERT INTO account_values (id, account_id, \"timestamp\", balance, cash_balance, \
+             created_at, updated_at) \
+             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), \
+                    json_extract(value, '$[2]'), json_extract(value, '$[3]'), \
+                    json_extract(value, '$[4]'), json_extract(value, '$[5]'), \
+                    json_extract(value, '$[6]') \
+             FROM json_each($1)",
+        )
+        .bind(serde_json::Value::from(rows).to_string())
+        .execute(&self.pool)
+        .await;
+        let Err(e) = done else {
+            return Ok(());
+        };
+        let mut accounts: Vec<Uuid> = values.iter().map(|v| v.account_id).collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        let probes: Vec<Probe> = accounts
+            .into_iter()
+            .map(|id| parent("fk_account_values_account", "accounts", Some(id)))
+            .collect();
+        Err(self.conflict(e, &probes).await)
+    }
+
     async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
         let query = sqlx::query(sql::VALUE_BY_ID).bind(uid(&id));
         self.optional(query, rows::account_value).await

@@ -82,6 +82,54 @@ impl CurrencyStore for SqliteStore {
         Ok(())
     }
 
+    /// One statement for any count, so all or nothing.
+    async fn upsert_rates(&self, rates: &[ExchangeRate]) -> StoreResult<()> {
+        if rates.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<serde_json::Value> = rates
+            .iter()
+            .map(|r| {
+                serde_json::json!([r.from.as_str(), r.to.as_str(), date(&r.date), dec(&r.rate)])
+            })
+            .collect();
+        // `WHERE true` tells the parser that ON CONFLICT is not a join constraint.
+        let done = sqlx::query(
+            "INSERT INTO exchange_rates (from_currency, to_currency, rate_date, rate) \
+             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), \
+                    json_extract(value, '$[2]'), json_extract(value, '$[3]') \
+             FROM json_each($1) WHERE true \
+             ON CONFLICT (from_currency, to_currency, rate_date) DO UPDATE SET rate = excluded.rate",
+        )
+        .bind(serde_json::Value::from(rows).to_string())
+        .execute(&self.pool)
+        .await;
+        let Err(e) = done else {
+            return Ok(());
+        };
+        let mut codes: Vec<(&'static str, &CurrencyCode)> = rates
+            .iter()
+            .flat_map(|r| {
+                [
+                    ("fk_exchange_rates_from", &r.from),
+                    ("fk_exchange_rates_to", &r.to),
+                ]
+            })
+            .collect();
+        codes.sort();
+        codes.dedup();
+        let probes: Vec<Probe> = codes
+            .into_iter()
+            .map(|(constraint, code)| Probe::Parent {
+                constraint,
+                table: "currencies",
+                column: "code",
+                value: Some(code.to_string()),
+            })
+            .collect();
+        Err(self.conflict(e, &probes).await)
+    }
+
     async fn rate_on_or_before(
         &self,
         from: &CurrencyCode,

@@ -1,7 +1,6 @@
 //! One security: the price chart over a chosen range, the crosshair's reading, key figures and
 //! the user's position in it.
 
-use chrono::Duration;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -9,6 +8,7 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 
 use crate::domain::{QuoteUnit, Security};
+use crate::service::securities::FirstUseStep;
 use crate::tui::app::{App, Range};
 use crate::tui::widgets::{format, price_chart};
 
@@ -131,7 +131,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             reading,
         ),
         None => {
-            let msg = s.error.clone().unwrap_or_else(|| "Loading prices…".into());
+            let msg = s.error.clone().unwrap_or_else(|| match s.fetching {
+                Some(FirstUseStep::Describing) => {
+                    format!("{symbol} is not stored: looking it up on Yahoo Finance…")
+                }
+                Some(FirstUseStep::FetchingHistory) => {
+                    format!("{symbol} is not stored: fetching its price history…")
+                }
+                None => "Loading prices…".into(),
+            });
             let style = if s.error.is_some() {
                 theme.error()
             } else {
@@ -169,11 +177,10 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
             ),
         ));
     }
-    // 52 weeks from the stored daily bars when the quote is not available.
-    let (lo52, hi52) = match &s.figures {
-        Some(f) if f.fifty_two_week_low.is_some() => (f.fifty_two_week_low, f.fifty_two_week_high),
-        _ => year_range(app),
-    };
+    // The service's figure (Yahoo's, or a year of stored daily bars), whatever the range shown.
+    let (lo52, hi52) = s.figures.as_ref().map_or((None, None), |f| {
+        (f.fifty_two_week_low, f.fifty_two_week_high)
+    });
     figures.push((
         "52 weeks".into(),
         format!("{} – {}", format::price_opt(lo52), format::price_opt(hi52)),
@@ -207,8 +214,16 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
     if let Some(e) = &s.figures_error {
         figures.push(("Quote".into(), e.clone()));
     }
-    if let Some(why) = s.figures.as_ref().and_then(|f| f.source.partial_reason()) {
-        figures.push(("Quote".into(), format!("partial: {why}")));
+    match s.figures.as_ref().map(|f| f.source) {
+        Some(source) if source.is_stored() => {
+            figures.push(("Quote".into(), "offline (stored data)".into()));
+        }
+        Some(source) => {
+            if let Some(why) = source.partial_reason() {
+                figures.push(("Quote".into(), format!("partial: {why}")));
+            }
+        }
+        None => {}
     }
 
     let symbol = s.symbol.clone();
@@ -315,19 +330,4 @@ fn details(frame: &mut Frame, area: Rect, app: &App, security: Option<&Security>
             .border_style(theme.border());
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
-}
-
-/// Lowest low and highest high of the stored daily bars of the last 52 weeks in view.
-fn year_range(app: &App) -> (Option<Decimal>, Option<Decimal>) {
-    let Some(c) = &app.security.chart else {
-        return (None, None);
-    };
-    let Some(last) = c.series.bars.last() else {
-        return (None, None);
-    };
-    let from = last.timestamp - Duration::weeks(52);
-    let year = c.series.bars.iter().filter(|b| b.timestamp >= from);
-    let lo = year.clone().map(|b| b.low).min();
-    let hi = year.map(|b| b.high).max();
-    (lo, hi)
 }
