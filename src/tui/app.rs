@@ -400,6 +400,8 @@ pub struct App {
     pub gens: Generations,
     pub portfolio: Option<Portfolio>,
     pub loading_portfolio: bool,
+    /// The data is still being prepared (the demo portfolio being generated).
+    pub preparing: bool,
     pub accounts: AccountsState,
     pub holdings: HoldingsState,
     pub security: SecurityState,
@@ -426,6 +428,7 @@ impl App {
             gens: Generations::default(),
             portfolio: None,
             loading_portfolio: false,
+            preparing: false,
             accounts: AccountsState::default(),
             holdings: HoldingsState {
                 sort: Some((Column::Value, true)),
