@@ -6,6 +6,9 @@
 //! - `key/*`: one key handled by the update step and the frame drawn again.
 //! - `chart/*`: a chart range loaded from the store and drawn (runs in the background in the
 //!   UI, listed for reference).
+//! - `process/demo_*`: the `finances demo` binary (the release one under `cargo bench`) in a
+//!   pseudo-terminal of 120x40 (util-linux `script`), from spawning the process to its first
+//!   frame, and to the frame that shows the generated accounts.
 //!
 //! `cargo bench --bench tui`. The large store is generated once into
 //! `target/bench-large-store.db` and reused.
@@ -218,7 +221,86 @@ fn bench_store(c: &mut Criterion, name: &str, fixture: &Fixture, rt: &tokio::run
     group.finish();
 }
 
+/// What a `finances demo` process shows, and when.
+struct DemoRun {
+    first_frame: Duration,
+    accounts: Option<Duration>,
+}
+
+/// Starts `finances demo` in a 120x40 pseudo-terminal and times its output from the spawn:
+/// the first frame is the first drawing after the alternate screen is entered (the tab bar
+/// names "Accounts"), the accounts are there when "Everyday Checking" is drawn. Then quits
+/// it: at the first frame when `to_accounts` is false (the generation is cut short).
+fn run_demo(to_accounts: bool) -> DemoRun {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+
+    let bin = env!("CARGO_BIN_EXE_finances");
+    let home = std::env::temp_dir().join(format!("finances-bench-home-{}", std::process::id()));
+    let started = Instant::now();
+    let mut child = Command::new("script")
+        .args([
+            "-qfec",
+            &format!("stty cols 120 rows 40; exec {bin} demo"),
+            "/dev/null",
+        ])
+        .env("HOME", &home)
+        .env("FINANCES_DATA_DIR", home.join("data"))
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("util-linux `script` runs the binary in a pseudo-terminal");
+    let mut out = child.stdout.take().unwrap();
+    let mut seen: Vec<u8> = Vec::new();
+    let mut buf = [0u8; 65536];
+    let (mut first_frame, mut accounts) = (None, None);
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    while accounts.is_none() && (to_accounts || first_frame.is_none()) {
+        let n = out.read(&mut buf).expect("the demo's output");
+        assert!(n > 0, "the demo ended before showing its accounts");
+        seen.extend_from_slice(&buf[..n]);
+        let Some(screen) = find(&seen, b"\x1b[?1049h") else {
+            continue;
+        };
+        if first_frame.is_none() && find(&seen[screen..], b"Accounts").is_some() {
+            first_frame = Some(started.elapsed());
+        }
+        if find(&seen[screen..], b"Everyday Checking").is_some() {
+            accounts = Some(started.elapsed());
+        }
+    }
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(b"q");
+    drop(stdin);
+    // Drain what is left so that the process is never blocked on a full pipe.
+    while out.read(&mut buf).is_ok_and(|n| n > 0) {}
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&home);
+    DemoRun {
+        first_frame: first_frame.unwrap(),
+        accounts,
+    }
+}
+
+fn bench_process(c: &mut Criterion) {
+    let mut group = c.benchmark_group("process");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("demo_first_frame", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| run_demo(false).first_frame).sum())
+    });
+    group.bench_function("demo_accounts_shown", |b| {
+        b.iter_custom(|iters| (0..iters).filter_map(|_| run_demo(true).accounts).sum())
+    });
+    group.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    bench_process(c);
     let rt = runtime();
     let demo = rt.block_on(demo_fixture());
     bench_store(c, "demo", &demo, &rt);

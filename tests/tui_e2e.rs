@@ -98,6 +98,22 @@ impl Session {
         }
     }
 
+    /// The first screen the UI draws (its tab bar names Accounts), caught as soon as it is
+    /// there.
+    fn first_frame(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if screen.contains("1 Accounts") {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("the UI never drew; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
     fn keys(&self, keys: &[&str]) {
         for k in keys {
             let out = Command::new("tmux")
@@ -139,6 +155,13 @@ impl Session {
 #[cfg_attr(not(finances_test_tmux), ignore = "needs tmux on PATH")]
 fn demo_session_from_start_to_quit() {
     let s = Session::start("full");
+    // Drawn at once: the first frame shows the generation under way, not its result.
+    let first = s.first_frame();
+    assert!(
+        first.contains("Generating the demo portfolio"),
+        "the first frame waited for the data:\n{first}"
+    );
+    assert!(!first.contains("Everyday Checking"), "{first}");
     s.wait_for("Everyday Checking");
     s.wait_for("Net worth");
     assert_eq!(s.flag("#{alternate_on}"), "1");

@@ -4,12 +4,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::Utc;
+use tokio::sync::mpsc;
 
 use crate::context::{open_store, ContextError};
-use crate::demo::{self, DemoError, DemoSummary};
+use crate::demo::{self, DemoError, DemoProgress, DemoSummary};
 use crate::market::OfflineMarket;
 use crate::service::{ServiceError, Services};
-use crate::store::Backend;
+use crate::store::{Backend, Store};
+use crate::tui::action::Preparation;
 use crate::tui::{self, StartAs, TuiError, TuiSettings};
 
 use super::{OutputError, Printer};
@@ -76,9 +78,35 @@ pub async fn demo(
     }
     let dir = std::env::temp_dir().join(format!("finances-demo-{}", uuid::Uuid::new_v4().simple()));
     let _cleanup = RemoveOnDrop(dir.clone());
-    let (services, summary) = generate_at(&dir.join("demo.db"), seed, large, today).await?;
-    tracing::info!(path = %dir.display(), "demo database generated");
-    Ok(tui::run(services, StartAs::User(summary.user), settings).await?)
+    let store = open_at(&dir.join("demo.db")).await?;
+    let services = Services::new(store.clone(), Arc::new(OfflineMarket));
+    // The UI is drawn at once and shows the generation's progress; it loads the portfolio
+    // when the generation is done, rather than a newcomer facing a blank terminal meanwhile.
+    let (tx, events) = mpsc::unbounded_channel();
+    // Said before the generation starts, so that the first frame says it.
+    let _ = tx.send(Preparation::Progress(DemoProgress::Starting.to_string()));
+    let path = dir.clone();
+    let generation = tokio::spawn(async move {
+        let progress = |p: DemoProgress| {
+            let _ = tx.send(Preparation::Progress(p.to_string()));
+        };
+        let generated = if large {
+            demo::generate_large_reporting(&store, seed, today, &progress).await
+        } else {
+            demo::generate_reporting(&store, seed, today, &progress).await
+        };
+        let _ = tx.send(match generated {
+            Ok(summary) => {
+                tracing::info!(path = %path.display(), "demo database generated");
+                Preparation::Ready(summary.user)
+            }
+            Err(e) => Preparation::Failed(TuiCommandError::from(e).to_string()),
+        });
+    });
+    let result = tui::run(services, StartAs::Preparing(events), settings).await;
+    // Quitting before the generation is done stops it.
+    generation.abort();
+    Ok(result?)
 }
 
 async fn generate_at(
@@ -87,16 +115,21 @@ async fn generate_at(
     large: bool,
     today: chrono::NaiveDate,
 ) -> Result<(Services, DemoSummary), TuiCommandError> {
-    if let Some(parent) = path.parent() {
-        let _ = std::fs::create_dir_all(parent);
-    }
-    let store = open_store(&format!("sqlite://{}", path.display()), 4).await?;
+    let store = open_at(path).await?;
     let summary = if large {
         demo::generate_large(&store, seed, today).await?
     } else {
         demo::generate(&store, seed, today).await?
     };
     Ok((Services::new(store, Arc::new(OfflineMarket)), summary))
+}
+
+/// A new SQLite store at `path`, migrated.
+async fn open_at(path: &Path) -> Result<Arc<dyn Store>, TuiCommandError> {
+    if let Some(parent) = path.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    Ok(open_store(&format!("sqlite://{}", path.display()), 4).await?)
 }
 
 struct RemoveOnDrop(PathBuf);

@@ -66,6 +66,34 @@ type AccountPlan<'a> = (
     &'a [&'a str],
 );
 
+/// How far a generator has got, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoProgress {
+    /// Nothing stored yet.
+    Starting,
+    /// The user and the daily exchange rates.
+    Rates,
+    /// Securities with their daily prices: `done` of `total` stored.
+    Prices { done: usize, total: usize },
+    /// Accounts with their holdings and balance histories: `done` of `total` stored.
+    Accounts { done: usize, total: usize },
+}
+
+impl std::fmt::Display for DemoProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Generating the demo portfolio: ")?;
+        match self {
+            Self::Starting => f.write_str("starting…"),
+            Self::Rates => f.write_str("exchange rates…"),
+            Self::Prices { done, total } => write!(f, "prices of {done} of {total} securities…"),
+            Self::Accounts { done, total } => write!(f, "accounts {done} of {total}…"),
+        }
+    }
+}
+
+/// Where a generator reports its progress.
+pub type Progress<'a> = &'a (dyn Fn(DemoProgress) + Send + Sync);
+
 /// How big a generated portfolio is.
 #[derive(Debug, Clone, Copy)]
 struct Scale {
@@ -83,7 +111,17 @@ pub async fn generate(
     seed: u64,
     today: NaiveDate,
 ) -> Result<DemoSummary, DemoError> {
-    let mut g = Generator::new(store, seed, today, 5);
+    generate_reporting(store, seed, today, &|_| {}).await
+}
+
+/// [`generate`], telling `progress` how far it has got.
+pub async fn generate_reporting(
+    store: &Arc<dyn Store>,
+    seed: u64,
+    today: NaiveDate,
+    progress: Progress<'_>,
+) -> Result<DemoSummary, DemoError> {
+    let mut g = Generator::new(store, seed, today, 5, progress);
     let user = g.user().await?;
     let listings: Vec<Listing> = LISTINGS.to_vec();
     let securities = g.securities(&listings).await?;
@@ -152,7 +190,9 @@ pub async fn generate(
         ),
         (2, "Euro Cash", T::Savings, "EUR", Some("2.00"), &[]),
     ];
-    for (inst, name, kind, currency, rate, symbols) in plan {
+    let total = plan.len();
+    for (done, (inst, name, kind, currency, rate, symbols)) in plan.into_iter().enumerate() {
+        (g.progress)(DemoProgress::Accounts { done, total });
         let held: Vec<&SimSecurity> = symbols
             .iter()
             .filter_map(|s| securities.iter().find(|x| x.security.symbol.as_str() == *s))
@@ -187,13 +227,23 @@ pub async fn generate_large(
     seed: u64,
     today: NaiveDate,
 ) -> Result<DemoSummary, DemoError> {
+    generate_large_reporting(store, seed, today, &|_| {}).await
+}
+
+/// [`generate_large`], telling `progress` how far it has got.
+pub async fn generate_large_reporting(
+    store: &Arc<dyn Store>,
+    seed: u64,
+    today: NaiveDate,
+    progress: Progress<'_>,
+) -> Result<DemoSummary, DemoError> {
     let scale = Scale {
         years: 10,
         accounts: 200,
         holdings: 5_000,
         securities: 1_000,
     };
-    let mut g = Generator::new(store, seed, today, scale.years);
+    let mut g = Generator::new(store, seed, today, scale.years, progress);
     let user = g.user().await?;
     let listings = synthetic_listings(&mut g.rng, scale.securities);
     let securities = g.securities(&listings).await?;
@@ -207,6 +257,10 @@ pub async fn generate_large(
     let per_account = scale.holdings / investment;
     let currencies = ["USD", "GBP", "EUR"];
     for i in 0..scale.accounts {
+        (g.progress)(DemoProgress::Accounts {
+            done: i,
+            total: scale.accounts,
+        });
         let inst = institutions[i % institutions.len()];
         let currency = currencies[i % currencies.len()];
         if i < investment {
@@ -294,6 +348,7 @@ struct SimSecurity {
 
 struct Generator<'a> {
     store: &'a Arc<dyn Store>,
+    progress: Progress<'a>,
     rng: ChaCha8Rng,
     today: NaiveDate,
     days: Vec<NaiveDate>,
@@ -324,10 +379,17 @@ fn code(raw: &str) -> CurrencyCode {
 }
 
 impl<'a> Generator<'a> {
-    fn new(store: &'a Arc<dyn Store>, seed: u64, today: NaiveDate, years: i64) -> Self {
+    fn new(
+        store: &'a Arc<dyn Store>,
+        seed: u64,
+        today: NaiveDate,
+        years: i64,
+        progress: Progress<'a>,
+    ) -> Self {
         let start = today - Duration::days(365 * years + years / 4);
         Self {
             store,
+            progress,
             rng: ChaCha8Rng::seed_from_u64(seed),
             today,
             days: walk::weekdays(start, today),
@@ -353,6 +415,7 @@ impl<'a> Generator<'a> {
 
     /// The demo user (a superuser with a random password) and the exchange rates.
     async fn user(&mut self) -> Result<User, DemoError> {
+        (self.progress)(DemoProgress::Rates);
         let users = UserService::new(self.store.clone());
         let password: String = (0..24)
             .map(|_| char::from(b'a' + self.rng.gen_range(0..26u8)))
@@ -365,27 +428,32 @@ impl<'a> Generator<'a> {
                 true,
             )
             .await?;
+        let mut rates = Vec::new();
         for (currency, start) in [("EUR", 0.84), ("GBP", 0.74)] {
             let path = walk::closes(&mut self.rng, self.days.len(), start, 0.0, 0.07);
             for (day, rate) in self.days.iter().zip(&path) {
-                let rate = ExchangeRate::new(
+                rates.push(ExchangeRate::new(
                     CurrencyCode::usd(),
                     code(currency),
                     *day,
                     walk::decimal(*rate, 6),
-                )?;
-                self.store.upsert_rate(&rate).await?;
-                self.counts.exchange_rates += 1;
+                )?);
             }
             self.usd_rates.push((code(currency), path));
         }
+        self.store.upsert_rates(&rates).await?;
+        self.counts.exchange_rates += rates.len();
         Ok(user)
     }
 
     /// Stores the listings with their simulated daily bars.
     async fn securities(&mut self, listings: &[Listing]) -> Result<Vec<SimSecurity>, DemoError> {
         let mut out = Vec::with_capacity(listings.len());
-        for l in listings {
+        for (done, l) in listings.iter().enumerate() {
+            (self.progress)(DemoProgress::Prices {
+                done,
+                total: listings.len(),
+            });
             let closes = walk::closes(
                 &mut self.rng,
                 self.days.len(),
@@ -528,6 +596,7 @@ impl<'a> Generator<'a> {
         }
         let mut balance = starting;
         let mut cash = starting;
+        let mut values = Vec::with_capacity(sample.len());
         for i in sample {
             let (value, cash_balance) = if investment {
                 cash = (cash * (1.0 + 0.05 * walk::normal(&mut self.rng))).max(100.0);
@@ -557,9 +626,10 @@ impl<'a> Generator<'a> {
                 investment,
             )?
             .into_value(Uuid::new_v4(), account.id, domain::now());
-            self.store.insert_account_value(&value).await?;
-            self.counts.account_values += 1;
+            values.push(value);
         }
+        self.store.insert_account_values(&values).await?;
+        self.counts.account_values += values.len();
         Ok(())
     }
 }
@@ -593,7 +663,25 @@ mod tests {
         let t = crate::store::testing::sqlite().await;
         let store = t.store();
         let today = reference_today();
-        let s = generate(&store, DEFAULT_SEED, today).await.unwrap();
+        let reports = std::sync::Mutex::new(Vec::new());
+        let s = generate_reporting(&store, DEFAULT_SEED, today, &|p| {
+            reports.lock().unwrap().push(p)
+        })
+        .await
+        .unwrap();
+        let reports = reports.into_inner().unwrap();
+        assert_eq!(reports.first(), Some(&DemoProgress::Rates));
+        assert!(reports.contains(&DemoProgress::Prices {
+            done: s.securities - 1,
+            total: s.securities
+        }));
+        assert_eq!(
+            reports.last(),
+            Some(&DemoProgress::Accounts {
+                done: s.accounts - 1,
+                total: s.accounts
+            })
+        );
         assert_eq!(s.institutions, 3);
         assert!(s.accounts >= 6);
         assert!(s.holdings >= 20);

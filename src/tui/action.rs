@@ -259,6 +259,16 @@ pub enum SyncEvent {
     },
 }
 
+/// Data being prepared while the UI is already drawn (the demo portfolio being generated).
+#[derive(Debug, Clone)]
+pub enum Preparation {
+    /// What is being done, for the status line.
+    Progress(String),
+    /// Done: the user whose data it is.
+    Ready(User),
+    Failed(String),
+}
+
 /// Everything the update step reacts to.
 #[derive(Debug, Clone)]
 pub enum Action {
@@ -310,4 +320,5 @@ pub enum Action {
         result: Outcome<()>,
     },
     Sync(SyncEvent),
+    Prepared(Preparation),
 }

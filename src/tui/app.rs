@@ -419,6 +419,8 @@ pub struct App {
     pub gens: Generations,
     pub portfolio: Option<Portfolio>,
     pub loading_portfolio: bool,
+    /// The data is still being prepared (the demo portfolio being generated).
+    pub preparing: bool,
     pub accounts: AccountsState,
     pub holdings: HoldingsState,
     pub security: SecurityState,
@@ -449,6 +451,7 @@ impl App {
             gens: Generations::default(),
             portfolio: None,
             loading_portfolio: false,
+            preparing: false,
             accounts: AccountsState::default(),
             holdings: HoldingsState {
                 sort: Some((Column::Value, true)),

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 use crate::domain::User;
 use crate::service::Services;
 
-use super::action::{Action, Command};
+use super::action::{Action, Command, Preparation};
 use super::app::App;
 use super::keymap::Keymap;
 use super::settings::TuiSettings;
@@ -37,12 +37,15 @@ pub enum TuiError {
 }
 
 /// Who uses the UI.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum StartAs {
     /// A known user (the local owner of a personal store, the demo user).
     User(User),
     /// Ask for a login and password first (a shared PostgreSQL store).
     Login,
+    /// The user of data still being prepared (the demo portfolio being generated): the UI is
+    /// drawn at once with the progress reported here, and loads the data once it is ready.
+    Preparing(mpsc::UnboundedReceiver<Preparation>),
 }
 
 /// Builds the initial state from the settings, with the clock at `now`.
@@ -120,24 +123,48 @@ pub async fn run(
     settings: TuiSettings,
 ) -> Result<(), TuiError> {
     let mut app = build_app(&settings, Theme::no_color_env(), Utc::now())?;
-    let user = match start {
-        StartAs::User(u) => Some(u),
-        StartAs::Login => None,
+    let (user, preparing) = match start {
+        StartAs::User(u) => (Some(u), None),
+        StartAs::Login => (None, None),
+        StartAs::Preparing(events) => (None, Some(events)),
     };
     app.user = user.clone();
+    app.preparing = preparing.is_some();
     let worker = Worker::new(services, user);
     let (guard, mut terminal) = setup()?;
-    let result = event_loop(&mut app, &worker, &mut terminal).await;
+    let result = event_loop(&mut app, &worker, &mut terminal, preparing).await;
     drop(terminal);
     drop(guard);
     tracing::info!("terminal UI closed");
     result
 }
 
+/// The next report of the data being prepared; never, once there is none to wait for.
+async fn next_preparation(
+    events: &mut Option<mpsc::UnboundedReceiver<Preparation>>,
+) -> Preparation {
+    if let Some(rx) = events {
+        if let Some(event) = rx.recv().await {
+            return event;
+        }
+    }
+    *events = None;
+    std::future::pending().await
+}
+
+/// The action a preparation report stands for; the worker acts for the prepared user first.
+fn prepared(worker: &Worker, event: Preparation) -> Action {
+    if let Preparation::Ready(user) = &event {
+        worker.sign_in(user.clone());
+    }
+    Action::Prepared(event)
+}
+
 async fn event_loop(
     app: &mut App,
     worker: &Worker,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    mut preparing: Option<mpsc::UnboundedReceiver<Preparation>>,
 ) -> Result<(), TuiError> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let spawn = |cmds: Vec<Command>| {
@@ -150,6 +177,10 @@ async fn event_loop(
     let size = terminal.size()?;
     update::update(app, Action::Resize(size.width, size.height));
     spawn(update::start(app));
+    // What the preparation has said so far shows in the first frame.
+    while let Some(event) = preparing.as_mut().and_then(|rx| rx.try_recv().ok()) {
+        spawn(update::update(app, prepared(worker, event)));
+    }
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -179,6 +210,7 @@ async fn event_loop(
                 None => break,
             },
             Some(action) = rx.recv() => Some(action),
+            event = next_preparation(&mut preparing) => Some(prepared(worker, event)),
             _ = tick.tick() => {
                 if app.sync.running() || app.loading_portfolio {
                     Some(Action::Tick(Utc::now()))

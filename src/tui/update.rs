@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::domain::Symbol;
 use crate::service::portfolio::SecurityRef;
 
-use super::action::{Action, Command, Deletion, Submission, SyncEvent};
+use super::action::{Action, Command, Deletion, Preparation, Submission, SyncEvent};
 use super::app::{AccountLine, App, Column, Mode, Screen};
 use super::command_line::{self, Cmd};
 use super::form::{Form, FormEvent, FormKey, FormKind};
@@ -15,6 +15,11 @@ use super::line_edit::LineKey;
 
 /// What to ask for when the UI starts: a sign-in form, or the portfolio.
 pub fn start(app: &mut App) -> Vec<Command> {
+    if app.preparing {
+        // The portfolio is loaded once it is ready (`Action::Prepared`).
+        app.loading_portfolio = true;
+        return Vec::new();
+    }
     if app.user.is_none() {
         app.form = Some(Form::login());
         app.info("Sign in to the shared database");
@@ -224,6 +229,28 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             }
         },
         Action::Sync(event) => on_sync(app, event),
+        Action::Prepared(event) => on_prepared(app, event),
+    }
+}
+
+fn on_prepared(app: &mut App, event: Preparation) -> Vec<Command> {
+    match event {
+        Preparation::Progress(text) => {
+            app.info(text);
+            Vec::new()
+        }
+        Preparation::Ready(user) => {
+            app.preparing = false;
+            app.user = Some(user);
+            app.status = None;
+            reload(app)
+        }
+        Preparation::Failed(message) => {
+            app.preparing = false;
+            app.loading_portfolio = false;
+            app.error(message);
+            Vec::new()
+        }
     }
 }
 
@@ -1384,6 +1411,34 @@ mod tests {
         );
         press(&mut a, KeyCode::Esc);
         assert!(a.form.is_none());
+    }
+
+    #[test]
+    fn data_being_prepared_shows_its_progress_then_loads() {
+        let mut a = app();
+        a.preparing = true;
+        assert!(start(&mut a).is_empty(), "nothing to load yet");
+        assert!(a.form.is_none(), "no sign-in while preparing");
+        assert!(a.loading_portfolio);
+        update(
+            &mut a,
+            Action::Prepared(Preparation::Progress("prices of 3 of 23".into())),
+        );
+        assert_eq!(a.status.as_ref().unwrap().text, "prices of 3 of 23");
+        let user = crate::domain::User {
+            id: uuid::Uuid::nil(),
+            email: crate::domain::Email::parse("demo@example.com").unwrap(),
+            username: crate::domain::Username::parse("demo").unwrap(),
+            password_hash: String::new(),
+            is_superuser: true,
+            is_active: true,
+            base_currency: crate::domain::CurrencyCode::usd(),
+            created_at: a.now,
+            updated_at: a.now,
+        };
+        let cmds = update(&mut a, Action::Prepared(Preparation::Ready(user)));
+        assert!(matches!(cmds.as_slice(), [Command::LoadPortfolio { .. }]));
+        assert!(a.user.is_some() && !a.preparing && a.status.is_none());
     }
 
     #[test]

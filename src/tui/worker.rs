@@ -47,6 +47,11 @@ impl Worker {
         }
     }
 
+    /// Acts for `user` from now on (data prepared after the UI started).
+    pub fn sign_in(&self, user: User) {
+        *self.user.lock().unwrap_or_else(|p| p.into_inner()) = Some(user);
+    }
+
     /// No pause before Yahoo searches (tests).
     pub fn without_search_pause(mut self) -> Self {
         self.search_pause = Duration::ZERO;
