@@ -752,6 +752,7 @@ async fn opening_a_symbol_not_stored_fetches_it_and_draws_its_chart() {
 async fn enter_on_a_yahoo_search_result_opens_its_chart() {
     let (mut app, w, t, _yahoo) = demo_app_with_yahoo().await;
     act(&mut app, &w, key(KeyCode::Char('4'))).await;
+    act(&mut app, &w, key(KeyCode::Char('/'))).await;
     type_text(&mut app, &w, "test").await;
     let first = app.selected_search().expect("results").clone();
     assert_eq!(first.symbol.as_str(), "TEST");
