@@ -13,61 +13,81 @@ use crate::store::sql::prices::{self as sql, bar_columns};
 use crate::store::sql::securities::UPSERT as UPSERT_SECURITY;
 use crate::store::{LatestClose, PriceStore, StoreResult, UpsertCount};
 
-/// Inserts a bar that is new, or updates it when any of its figures changed; says which.
-async fn upsert_bar(conn: &mut SqliteConnection, b: &PriceBar) -> sqlx::Result<UpsertCount> {
-    let (open, high, low, close, adj) = (
-        dec(&b.open),
-        dec(&b.high),
-        dec(&b.low),
-        dec(&b.close),
-        opt_dec(&b.adj_close),
-    );
+/// Bars written by one statement: a whole history of daily bars of most securities.
+const BARS_PER_STATEMENT: usize = 5_000;
+
+/// Bars as one JSON array of rows, for `json_each`: one bind for any count.
+fn bar_rows(bars: &[&PriceBar]) -> String {
+    let rows: Vec<serde_json::Value> = bars
+        .iter()
+        .map(|b| {
+            serde_json::json!([
+                uid(&b.security_id),
+                b.interval.as_str(),
+                ts(&b.timestamp),
+                dec(&b.open),
+                dec(&b.high),
+                dec(&b.low),
+                dec(&b.close),
+                opt_dec(&b.adj_close),
+                b.volume
+            ])
+        })
+        .collect();
+    serde_json::Value::from(rows).to_string()
+}
+
+/// The rows of `bar_rows` as a table.
+macro_rules! bars_table {
+    () => {
+        "SELECT json_extract(value, '$[0]') AS security_id, \
+             json_extract(value, '$[1]') AS \"interval\", \
+             json_extract(value, '$[2]') AS \"timestamp\", json_extract(value, '$[3]') AS open, \
+             json_extract(value, '$[4]') AS high, json_extract(value, '$[5]') AS low, \
+             json_extract(value, '$[6]') AS close, json_extract(value, '$[7]') AS adj_close, \
+             json_extract(value, '$[8]') AS volume FROM json_each($1)"
+    };
+}
+
+/// Upserts bars (unique keys) with two statements for any count: the new ones inserted, then
+/// the stored ones whose figures differ updated. A bar whose figures are unchanged is left
+/// alone and counted neither inserted nor updated.
+async fn upsert_bars(conn: &mut SqliteConnection, bars: &[&PriceBar]) -> sqlx::Result<UpsertCount> {
+    let rows = bar_rows(bars);
+    // `WHERE true` tells the parser that ON CONFLICT is not a join constraint.
     let inserted = sqlx::query(concat!(
-        "INSERT INTO security_prices (",
-        bar_columns!(),
-        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING"
+        "INSERT INTO security_prices (security_id, \"interval\", \"timestamp\", open, high, \
+         low, close, adj_close, volume) SELECT * FROM (",
+        bars_table!(),
+        ") WHERE true ON CONFLICT DO NOTHING"
     ))
-    .bind(uid(&b.security_id))
-    .bind(b.interval.as_str())
-    .bind(ts(&b.timestamp))
-    .bind(&open)
-    .bind(&high)
-    .bind(&low)
-    .bind(&close)
-    .bind(&adj)
-    .bind(b.volume)
+    .bind(&rows)
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    if inserted > 0 {
+    if inserted == bars.len() as u64 {
         return Ok(UpsertCount {
             inserted,
             updated: 0,
         });
     }
-    // Stored decimals are normalized text, so text inequality is value inequality.
-    let updated = sqlx::query(
-        "UPDATE security_prices SET open = $4, high = $5, low = $6, close = $7, adj_close = $8, \
-         volume = $9 WHERE security_id = $1 AND \"interval\" = $2 AND \"timestamp\" = $3 \
-         AND (open IS NOT $4 OR high IS NOT $5 OR low IS NOT $6 OR close IS NOT $7 \
-              OR adj_close IS NOT $8 OR volume IS NOT $9)",
-    )
-    .bind(uid(&b.security_id))
-    .bind(b.interval.as_str())
-    .bind(ts(&b.timestamp))
-    .bind(&open)
-    .bind(&high)
-    .bind(&low)
-    .bind(&close)
-    .bind(&adj)
-    .bind(b.volume)
+    // Stored decimals are normalized text, so text inequality is value inequality. The bars
+    // just inserted are equal to themselves, so they are not counted again.
+    let updated = sqlx::query(concat!(
+        "UPDATE security_prices AS p SET open = b.open, high = b.high, low = b.low, \
+         close = b.close, adj_close = b.adj_close, volume = b.volume FROM (",
+        bars_table!(),
+        ") AS b WHERE p.security_id = b.security_id AND p.\"interval\" = b.\"interval\" \
+         AND p.\"timestamp\" = b.\"timestamp\" \
+         AND (p.open IS NOT b.open OR p.high IS NOT b.high OR p.low IS NOT b.low \
+              OR p.close IS NOT b.close OR p.adj_close IS NOT b.adj_close \
+              OR p.volume IS NOT b.volume)"
+    ))
+    .bind(&rows)
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    Ok(UpsertCount {
-        inserted: 0,
-        updated,
-    })
+    Ok(UpsertCount { inserted, updated })
 }
 
 impl SqliteStore {
@@ -82,9 +102,10 @@ impl SqliteStore {
         bind_security(UPSERT_SECURITY, security)
             .execute(&mut *tx)
             .await?;
+        let bars = dedup_bars(bars);
         let mut total = UpsertCount::default();
-        for bar in dedup_bars(bars) {
-            let n = upsert_bar(&mut tx, bar).await?;
+        for chunk in bars.chunks(BARS_PER_STATEMENT) {
+            let n = upsert_bars(&mut tx, chunk).await?;
             total.inserted += n.inserted;
             total.updated += n.updated;
         }
