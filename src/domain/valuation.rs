@@ -122,19 +122,10 @@ impl fmt::Display for Missing {
 /// One line naming what a total leaves out, each thing once, in alphabetical order:
 /// `JPY unconverted, MSFT unpriced`.
 pub fn describe_missing<'a>(missing: impl IntoIterator<Item = &'a Missing>) -> String {
-    let mut seen: Vec<String> = Vec::new();
-    for m in missing {
-        let text = match (m.kind, &m.symbol, &m.currency) {
-            // An account in a currency with no rate is named by its currency only once.
-            (MissingKind::Fx, None, Some(c)) => format!("{c} unconverted"),
-            _ => m.to_string(),
-        };
-        if !seen.contains(&text) {
-            seen.push(text);
-        }
-    }
-    seen.sort();
-    seen.join(", ")
+    let mut texts: Vec<String> = missing.into_iter().map(Missing::to_string).collect();
+    texts.sort();
+    texts.dedup();
+    texts.join(", ")
 }
 
 #[cfg(test)]

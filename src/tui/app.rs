@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::domain::valuation::Missing;
 use crate::domain::{AccountValue, CurrencyCode, Interval, QuoteUnit, Symbol, User};
 use crate::service::portfolio::{AccountSummary, HoldingView};
 use crate::service::securities::{FirstUseStep, KeyFigures, SearchResult};
@@ -315,10 +316,14 @@ pub struct HoldingRow {
 
 impl HoldingRow {
     /// Why the row is left out of the totals, when it is.
-    pub fn left_out(&self) -> Option<String> {
+    pub fn left_out(&self) -> Option<Missing> {
         match (self.value, self.value_base) {
-            (None, _) => Some(format!("{} unpriced", self.symbol)),
-            (Some(_), None) => Some(format!("{} in {} unconverted", self.symbol, self.currency)),
+            (None, _) => Some(Missing::price(self.account_id, self.symbol.clone())),
+            (Some(_), None) => Some(Missing::fx(
+                self.account_id,
+                self.currency.clone(),
+                Some(self.symbol.clone()),
+            )),
             _ => None,
         }
     }
@@ -653,14 +658,10 @@ impl App {
             .total_value
             .zip(self.holdings.total_gain)
             .map(|(v, g)| v - g);
-        let mut left_out: Vec<String> = Vec::new();
-        for text in rows.iter().filter_map(HoldingRow::left_out) {
-            if !left_out.contains(&text) {
-                left_out.push(text);
-            }
-        }
-        left_out.sort();
-        self.holdings.left_out = left_out;
+        let left_out: Vec<Missing> = rows.iter().filter_map(HoldingRow::left_out).collect();
+        self.holdings.left_out = left_out.iter().map(Missing::to_string).collect();
+        self.holdings.left_out.sort();
+        self.holdings.left_out.dedup();
         self.holdings.rows = rows;
         self.reorder_holdings();
         if let Some(id) = keep {

@@ -126,11 +126,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let mut block_title = vec![Span::styled(" Accounts ", theme.title())];
     if fitted.hidden > 0 {
         block_title.push(Span::styled(
-            format!(
-                "· {} column{} hidden ",
-                fitted.hidden,
-                if fitted.hidden == 1 { "" } else { "s" }
-            ),
+            columns::hidden_note(fitted.hidden).0,
             theme.warning(),
         ));
     }

@@ -198,12 +198,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let hints = Span::styled("  [ ] account  < > sort  / filter", theme.muted());
     if fitted.hidden > 0 {
         // Said in full where it fits, else briefly, so that it is never the part left off.
-        let n = fitted.hidden;
-        let long = Span::styled(
-            format!("· {n} column{} hidden ", if n == 1 { "" } else { "s" }),
-            theme.warning(),
-        );
-        let short = Span::styled(format!("+{n} cols"), theme.warning());
+        let (long, short) = columns::hidden_note(fitted.hidden);
+        let long = Span::styled(long, theme.warning());
+        let short = Span::styled(short, theme.warning());
         let used: usize = title.iter().map(|s| s.width()).sum();
         title.push(if used + long.width() <= title_area.width as usize {
             long

@@ -152,6 +152,15 @@ pub fn whole_spans(spans: Vec<Span<'_>>, width: u16) -> Line<'_> {
     Line::from(out)
 }
 
+/// `· 3 columns hidden `, and `+3 cols` where room is short.
+pub fn hidden_note(hidden: usize) -> (String, String) {
+    let plural = if hidden == 1 { "" } else { "s" };
+    (
+        format!("· {hidden} column{plural} hidden "),
+        format!("+{hidden} cols"),
+    )
+}
+
 /// The width of the widest of `cells`, in terminal columns.
 pub fn widest<'a>(cells: impl IntoIterator<Item = &'a str>) -> u16 {
     cells
