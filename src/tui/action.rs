@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::domain::{
     AccountPatch, AccountValue, AccountValuePatch, CurrencyCode, HoldingPatch, InstitutionPatch,
-    NewAccount, NewInstitution, Security, Symbol, User,
+    NewAccount, NewAccountValue, NewHolding, NewInstitution, Security, Symbol, User,
 };
 use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
 use crate::service::securities::{FirstUseStep, KeyFigures, PriceSeries, SearchResults};
@@ -152,7 +152,7 @@ impl ChartData {
     }
 }
 
-/// A write the forms ask for.
+/// A write the forms ask for, as the domain's drafts: checked once, by the domain's rules.
 #[derive(Debug, Clone)]
 pub enum Submission {
     CreateInstitution(NewInstitution),
@@ -161,21 +161,18 @@ pub enum Submission {
     UpdateAccount(Uuid, AccountPatch),
     CreateValue {
         account: Uuid,
-        balance: Decimal,
-        cash: Option<Decimal>,
-        timestamp: Option<DateTime<Utc>>,
+        value: NewAccountValue,
     },
     UpdateValue {
         account: Uuid,
         id: Uuid,
         patch: AccountValuePatch,
     },
+    /// The draft's security id is left nil: the service finds the security by `security`.
     CreateHolding {
         account: Uuid,
         security: SecurityRef,
-        shares: Decimal,
-        price: Decimal,
-        timestamp: Option<DateTime<Utc>>,
+        holding: NewHolding,
     },
     UpdateHolding {
         account: Uuid,
@@ -183,6 +180,24 @@ pub enum Submission {
         security: Option<SecurityRef>,
         patch: HoldingPatch,
     },
+}
+
+impl Submission {
+    /// What is being saved, for the status line.
+    pub fn what(&self) -> String {
+        match self {
+            Self::CreateInstitution(n) => format!("institution {}", n.name),
+            Self::UpdateInstitution(..) => "institution".into(),
+            Self::CreateAccount(n) => format!("account {}", n.name),
+            Self::UpdateAccount(..) => "account".into(),
+            Self::CreateValue { .. } | Self::UpdateValue { .. } => "balance".into(),
+            Self::CreateHolding { security, .. } => match security {
+                SecurityRef::Symbol(s) => format!("holding {s}"),
+                SecurityRef::Id(_) => "holding".into(),
+            },
+            Self::UpdateHolding { .. } => "holding".into(),
+        }
+    }
 }
 
 /// A deletion, once confirmed.

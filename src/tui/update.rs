@@ -590,27 +590,12 @@ fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             match form.submission() {
                 Some(submission) => {
                     form.submitting = true;
-                    let what = describe(&submission);
+                    let what = submission.what();
                     vec![Command::Submit { what, submission }]
                 }
                 None => Vec::new(),
             }
         }
-    }
-}
-
-fn describe(s: &Submission) -> String {
-    match s {
-        Submission::CreateInstitution(n) => format!("institution {}", n.name),
-        Submission::UpdateInstitution(..) => "institution".into(),
-        Submission::CreateAccount(n) => format!("account {}", n.name),
-        Submission::UpdateAccount(..) => "account".into(),
-        Submission::CreateValue { .. } | Submission::UpdateValue { .. } => "balance".into(),
-        Submission::CreateHolding { security, .. } => match security {
-            SecurityRef::Symbol(s) => format!("holding {s}"),
-            SecurityRef::Id(_) => "holding".into(),
-        },
-        Submission::UpdateHolding { .. } => "holding".into(),
     }
 }
 
@@ -1120,21 +1105,25 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
                     "holding {symbol} in {}",
                     app.account_name(account).unwrap_or("the account")
                 );
-                if let Err(e) =
-                    crate::domain::NewHolding::new(uuid::Uuid::nil(), shares, price, app.now)
-                {
-                    app.error(format!("{}: {}", e.field, e.message));
-                    return Vec::new();
-                }
+                let holding = match crate::domain::NewHolding::new(
+                    uuid::Uuid::nil(),
+                    shares,
+                    price,
+                    crate::domain::now(),
+                ) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        app.error(format!("{}: {}", e.field, e.message));
+                        return Vec::new();
+                    }
+                };
                 app.info(format!("Adding {what}..."));
                 return vec![Command::Submit {
                     what,
                     submission: Submission::CreateHolding {
                         account,
                         security: SecurityRef::Symbol(symbol),
-                        shares,
-                        price,
-                        timestamp: None,
+                        holding,
                     },
                 }];
             }

@@ -326,13 +326,14 @@ impl Worker {
             Submission::UpdateAccount(id, patch) => {
                 p.update_account(user, id, patch).await.map(drop)
             }
-            Submission::CreateValue {
-                account,
-                balance,
-                cash,
-                timestamp,
-            } => p
-                .create_value(user, account, balance, cash, timestamp)
+            Submission::CreateValue { account, value } => p
+                .create_value(
+                    user,
+                    account,
+                    value.balance,
+                    value.cash_balance,
+                    Some(value.timestamp),
+                )
                 .await
                 .map(drop),
             Submission::UpdateValue { account, id, patch } => {
@@ -341,11 +342,16 @@ impl Worker {
             Submission::CreateHolding {
                 account,
                 security,
-                shares,
-                price,
-                timestamp,
+                holding,
             } => p
-                .create_holding(user, account, security, shares, price, timestamp)
+                .create_holding(
+                    user,
+                    account,
+                    security,
+                    holding.shares,
+                    holding.average_price,
+                    Some(holding.timestamp),
+                )
                 .await
                 .map(drop),
             Submission::UpdateHolding {
