@@ -11,7 +11,7 @@ use crate::domain::{AccountValue, CurrencyCode, Interval, QuoteUnit, Symbol, Use
 use crate::service::portfolio::{AccountSummary, HoldingView};
 use crate::service::securities::{FirstUseStep, KeyFigures, SearchResult};
 
-use super::action::{ChartData, Deletion, Portfolio};
+use super::action::{ChartData, Command, Deletion, Portfolio};
 use super::form::Form;
 use super::keymap::{Keymap, Scope};
 use super::settings::{ChartStyle, TuiSettings};
@@ -520,6 +520,61 @@ impl App {
             text: text.into(),
             level: Level::Error,
         });
+    }
+
+    /// Asks whether to delete `what`; `y` deletes it.
+    pub fn confirm(&mut self, what: String, deletion: Deletion) {
+        self.mode = Mode::Confirm {
+            prompt: format!("Delete {what}? y/n"),
+            what,
+            deletion,
+        };
+    }
+
+    pub fn toggle_privacy(&mut self) {
+        self.privacy = !self.privacy;
+        self.info(if self.privacy {
+            "Amounts masked"
+        } else {
+            "Amounts shown"
+        });
+    }
+
+    /// Asks for the portfolio again (after a write or a sync).
+    pub fn reload(&mut self) -> Vec<Command> {
+        if self.user.is_none() {
+            return Vec::new();
+        }
+        self.gens.portfolio += 1;
+        self.loading_portfolio = true;
+        vec![Command::LoadPortfolio {
+            gen: self.gens.portfolio,
+        }]
+    }
+
+    /// Syncs one security, unless it is syncing already.
+    pub fn sync_one(&mut self, symbol: Symbol) -> Vec<Command> {
+        if self.sync.single.contains(&symbol) {
+            self.warn(format!("{symbol} is already syncing"));
+            return Vec::new();
+        }
+        self.sync.single.push(symbol.clone());
+        self.info(format!("Syncing {symbol}..."));
+        vec![Command::Sync(symbol)]
+    }
+
+    /// Syncs every held security and exchange rate, unless that is running already.
+    pub fn sync_all(&mut self) -> Vec<Command> {
+        if self.sync.all_running {
+            self.warn("a sync of everything is already running");
+            return Vec::new();
+        }
+        self.sync.all_running = true;
+        self.sync.total = 0;
+        self.sync.done = 0;
+        self.sync.failed = 0;
+        self.info("Syncing every held security and exchange rate...");
+        vec![Command::SyncAll]
     }
 
     pub fn account_summary(&self, line: AccountLine) -> Option<&AccountSummary> {

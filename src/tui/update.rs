@@ -12,6 +12,7 @@ use super::command_line::{self, Cmd};
 use super::form::{Form, FormEvent, FormKey, FormKind};
 use super::keymap::{Intent, Key};
 use super::line_edit::LineKey;
+use super::screens;
 
 /// What to ask for when the UI starts: a sign-in form, or the portfolio.
 pub fn start(app: &mut App) -> Vec<Command> {
@@ -25,7 +26,7 @@ pub fn start(app: &mut App) -> Vec<Command> {
         app.info("Sign in to the shared database");
         return Vec::new();
     }
-    reload(app)
+    app.reload()
 }
 
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
@@ -45,7 +46,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 app.info(format!("Signed in as {}", user.username.as_str()));
                 app.user = Some(user);
                 app.form = None;
-                reload(app)
+                app.reload()
             }
             Err(f) => {
                 if let Some(form) = &mut app.form {
@@ -202,7 +203,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             Ok(()) => {
                 app.form = None;
                 app.info(format!("Saved {what}"));
-                let mut cmds = reload(app);
+                let mut cmds = app.reload();
                 // Adding a holding may have stored its security.
                 cmds.extend(refresh_search(app));
                 cmds
@@ -221,7 +222,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::Deleted { what, result } => match result {
             Ok(()) => {
                 app.info(format!("Deleted {what}"));
-                reload(app)
+                app.reload()
             }
             Err(f) => {
                 app.error(format!("cannot delete {what}: {}", f.summary()));
@@ -243,7 +244,7 @@ fn on_prepared(app: &mut App, event: Preparation) -> Vec<Command> {
             app.preparing = false;
             app.user = Some(user);
             app.status = None;
-            reload(app)
+            app.reload()
         }
         Preparation::Failed(message) => {
             app.preparing = false;
@@ -285,7 +286,7 @@ fn on_sync(app: &mut App, event: SyncEvent) -> Vec<Command> {
                     None => format!("sync: {}", f.summary()),
                 }),
             }
-            let mut cmds = reload(app);
+            let mut cmds = app.reload();
             cmds.extend(refresh_search(app));
             if let Some(current) = app.security.symbol.clone() {
                 if symbol.is_none() || symbol.as_ref() == Some(&current) {
@@ -295,18 +296,6 @@ fn on_sync(app: &mut App, event: SyncEvent) -> Vec<Command> {
             cmds
         }
     }
-}
-
-/// Asks for the portfolio again (after a write or a sync).
-pub fn reload(app: &mut App) -> Vec<Command> {
-    if app.user.is_none() {
-        return Vec::new();
-    }
-    app.gens.portfolio += 1;
-    app.loading_portfolio = true;
-    vec![Command::LoadPortfolio {
-        gen: app.gens.portfolio,
-    }]
 }
 
 fn load_values(app: &mut App) -> Vec<Command> {
@@ -615,12 +604,7 @@ fn switch_screen(app: &mut App, screen: Screen) -> Vec<Command> {
 }
 
 fn move_rows(app: &mut App, delta: isize) {
-    fn step(current: usize, len: usize, delta: isize) -> usize {
-        if len == 0 {
-            return 0;
-        }
-        (current as isize + delta).clamp(0, len as isize - 1) as usize
-    }
+    use screens::step;
     match app.screen {
         Screen::Accounts if app.accounts.values_focus => {
             let n = app.accounts.values.len();
@@ -648,14 +632,6 @@ fn move_rows(app: &mut App, delta: isize) {
         }
         Screen::Security => {}
     }
-}
-
-fn confirm(app: &mut App, what: String, deletion: Deletion) {
-    app.mode = Mode::Confirm {
-        prompt: format!("Delete {what}? y/n"),
-        what,
-        deletion,
-    };
 }
 
 fn institutions(app: &App) -> Vec<(uuid::Uuid, String)> {
@@ -757,8 +733,12 @@ fn find_account(app: &App, name: &str) -> Result<uuid::Uuid, String> {
 
 fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
     use Intent::*;
-    let page = app.page_rows.max(1) as isize;
     match intent {
+        Up | Down | PageUp | PageDown | Top | Bottom => {
+            if let Some(delta) = screens::movement(intent, app.page_rows) {
+                move_rows(app, delta);
+            }
+        }
         Quit => app.should_quit = true,
         Help => app.mode = Mode::Help { scroll: 0 },
         NextScreen => {
@@ -774,40 +754,16 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         GoHoldings => return switch_screen(app, Screen::Holdings),
         GoSecurity => return switch_screen(app, Screen::Security),
         GoSearch => return switch_screen(app, Screen::Search),
-        Up => move_rows(app, -1),
-        Down => move_rows(app, 1),
-        PageUp => move_rows(app, -page),
-        PageDown => move_rows(app, page),
-        Top => move_rows(app, isize::MIN / 2),
-        Bottom => move_rows(app, isize::MAX / 2),
         CommandLine => app.mode = Mode::CommandLine(String::new()),
-        Privacy => {
-            app.privacy = !app.privacy;
-            app.info(if app.privacy {
-                "Amounts masked"
-            } else {
-                "Amounts shown"
-            });
-        }
+        Privacy => app.toggle_privacy(),
         Refresh => {
-            let mut cmds = reload(app);
+            let mut cmds = app.reload();
             if app.screen == Screen::Security {
                 cmds.extend(load_chart(app));
             }
             return cmds;
         }
-        SyncAll => {
-            if app.sync.all_running {
-                app.warn("a sync of everything is already running");
-                return Vec::new();
-            }
-            app.sync.all_running = true;
-            app.sync.total = 0;
-            app.sync.done = 0;
-            app.sync.failed = 0;
-            app.info("Syncing every held security and exchange rate...");
-            return vec![Command::SyncAll];
-        }
+        SyncAll => return app.sync_all(),
         SyncOne => {
             let symbol = match app.screen {
                 Screen::Security => app.security.symbol.clone(),
@@ -816,7 +772,7 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                 Screen::Accounts => None,
             };
             return match symbol {
-                Some(s) => sync_one(app, s),
+                Some(s) => app.sync_one(s),
                 None => Vec::new(),
             };
         }
@@ -915,14 +871,14 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                         account: v.account_id,
                         id: v.id,
                     };
-                    confirm(app, what, deletion);
+                    app.confirm(what, deletion);
                 }
             }
             super::keymap::Scope::Accounts => {
                 if let Some(a) = app.selected_account() {
                     let what = format!("account {} with its balances and holdings", a.account.name);
                     let deletion = Deletion::Account(a.account.id);
-                    confirm(app, what, deletion);
+                    app.confirm(what, deletion);
                 }
             }
             super::keymap::Scope::Holdings => {
@@ -932,15 +888,14 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                         account: r.account_id,
                         id: r.holding_id,
                     };
-                    confirm(app, what, deletion);
+                    app.confirm(what, deletion);
                 }
             }
             _ => {}
         },
         DeleteInstitution => {
             if let Some(i) = selected_institution(app) {
-                confirm(
-                    app,
+                app.confirm(
                     format!("institution {} (its accounts stay)", i.name),
                     Deletion::Institution(i.id),
                 );
@@ -1052,16 +1007,6 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
     Vec::new()
 }
 
-fn sync_one(app: &mut App, symbol: Symbol) -> Vec<Command> {
-    if app.sync.single.contains(&symbol) {
-        app.warn(format!("{symbol} is already syncing"));
-        return Vec::new();
-    }
-    app.sync.single.push(symbol.clone());
-    app.info(format!("Syncing {symbol}..."));
-    vec![Command::Sync(symbol)]
-}
-
 fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
     let cmd = match command_line::parse(line) {
         Ok(c) => c,
@@ -1147,8 +1092,8 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
             app.search.selected = 0;
             return search(app);
         }
-        Cmd::Sync(None) => return on_intent(app, Intent::SyncAll),
-        Cmd::Sync(Some(s)) => return sync_one(app, s),
+        Cmd::Sync(None) => return app.sync_all(),
+        Cmd::Sync(Some(s)) => return app.sync_one(s),
         Cmd::Range(r) => {
             app.security.range = r;
             app.security.crosshair = None;
@@ -1171,7 +1116,7 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
             app.reorder_holdings();
             app.screen = Screen::Holdings;
         }
-        Cmd::Privacy => return on_intent(app, Intent::Privacy),
+        Cmd::Privacy => app.toggle_privacy(),
     }
     Vec::new()
 }

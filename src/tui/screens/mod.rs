@@ -14,7 +14,30 @@ use ratatui::Frame;
 use crate::domain::valuation::describe_missing;
 
 use super::app::{App, Mode, Screen};
+use super::keymap::Intent;
 use super::widgets::{form, format, popup, status_bar};
+
+/// The rows a movement key moves the cursor by, with `page` rows to a page.
+pub fn movement(intent: Intent, page: usize) -> Option<isize> {
+    let page = page.max(1) as isize;
+    Some(match intent {
+        Intent::Up => -1,
+        Intent::Down => 1,
+        Intent::PageUp => -page,
+        Intent::PageDown => page,
+        Intent::Top => isize::MIN / 2,
+        Intent::Bottom => isize::MAX / 2,
+        _ => return None,
+    })
+}
+
+/// Row `current` of `len` moved by `delta`, within the rows.
+pub fn step(current: usize, len: usize, delta: isize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (current as isize + delta).clamp(0, len as isize - 1) as usize
+}
 
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
