@@ -438,29 +438,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
     }
     match app.mode.clone() {
         Mode::Help { scroll } => {
-            match key.code {
-                KeyCode::Char('j') | KeyCode::Down => {
-                    app.mode = Mode::Help {
-                        scroll: scroll.saturating_add(1),
-                    }
-                }
-                KeyCode::Char('k') | KeyCode::Up => {
-                    app.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(1),
-                    }
-                }
-                KeyCode::PageDown | KeyCode::Char(' ') => {
-                    app.mode = Mode::Help {
-                        scroll: scroll.saturating_add(10),
-                    }
-                }
-                KeyCode::PageUp => {
-                    app.mode = Mode::Help {
-                        scroll: scroll.saturating_sub(10),
-                    }
-                }
-                _ => app.mode = Mode::Normal,
-            }
+            screens::help::handle_key(app, &key, scroll);
             Vec::new()
         }
         Mode::Confirm { what, deletion, .. } => match key.code {

@@ -1,17 +1,40 @@
-//! The `?` overlay, generated from the keymap in use (overrides included) and the command list.
+//! The help screen: the `?` overlay over whatever screen is in view. It owns its state (the
+//! scroll, kept in [`Mode::Help`]), its keys ([`handle_key`]: j/k and the page keys scroll, any
+//! other key closes it) and its drawing, generated from the keymap in use (overrides included)
+//! and the command list.
 
 use std::collections::BTreeMap;
 
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::tui::app::App;
+use crate::tui::app::{App, Mode};
 use crate::tui::command_line::COMMANDS;
 use crate::tui::keymap::Scope;
 use crate::tui::line_edit;
 use crate::tui::widgets::popup;
+
+/// A key while the help is open, scrolled `scroll` lines down.
+pub fn handle_key(app: &mut App, key: &KeyEvent, scroll: u16) {
+    app.mode = match key.code {
+        KeyCode::Char('j') | KeyCode::Down => Mode::Help {
+            scroll: scroll.saturating_add(1),
+        },
+        KeyCode::Char('k') | KeyCode::Up => Mode::Help {
+            scroll: scroll.saturating_sub(1),
+        },
+        KeyCode::PageDown | KeyCode::Char(' ') => Mode::Help {
+            scroll: scroll.saturating_add(10),
+        },
+        KeyCode::PageUp => Mode::Help {
+            scroll: scroll.saturating_sub(10),
+        },
+        _ => Mode::Normal,
+    };
+}
 
 /// A key or command and what it does; a description too long for `width` continues on
 /// further lines under itself, never cut.
