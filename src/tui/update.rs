@@ -7,7 +7,7 @@ use crate::domain::Symbol;
 use crate::service::portfolio::SecurityRef;
 
 use super::action::{Action, Command, Deletion, Preparation, Submission, SyncEvent};
-use super::app::{AccountLine, App, Column, Mode, Screen};
+use super::app::{AccountLine, App, Mode, Screen};
 use super::command_line::{self, Cmd};
 use super::form::{Form, FormEvent, FormKey, FormKind};
 use super::keymap::{Intent, Key};
@@ -476,24 +476,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             }
         },
         Mode::Filter => {
-            match key.code {
-                KeyCode::Esc => {
-                    app.holdings.filter.clear();
-                    app.mode = Mode::Normal;
-                    app.reorder_holdings();
-                }
-                KeyCode::Enter => app.mode = Mode::Normal,
-                KeyCode::Down => move_rows(app, 1),
-                KeyCode::Up => move_rows(app, -1),
-                _ => {
-                    if let Some(edit) = LineKey::from_event(&key) {
-                        if edit.apply(&mut app.holdings.filter) {
-                            app.holdings.selected = 0;
-                            app.reorder_holdings();
-                        }
-                    }
-                }
-            }
+            screens::holdings::handle_key(app, &key);
             Vec::new()
         }
         Mode::SearchInput => match key.code {
@@ -602,13 +585,10 @@ fn move_rows(app: &mut App, delta: isize) {
                 .unwrap_or(0);
             app.accounts.selected = accounts[step(at, accounts.len(), delta)];
         }
-        Screen::Holdings => {
-            app.holdings.selected = step(app.holdings.selected, app.holdings.order.len(), delta);
-        }
         Screen::Search => {
             app.search.selected = step(app.search.selected, app.search.len(), delta);
         }
-        Screen::Security => {}
+        _ => {}
     }
 }
 
@@ -633,23 +613,6 @@ fn selected_institution(app: &App) -> Option<crate::domain::Institution> {
         .get(g)?
         .institution
         .clone()
-}
-
-fn new_holding_form(app: &mut App, symbol: &str, shares: &str, price: &str) {
-    let accounts = app.investment_accounts();
-    if accounts.is_empty() {
-        app.error("no investment account: create one first (n on Accounts, Investment: yes)");
-        return;
-    }
-    let account = app.default_holding_account(Symbol::parse(symbol).ok().as_ref());
-    app.form = Some(Form::new_holding(
-        &accounts,
-        account,
-        symbol,
-        shares,
-        price,
-        app.now.date_naive(),
-    ));
 }
 
 /// The one account `name` means: the account of that name (any case), else the only one whose
@@ -712,11 +675,6 @@ fn find_account(app: &App, name: &str) -> Result<uuid::Uuid, String> {
 fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
     use Intent::*;
     match intent {
-        Up | Down | PageUp | PageDown | Top | Bottom => {
-            if let Some(delta) = screens::movement(intent, app.page_rows) {
-                move_rows(app, delta);
-            }
-        }
         Quit => app.should_quit = true,
         Help => app.mode = Mode::Help { scroll: 0 },
         NextScreen => {
@@ -742,12 +700,20 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
             return cmds;
         }
         SyncAll => return app.sync_all(),
+        // The screens in modules of their own take every other key.
+        _ if app.screen == Screen::Holdings => {
+            return screens::holdings::handle_intent(app, intent)
+        }
+        Up | Down | PageUp | PageDown | Top | Bottom => {
+            if let Some(delta) = screens::movement(intent, app.page_rows) {
+                move_rows(app, delta);
+            }
+        }
         SyncOne => {
             let symbol = match app.screen {
                 Screen::Security => app.security.symbol.clone(),
-                Screen::Holdings => app.selected_holding().map(|r| r.symbol.clone()),
                 Screen::Search => app.selected_search().map(|r| r.symbol.clone()),
-                Screen::Accounts => None,
+                _ => None,
             };
             return match symbol {
                 Some(s) => app.sync_one(s),
@@ -756,17 +722,8 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         }
         Back => match app.screen {
             Screen::Accounts => app.accounts.values_focus = false,
-            Screen::Holdings => {
-                if !app.holdings.filter.is_empty() {
-                    app.holdings.filter.clear();
-                    app.reorder_holdings();
-                } else if app.holdings.account.is_some() {
-                    app.holdings.account = None;
-                    app.rebuild_holdings();
-                }
-            }
             Screen::Security => app.security.crosshair = None,
-            Screen::Search => {}
+            _ => {}
         },
         Open => match app.screen {
             Screen::Accounts => {
@@ -778,17 +735,12 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                     app.screen = Screen::Holdings;
                 }
             }
-            Screen::Holdings => {
-                if let Some(symbol) = app.selected_holding().map(|r| r.symbol.clone()) {
-                    return open_security(app, symbol);
-                }
-            }
             Screen::Search => {
                 if let Some(symbol) = app.selected_search().map(|r| r.symbol.clone()) {
                     return open_security(app, symbol);
                 }
             }
-            Screen::Security => {}
+            _ => {}
         },
         Values => {
             app.accounts.values_focus = !app.accounts.values_focus;
@@ -810,7 +762,6 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                     &app.base_currency(),
                 ));
             }
-            super::keymap::Scope::Holdings => new_holding_form(app, "", "", ""),
             _ => {}
         },
         NewInstitution => app.form = Some(Form::new_institution()),
@@ -827,11 +778,6 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
             super::keymap::Scope::Accounts => {
                 if let Some(a) = app.selected_account() {
                     app.form = Some(Form::edit_account(&institutions(app), a));
-                }
-            }
-            super::keymap::Scope::Holdings => {
-                if let Some(r) = app.selected_holding() {
-                    app.form = Some(Form::edit_holding(r));
                 }
             }
             _ => {}
@@ -859,16 +805,6 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                     app.confirm(what, deletion);
                 }
             }
-            super::keymap::Scope::Holdings => {
-                if let Some(r) = app.selected_holding() {
-                    let what = format!("holding {} in {}", r.symbol, r.account_name);
-                    let deletion = Deletion::Holding {
-                        account: r.account_id,
-                        id: r.holding_id,
-                    };
-                    app.confirm(what, deletion);
-                }
-            }
             _ => {}
         },
         DeleteInstitution => {
@@ -877,51 +813,6 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                     format!("institution {} (its accounts stay)", i.name),
                     Deletion::Institution(i.id),
                 );
-            }
-        }
-        NextAccount | PrevAccount => {
-            let mut ids: Vec<Option<uuid::Uuid>> = vec![None];
-            ids.extend(
-                app.investment_accounts()
-                    .into_iter()
-                    .map(|(id, _)| Some(id)),
-            );
-            let at = ids
-                .iter()
-                .position(|i| *i == app.holdings.account)
-                .unwrap_or(0);
-            let n = ids.len();
-            let next = if intent == NextAccount {
-                (at + 1) % n
-            } else {
-                (at + n - 1) % n
-            };
-            app.holdings.account = ids[next];
-            app.holdings.selected = 0;
-            app.rebuild_holdings();
-        }
-        Filter => app.mode = Mode::Filter,
-        SortNext | SortPrev => {
-            let current = app.holdings.sort.map(|(c, _)| c);
-            let i = current
-                .and_then(|c| Column::ALL.iter().position(|x| *x == c))
-                .map_or(0, |i| {
-                    let n = Column::ALL.len();
-                    if intent == SortNext {
-                        (i + 1) % n
-                    } else {
-                        (i + n - 1) % n
-                    }
-                });
-            let column = Column::ALL[i];
-            let descending = !matches!(column, Column::Symbol | Column::Account | Column::Name);
-            app.holdings.sort = Some((column, descending));
-            app.reorder_holdings();
-        }
-        SortReverse => {
-            if let Some((c, d)) = app.holdings.sort {
-                app.holdings.sort = Some((c, !d));
-                app.reorder_holdings();
             }
         }
         ChartStyle => {
@@ -977,10 +868,11 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
             };
             if let Some(symbol) = symbol {
                 let price = price.map(|p| p.normalize().to_string()).unwrap_or_default();
-                new_holding_form(app, symbol.as_str(), "", &price);
+                screens::holdings::add_holding_form(app, symbol.as_str(), "", &price);
             }
         }
         Type => app.mode = Mode::SearchInput,
+        _ => {}
     }
     Vec::new()
 }
@@ -1053,7 +945,12 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
             // No price, or no one account in view: the form asks for what is missing.
             (price, _) => {
                 let price = price.map(|p| p.to_string()).unwrap_or_default();
-                new_holding_form(app, symbol.as_str(), &shares.to_string(), &price);
+                screens::holdings::add_holding_form(
+                    app,
+                    symbol.as_str(),
+                    &shares.to_string(),
+                    &price,
+                );
                 // The cursor on the first thing to fill in: the account, else the price.
                 if let Some(f) = &mut app.form {
                     if let Some(i) = f.fields.iter().position(|f| f.value.trim().is_empty()) {
@@ -1080,12 +977,7 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
             }
         }
         Cmd::Sort(c, dir) => {
-            let descending = dir.unwrap_or(!matches!(
-                c,
-                Column::Symbol | Column::Account | Column::Name
-            ));
-            app.holdings.sort = Some((c, descending));
-            app.reorder_holdings();
+            screens::holdings::sort_by(app, c, dir);
             app.screen = Screen::Holdings;
         }
         Cmd::Filter(f) => {

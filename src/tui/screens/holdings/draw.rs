@@ -1,5 +1,5 @@
-//! Current positions of one account or all: sortable columns, a filter, values and totals in
-//! the base currency.
+//! Drawing of the holdings screen: the table, fitted to the window by column priority, its
+//! filter line and the totals.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -8,11 +8,12 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 
-use crate::tui::app::{App, Column, HoldingRow, Mode};
+use crate::tui::app::{App, Mode};
 use crate::tui::widgets::columns::{self, ColumnFit};
 use crate::tui::widgets::format;
 
-use super::scroll_offset;
+use super::super::scroll_offset;
+use super::{Column, HoldingRow};
 
 /// What a table column shows: a sortable column, or the native amount beside the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
