@@ -8,15 +8,16 @@ use uuid::Uuid;
 
 use crate::domain::{AccountValue, CurrencyCode, Interval, Symbol, User};
 use crate::service::portfolio::{AccountSummary, HoldingView};
-use crate::service::securities::{FirstUseStep, KeyFigures, SearchResult};
+use crate::service::securities::SearchResult;
 
-use super::action::{ChartData, Command, Deletion, Portfolio};
+use super::action::{Command, Deletion, Portfolio};
 use super::form::Form;
 use super::keymap::{Keymap, Scope};
-use super::settings::{ChartStyle, TuiSettings};
+use super::settings::TuiSettings;
 use super::theme::Theme;
 
 pub use super::screens::holdings::{Column, HoldingRow, HoldingsState};
+pub use super::screens::security::SecurityState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -216,22 +217,6 @@ pub struct AccountsState {
     pub values: Vec<AccountValue>,
     pub values_of: Option<Uuid>,
     pub value_selected: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct SecurityState {
-    pub symbol: Option<Symbol>,
-    pub range: Range,
-    pub style: ChartStyle,
-    pub chart: Option<ChartData>,
-    pub loading: bool,
-    /// Index of the bar under the crosshair.
-    pub crosshair: Option<usize>,
-    pub figures: Option<KeyFigures>,
-    pub figures_error: Option<String>,
-    pub error: Option<String>,
-    /// The step a symbol not stored yet is at, while it is fetched for its chart.
-    pub fetching: Option<FirstUseStep>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -600,5 +585,38 @@ impl App {
         self.account_in_view()
             .or(only_holder().filter(is_inv))
             .or(pointed.filter(is_inv))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn ranges_pick_bars_within_yahoo_limits() {
+        let now = chrono::Utc.with_ymd_and_hms(2025, 6, 27, 22, 0, 0).unwrap();
+        use crate::domain::Interval as I;
+        let picked: Vec<I> = Range::ALL.iter().map(|r| r.interval(now)).collect();
+        assert_eq!(
+            picked,
+            vec![
+                I::M1,
+                I::M5,
+                I::M30,
+                I::H1,
+                I::D1,
+                I::D1,
+                I::D1,
+                I::W1,
+                I::Mo1
+            ]
+        );
+        for r in Range::ALL {
+            let span = r.start(now).map(|s| now - s);
+            if let (Some(limit), Some(span)) = (r.interval(now).max_history(), span) {
+                assert!(span <= limit, "{r:?}");
+            }
+        }
     }
 }

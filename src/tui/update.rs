@@ -3,7 +3,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::domain::Symbol;
 use crate::service::portfolio::SecurityRef;
 
 use super::action::{Action, Command, Deletion, Preparation, Submission, SyncEvent};
@@ -116,50 +115,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             }
             Vec::new()
         }
-        Action::ChartProgress { gen, step } => {
-            if gen == app.gens.chart {
-                app.security.fetching = Some(step);
-            }
-            Vec::new()
-        }
-        Action::ChartLoaded { gen, result } => {
-            if gen == app.gens.chart {
-                app.security.loading = false;
-                app.security.fetching = None;
-                match result {
-                    Ok(data) => {
-                        let n = data.series.bars.len();
-                        app.security.crosshair =
-                            app.security.crosshair.map(|c| c.min(n.saturating_sub(1)));
-                        app.security.error = None;
-                        app.security.chart = Some(*data);
-                    }
-                    Err(f) => {
-                        app.security.chart = None;
-                        app.security.error = Some(f.summary());
-                    }
-                }
-            }
-            Vec::new()
-        }
-        Action::KeyFiguresLoaded { gen, result } => {
-            if gen == app.gens.figures {
-                match result {
-                    Ok(k) => {
-                        app.security.figures = Some(k);
-                        app.security.figures_error = None;
-                    }
-                    Err(f) => {
-                        app.security.figures_error = Some(match f.kind {
-                            // Stored prices would have given figures: there are none.
-                            super::action::FailureKind::Offline => "offline, none stored".into(),
-                            _ => f.summary(),
-                        })
-                    }
-                }
-            }
-            Vec::new()
-        }
+        Action::ChartProgress { .. }
+        | Action::ChartLoaded { .. }
+        | Action::KeyFiguresLoaded { .. } => screens::security::update(app, action),
         Action::StoredMatches { gen, result } => {
             if gen == app.gens.search {
                 match result {
@@ -290,7 +248,7 @@ fn on_sync(app: &mut App, event: SyncEvent) -> Vec<Command> {
             cmds.extend(refresh_search(app));
             if let Some(current) = app.security.symbol.clone() {
                 if symbol.is_none() || symbol.as_ref() == Some(&current) {
-                    cmds.extend(load_chart(app));
+                    cmds.extend(screens::security::load_chart(app));
                 }
             }
             cmds
@@ -311,42 +269,6 @@ fn load_values(app: &mut App) -> Vec<Command> {
         gen: app.gens.values,
         account,
     }]
-}
-
-fn load_chart(app: &mut App) -> Vec<Command> {
-    let Some(symbol) = app.security.symbol.clone() else {
-        return Vec::new();
-    };
-    app.gens.chart += 1;
-    app.security.loading = true;
-    vec![Command::LoadChart {
-        gen: app.gens.chart,
-        symbol,
-        range: app.security.range,
-        today: app.now,
-    }]
-}
-
-/// Shows a security's chart, figures and the user's position in it.
-pub fn open_security(app: &mut App, symbol: Symbol) -> Vec<Command> {
-    app.screen = Screen::Security;
-    app.mode = Mode::Normal;
-    if app.security.symbol.as_ref() != Some(&symbol) {
-        app.security.chart = None;
-        app.security.figures = None;
-        app.security.figures_error = None;
-        app.security.crosshair = None;
-        app.security.error = None;
-        app.security.fetching = None;
-    }
-    app.security.symbol = Some(symbol.clone());
-    app.gens.figures += 1;
-    let mut cmds = load_chart(app);
-    cmds.push(Command::LoadKeyFigures {
-        gen: app.gens.figures,
-        symbol,
-    });
-    cmds
 }
 
 fn clamp_search(app: &mut App) {
@@ -485,7 +407,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
                 Vec::new()
             }
             KeyCode::Enter => match app.selected_search().map(|r| r.symbol.clone()) {
-                Some(symbol) => open_security(app, symbol),
+                Some(symbol) => screens::security::open(app, symbol),
                 None => Vec::new(),
             },
             KeyCode::Down => {
@@ -498,7 +420,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             }
             KeyCode::Tab => {
                 app.mode = Mode::Normal;
-                switch_screen(app, Screen::Accounts)
+                screens::show(app, Screen::Accounts)
             }
             _ => match LineKey::from_event(&key) {
                 Some(edit) if edit.apply(&mut app.search.query) => {
@@ -547,21 +469,6 @@ fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             }
         }
     }
-}
-
-fn switch_screen(app: &mut App, screen: Screen) -> Vec<Command> {
-    app.screen = screen;
-    app.mode = Mode::Normal;
-    match screen {
-        Screen::Security if app.security.symbol.is_none() => {
-            // Open the selected holding, if any, rather than an empty screen.
-            if let Some(symbol) = app.selected_holding().map(|r| r.symbol.clone()) {
-                return open_security(app, symbol);
-            }
-        }
-        _ => {}
-    }
-    Vec::new()
 }
 
 fn move_rows(app: &mut App, delta: isize) {
@@ -679,23 +586,23 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         Help => app.mode = Mode::Help { scroll: 0 },
         NextScreen => {
             let next = Screen::ALL[(app.screen.index() + 1) % Screen::ALL.len()];
-            return switch_screen(app, next);
+            return screens::show(app, next);
         }
         PrevScreen => {
             let n = Screen::ALL.len();
             let prev = Screen::ALL[(app.screen.index() + n - 1) % n];
-            return switch_screen(app, prev);
+            return screens::show(app, prev);
         }
-        GoAccounts => return switch_screen(app, Screen::Accounts),
-        GoHoldings => return switch_screen(app, Screen::Holdings),
-        GoSecurity => return switch_screen(app, Screen::Security),
-        GoSearch => return switch_screen(app, Screen::Search),
+        GoAccounts => return screens::show(app, Screen::Accounts),
+        GoHoldings => return screens::show(app, Screen::Holdings),
+        GoSecurity => return screens::show(app, Screen::Security),
+        GoSearch => return screens::show(app, Screen::Search),
         CommandLine => app.mode = Mode::CommandLine(String::new()),
         Privacy => app.toggle_privacy(),
         Refresh => {
             let mut cmds = app.reload();
             if app.screen == Screen::Security {
-                cmds.extend(load_chart(app));
+                cmds.extend(screens::security::load_chart(app));
             }
             return cmds;
         }
@@ -704,6 +611,9 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         _ if app.screen == Screen::Holdings => {
             return screens::holdings::handle_intent(app, intent)
         }
+        _ if app.screen == Screen::Security => {
+            return screens::security::handle_intent(app, intent)
+        }
         Up | Down | PageUp | PageDown | Top | Bottom => {
             if let Some(delta) = screens::movement(intent, app.page_rows) {
                 move_rows(app, delta);
@@ -711,7 +621,6 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         }
         SyncOne => {
             let symbol = match app.screen {
-                Screen::Security => app.security.symbol.clone(),
                 Screen::Search => app.selected_search().map(|r| r.symbol.clone()),
                 _ => None,
             };
@@ -720,11 +629,7 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                 None => Vec::new(),
             };
         }
-        Back => match app.screen {
-            Screen::Accounts => app.accounts.values_focus = false,
-            Screen::Security => app.security.crosshair = None,
-            _ => {}
-        },
+        Back if app.screen == Screen::Accounts => app.accounts.values_focus = false,
         Open => match app.screen {
             Screen::Accounts => {
                 if let Some(id) = app.selected_account().map(|a| a.account.id) {
@@ -737,7 +642,7 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
             }
             Screen::Search => {
                 if let Some(symbol) = app.selected_search().map(|r| r.symbol.clone()) {
-                    return open_security(app, symbol);
+                    return screens::security::open(app, symbol);
                 }
             }
             _ => {}
@@ -815,60 +720,13 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                 );
             }
         }
-        ChartStyle => {
-            use super::settings::ChartStyle as S;
-            app.security.style = match app.security.style {
-                S::Line => S::Candles,
-                S::Candles => S::Line,
-            };
-        }
-        RangeNext | RangePrev => {
-            let range = if intent == RangeNext {
-                app.security.range.next()
-            } else {
-                app.security.range.prev()
-            };
-            if range != app.security.range {
-                app.security.range = range;
-                app.security.crosshair = None;
-                return load_chart(app);
-            }
-        }
-        CrosshairLeft | CrosshairRight | CrosshairFarLeft | CrosshairFarRight => {
-            let n = app
-                .security
-                .chart
-                .as_ref()
-                .map_or(0, |c| c.series.bars.len());
-            if n == 0 {
-                return Vec::new();
-            }
-            let last = n - 1;
-            let at = app.security.crosshair.unwrap_or(last);
-            app.security.crosshair = Some(match intent {
-                CrosshairLeft => at.saturating_sub(1),
-                CrosshairRight => (at + 1).min(last),
-                CrosshairFarLeft => at.saturating_sub((n / 10).max(1)),
-                _ => (at + (n / 10).max(1)).min(last),
-            });
-        }
-        CrosshairOff => app.security.crosshair = None,
         AddHolding => {
-            let (symbol, price) = match app.screen {
-                Screen::Security => (
-                    app.security.symbol.clone(),
-                    app.security
-                        .chart
-                        .as_ref()
-                        .and_then(|c| c.series.bars.last())
-                        .map(|b| b.close),
-                ),
-                Screen::Search => (app.selected_search().map(|r| r.symbol.clone()), None),
-                _ => (None, None),
+            let symbol = match app.screen {
+                Screen::Search => app.selected_search().map(|r| r.symbol.clone()),
+                _ => None,
             };
             if let Some(symbol) = symbol {
-                let price = price.map(|p| p.normalize().to_string()).unwrap_or_default();
-                screens::holdings::add_holding_form(app, symbol.as_str(), "", &price);
+                screens::holdings::add_holding_form(app, symbol.as_str(), "", "");
             }
         }
         Type => app.mode = Mode::SearchInput,
@@ -959,7 +817,7 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
                 }
             }
         },
-        Cmd::Open(symbol) => return open_security(app, symbol),
+        Cmd::Open(symbol) => return screens::security::open(app, symbol),
         Cmd::Search(q) => {
             app.screen = Screen::Search;
             app.mode = Mode::Normal;
@@ -969,13 +827,7 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
         }
         Cmd::Sync(None) => return app.sync_all(),
         Cmd::Sync(Some(s)) => return app.sync_one(s),
-        Cmd::Range(r) => {
-            app.security.range = r;
-            app.security.crosshair = None;
-            if app.screen == Screen::Security {
-                return load_chart(app);
-            }
-        }
+        Cmd::Range(r) => return screens::security::set_range(app, r),
         Cmd::Sort(c, dir) => {
             screens::holdings::sort_by(app, c, dir);
             app.screen = Screen::Holdings;
@@ -994,8 +846,7 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::action::{ChartData, Failure, FailureKind};
-    use crate::tui::app::Range;
+    use crate::tui::action::{Failure, FailureKind};
     use crate::tui::driver::{ctrl, key};
     use crate::tui::settings::TuiSettings;
     use chrono::TimeZone;
@@ -1066,94 +917,6 @@ mod tests {
         let s = a.status.clone().unwrap();
         assert_eq!(s.level, crate::tui::app::Level::Error);
         assert!(s.text.contains("'ten' is not a number"), "{}", s.text);
-    }
-
-    #[test]
-    fn stale_replies_are_dropped() {
-        let mut a = app();
-        a.security.symbol = Some(Symbol::parse("AAPL").unwrap());
-        let first = load_chart(&mut a);
-        let second = load_chart(&mut a);
-        let gen = |c: &[Command]| match c {
-            [Command::LoadChart { gen, .. }] => *gen,
-            other => panic!("{other:?}"),
-        };
-        let (old, new) = (gen(&first), gen(&second));
-        assert!(new > old);
-        let failure = Failure {
-            kind: FailureKind::Offline,
-            message: "old".into(),
-            field: None,
-        };
-        update(
-            &mut a,
-            Action::ChartLoaded {
-                gen: old,
-                result: Err(failure.clone()),
-            },
-        );
-        assert!(a.security.loading, "the old reply changes nothing");
-        assert!(a.security.error.is_none());
-        update(
-            &mut a,
-            Action::ChartLoaded {
-                gen: new,
-                result: Err(failure),
-            },
-        );
-        assert!(!a.security.loading);
-        assert_eq!(a.security.error.as_deref(), Some("offline: old"));
-        let _ = std::mem::size_of::<ChartData>();
-    }
-
-    #[test]
-    fn range_keys_reload_the_chart_and_stop_at_the_ends() {
-        let mut a = app();
-        a.screen = Screen::Security;
-        a.security.symbol = Some(Symbol::parse("AAPL").unwrap());
-        a.security.range = Range::Y5;
-        let cmds = press(&mut a, KeyCode::Char(']'));
-        assert_eq!(a.security.range, Range::Max);
-        assert!(matches!(
-            cmds.as_slice(),
-            [Command::LoadChart {
-                range: Range::Max,
-                ..
-            }]
-        ));
-        assert!(
-            press(&mut a, KeyCode::Char(']')).is_empty(),
-            "no range after MAX"
-        );
-        a.security.range = Range::D1;
-        assert!(press(&mut a, KeyCode::Char('[')).is_empty());
-    }
-
-    #[test]
-    fn ranges_pick_bars_within_yahoo_limits() {
-        let now = chrono::Utc.with_ymd_and_hms(2025, 6, 27, 22, 0, 0).unwrap();
-        use crate::domain::Interval as I;
-        let picked: Vec<I> = Range::ALL.iter().map(|r| r.interval(now)).collect();
-        assert_eq!(
-            picked,
-            vec![
-                I::M1,
-                I::M5,
-                I::M30,
-                I::H1,
-                I::D1,
-                I::D1,
-                I::D1,
-                I::W1,
-                I::Mo1
-            ]
-        );
-        for r in Range::ALL {
-            let span = r.start(now).map(|s| now - s);
-            if let (Some(limit), Some(span)) = (r.interval(now).max_history(), span) {
-                assert!(span <= limit, "{r:?}");
-            }
-        }
     }
 
     #[test]

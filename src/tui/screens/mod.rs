@@ -13,9 +13,23 @@ use ratatui::Frame;
 
 use crate::domain::valuation::describe_missing;
 
+use super::action::Command;
 use super::app::{App, Mode, Screen};
 use super::keymap::Intent;
 use super::widgets::{form, format, popup, status_bar};
+
+/// Shows `screen`. The security screen with nothing open opens the holding under the cursor,
+/// if any, rather than an empty screen.
+pub fn show(app: &mut App, screen: Screen) -> Vec<Command> {
+    app.screen = screen;
+    app.mode = Mode::Normal;
+    if screen == Screen::Security && app.security.symbol.is_none() {
+        if let Some(symbol) = app.selected_holding().map(|r| r.symbol.clone()) {
+            return security::open(app, symbol);
+        }
+    }
+    Vec::new()
+}
 
 /// The rows a movement key moves the cursor by, with `page` rows to a page.
 pub fn movement(intent: Intent, page: usize) -> Option<isize> {

@@ -20,7 +20,7 @@ use crate::tui::form::Form;
 use crate::tui::keymap::Intent;
 use crate::tui::line_edit::LineKey;
 
-use super::{movement, step};
+use super::{movement, security, step};
 
 pub use draw::draw;
 pub use rows::{Column, HoldingRow};
@@ -71,7 +71,7 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         }
         Open => {
             if let Some(symbol) = app.selected_holding().map(|r| r.symbol.clone()) {
-                return crate::tui::update::open_security(app, symbol);
+                return security::open(app, symbol);
             }
         }
         New => add_holding_form(app, "", "", ""),

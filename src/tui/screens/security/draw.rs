@@ -1,5 +1,5 @@
-//! One security: the price chart over a chosen range, the crosshair's reading, key figures and
-//! the user's position in it.
+//! Drawing of the security screen: the price chart over the chosen range, the crosshair's
+//! reading, key figures and the user's position in the security.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
