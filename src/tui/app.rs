@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use crate::domain::{AccountValue, CurrencyCode, Interval, Symbol, User};
 use crate::service::portfolio::{AccountSummary, HoldingView};
-use crate::service::securities::SearchResult;
 
 use super::action::{Command, Deletion, Portfolio};
 use super::form::Form;
@@ -17,6 +16,7 @@ use super::settings::TuiSettings;
 use super::theme::Theme;
 
 pub use super::screens::holdings::{Column, HoldingRow, HoldingsState};
+pub use super::screens::search::SearchState;
 pub use super::screens::security::SecurityState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,35 +217,6 @@ pub struct AccountsState {
     pub values: Vec<AccountValue>,
     pub values_of: Option<Uuid>,
     pub value_selected: usize,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct SearchState {
-    pub query: String,
-    pub stored: Vec<SearchResult>,
-    pub remote: Vec<SearchResult>,
-    pub remote_pending: bool,
-    pub remote_error: Option<String>,
-    pub selected: usize,
-}
-
-impl SearchState {
-    /// Stored matches first, then Yahoo's that are not among them.
-    pub fn results(&self) -> impl Iterator<Item = &SearchResult> {
-        self.stored.iter().chain(
-            self.remote
-                .iter()
-                .filter(|r| !self.stored.iter().any(|s| s.symbol == r.symbol)),
-        )
-    }
-
-    pub fn len(&self) -> usize {
-        self.results().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -473,10 +444,6 @@ impl App {
             return Some(Decimal::ONE);
         }
         self.portfolio.as_ref()?.to_base.get(currency).copied()
-    }
-
-    pub fn selected_search(&self) -> Option<&SearchResult> {
-        self.search.results().nth(self.search.selected)
     }
 
     /// The user's current positions in a security, across accounts.

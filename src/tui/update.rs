@@ -118,44 +118,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::ChartProgress { .. }
         | Action::ChartLoaded { .. }
         | Action::KeyFiguresLoaded { .. } => screens::security::update(app, action),
-        Action::StoredMatches { gen, result } => {
-            if gen == app.gens.search {
-                match result {
-                    Ok(found) => {
-                        app.search.stored = found
-                            .into_iter()
-                            .map(|s| crate::service::securities::SearchResult {
-                                symbol: s.symbol.clone(),
-                                name: s.name.clone(),
-                                exchange: s.exchange.clone(),
-                                security_type: s.security_type,
-                                sector: s.sector.clone(),
-                                industry: s.industry.clone(),
-                                currency: Some(s.currency.clone()),
-                                in_database: true,
-                                security: Some(s),
-                            })
-                            .collect();
-                        clamp_search(app);
-                    }
-                    Err(f) => app.error(f.summary()),
-                }
-            }
-            Vec::new()
-        }
-        Action::RemoteMatches { gen, result } => {
-            if gen == app.gens.search {
-                app.search.remote_pending = false;
-                match result {
-                    Ok(r) => {
-                        app.search.remote_error = r.yahoo_error.clone();
-                        app.search.remote = r.results;
-                    }
-                    Err(f) => app.search.remote_error = Some(f.summary()),
-                }
-                clamp_search(app);
-            }
-            Vec::new()
+        Action::StoredMatches { .. } | Action::RemoteMatches { .. } => {
+            screens::search::update(app, action)
         }
         Action::Saved { what, result } => match result {
             Ok(()) => {
@@ -163,7 +127,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 app.info(format!("Saved {what}"));
                 let mut cmds = app.reload();
                 // Adding a holding may have stored its security.
-                cmds.extend(refresh_search(app));
+                cmds.extend(screens::search::refresh(app));
                 cmds
             }
             Err(f) => {
@@ -245,7 +209,7 @@ fn on_sync(app: &mut App, event: SyncEvent) -> Vec<Command> {
                 }),
             }
             let mut cmds = app.reload();
-            cmds.extend(refresh_search(app));
+            cmds.extend(screens::search::refresh(app));
             if let Some(current) = app.security.symbol.clone() {
                 if symbol.is_none() || symbol.as_ref() == Some(&current) {
                     cmds.extend(screens::security::load_chart(app));
@@ -268,55 +232,6 @@ fn load_values(app: &mut App) -> Vec<Command> {
     vec![Command::LoadValues {
         gen: app.gens.values,
         account,
-    }]
-}
-
-fn clamp_search(app: &mut App) {
-    let n = app.search.len();
-    if app.search.selected >= n {
-        app.search.selected = n.saturating_sub(1);
-    }
-}
-
-fn search(app: &mut App) -> Vec<Command> {
-    app.gens.search += 1;
-    let query = app.search.query.trim().to_string();
-    if query.is_empty() {
-        app.search.stored.clear();
-        app.search.remote.clear();
-        app.search.remote_pending = false;
-        app.search.remote_error = None;
-        return Vec::new();
-    }
-    app.search.remote_pending = true;
-    app.search.remote_error = None;
-    vec![
-        Command::SearchStored {
-            gen: app.gens.search,
-            query: query.clone(),
-        },
-        Command::SearchRemote {
-            gen: app.gens.search,
-            query,
-        },
-    ]
-}
-
-/// Asks for the search results again when something may have changed what is stored (a sync,
-/// a holding added). Only the stored matches can have changed; Yahoo is asked again only when
-/// its answer to the query is still out, since the new generation drops that answer.
-fn refresh_search(app: &mut App) -> Vec<Command> {
-    let query = app.search.query.trim().to_string();
-    if query.is_empty() {
-        return Vec::new();
-    }
-    if app.search.remote_pending {
-        return search(app);
-    }
-    app.gens.search += 1;
-    vec![Command::SearchStored {
-        gen: app.gens.search,
-        query,
     }]
 }
 
@@ -401,35 +316,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             screens::holdings::handle_key(app, &key);
             Vec::new()
         }
-        Mode::SearchInput => match key.code {
-            KeyCode::Esc => {
-                app.mode = Mode::Normal;
-                Vec::new()
-            }
-            KeyCode::Enter => match app.selected_search().map(|r| r.symbol.clone()) {
-                Some(symbol) => screens::security::open(app, symbol),
-                None => Vec::new(),
-            },
-            KeyCode::Down => {
-                move_rows(app, 1);
-                Vec::new()
-            }
-            KeyCode::Up => {
-                move_rows(app, -1);
-                Vec::new()
-            }
-            KeyCode::Tab => {
-                app.mode = Mode::Normal;
-                screens::show(app, Screen::Accounts)
-            }
-            _ => match LineKey::from_event(&key) {
-                Some(edit) if edit.apply(&mut app.search.query) => {
-                    app.search.selected = 0;
-                    search(app)
-                }
-                _ => Vec::new(),
-            },
-        },
+        Mode::SearchInput => screens::search::handle_key(app, &key),
         Mode::Normal => match app.keymap.intent(app.scope(), Key::from_event(&key)) {
             Some(intent) => on_intent(app, intent),
             None => Vec::new(),
@@ -491,9 +378,6 @@ fn move_rows(app: &mut App, delta: isize) {
                 .position(|i| *i >= app.accounts.selected)
                 .unwrap_or(0);
             app.accounts.selected = accounts[step(at, accounts.len(), delta)];
-        }
-        Screen::Search => {
-            app.search.selected = step(app.search.selected, app.search.len(), delta);
         }
         _ => {}
     }
@@ -614,39 +498,22 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         _ if app.screen == Screen::Security => {
             return screens::security::handle_intent(app, intent)
         }
+        _ if app.screen == Screen::Search => return screens::search::handle_intent(app, intent),
         Up | Down | PageUp | PageDown | Top | Bottom => {
             if let Some(delta) = screens::movement(intent, app.page_rows) {
                 move_rows(app, delta);
             }
         }
-        SyncOne => {
-            let symbol = match app.screen {
-                Screen::Search => app.selected_search().map(|r| r.symbol.clone()),
-                _ => None,
-            };
-            return match symbol {
-                Some(s) => app.sync_one(s),
-                None => Vec::new(),
-            };
-        }
         Back if app.screen == Screen::Accounts => app.accounts.values_focus = false,
-        Open => match app.screen {
-            Screen::Accounts => {
-                if let Some(id) = app.selected_account().map(|a| a.account.id) {
-                    app.holdings.account = Some(id);
-                    app.holdings.selected = 0;
-                    app.holdings.filter.clear();
-                    app.rebuild_holdings();
-                    app.screen = Screen::Holdings;
-                }
+        Open if app.screen == Screen::Accounts => {
+            if let Some(id) = app.selected_account().map(|a| a.account.id) {
+                app.holdings.account = Some(id);
+                app.holdings.selected = 0;
+                app.holdings.filter.clear();
+                app.rebuild_holdings();
+                app.screen = Screen::Holdings;
             }
-            Screen::Search => {
-                if let Some(symbol) = app.selected_search().map(|r| r.symbol.clone()) {
-                    return screens::security::open(app, symbol);
-                }
-            }
-            _ => {}
-        },
+        }
         Values => {
             app.accounts.values_focus = !app.accounts.values_focus;
             if app.accounts.values_focus {
@@ -720,16 +587,6 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                 );
             }
         }
-        AddHolding => {
-            let symbol = match app.screen {
-                Screen::Search => app.selected_search().map(|r| r.symbol.clone()),
-                _ => None,
-            };
-            if let Some(symbol) = symbol {
-                screens::holdings::add_holding_form(app, symbol.as_str(), "", "");
-            }
-        }
-        Type => app.mode = Mode::SearchInput,
         _ => {}
     }
     Vec::new()
@@ -823,7 +680,7 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
             app.mode = Mode::Normal;
             app.search.query = q;
             app.search.selected = 0;
-            return search(app);
+            return screens::search::run(app);
         }
         Cmd::Sync(None) => return app.sync_all(),
         Cmd::Sync(Some(s)) => return app.sync_one(s),

@@ -1,17 +1,210 @@
-//! Search: stored matches at once, Yahoo's as they arrive. The screen opens without typing, so
-//! that the keys of every screen work on it; `/` (or `i`) types the query and esc stops.
+//! The search screen: stored matches at once, Yahoo's as they arrive. The screen opens without
+//! typing, so that the keys of every screen work on it; `/` (or `i`) types the query and esc
+//! stops.
+//!
+//! This file owns the screen: its state ([`SearchState`]), its keys ([`handle_intent`], and
+//! [`handle_key`] while the query is typed), the replies to what it asked ([`update`]) and its
+//! drawing ([`draw`]).
 
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use crate::tui::app::{App, Mode};
+use crate::service::securities::SearchResult;
+use crate::tui::action::{Action, Command};
+use crate::tui::app::{App, Mode, Screen};
 use crate::tui::keymap::Intent;
+use crate::tui::line_edit::LineKey;
 use crate::tui::widgets::wrap::width;
 
-use super::scroll_offset;
+use super::{holdings, movement, scroll_offset, security, step};
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    pub stored: Vec<SearchResult>,
+    pub remote: Vec<SearchResult>,
+    pub remote_pending: bool,
+    pub remote_error: Option<String>,
+    pub selected: usize,
+}
+
+impl SearchState {
+    /// Stored matches first, then Yahoo's that are not among them.
+    pub fn results(&self) -> impl Iterator<Item = &SearchResult> {
+        self.stored.iter().chain(
+            self.remote
+                .iter()
+                .filter(|r| !self.stored.iter().any(|s| s.symbol == r.symbol)),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.results().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl App {
+    pub fn selected_search(&self) -> Option<&SearchResult> {
+        self.search.results().nth(self.search.selected)
+    }
+}
+
+/// What a key means on the screen, as the keymap reads it.
+pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
+    if let Some(delta) = movement(intent, app.page_rows) {
+        app.search.selected = step(app.search.selected, app.search.len(), delta);
+        return Vec::new();
+    }
+    let selected = app.selected_search().map(|r| r.symbol.clone());
+    match intent {
+        Intent::Open => {
+            if let Some(symbol) = selected {
+                return security::open(app, symbol);
+            }
+        }
+        Intent::AddHolding => {
+            if let Some(symbol) = selected {
+                holdings::add_holding_form(app, symbol.as_str(), "", "");
+            }
+        }
+        Intent::SyncOne => {
+            if let Some(symbol) = selected {
+                return app.sync_one(symbol);
+            }
+        }
+        Intent::Type => app.mode = Mode::SearchInput,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// A key while the query is typed: typing searches again at once.
+pub fn handle_key(app: &mut App, key: &KeyEvent) -> Vec<Command> {
+    match key.code {
+        KeyCode::Esc => {
+            app.mode = Mode::Normal;
+            Vec::new()
+        }
+        KeyCode::Enter => match app.selected_search().map(|r| r.symbol.clone()) {
+            Some(symbol) => security::open(app, symbol),
+            None => Vec::new(),
+        },
+        KeyCode::Down => {
+            app.search.selected = step(app.search.selected, app.search.len(), 1);
+            Vec::new()
+        }
+        KeyCode::Up => {
+            app.search.selected = step(app.search.selected, app.search.len(), -1);
+            Vec::new()
+        }
+        KeyCode::Tab => super::show(app, Screen::Accounts),
+        _ => match LineKey::from_event(key) {
+            Some(edit) if edit.apply(&mut app.search.query) => {
+                app.search.selected = 0;
+                run(app)
+            }
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// The replies to the searches the screen asked for; an overtaken one is dropped.
+pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    match action {
+        Action::StoredMatches { gen, result } if gen == app.gens.search => match result {
+            Ok(found) => {
+                app.search.stored = found
+                    .into_iter()
+                    .map(|s| SearchResult {
+                        symbol: s.symbol.clone(),
+                        name: s.name.clone(),
+                        exchange: s.exchange.clone(),
+                        security_type: s.security_type,
+                        sector: s.sector.clone(),
+                        industry: s.industry.clone(),
+                        currency: Some(s.currency.clone()),
+                        in_database: true,
+                        security: Some(s),
+                    })
+                    .collect();
+                clamp(app);
+            }
+            Err(f) => app.error(f.summary()),
+        },
+        Action::RemoteMatches { gen, result } if gen == app.gens.search => {
+            app.search.remote_pending = false;
+            match result {
+                Ok(r) => {
+                    app.search.remote_error = r.yahoo_error.clone();
+                    app.search.remote = r.results;
+                }
+                Err(f) => app.search.remote_error = Some(f.summary()),
+            }
+            clamp(app);
+        }
+        // Overtaken by a newer request, or not this screen's.
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn clamp(app: &mut App) {
+    let n = app.search.len();
+    if app.search.selected >= n {
+        app.search.selected = n.saturating_sub(1);
+    }
+}
+
+/// Searches for the query: what is stored, and Yahoo.
+pub fn run(app: &mut App) -> Vec<Command> {
+    app.gens.search += 1;
+    let query = app.search.query.trim().to_string();
+    if query.is_empty() {
+        app.search.stored.clear();
+        app.search.remote.clear();
+        app.search.remote_pending = false;
+        app.search.remote_error = None;
+        return Vec::new();
+    }
+    app.search.remote_pending = true;
+    app.search.remote_error = None;
+    vec![
+        Command::SearchStored {
+            gen: app.gens.search,
+            query: query.clone(),
+        },
+        Command::SearchRemote {
+            gen: app.gens.search,
+            query,
+        },
+    ]
+}
+
+/// Asks for the search results again when something may have changed what is stored (a sync,
+/// a holding added). Only the stored matches can have changed; Yahoo is asked again only when
+/// its answer to the query is still out, since the new generation drops that answer.
+pub fn refresh(app: &mut App) -> Vec<Command> {
+    let query = app.search.query.trim().to_string();
+    if query.is_empty() {
+        return Vec::new();
+    }
+    if app.search.remote_pending {
+        return run(app);
+    }
+    app.gens.search += 1;
+    vec![Command::SearchStored {
+        gen: app.gens.search,
+        query,
+    }]
+}
 
 /// The name column is never narrower than this; the exchange column goes first.
 const MIN_NAME: u16 = 16;
