@@ -1,12 +1,13 @@
-//! The state of the terminal UI. Drawing reads it; only the update step changes it.
-
-use std::collections::HashMap;
+//! The state of the terminal UI: [`App`], composed of the state of each screen (owned by its
+//! module under `screens/`) and what the screens share: the portfolio loaded, the status line,
+//! the settings, the request generations, what has the keyboard. Drawing reads it; only the
+//! update step changes it.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::{AccountValue, CurrencyCode, Interval, Symbol, User};
+use crate::domain::{CurrencyCode, Interval, Symbol, User};
 use crate::service::portfolio::{AccountSummary, HoldingView};
 
 use super::action::{Command, Deletion, Portfolio};
@@ -15,6 +16,7 @@ use super::keymap::{Keymap, Scope};
 use super::settings::TuiSettings;
 use super::theme::Theme;
 
+pub use super::screens::accounts::{AccountLine, AccountsState};
 pub use super::screens::holdings::{Column, HoldingRow, HoldingsState};
 pub use super::screens::search::SearchState;
 pub use super::screens::security::SecurityState;
@@ -196,27 +198,6 @@ pub enum Level {
 pub struct Status {
     pub text: String,
     pub level: Level,
-}
-
-/// A line of the accounts table: an institution heading or an account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountLine {
-    Institution(usize),
-    Account(usize, usize),
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AccountsState {
-    pub lines: Vec<AccountLine>,
-    /// Index into `lines`, always an account line when there is one.
-    pub selected: usize,
-    /// Balance history per account, oldest first, for the sparklines.
-    pub histories: HashMap<Uuid, Vec<(DateTime<Utc>, Decimal)>>,
-    /// Whether the balance list of the selected account has the keyboard.
-    pub values_focus: bool,
-    pub values: Vec<AccountValue>,
-    pub values_of: Option<Uuid>,
-    pub value_selected: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -404,27 +385,6 @@ impl App {
         vec![Command::SyncAll]
     }
 
-    pub fn account_summary(&self, line: AccountLine) -> Option<&AccountSummary> {
-        let AccountLine::Account(g, a) = line else {
-            return None;
-        };
-        self.portfolio
-            .as_ref()?
-            .overview
-            .groups
-            .get(g)?
-            .accounts
-            .get(a)
-    }
-
-    /// The account under the cursor on the accounts screen.
-    pub fn selected_account(&self) -> Option<&AccountSummary> {
-        self.accounts
-            .lines
-            .get(self.accounts.selected)
-            .and_then(|l| self.account_summary(*l))
-    }
-
     pub fn all_accounts(&self) -> impl Iterator<Item = &AccountSummary> {
         self.portfolio
             .iter()
@@ -453,36 +413,6 @@ impl App {
             .flat_map(|p| p.positions.iter())
             .filter(|v| &v.security.symbol == symbol)
             .collect()
-    }
-
-    /// Rebuilds the accounts table lines from the overview, keeping the cursor on the same
-    /// account when it still exists.
-    pub fn rebuild_accounts(&mut self) {
-        let keep = self.selected_account().map(|a| a.account.id);
-        let mut lines = Vec::new();
-        if let Some(p) = &self.portfolio {
-            for (g, group) in p.overview.groups.iter().enumerate() {
-                lines.push(AccountLine::Institution(g));
-                for a in 0..group.accounts.len() {
-                    lines.push(AccountLine::Account(g, a));
-                }
-            }
-        }
-        self.accounts.lines = lines;
-        let found = keep.and_then(|id| {
-            self.accounts
-                .lines
-                .iter()
-                .position(|l| self.account_summary(*l).is_some_and(|s| s.account.id == id))
-        });
-        self.accounts.selected = found
-            .or_else(|| {
-                self.accounts
-                    .lines
-                    .iter()
-                    .position(|l| matches!(l, AccountLine::Account(..)))
-            })
-            .unwrap_or(0);
     }
 
     /// The newest price date among the positions: what "prices as of" shows.

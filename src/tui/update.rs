@@ -1,12 +1,19 @@
-//! The update step: `update(&mut App, Action) -> Vec<Command>`. No I/O happens here; slow work
-//! is returned as commands and its results come back as actions.
+//! The update step, `update(&mut App, Action) -> Vec<Command>`: a router. No I/O happens here;
+//! slow work is returned as commands and its results come back as actions.
+//!
+//! Keys go, in order, to: what works everywhere (ctrl-c, ctrl-z), an open form, what has the
+//! keyboard ([`Mode`]: the help, a confirmation, the `:` line, a filter or query being typed),
+//! then the keymap of the screen in view. Keys that mean the same on every screen (quit, `?`,
+//! tabs and screen numbers, `:`, `S` sync, privacy, reload) are handled here; every other is
+//! handed to the screen in view (`screens::<name>::handle_intent`), and replies to what a
+//! screen asked for to that screen (`screens::<name>::update`).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::service::portfolio::SecurityRef;
 
-use super::action::{Action, Command, Deletion, Preparation, Submission, SyncEvent};
-use super::app::{AccountLine, App, Mode, Screen};
+use super::action::{Action, Command, Preparation, Submission, SyncEvent};
+use super::app::{App, Mode, Screen};
 use super::command_line::{self, Cmd};
 use super::form::{Form, FormEvent, FormKey, FormKind};
 use super::keymap::{Intent, Key};
@@ -77,7 +84,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                         accounts,
                     }];
                     if app.accounts.values_focus {
-                        cmds.extend(load_values(app));
+                        cmds.extend(screens::accounts::load_values(app));
                     }
                     cmds
                 }
@@ -87,33 +94,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 }
             }
         }
-        Action::HistoriesLoaded { gen, result } => {
-            if gen == app.gens.histories {
-                match result {
-                    Ok(h) => app.accounts.histories = h,
-                    Err(f) => app.error(f.summary()),
-                }
-            }
-            Vec::new()
-        }
-        Action::ValuesLoaded {
-            gen,
-            account,
-            result,
-        } => {
-            if gen == app.gens.values {
-                match result {
-                    Ok(values) => {
-                        app.accounts.values = values;
-                        app.accounts.values_of = Some(account);
-                        let n = app.accounts.values.len();
-                        app.accounts.value_selected =
-                            app.accounts.value_selected.min(n.saturating_sub(1));
-                    }
-                    Err(f) => app.error(f.summary()),
-                }
-            }
-            Vec::new()
+        Action::HistoriesLoaded { .. } | Action::ValuesLoaded { .. } => {
+            screens::accounts::update(app, action)
         }
         Action::ChartProgress { .. }
         | Action::ChartLoaded { .. }
@@ -218,21 +200,6 @@ fn on_sync(app: &mut App, event: SyncEvent) -> Vec<Command> {
             cmds
         }
     }
-}
-
-fn load_values(app: &mut App) -> Vec<Command> {
-    let Some(account) = app.selected_account().map(|a| a.account.id) else {
-        return Vec::new();
-    };
-    app.gens.values += 1;
-    if app.accounts.values_of != Some(account) {
-        app.accounts.values.clear();
-        app.accounts.value_selected = 0;
-    }
-    vec![Command::LoadValues {
-        gen: app.gens.values,
-        account,
-    }]
 }
 
 fn form_key(key: &KeyEvent) -> Option<FormKey> {
@@ -358,52 +325,45 @@ fn on_form_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
     }
 }
 
-fn move_rows(app: &mut App, delta: isize) {
-    use screens::step;
-    match app.screen {
-        Screen::Accounts if app.accounts.values_focus => {
-            let n = app.accounts.values.len();
-            app.accounts.value_selected = step(app.accounts.value_selected, n, delta);
+/// What a key means wherever it is pressed; the rest is the screen's in view.
+fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
+    use Intent::*;
+    match intent {
+        Quit => app.should_quit = true,
+        Help => app.mode = Mode::Help { scroll: 0 },
+        NextScreen => {
+            let next = Screen::ALL[(app.screen.index() + 1) % Screen::ALL.len()];
+            return screens::show(app, next);
         }
-        Screen::Accounts => {
-            let lines = &app.accounts.lines;
-            let accounts: Vec<usize> = (0..lines.len())
-                .filter(|i| matches!(lines[*i], AccountLine::Account(..)))
-                .collect();
-            if accounts.is_empty() {
-                return;
+        PrevScreen => {
+            let n = Screen::ALL.len();
+            let prev = Screen::ALL[(app.screen.index() + n - 1) % n];
+            return screens::show(app, prev);
+        }
+        GoAccounts => return screens::show(app, Screen::Accounts),
+        GoHoldings => return screens::show(app, Screen::Holdings),
+        GoSecurity => return screens::show(app, Screen::Security),
+        GoSearch => return screens::show(app, Screen::Search),
+        CommandLine => app.mode = Mode::CommandLine(String::new()),
+        Privacy => app.toggle_privacy(),
+        Refresh => {
+            let mut cmds = app.reload();
+            if app.screen == Screen::Security {
+                cmds.extend(screens::security::load_chart(app));
             }
-            let at = accounts
-                .iter()
-                .position(|i| *i >= app.accounts.selected)
-                .unwrap_or(0);
-            app.accounts.selected = accounts[step(at, accounts.len(), delta)];
+            return cmds;
         }
-        _ => {}
+        SyncAll => return app.sync_all(),
+        _ => {
+            return match app.screen {
+                Screen::Accounts => screens::accounts::handle_intent(app, intent),
+                Screen::Holdings => screens::holdings::handle_intent(app, intent),
+                Screen::Security => screens::security::handle_intent(app, intent),
+                Screen::Search => screens::search::handle_intent(app, intent),
+            }
+        }
     }
-}
-
-fn institutions(app: &App) -> Vec<(uuid::Uuid, String)> {
-    app.portfolio
-        .iter()
-        .flat_map(|p| p.overview.groups.iter())
-        .filter_map(|g| g.institution.as_ref())
-        .map(|i| (i.id, i.name.clone()))
-        .collect()
-}
-
-fn selected_institution(app: &App) -> Option<crate::domain::Institution> {
-    let line = app.accounts.lines.get(app.accounts.selected)?;
-    let g = match line {
-        AccountLine::Institution(g) | AccountLine::Account(g, _) => *g,
-    };
-    app.portfolio
-        .as_ref()?
-        .overview
-        .groups
-        .get(g)?
-        .institution
-        .clone()
+    Vec::new()
 }
 
 /// The one account `name` means: the account of that name (any case), else the only one whose
@@ -461,135 +421,6 @@ fn find_account(app: &App, name: &str) -> Result<uuid::Uuid, String> {
             ))
         }
     }
-}
-
-fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
-    use Intent::*;
-    match intent {
-        Quit => app.should_quit = true,
-        Help => app.mode = Mode::Help { scroll: 0 },
-        NextScreen => {
-            let next = Screen::ALL[(app.screen.index() + 1) % Screen::ALL.len()];
-            return screens::show(app, next);
-        }
-        PrevScreen => {
-            let n = Screen::ALL.len();
-            let prev = Screen::ALL[(app.screen.index() + n - 1) % n];
-            return screens::show(app, prev);
-        }
-        GoAccounts => return screens::show(app, Screen::Accounts),
-        GoHoldings => return screens::show(app, Screen::Holdings),
-        GoSecurity => return screens::show(app, Screen::Security),
-        GoSearch => return screens::show(app, Screen::Search),
-        CommandLine => app.mode = Mode::CommandLine(String::new()),
-        Privacy => app.toggle_privacy(),
-        Refresh => {
-            let mut cmds = app.reload();
-            if app.screen == Screen::Security {
-                cmds.extend(screens::security::load_chart(app));
-            }
-            return cmds;
-        }
-        SyncAll => return app.sync_all(),
-        // The screens in modules of their own take every other key.
-        _ if app.screen == Screen::Holdings => {
-            return screens::holdings::handle_intent(app, intent)
-        }
-        _ if app.screen == Screen::Security => {
-            return screens::security::handle_intent(app, intent)
-        }
-        _ if app.screen == Screen::Search => return screens::search::handle_intent(app, intent),
-        Up | Down | PageUp | PageDown | Top | Bottom => {
-            if let Some(delta) = screens::movement(intent, app.page_rows) {
-                move_rows(app, delta);
-            }
-        }
-        Back if app.screen == Screen::Accounts => app.accounts.values_focus = false,
-        Open if app.screen == Screen::Accounts => {
-            if let Some(id) = app.selected_account().map(|a| a.account.id) {
-                app.holdings.account = Some(id);
-                app.holdings.selected = 0;
-                app.holdings.filter.clear();
-                app.rebuild_holdings();
-                app.screen = Screen::Holdings;
-            }
-        }
-        Values => {
-            app.accounts.values_focus = !app.accounts.values_focus;
-            if app.accounts.values_focus {
-                return load_values(app);
-            }
-        }
-        New => match app.scope() {
-            super::keymap::Scope::Values => {
-                if let Some(a) = app.selected_account() {
-                    app.form = Some(Form::new_value(a, app.now.date_naive()));
-                }
-            }
-            super::keymap::Scope::Accounts => {
-                let inst = selected_institution(app).map(|i| i.id);
-                app.form = Some(Form::new_account(
-                    &institutions(app),
-                    inst,
-                    &app.base_currency(),
-                ));
-            }
-            _ => {}
-        },
-        NewInstitution => app.form = Some(Form::new_institution()),
-        Edit => match app.scope() {
-            super::keymap::Scope::Values => {
-                let name = app
-                    .selected_account()
-                    .map(|a| a.account.name.clone())
-                    .unwrap_or_default();
-                if let Some(v) = app.accounts.values.get(app.accounts.value_selected) {
-                    app.form = Some(Form::edit_value(&name, v));
-                }
-            }
-            super::keymap::Scope::Accounts => {
-                if let Some(a) = app.selected_account() {
-                    app.form = Some(Form::edit_account(&institutions(app), a));
-                }
-            }
-            _ => {}
-        },
-        EditInstitution => {
-            if let Some(i) = selected_institution(app) {
-                app.form = Some(Form::edit_institution(&i));
-            }
-        }
-        Delete => match app.scope() {
-            super::keymap::Scope::Values => {
-                if let Some(v) = app.accounts.values.get(app.accounts.value_selected) {
-                    let what = format!("the balance of {}", v.timestamp.date_naive());
-                    let deletion = Deletion::Value {
-                        account: v.account_id,
-                        id: v.id,
-                    };
-                    app.confirm(what, deletion);
-                }
-            }
-            super::keymap::Scope::Accounts => {
-                if let Some(a) = app.selected_account() {
-                    let what = format!("account {} with its balances and holdings", a.account.name);
-                    let deletion = Deletion::Account(a.account.id);
-                    app.confirm(what, deletion);
-                }
-            }
-            _ => {}
-        },
-        DeleteInstitution => {
-            if let Some(i) = selected_institution(app) {
-                app.confirm(
-                    format!("institution {} (its accounts stay)", i.name),
-                    Deletion::Institution(i.id),
-                );
-            }
-        }
-        _ => {}
-    }
-    Vec::new()
 }
 
 fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
@@ -703,7 +534,7 @@ fn run_command_line(app: &mut App, line: &str) -> Vec<Command> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::action::{Failure, FailureKind};
+    use crate::tui::action::{Deletion, Failure, FailureKind};
     use crate::tui::driver::{ctrl, key};
     use crate::tui::settings::TuiSettings;
     use chrono::TimeZone;

@@ -1,5 +1,6 @@
-//! Institutions with their accounts: balance, market value, worth in the base currency, a
-//! sparkline of the balance history; totals and net worth; the balance list of one account.
+//! Drawing of the accounts screen: institutions with their accounts (balance, market value,
+//! worth in the base currency, a sparkline of the balance history), totals and net worth, and
+//! the balance list of one account.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -10,12 +11,13 @@ use rust_decimal::prelude::ToPrimitive;
 
 use crate::domain::valuation::describe_missing;
 use crate::tui::action::Portfolio;
-use crate::tui::app::{AccountLine, App};
+use crate::tui::app::App;
 use crate::tui::keymap::Intent;
 use crate::tui::widgets::columns::{self, ColumnFit};
 use crate::tui::widgets::{format, sparkline};
 
-use super::scroll_offset;
+use super::super::scroll_offset;
+use super::AccountLine;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
