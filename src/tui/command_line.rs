@@ -1,11 +1,16 @@
-//! The `:` command line: a few words for what would take several keys.
+//! The `:` command line: a few words for what would take several keys. Parsed here, and run
+//! here on the screens they are about.
 
 use rust_decimal::Decimal;
+use uuid::Uuid;
 
-use crate::domain::Symbol;
+use crate::domain::{self, NewHolding, Symbol};
+use crate::service::portfolio::SecurityRef;
 
-use super::app::{Column, Range};
+use super::action::{Command, Submission};
+use super::app::{App, Column, Mode, Range, Screen};
 use super::form::parse_decimal;
+use super::screens::{holdings, search, security};
 
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +137,162 @@ fn parse_add(rest: &str) -> Result<Cmd, String> {
         shares,
         price,
     })
+}
+
+/// Runs a command line as typed; what is wrong with it goes to the status line.
+pub fn run(app: &mut App, line: &str) -> Vec<Command> {
+    let cmd = match parse(line) {
+        Ok(c) => c,
+        Err(e) => {
+            app.error(e);
+            return Vec::new();
+        }
+    };
+    match cmd {
+        Cmd::Quit => app.should_quit = true,
+        Cmd::Help => app.mode = Mode::Help { scroll: 0 },
+        Cmd::Account(None) => {
+            app.holdings.account = None;
+            app.rebuild_holdings();
+            app.screen = Screen::Holdings;
+        }
+        Cmd::Account(Some(name)) => match find_account(app, &name) {
+            Ok(id) => {
+                app.holdings.account = Some(id);
+                app.holdings.selected = 0;
+                app.rebuild_holdings();
+                app.screen = Screen::Holdings;
+                if let Some(i) = app
+                    .accounts
+                    .lines
+                    .iter()
+                    .position(|l| app.account_summary(*l).is_some_and(|s| s.account.id == id))
+                {
+                    app.accounts.selected = i;
+                }
+            }
+            Err(why) => app.error(why),
+        },
+        Cmd::Add {
+            symbol,
+            shares,
+            price,
+        } => match (price, app.account_in_view()) {
+            (Some(price), Some(account)) => {
+                let what = format!(
+                    "holding {symbol} in {}",
+                    app.account_name(account).unwrap_or("the account")
+                );
+                let holding = match NewHolding::new(Uuid::nil(), shares, price, domain::now()) {
+                    Ok(h) => h,
+                    Err(e) => {
+                        app.error(format!("{}: {}", e.field, e.message));
+                        return Vec::new();
+                    }
+                };
+                app.info(format!("Adding {what}..."));
+                return vec![Command::Submit {
+                    what,
+                    submission: Submission::CreateHolding {
+                        account,
+                        security: SecurityRef::Symbol(symbol),
+                        holding,
+                    },
+                }];
+            }
+            // No price, or no one account in view: the form asks for what is missing.
+            (price, _) => {
+                let price = price.map(|p| p.to_string()).unwrap_or_default();
+                holdings::add_holding_form(app, symbol.as_str(), &shares.to_string(), &price);
+                // The cursor on the first thing to fill in: the account, else the price.
+                if let Some(f) = &mut app.form {
+                    if let Some(i) = f.fields.iter().position(|f| f.value.trim().is_empty()) {
+                        f.focus = i;
+                    }
+                }
+            }
+        },
+        Cmd::Open(symbol) => return security::open(app, symbol),
+        Cmd::Search(q) => {
+            app.screen = Screen::Search;
+            app.mode = Mode::Normal;
+            app.search.query = q;
+            app.search.selected = 0;
+            return search::run(app);
+        }
+        Cmd::Sync(None) => return app.sync_all(),
+        Cmd::Sync(Some(s)) => return app.sync_one(s),
+        Cmd::Range(r) => return security::set_range(app, r),
+        Cmd::Sort(c, dir) => {
+            holdings::sort_by(app, c, dir);
+            app.screen = Screen::Holdings;
+        }
+        Cmd::Filter(f) => {
+            app.holdings.filter = f;
+            app.holdings.selected = 0;
+            app.reorder_holdings();
+            app.screen = Screen::Holdings;
+        }
+        Cmd::Privacy => app.toggle_privacy(),
+    }
+    Vec::new()
+}
+
+/// The one account `name` means: the account of that name (any case), else the only one whose
+/// institution and name hold every word of it. When several match, the error names them so
+/// that the user can say which.
+fn find_account(app: &App, name: &str) -> Result<Uuid, String> {
+    let needle = name.trim().to_lowercase();
+    let accounts: Vec<(Uuid, &str, String)> = app
+        .portfolio
+        .iter()
+        .flat_map(|p| p.overview.groups.iter())
+        .flat_map(|g| {
+            g.accounts.iter().map(move |a| {
+                let name = a.account.name.as_str();
+                let label = match &g.institution {
+                    Some(i) => format!("{} {name}", i.name),
+                    None => name.to_string(),
+                };
+                (a.account.id, name, label)
+            })
+        })
+        .collect();
+    let exact: Vec<_> = accounts
+        .iter()
+        .filter(|(_, n, l)| n.to_lowercase() == needle || l.to_lowercase() == needle)
+        .collect();
+    // Every word typed somewhere in the institution and name: `northwind roth`.
+    let found = if exact.is_empty() {
+        accounts
+            .iter()
+            .filter(|(_, _, l)| {
+                let label = l.to_lowercase();
+                needle.split_whitespace().all(|w| label.contains(w))
+            })
+            .collect()
+    } else {
+        exact
+    };
+    match found.as_slice() {
+        [] => Err(format!("no account named '{name}'")),
+        [(id, _, _)] => Ok(*id),
+        several => {
+            // Names alone, unless two are alike: then with their institutions.
+            let alike = several
+                .iter()
+                .any(|(_, n, _)| several.iter().filter(|(_, m, _)| m == n).count() > 1);
+            let names: Vec<&str> = several
+                .iter()
+                .map(|(_, n, l)| if alike { l.as_str() } else { *n })
+                .collect();
+            Err(format!(
+                "'{name}' is {} accounts: {}; say which",
+                several.len(),
+                names.join(", ")
+            ))
+        }
+    }
 }
 
 #[cfg(test)]
