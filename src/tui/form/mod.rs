@@ -3,8 +3,8 @@
 //! `AccountValuePatch`, ...), so each input is checked once, by the domain, before anything is
 //! sent; what the services refuse comes back onto the field it names.
 //!
-//! The fields and drafts of each form live beside the others of its kind: [`accounts`]
-//! (institutions, accounts, balances) and [`holding`]; sign-in is here.
+//! The fields and drafts of each form live beside the others of its kind: `form/accounts.rs`
+//! (institutions, accounts, balances) and `form/holding.rs`; sign-in is here.
 
 mod accounts;
 mod holding;

@@ -1,4 +1,19 @@
-//! Drawing: a pure function of the state.
+//! The screens. Each is one module holding its state, its keys and its drawing, and the one
+//! file to open to change it:
+//!
+//! - [`accounts`] (`screens/accounts/mod.rs`): institutions with their accounts, and the
+//!   balances of one account;
+//! - [`holdings`] (`screens/holdings/mod.rs`): the positions of one account or all;
+//! - [`security`] (`screens/security/mod.rs`): one security's chart, figures and position;
+//! - [`search`] (`screens/search.rs`): stored and Yahoo's matches of a query;
+//! - [`help`] (`screens/help.rs`): the `?` overlay.
+//!
+//! Each has `handle_intent` for the keys the keymap reads on it (plus `handle_key` where text is
+//! typed), `update` for the replies to what it asked for, and `draw`, a pure function of the
+//! state. A new key is an `Intent` bound in `keymap.rs` (whose table also writes its line of
+//! help) and handled in the screen's `handle_intent`; the forms a screen opens are in `form/`.
+//! Here: the frame around the screens (tabs, status bar, overlays), switching between them, and
+//! what their lists share.
 
 pub mod accounts;
 pub mod help;

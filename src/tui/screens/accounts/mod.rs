@@ -4,7 +4,8 @@
 //! deleted. Institutions and accounts are added, edited and deleted from here.
 //!
 //! This file owns the screen: its state ([`AccountsState`]), its keys ([`handle_intent`]) and
-//! the replies to what it asked ([`update`]); the drawing is in `draw.rs`.
+//! the replies to what it asked ([`update`]); the drawing is in `draw.rs`, the fields of its
+//! forms (institution, account, balance) in `tui/form/accounts.rs`.
 
 mod draw;
 

@@ -4,7 +4,8 @@
 //!
 //! This file owns the screen: its state ([`HoldingsState`]), its keys ([`handle_intent`], and
 //! [`handle_key`] while the filter is typed). The rows and their totals are worked out in
-//! `rows.rs`; the drawing is in `draw.rs`.
+//! `rows.rs`, the drawing is in `draw.rs`, the fields of the holding form in
+//! `tui/form/holding.rs`.
 
 mod draw;
 mod rows;
