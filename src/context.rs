@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{Config, ConfigError};
+use crate::limits::{MemoryLimiter, RateLimiter, RedisLimiter};
+use crate::mail::{Mailer, OutboxMailer};
 use crate::market::{self, CacheSettings, CacheTtls, MarketData, YahooSettings};
 use crate::secret::{redact_url, Secret};
 use crate::service::{Deadlines, Services};
@@ -21,6 +23,8 @@ pub enum ContextError {
     Store { url: String, source: StoreError },
     #[error("market data: {0}")]
     Market(String),
+    #[error("rate limiter: {0}")]
+    Limiter(#[source] redis::RedisError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -127,6 +131,28 @@ pub fn cache_settings(config: &Config) -> CacheSettings {
 }
 
 /// The JWT signing secret: configured, or generated once and kept in the data directory with
+/// The configured mailer: the data directory's `outbox/` folder.
+pub fn mailer(config: &Config) -> Result<Arc<dyn Mailer>, ContextError> {
+    if config.mail.smtp_url.is_some() {
+        tracing::warn!(
+            "mail.smtp_url is set, but this build delivers mail to the outbox folder only"
+        );
+    }
+    let dir = config.data_dir()?.join("outbox");
+    Ok(Arc::new(OutboxMailer::new(dir, config.mail.from.clone())))
+}
+
+/// Redis counters when Redis is configured, so that limits hold across processes.
+pub fn limiter(config: &Config) -> Result<Arc<dyn RateLimiter>, ContextError> {
+    match &config.cache.redis_url {
+        Some(url) => Ok(Arc::new(
+            RedisLimiter::new(url.expose(), "finances", Duration::from_millis(500))
+                .map_err(ContextError::Limiter)?,
+        )),
+        None => Ok(Arc::new(MemoryLimiter::new())),
+    }
+}
+
 /// mode 0600 so only the owner can read it.
 pub fn jwt_secret(config: &Config) -> Result<Secret, ContextError> {
     if let Some(secret) = &config.auth.jwt_secret {

@@ -87,8 +87,8 @@ where
     {
         return Ok(not_modified(etag));
     }
-    let body = serde_json::to_vec(&items)
-        .map_err(|e| ApiError::Service(ServiceError::Internal(format!("rendering a list: {e}"))))?;
+    let body =
+        serde_json::to_vec(&items).map_err(|e| ApiError::Service(ServiceError::internal(e)))?;
     let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -20,7 +20,7 @@ use crate::secret::Secret;
 use crate::store::Store;
 
 use super::users::UserService;
-use super::{ServiceError, ServiceResult};
+use super::{ServiceError, ServiceResult, Upstream};
 
 pub const INVALID_TOKEN: &str = "Could not validate credentials";
 pub const INVALID_RESET_TOKEN: &str = "Invalid or expired reset token";
@@ -157,7 +157,7 @@ impl AuthService {
             kind,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys.encoding)
-            .map_err(|e| ServiceError::Internal(format!("cannot sign a token: {e}")))
+            .map_err(ServiceError::internal)
     }
 
     async fn issue(&self, user: &User, family_id: Uuid) -> ServiceResult<TokenPair> {
@@ -305,13 +305,13 @@ impl AuthService {
                 body,
             })
             .await
-            .map_err(|e| ServiceError::Unavailable(e.to_string()))
+            .map_err(|e| ServiceError::unavailable(Upstream::Mail, e))
     }
 
     /// Sets a new password with a reset token; the token works once, and every refresh token
     /// of the user is revoked.
     pub async fn reset_password(&self, token: &str, password: Password) -> ServiceResult<User> {
-        let invalid = || ServiceError::BadRequest(INVALID_RESET_TOKEN.into());
+        let invalid = || ServiceError::bad_request("token", INVALID_RESET_TOKEN);
         if token.trim().is_empty() {
             return Err(invalid());
         }

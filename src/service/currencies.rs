@@ -6,7 +6,7 @@ use crate::domain::{Currency, CurrencyCode, User};
 use crate::store::{Store, StoreError};
 
 use super::users::require_superuser;
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult};
 
 #[derive(Clone)]
 pub struct CurrencyService {
@@ -24,7 +24,10 @@ impl CurrencyService {
 
     pub async fn get(&self, code: &str) -> ServiceResult<Currency> {
         let not_found = || {
-            ServiceError::not_found(format!("Currency {} not found", code.trim().to_uppercase()))
+            ServiceError::not_found(
+                Entity::Currency,
+                format!("Currency {} not found", code.trim().to_uppercase()),
+            )
         };
         let code = CurrencyCode::parse(code).map_err(|_| not_found())?;
         self.store.currency(&code).await?.ok_or_else(not_found)
@@ -73,9 +76,10 @@ impl CurrencyService {
                 StoreError::Conflict(_) => {
                     ServiceError::Conflict(format!("Currency {} is in use", current.code))
                 }
-                StoreError::NotFound => {
-                    ServiceError::not_found(format!("Currency {} not found", current.code))
-                }
+                StoreError::NotFound => ServiceError::not_found(
+                    Entity::Currency,
+                    format!("Currency {} not found", current.code),
+                ),
                 other => other.into(),
             })
     }

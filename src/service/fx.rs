@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::upstream::Deadlines;
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult};
 use crate::domain::{money, CurrencyCode, ExchangeRate, Interval, PageRequest, QuoteUnit, Symbol};
 use crate::market::{ChartRequest, Deadline, MarketData};
 use crate::store::Store;
@@ -91,7 +91,10 @@ impl FxService {
         let today = Utc::now().date_naive();
         let date = date.unwrap_or(today);
         if date > today {
-            return Err(ServiceError::BadRequest(format!("{date} is in the future")));
+            return Err(ServiceError::bad_request(
+                "date",
+                format!("{date} is in the future"),
+            ));
         }
         let mut synced = 0;
         let mut failures = Vec::new();
@@ -158,9 +161,10 @@ impl FxService {
             stored += 1;
         }
         if stored == 0 {
-            return Err(ServiceError::NotFound(format!(
-                "Yahoo Finance has no {symbol} rate on or before {date}"
-            )));
+            return Err(ServiceError::not_found(
+                Entity::Rate,
+                format!("Yahoo Finance has no {symbol} rate on or before {date}"),
+            ));
         }
         Ok(())
     }
@@ -177,9 +181,10 @@ impl FxService {
         super::rates::rate_on(self.store.as_ref(), from, to, date)
             .await?
             .ok_or_else(|| {
-                ServiceError::NotFound(format!(
-                    "No exchange rate from {from} to {to} on or before {date}"
-                ))
+                ServiceError::not_found(
+                    Entity::Rate,
+                    format!("No exchange rate from {from} to {to} on or before {date}"),
+                )
             })
     }
 
@@ -226,9 +231,10 @@ impl FxService {
         let date = date.unwrap_or_else(|| Utc::now().date_naive());
         let found = self.store.rates_from(base, date).await?;
         if found.is_empty() {
-            return Err(ServiceError::NotFound(format!(
-                "No exchange rates from {base} on or before {date}"
-            )));
+            return Err(ServiceError::not_found(
+                Entity::Rate,
+                format!("No exchange rates from {base} on or before {date}"),
+            ));
         }
         Ok(RateTable {
             base_currency: base.clone(),

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 /// The state of the market-data cache, as health checks report it.
 pub use crate::market::CacheHealth;
-pub use error::{ServiceError, ServiceResult};
+pub use error::{BoxError, Entity, ServiceError, ServiceResult, Upstream};
 pub use upstream::{Deadlines, LookupBudget};
 
 use crate::market::MarketData;

@@ -18,7 +18,7 @@ use crate::store::{ConflictKind, LatestClose, Store, StoreError};
 
 use super::fx::FxService;
 use super::securities::{FirstUse, SecurityService};
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult};
 
 const INSTITUTION_NOT_FOUND: &str = "Financial institution not found";
 const ACCOUNT_NOT_FOUND: &str = "Account not found";
@@ -148,7 +148,7 @@ impl PortfolioService {
     ) -> ServiceResult<Option<Decimal>> {
         match self.fx.rate(from, to, date).await {
             Ok(rate) => Ok(Some(rate)),
-            Err(ServiceError::NotFound(_)) => Ok(None),
+            Err(ServiceError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -168,7 +168,7 @@ impl PortfolioService {
             .institution(id)
             .await?
             .filter(|i| i.user_id == user.id)
-            .ok_or_else(|| ServiceError::not_found(INSTITUTION_NOT_FOUND))
+            .ok_or_else(|| ServiceError::not_found(Entity::Institution, INSTITUTION_NOT_FOUND))
     }
 
     pub async fn create_institution(
@@ -199,7 +199,7 @@ impl PortfolioService {
         self.store
             .delete_institution(id)
             .await
-            .map_err(|e| missing(e, INSTITUTION_NOT_FOUND))
+            .map_err(|e| missing(e, Entity::Institution, INSTITUTION_NOT_FOUND))
     }
 
     /// How current the user's portfolio is: unchanged between two calls exactly when
@@ -220,7 +220,7 @@ impl PortfolioService {
             .account(id)
             .await?
             .filter(|a| a.user_id == user.id)
-            .ok_or_else(|| ServiceError::not_found(ACCOUNT_NOT_FOUND))
+            .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))
     }
 
     pub async fn create_account(&self, user: &User, new: NewAccount) -> ServiceResult<Account> {
@@ -258,7 +258,7 @@ impl PortfolioService {
         self.store
             .delete_account(id)
             .await
-            .map_err(|e| missing(e, ACCOUNT_NOT_FOUND))
+            .map_err(|e| missing(e, Entity::Account, ACCOUNT_NOT_FOUND))
     }
 
     pub async fn account_summary(&self, user: &User, id: Uuid) -> ServiceResult<AccountSummary> {
@@ -460,7 +460,7 @@ impl PortfolioService {
             .account_value(id)
             .await?
             .filter(|v| v.account_id == account_id)
-            .ok_or_else(|| ServiceError::not_found(VALUE_NOT_FOUND))
+            .ok_or_else(|| ServiceError::not_found(Entity::AccountValue, VALUE_NOT_FOUND))
     }
 
     /// `cash_balance` is required for investment accounts: the check needs the account, so
@@ -481,9 +481,10 @@ impl PortfolioService {
             account.is_investment_account,
         )
         .map_err(|e| match e.field {
-            "cash_balance" if cash_balance.is_none() => {
-                ServiceError::BadRequest("cash_balance is required for investment accounts".into())
-            }
+            "cash_balance" if cash_balance.is_none() => ServiceError::bad_request(
+                "cash_balance",
+                "cash_balance is required for investment accounts",
+            ),
             _ => ServiceError::Invalid(e),
         })?;
         let value = new.into_value(Uuid::new_v4(), account_id, domain::now());
@@ -521,7 +522,7 @@ impl PortfolioService {
         self.store
             .delete_account_value(id)
             .await
-            .map_err(|e| missing(e, VALUE_NOT_FOUND))
+            .map_err(|e| missing(e, Entity::AccountValue, VALUE_NOT_FOUND))
     }
 
     // Holdings
@@ -575,7 +576,7 @@ impl PortfolioService {
             .holding(id)
             .await?
             .filter(|h| h.account_id == account_id)
-            .ok_or_else(|| ServiceError::not_found(HOLDING_NOT_FOUND))
+            .ok_or_else(|| ServiceError::not_found(Entity::Holding, HOLDING_NOT_FOUND))
     }
 
     pub async fn create_holding(
@@ -589,8 +590,9 @@ impl PortfolioService {
     ) -> ServiceResult<HoldingView> {
         let account = self.account(user, account_id).await?;
         if !account.is_investment_account {
-            return Err(ServiceError::BadRequest(
-                "Holdings can only be added to investment accounts".into(),
+            return Err(ServiceError::bad_request(
+                "account_id",
+                "Holdings can only be added to investment accounts",
             ));
         }
         let new = NewHolding::new(
@@ -647,7 +649,7 @@ impl PortfolioService {
         self.store
             .delete_holding(id)
             .await
-            .map_err(|e| missing(e, HOLDING_NOT_FOUND))
+            .map_err(|e| missing(e, Entity::Holding, HOLDING_NOT_FOUND))
     }
 
     /// A stored security by id, or by symbol — looked up on Yahoo and stored when unknown.
@@ -657,7 +659,7 @@ impl PortfolioService {
                 .securities
                 .by_id(*id, FirstUse::SyncNow)
                 .await?
-                .ok_or_else(|| ServiceError::not_found("Security not found")),
+                .ok_or_else(|| ServiceError::not_found(Entity::Security, "Security not found")),
             SecurityRef::Symbol(symbol) => self.securities.obtain(symbol, FirstUse::SyncNow).await,
         }
     }
@@ -681,7 +683,7 @@ impl PortfolioService {
                     .get(&holding.security_id)
                     .cloned()
                     .ok_or_else(|| {
-                        ServiceError::Internal(format!("holding {} has no security", holding.id))
+                        ServiceError::internal(format!("holding {} has no security", holding.id))
                     })?;
                 let two: &[LatestClose] = closes.get(&holding.security_id).map_or(&[], |v| v);
                 let valuation = HoldingValuation::of(&holding, two.first().map(|c| c.close));
@@ -699,9 +701,10 @@ impl PortfolioService {
     async fn require_currency(&self, code: &CurrencyCode) -> ServiceResult<()> {
         match self.store.currency(code).await? {
             Some(_) => Ok(()),
-            None => Err(ServiceError::not_found(format!(
-                "Currency {code} not found"
-            ))),
+            None => Err(ServiceError::not_found(
+                Entity::Currency,
+                format!("Currency {code} not found"),
+            )),
         }
     }
 }
@@ -717,9 +720,9 @@ pub fn account_worth(s: &AccountSummary) -> Decimal {
     }
 }
 
-fn missing(e: StoreError, what: &str) -> ServiceError {
+fn missing(e: StoreError, entity: Entity, what: &str) -> ServiceError {
     match e {
-        StoreError::NotFound => ServiceError::not_found(what),
+        StoreError::NotFound => ServiceError::not_found(entity, what),
         other => other.into(),
     }
 }

@@ -13,7 +13,7 @@ use crate::domain::{
 };
 use crate::store::{Store, StoreError};
 
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult};
 
 /// What a user may change about an account; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
@@ -90,7 +90,7 @@ impl UserService {
                 if user.is_active {
                     Ok(user)
                 } else {
-                    Err(ServiceError::BadRequest(INACTIVE_USER.into()))
+                    Err(ServiceError::bad_request("username", INACTIVE_USER))
                 }
             }
             _ => Err(ServiceError::Unauthorized(BAD_CREDENTIALS.into())),
@@ -112,13 +112,13 @@ impl UserService {
         self.store
             .user(id)
             .await?
-            .ok_or_else(|| ServiceError::not_found("User not found"))
+            .ok_or_else(|| ServiceError::not_found(Entity::User, "User not found"))
     }
 
     /// Reads a user as `actor`: themselves, or anyone for a superuser; 404 otherwise.
     pub async fn get_as(&self, actor: &User, id: Uuid) -> ServiceResult<User> {
         if actor.id != id && !actor.is_superuser {
-            return Err(ServiceError::not_found("User not found"));
+            return Err(ServiceError::not_found(Entity::User, "User not found"));
         }
         self.get(id).await
     }
@@ -169,8 +169,9 @@ impl UserService {
             if acting_on_self || !actor.is_superuser {
                 let current = update.current_password.unwrap_or_default();
                 if !verify_password(current, user.password_hash.clone()).await? {
-                    return Err(ServiceError::BadRequest(
-                        "Current password is incorrect".into(),
+                    return Err(ServiceError::bad_request(
+                        "current_password",
+                        "Current password is incorrect",
                     ));
                 }
             }
@@ -178,9 +179,10 @@ impl UserService {
         }
         if let Some(code) = &patch.base_currency {
             if self.store.currency(code).await?.is_none() {
-                return Err(ServiceError::not_found(format!(
-                    "Currency {code} not found"
-                )));
+                return Err(ServiceError::not_found(
+                    Entity::Currency,
+                    format!("Currency {code} not found"),
+                ));
             }
         }
         let password_changed = patch.password_hash.is_some();
@@ -218,7 +220,7 @@ impl UserService {
     pub async fn delete(&self, actor: &User, id: Uuid) -> ServiceResult<()> {
         require_superuser(actor)?;
         self.store.delete_user(id).await.map_err(|e| match e {
-            StoreError::NotFound => ServiceError::not_found("User not found"),
+            StoreError::NotFound => ServiceError::not_found(Entity::User, "User not found"),
             other => other.into(),
         })
     }
@@ -283,20 +285,20 @@ pub async fn hash_password(password: Password) -> ServiceResult<String> {
         Argon2::default()
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("password hashing failed: {e}")))
+            .map_err(|e| ServiceError::internal(format!("password hashing failed: {e}")))
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))?
+    .map_err(ServiceError::internal)?
 }
 
 pub async fn verify_password(password: String, hash: String) -> ServiceResult<bool> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash)
-            .map_err(|e| ServiceError::Internal(format!("stored password hash is invalid: {e}")))?;
+            .map_err(|e| ServiceError::internal(format!("stored password hash is invalid: {e}")))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("password check task failed: {e}")))?
+    .map_err(ServiceError::internal)?
 }

@@ -27,7 +27,7 @@ pub mod testing;
 mod traits;
 
 pub use error::{ConflictKind, StoreError};
-pub use open::{open, open_with, redact_url};
+pub use open::{open, open_with};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{

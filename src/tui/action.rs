@@ -56,8 +56,8 @@ impl From<ServiceError> for Failure {
     fn from(e: ServiceError) -> Self {
         let (kind, field, message) = match &e {
             ServiceError::Invalid(v) => (FailureKind::Invalid, Some(v.field), v.message.clone()),
-            ServiceError::Unavailable(m) | ServiceError::UpstreamTimeout(m) => {
-                (FailureKind::Offline, None, m.clone())
+            ServiceError::Unavailable { .. } | ServiceError::UpstreamTimeout { .. } => {
+                (FailureKind::Offline, None, e.to_string())
             }
             ServiceError::UpstreamRateLimited {
                 message,
@@ -81,12 +81,16 @@ impl From<ServiceError> for Failure {
                     None => message.clone(),
                 },
             ),
-            ServiceError::NotFound(m) => (FailureKind::NotFound, None, m.clone()),
-            ServiceError::BadRequest(m)
-            | ServiceError::Conflict(m)
+            ServiceError::NotFound { message, .. } => {
+                (FailureKind::NotFound, None, message.clone())
+            }
+            ServiceError::BadRequest { message, .. } => {
+                (FailureKind::Refused, None, message.clone())
+            }
+            ServiceError::Conflict(m)
             | ServiceError::Unauthorized(m)
             | ServiceError::Forbidden(m) => (FailureKind::Refused, None, m.clone()),
-            ServiceError::Internal(m) => (FailureKind::Internal, None, m.clone()),
+            ServiceError::Internal(source) => (FailureKind::Internal, None, source.to_string()),
         };
         Self {
             kind,

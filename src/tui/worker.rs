@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::{Interval, PageRequest, PriceBar, QuoteUnit, Symbol, User};
 use crate::service::securities::{FirstUse, FirstUseStep, PriceSeries, SyncProgress};
-use crate::service::{ServiceError, Services};
+use crate::service::{Entity, ServiceError, Services, Upstream};
 
 use super::action::{
     Action, ChartData, Command, Deletion, Failure, FailureKind, Outcome, Portfolio, Submission,
@@ -212,7 +212,7 @@ impl Worker {
                 Ok(r) => {
                     to_base.insert(c, r);
                 }
-                Err(ServiceError::NotFound(_)) => {}
+                Err(ServiceError::NotFound { .. }) => {}
                 Err(e) => return Err(e.into()),
             }
         }
@@ -285,9 +285,7 @@ impl Worker {
             match s.prices(symbol, interval, start, None).await {
                 Ok(series) if !series.bars.is_empty() => return Ok(ChartData::new(series, None)),
                 Ok(_) => {}
-                Err(ServiceError::NotFound(m)) => {
-                    return Err(Failure::from(ServiceError::NotFound(m)))
-                }
+                Err(e @ ServiceError::NotFound { .. }) => return Err(Failure::from(e)),
                 Err(e) => {
                     let f = Failure::from(e);
                     let from = start.map(|s| s - chrono::Duration::days(10));
@@ -359,22 +357,29 @@ impl Worker {
                 .map(drop),
         }
         .map_err(|e| match e {
-            // "cash_balance is required ..." names its field in words only.
-            ServiceError::BadRequest(m) if m.starts_with("cash_balance") => Failure {
+            // A refusal that names its input is shown at that field of the form.
+            ServiceError::BadRequest {
+                field: Some(field),
+                message,
+            } => Failure {
                 kind: FailureKind::Invalid,
-                message: m,
-                field: Some("cash_balance"),
+                message,
+                field: Some(field),
             },
-            ServiceError::NotFound(m) if m.contains("symbol") || m.starts_with("Security") => {
-                Failure {
-                    kind: FailureKind::NotFound,
-                    message: format!("unknown symbol: {m}"),
-                    field: Some("security_id"),
-                }
-            }
-            ServiceError::Unavailable(m) => Failure {
+            ServiceError::NotFound {
+                entity: Entity::Security,
+                message,
+            } => Failure {
+                kind: FailureKind::NotFound,
+                message: format!("unknown symbol: {message}"),
+                field: Some("security_id"),
+            },
+            e @ ServiceError::Unavailable {
+                upstream: Upstream::MarketData,
+                ..
+            } => Failure {
                 kind: FailureKind::Offline,
-                message: format!("offline, cannot look the symbol up: {m}"),
+                message: format!("offline, cannot look the symbol up: {e}"),
                 field: Some("security_id"),
             },
             other => other.into(),
