@@ -22,7 +22,7 @@ pub enum ContextError {
     #[error("database {url}: {source}")]
     Store { url: String, source: StoreError },
     #[error("market data: {0}")]
-    Market(String),
+    Market(#[from] market::ConnectError),
     #[error("rate limiter: {0}")]
     Limiter(#[source] redis::RedisError),
     #[error("{path}: {source}")]
@@ -81,8 +81,7 @@ pub async fn open_store(url: &str, max_connections: u32) -> Result<Arc<dyn Store
 
 /// The Yahoo client behind the configured cache, and a description of that cache.
 async fn build_market(config: &Config) -> Result<(Arc<dyn MarketData>, String), ContextError> {
-    let market = market::connect(yahoo_settings(config)?, &cache_settings(config))
-        .map_err(|e| ContextError::Market(e.to_string()))?;
+    let market = market::connect(yahoo_settings(config)?, &cache_settings(config))?;
     let description = match &config.cache.redis_url {
         Some(url) => format!("Redis at {}", url.redacted()),
         None => "in-process cache".to_string(),
