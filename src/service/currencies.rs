@@ -18,10 +18,12 @@ impl CurrencyService {
         Self { store }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list(&self) -> ServiceResult<Vec<Currency>> {
         Ok(self.store.currencies().await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn get(&self, code: &str) -> ServiceResult<Currency> {
         let not_found = || {
             ServiceError::not_found(
@@ -33,6 +35,7 @@ impl CurrencyService {
         self.store.currency(&code).await?.ok_or_else(not_found)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
     pub async fn create(&self, actor: &User, currency: Currency) -> ServiceResult<Currency> {
         require_superuser(actor)?;
         self.store
@@ -47,6 +50,7 @@ impl CurrencyService {
         Ok(currency)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
     pub async fn update(
         &self,
         actor: &User,
@@ -66,6 +70,7 @@ impl CurrencyService {
         Ok(updated)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
     pub async fn delete(&self, actor: &User, code: &str) -> ServiceResult<()> {
         require_superuser(actor)?;
         let current = self.get(code).await?;

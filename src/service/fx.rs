@@ -82,6 +82,7 @@ impl FxService {
     /// Fetches `{BASE}{TARGET}=X` for each target and stores the daily rates of the week up to
     /// `date` (today when `None`). Idempotent: a second run updates the same rows. The pairs
     /// share one deadline: those it leaves no time for fail as timed out.
+    #[tracing::instrument(skip_all, fields(base = %base))]
     pub async fn sync_rates(
         &self,
         base: &CurrencyCode,
@@ -125,6 +126,7 @@ impl FxService {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(base = %base, date = %date))]
     async fn sync_pair(
         &self,
         base: &CurrencyCode,
@@ -172,6 +174,7 @@ impl FxService {
     /// The rate `from -> to` in force on `date`: the newest stored on or before it, a stored
     /// inverse inverted, or a cross through USD; the same currency is 1. No rate is not found,
     /// never 1:1.
+    #[tracing::instrument(skip_all, fields(from = %from, to = %to, date = %date))]
     pub async fn rate(
         &self,
         from: &CurrencyCode,
@@ -189,6 +192,7 @@ impl FxService {
     }
 
     /// Converts `amount` of `from` into `to` with the rate of `date` (today when `None`).
+    #[tracing::instrument(skip_all, fields(from = %from, to = %to))]
     pub async fn convert(
         &self,
         from: &CurrencyCode,
@@ -210,6 +214,7 @@ impl FxService {
 
     /// Converts an amount in a quote unit (`GBp`, `USD`) into a currency: the minor unit by its
     /// fixed factor first, then by the exchange rate.
+    #[tracing::instrument(skip_all, fields(to = %to))]
     pub async fn convert_quoted(
         &self,
         unit: &QuoteUnit,
@@ -223,6 +228,7 @@ impl FxService {
 
     /// The newest rate from `base` to each currency on or before `date`. Not found when there
     /// is none.
+    #[tracing::instrument(skip_all, fields(base = %base))]
     pub async fn rates(
         &self,
         base: &CurrencyCode,
@@ -245,6 +251,7 @@ impl FxService {
 
     /// For each user's base currency, the other currencies of their accounts and of the
     /// securities they hold: the rates a full sync keeps fresh.
+    #[tracing::instrument(skip_all)]
     pub async fn needed_pairs(&self) -> ServiceResult<NeededPairs> {
         let mut pairs = NeededPairs::new();
         let users = self.store.users(PageRequest::all()).await?.items;
