@@ -21,7 +21,7 @@ pub struct HoldingValuation {
 impl HoldingValuation {
     pub fn of(holding: &Holding, close: Option<Decimal>) -> Self {
         let cost_basis = holding.cost_basis();
-        let market_value = close.map(|c| c * holding.shares);
+        let market_value = Self::market_value(holding.shares, close);
         let unrealized_gain = market_value.map(|v| v - cost_basis);
         let unrealized_gain_pct = unrealized_gain
             .filter(|_| !cost_basis.is_zero())
@@ -33,6 +33,11 @@ impl HoldingValuation {
             unrealized_gain,
             unrealized_gain_pct,
         }
+    }
+
+    /// `shares` at `close`, in the security's quote unit; `None` without a close.
+    pub fn market_value(shares: Decimal, close: Option<Decimal>) -> Option<Decimal> {
+        close.map(|c| c * shares)
     }
 }
 

@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::domain::{self, Email, Password, PasswordResetToken, RefreshTokenRecord, User};
+use crate::domain::{
+    self, DataVersion, Email, Password, PasswordResetToken, RefreshTokenRecord, User,
+};
 use crate::mail::{Mail, Mailer};
 use crate::secret::Secret;
 use crate::store::Store;
@@ -201,12 +203,15 @@ impl AuthService {
     /// The user is read from the store on every call, never from a copy in this process:
     /// a deactivation or deletion made by any process sharing the store (another server, the
     /// command line) refuses the very next request everywhere.
+    ///
+    /// The user's data version comes with it, read in the same round trip: a list answer is
+    /// labelled with it, and reading it here saves every such request a second query.
     #[tracing::instrument(skip_all)]
-    pub async fn user_from_access_token(&self, token: &str) -> ServiceResult<User> {
+    pub async fn user_from_access_token(&self, token: &str) -> ServiceResult<(User, DataVersion)> {
         let claims = self.decode(token, TokenKind::Access)?;
         let id = Uuid::parse_str(&claims.sub).map_err(|_| unauthorized())?;
-        match self.store.user(id).await? {
-            Some(user) if user.is_active => Ok(user),
+        match self.store.user_with_version(id).await? {
+            Some((user, version)) if user.is_active => Ok((user, version)),
             _ => Err(unauthorized()),
         }
     }

@@ -14,7 +14,7 @@ use crate::domain::{
     Holding, HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
     NewInstitution, Page, PageRequest, QuoteUnit, Security, Symbol, User,
 };
-use crate::store::{ConflictKind, LatestClose, Store, StoreError};
+use crate::store::{ConflictKind, LatestClose, PricedHolding, Store, StoreError};
 
 use super::fx::FxService;
 use super::securities::{FirstUse, SecurityService};
@@ -261,9 +261,43 @@ impl PortfolioService {
             .map_err(|e| missing(e, Entity::Account, ACCOUNT_NOT_FOUND))
     }
 
+    /// One account's figures, reading only that account: its row with its newest value, and
+    /// what valuing its current holdings takes (two queries, side by side).
     pub async fn account_summary(&self, user: &User, id: Uuid) -> ServiceResult<AccountSummary> {
-        let account = self.account(user, id).await?;
-        Ok(self.summarize(vec![account]).await?.remove(0))
+        let (found, prices) = tokio::try_join!(
+            self.store.account_with_latest_value(id),
+            self.store.position_prices(user.id, id)
+        )?;
+        let (account, value) = found
+            .filter(|(a, _)| a.user_id == user.id)
+            .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))?;
+        // As `summarize`: only an investment account's holdings count.
+        let prices = if account.is_investment_account {
+            prices
+        } else {
+            Vec::new()
+        };
+        let positions: Vec<PositionValue> = prices
+            .iter()
+            .map(|p| PositionValue {
+                symbol: &p.symbol,
+                quote: &p.quote_currency,
+                market_value: HoldingValuation::market_value(p.shares, p.close),
+            })
+            .collect();
+        let today = Utc::now().date_naive();
+        let (market_value, missing) = self
+            .value_in(account.id, &positions, &account.currency, today)
+            .await?;
+        Ok(AccountSummary {
+            current_balance: value.as_ref().map(|v| v.balance),
+            current_cash_balance: value.as_ref().and_then(|v| v.cash_balance),
+            balance_as_of: value.as_ref().map(|v| v.timestamp),
+            market_value,
+            missing,
+            positions: positions.len(),
+            account,
+        })
     }
 
     pub async fn account_summaries(
@@ -298,8 +332,9 @@ impl PortfolioService {
         for account in accounts {
             let value = latest.get(&account.id);
             let views = by_account.remove(&account.id).unwrap_or_default();
+            let positions: Vec<PositionValue> = views.iter().map(PositionValue::of).collect();
             let (market_value, missing) = self
-                .value_in(account.id, &views, &account.currency, today)
+                .value_in(account.id, &positions, &account.currency, today)
                 .await?;
             out.push(AccountSummary {
                 current_balance: value.map(|v| v.balance),
@@ -319,7 +354,7 @@ impl PortfolioService {
     async fn value_in(
         &self,
         account_id: Uuid,
-        views: &[HoldingView],
+        positions: &[PositionValue<'_>],
         currency: &CurrencyCode,
         date: chrono::NaiveDate,
     ) -> ServiceResult<(Decimal, Vec<Missing>)> {
@@ -327,13 +362,13 @@ impl PortfolioService {
         // positions there are.
         let mut by_currency: HashMap<CurrencyCode, (Decimal, Vec<Symbol>)> = HashMap::new();
         let mut missing = Vec::new();
-        for view in views {
-            let symbol = view.security.symbol.clone();
-            let Some(value) = view.valuation.market_value else {
+        for position in positions {
+            let symbol = position.symbol.clone();
+            let Some(value) = position.market_value else {
                 missing.push(Missing::price(account_id, symbol));
                 continue;
             };
-            let Ok(unit) = QuoteUnit::parse(&view.security.currency) else {
+            let Ok(unit) = QuoteUnit::parse(position.quote) else {
                 missing.push(Missing::price(account_id, symbol));
                 continue;
             };
@@ -534,14 +569,18 @@ impl PortfolioService {
         current_only: bool,
         page: PageRequest,
     ) -> ServiceResult<Page<HoldingView>> {
-        // The page is read alongside the owner check and dropped unread when it fails.
-        let (_, page) = tokio::try_join!(self.account(user, account_id), async {
-            Ok(self.store.holdings(account_id, current_only, page).await?)
-        })?;
-        let total = page.total;
+        // One query, which finds nothing unless the caller owns the account: only an empty
+        // page asks whether the account is missing or merely empty.
+        let page = self
+            .store
+            .priced_holdings(user.id, account_id, current_only, page)
+            .await?;
+        if page.items.is_empty() {
+            self.account(user, account_id).await?;
+        }
         Ok(Page {
-            items: self.views(page.items).await?,
-            total,
+            items: page.items.into_iter().map(priced_view).collect(),
+            total: page.total,
         })
     }
 
@@ -551,8 +590,8 @@ impl PortfolioService {
     }
 
     async fn positions_of(&self, user_id: Uuid) -> ServiceResult<Vec<HoldingView>> {
-        let holdings = self.store.current_holdings_of_user(user_id).await?;
-        self.views(holdings).await
+        let priced = self.store.priced_positions(user_id).await?;
+        Ok(priced.into_iter().map(priced_view).collect())
     }
 
     pub async fn holding(
@@ -706,6 +745,36 @@ impl PortfolioService {
                 format!("Currency {code} not found"),
             )),
         }
+    }
+}
+
+/// A position as a total counts it: its security, and its market value in the security's
+/// quote unit when it could be priced.
+struct PositionValue<'a> {
+    symbol: &'a Symbol,
+    quote: &'a str,
+    market_value: Option<Decimal>,
+}
+
+impl<'a> PositionValue<'a> {
+    fn of(view: &'a HoldingView) -> Self {
+        Self {
+            symbol: &view.security.symbol,
+            quote: &view.security.currency,
+            market_value: view.valuation.market_value,
+        }
+    }
+}
+
+/// A holding as a list shows it, from what the store read with it.
+fn priced_view(p: PricedHolding) -> HoldingView {
+    let valuation = HoldingValuation::of(&p.holding, p.close.map(|(_, close)| close));
+    HoldingView {
+        previous_close: p.previous_close,
+        price_as_of: p.close.map(|(at, _)| at),
+        holding: p.holding,
+        security: p.security,
+        valuation,
     }
 }
 

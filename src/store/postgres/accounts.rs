@@ -44,6 +44,14 @@ impl AccountStore for PgStore {
             .await
     }
 
+    async fn account_with_latest_value(
+        &self,
+        id: Uuid,
+    ) -> StoreResult<Option<(Account, Option<AccountValue>)>> {
+        let query = sqlx::query(sql::WITH_LATEST_VALUE).bind(id);
+        self.optional(query, rows::account_with_latest_value).await
+    }
+
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
         // One round trip on the hot path: the index (user_id, name, id) gives the order.
         let query = sqlx::query(concat!(

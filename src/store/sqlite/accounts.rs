@@ -62,6 +62,14 @@ impl AccountStore for SqliteStore {
         self.optional(query, rows::account).await
     }
 
+    async fn account_with_latest_value(
+        &self,
+        id: Uuid,
+    ) -> StoreResult<Option<(Account, Option<AccountValue>)>> {
+        let query = sqlx::query(sql::WITH_LATEST_VALUE).bind(uid(&id));
+        self.optional(query, rows::account_with_latest_value).await
+    }
+
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
         let query = sqlx::query(concat!(
             "SELECT ",
