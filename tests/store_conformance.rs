@@ -61,6 +61,7 @@ conformance!(
     save_sync_is_idempotent_and_counts,
     save_sync_is_atomic,
     latest_closes,
+    the_newest_on_or_before_a_day,
     holdings,
     holdings_read_priced,
     refresh_tokens,
@@ -1259,6 +1260,155 @@ async fn latest_closes(s: &dyn Store) {
     );
     assert!(s.latest_closes(&[]).await.unwrap().is_empty());
     assert!(s.last_two_closes(&[]).await.unwrap().is_empty());
+}
+
+/// What a valuation on a past date reads: the newest of each thing dated on or before that
+/// day (any time of it, in UTC), batched over many accounts, securities and currencies.
+async fn the_newest_on_or_before_a_day(s: &dyn Store) {
+    // Balances: two accounts, one with none before the day asked.
+    let ann = user(s, "ann").await;
+    let main = account(s, ann.id, "Main").await;
+    let late = account(s, ann.id, "Late").await;
+    let never = account(s, ann.id, "Never").await;
+    let early = new_value(main.id, at("2024-03-01T09:00:00Z"), "100");
+    // The last microsecond of the 3rd still counts for the 3rd.
+    let last_moment = new_value(main.id, at("2024-03-03T23:59:59.999999Z"), "300");
+    let next_day = new_value(main.id, at("2024-03-04T00:00:00Z"), "400");
+    let late_one = new_value(late.id, at("2024-03-05T12:00:00Z"), "5");
+    for v in [&early, &last_moment, &next_day, &late_one] {
+        s.insert_account_value(v).await.unwrap();
+    }
+    let ids = [main.id, late.id, never.id, main.id];
+    let on_3rd = s
+        .account_values_on_or_before(&ids, day("2024-03-03"))
+        .await
+        .unwrap();
+    assert_eq!(on_3rd.len(), 1, "{on_3rd:?}");
+    assert_eq!(on_3rd[&main.id], last_moment);
+    let on_2nd = s
+        .account_values_on_or_before(&ids, day("2024-03-02"))
+        .await
+        .unwrap();
+    assert_eq!(on_2nd[&main.id], early);
+    let later = s
+        .account_values_on_or_before(&ids, day("2024-03-31"))
+        .await
+        .unwrap();
+    assert_eq!((&later[&main.id], &later[&late.id]), (&next_day, &late_one));
+    assert!(s
+        .account_values_on_or_before(&ids, day("2024-02-29"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .account_values_on_or_before(&[], day("2024-03-31"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Closes: daily bars only, the `n` newest on or before the day, newest first.
+    let a = security(s, "AAA").await;
+    let b = security(s, "BBB").await;
+    let none = security(s, "NONE").await;
+    let t0 = at("2024-03-01T21:00:00Z");
+    let mut bars: Vec<PriceBar> = (0..4)
+        .map(|i| {
+            bar(
+                a.id,
+                Interval::D1,
+                t0 + Duration::days(i),
+                &format!("10{i}"),
+            )
+        })
+        .collect();
+    bars.push(bar(a.id, Interval::H1, at("2024-03-02T15:00:00Z"), "555"));
+    s.save_sync(&a, &bars).await.unwrap();
+    s.save_sync(
+        &b,
+        &[bar(b.id, Interval::D1, t0 + Duration::days(2), "7.5")],
+    )
+    .await
+    .unwrap();
+    let closes = |d: &'static str, n: i64| {
+        let ids = [a.id, b.id, none.id, Uuid::new_v4(), a.id];
+        async move {
+            s.closes_on_or_before(&ids, day(d), n)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.security_id, c.timestamp, c.close))
+                .collect::<Vec<_>>()
+        }
+    };
+    // On the 2nd: A's bars of the 1st and 2nd (the hourly bar is no close); B has none yet.
+    assert_eq!(
+        closes("2024-03-02", 2).await,
+        vec![
+            (a.id, t0 + Duration::days(1), dec("101")),
+            (a.id, t0, dec("100")),
+        ]
+    );
+    let mut on_3rd = closes("2024-03-03", 1).await;
+    on_3rd.sort();
+    let mut expected = vec![
+        (a.id, t0 + Duration::days(2), dec("102")),
+        (b.id, t0 + Duration::days(2), dec("7.5")),
+    ];
+    expected.sort();
+    assert_eq!(on_3rd, expected);
+    assert!(closes("2024-02-29", 2).await.is_empty());
+    assert!(s
+        .closes_on_or_before(&[], day("2024-03-31"), 2)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Rates: every ordered pair among the currencies asked, the newest on or before the day.
+    let (usd, eur, gbp, jpy) = (code("USD"), code("EUR"), code("GBP"), code("JPY"));
+    let rate = |from: &CurrencyCode, to: &CurrencyCode, d: &str, r: &str| {
+        ExchangeRate::new(from.clone(), to.clone(), day(d), dec(r)).unwrap()
+    };
+    s.upsert_rates(&[
+        rate(&usd, &eur, "2024-03-01", "0.91"),
+        rate(&usd, &eur, "2024-03-03", "0.92"),
+        rate(&usd, &eur, "2024-03-04", "0.93"),
+        rate(&eur, &usd, "2024-03-02", "1.09"),
+        rate(&gbp, &usd, "2024-03-01", "1.27"),
+        // JPY is not asked for: none of its rates comes back.
+        rate(&usd, &jpy, "2024-03-01", "150"),
+    ])
+    .await
+    .unwrap();
+    let among = s
+        .rates_among(
+            &[eur.clone(), usd.clone(), gbp.clone(), usd.clone()],
+            day("2024-03-03"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        among,
+        vec![
+            rate(&eur, &usd, "2024-03-02", "1.09"),
+            rate(&gbp, &usd, "2024-03-01", "1.27"),
+            rate(&usd, &eur, "2024-03-03", "0.92"),
+        ]
+    );
+    let before = s
+        .rates_among(&[eur.clone(), usd.clone()], day("2024-03-01"))
+        .await
+        .unwrap();
+    assert_eq!(before, vec![rate(&usd, &eur, "2024-03-01", "0.91")]);
+    assert!(s
+        .rates_among(std::slice::from_ref(&usd), day("2024-03-31"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .rates_among(&[eur, usd], day("2024-02-29"))
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 async fn holdings(s: &dyn Store) {

@@ -10,6 +10,7 @@ mod rates;
 pub mod securities;
 pub mod upstream;
 pub mod users;
+mod valuation;
 
 use std::sync::Arc;
 

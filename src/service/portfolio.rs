@@ -121,7 +121,8 @@ impl Overview {
 
 #[derive(Clone)]
 pub struct PortfolioService {
-    store: Arc<dyn Store>,
+    /// Also read by the valuation (`super::valuation`).
+    pub(super) store: Arc<dyn Store>,
     securities: Arc<SecurityService>,
     fx: Arc<FxService>,
 }
@@ -390,81 +391,6 @@ impl PortfolioService {
             }
         }
         Ok((total.round_dp(domain::money::MAX_SCALE), missing))
-    }
-
-    /// Accounts grouped by institution with totals in the user's base currency.
-    pub async fn overview(&self, user: &User) -> ServiceResult<Overview> {
-        let institutions = self
-            .store
-            .institutions(user.id, PageRequest::all())
-            .await?
-            .items;
-        let accounts = self
-            .store
-            .accounts(user.id, PageRequest::all())
-            .await?
-            .items;
-        let summaries = self.summarize(accounts).await?;
-        let base = user.base_currency.clone();
-        let today = Utc::now().date_naive();
-        let mut net_worth = NetWorth::default();
-        let mut worth_base = HashMap::new();
-        let mut missing = Vec::new();
-        let mut groups: Vec<InstitutionGroup> = institutions
-            .into_iter()
-            .map(|i| InstitutionGroup {
-                institution: Some(i),
-                accounts: Vec::new(),
-                total_base: Decimal::ZERO,
-            })
-            .collect();
-        let mut unlinked = InstitutionGroup {
-            institution: None,
-            accounts: Vec::new(),
-            total_base: Decimal::ZERO,
-        };
-        for s in summaries {
-            missing.extend(s.missing.iter().cloned());
-            let amount = account_worth(&s);
-            let in_base = match self.rate(&s.account.currency, &base, today).await? {
-                Some(rate) => {
-                    net_worth.add(amount * rate, s.account.is_asset());
-                    let signed = if s.account.is_asset() {
-                        amount
-                    } else {
-                        -amount
-                    };
-                    let v = (signed * rate).round_dp(2);
-                    worth_base.insert(s.account.id, v);
-                    Some(v)
-                }
-                None => {
-                    missing.push(Missing::fx(s.account.id, s.account.currency.clone(), None));
-                    None
-                }
-            };
-            let group = match s.account.institution_id {
-                Some(id) => groups
-                    .iter_mut()
-                    .find(|g| g.institution.as_ref().map(|i| i.id) == Some(id)),
-                None => None,
-            }
-            .unwrap_or(&mut unlinked);
-            group.total_base += in_base.unwrap_or_default();
-            group.accounts.push(s);
-        }
-        if !unlinked.accounts.is_empty() {
-            groups.push(unlinked);
-        }
-        net_worth.assets = net_worth.assets.round_dp(2);
-        net_worth.liabilities = net_worth.liabilities.round_dp(2);
-        Ok(Overview {
-            base_currency: base,
-            groups,
-            net_worth,
-            worth_base,
-            missing,
-        })
     }
 
     // Account values

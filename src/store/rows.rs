@@ -292,6 +292,14 @@ pub(crate) fn distinct_ids(ids: &[Uuid]) -> Vec<Uuid> {
     ids
 }
 
+/// Currency codes once each, in order: one bind for any count.
+pub(crate) fn distinct_codes(codes: &[CurrencyCode]) -> Vec<String> {
+    let mut codes: Vec<String> = codes.iter().map(|c| c.as_str().to_string()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
 /// `%query%` for `LIKE ... ESCAPE '\'`, lower-cased, with the query's own wildcards escaped.
 pub(crate) fn contains_pattern(query: &str) -> String {
     let mut p = String::with_capacity(query.len() + 2);

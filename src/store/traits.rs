@@ -119,6 +119,14 @@ pub trait CurrencyStore: Send + Sync + 'static {
         from: &CurrencyCode,
         date: NaiveDate,
     ) -> StoreResult<Vec<ExchangeRate>>;
+    /// For each ordered pair of two different currencies among `codes`, the newest rate dated
+    /// on or before `date`; pairs with none are absent. One round trip for any count, so that
+    /// a whole portfolio is converted with one read (see `domain::RateBook`).
+    async fn rates_among(
+        &self,
+        codes: &[CurrencyCode],
+        date: NaiveDate,
+    ) -> StoreResult<Vec<ExchangeRate>>;
     /// Every stored rate `from -> to`, oldest first (valuation histories, charts).
     async fn rate_history(
         &self,
@@ -177,6 +185,13 @@ pub trait AccountStore: Send + Sync + 'static {
         &self,
         account_ids: &[Uuid],
     ) -> StoreResult<HashMap<Uuid, AccountValue>>;
+    /// The newest value of each of the given accounts among those dated on or before `date`
+    /// (a UTC day: any time of that day counts); accounts with none are absent.
+    async fn account_values_on_or_before(
+        &self,
+        account_ids: &[Uuid],
+        date: NaiveDate,
+    ) -> StoreResult<HashMap<Uuid, AccountValue>>;
     async fn update_account_value(&self, value: &AccountValue) -> StoreResult<()>;
     async fn delete_account_value(&self, id: Uuid) -> StoreResult<()>;
 }
@@ -219,6 +234,14 @@ pub trait PriceStore: Send + Sync + 'static {
     /// The `n` newest daily closes of each of the given securities, grouped by security and
     /// newest first within each.
     async fn newest_closes(&self, security_ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>>;
+    /// [`PriceStore::newest_closes`] among the closes dated on or before `date` (a UTC day:
+    /// any time of that day counts): what a valuation as of that date reads.
+    async fn closes_on_or_before(
+        &self,
+        security_ids: &[Uuid],
+        date: NaiveDate,
+        n: i64,
+    ) -> StoreResult<Vec<LatestClose>>;
     /// The newest daily close of each of the given securities (those with none are absent).
     async fn latest_closes(
         &self,

@@ -9,9 +9,10 @@ use crossterm::event::KeyEvent;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::domain::valuation::Valuation;
 use crate::domain::{
-    AccountPatch, AccountValue, AccountValuePatch, CurrencyCode, HoldingPatch, InstitutionPatch,
-    NewAccount, NewInstitution, Security, Symbol, User,
+    AccountPatch, AccountValue, AccountValuePatch, HoldingPatch, InstitutionPatch, NewAccount,
+    NewInstitution, Security, Symbol, User,
 };
 use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
 use crate::service::securities::{FirstUseStep, KeyFigures, PriceSeries, SearchResults};
@@ -108,10 +109,11 @@ pub type Histories = HashMap<Uuid, Vec<(DateTime<Utc>, Decimal)>>;
 /// Everything the accounts and holdings screens show, loaded together.
 #[derive(Debug, Clone)]
 pub struct Portfolio {
+    /// The accounts grouped by institution, with the valuation's figures.
     pub overview: Overview,
     pub positions: Vec<HoldingView>,
-    /// Currency -> base currency rates for the currencies in view (missing when unknown).
-    pub to_base: HashMap<CurrencyCode, Decimal>,
+    /// Net worth, accounts and positions in the base currency: every figure in base shown.
+    pub valuation: Valuation,
 }
 
 /// Stored bars for the chart, with why they differ from what was asked, if they do.

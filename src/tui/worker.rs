@@ -1,6 +1,6 @@
 //! Runs commands against the services, off the terminal task, and answers with actions.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::{Interval, PageRequest, PriceBar, QuoteUnit, Symbol, User};
+use crate::domain::{Interval, PageRequest, PriceBar, Symbol, User};
 use crate::service::securities::{FirstUse, FirstUseStep, PriceSeries, SyncProgress};
 use crate::service::{Entity, ServiceError, Services, Upstream};
 
@@ -191,35 +191,13 @@ impl Worker {
     async fn portfolio(&self) -> Outcome<Portfolio> {
         let user = self.user()?;
         let p = &self.services.portfolio;
-        let (overview, positions) = tokio::join!(p.overview(&user), p.positions(&user));
-        let (overview, positions) = (overview?, positions?);
-        let base = overview.base_currency.clone();
-        let mut currencies: BTreeSet<_> = overview
-            .groups
-            .iter()
-            .flat_map(|g| g.accounts.iter().map(|a| a.account.currency.clone()))
-            .collect();
-        currencies.extend(
-            positions
-                .iter()
-                .filter_map(|v| QuoteUnit::parse(&v.security.currency).ok())
-                .map(|u| u.currency),
-        );
-        let today = Utc::now().date_naive();
-        let mut to_base = HashMap::new();
-        for c in currencies {
-            match self.services.fx.rate(&c, &base, today).await {
-                Ok(r) => {
-                    to_base.insert(c, r);
-                }
-                Err(ServiceError::NotFound { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
+        let (valuation, positions) = tokio::join!(p.valuation(&user, None), p.positions(&user));
+        let (valuation, positions) = (valuation?, positions?);
+        let overview = p.overview_of(&user, &valuation).await?;
         Ok(Portfolio {
             overview,
             positions,
-            to_base,
+            valuation,
         })
     }
 
