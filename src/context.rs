@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{Config, ConfigError};
+use crate::limits::{MemoryLimiter, RateLimiter, RedisLimiter};
+use crate::mail::{Mailer, OutboxMailer};
 use crate::market::{self, CacheSettings, CacheTtls, MarketData, YahooSettings};
 use crate::secret::{redact_url, Secret};
 use crate::service::{Deadlines, Services};
@@ -20,7 +22,9 @@ pub enum ContextError {
     #[error("database {url}: {source}")]
     Store { url: String, source: StoreError },
     #[error("market data: {0}")]
-    Market(String),
+    Market(#[from] market::ConnectError),
+    #[error("rate limiter: {0}")]
+    Limiter(#[source] redis::RedisError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -77,8 +81,7 @@ pub async fn open_store(url: &str, max_connections: u32) -> Result<Arc<dyn Store
 
 /// The Yahoo client behind the configured cache, and a description of that cache.
 async fn build_market(config: &Config) -> Result<(Arc<dyn MarketData>, String), ContextError> {
-    let market = market::connect(yahoo_settings(config)?, &cache_settings(config))
-        .map_err(|e| ContextError::Market(e.to_string()))?;
+    let market = market::connect(yahoo_settings(config)?, &cache_settings(config))?;
     let description = match &config.cache.redis_url {
         Some(url) => format!("Redis at {}", url.redacted()),
         None => "in-process cache".to_string(),
@@ -127,6 +130,28 @@ pub fn cache_settings(config: &Config) -> CacheSettings {
 }
 
 /// The JWT signing secret: configured, or generated once and kept in the data directory with
+/// The configured mailer: the data directory's `outbox/` folder.
+pub fn mailer(config: &Config) -> Result<Arc<dyn Mailer>, ContextError> {
+    if config.mail.smtp_url.is_some() {
+        tracing::warn!(
+            "mail.smtp_url is set, but this build delivers mail to the outbox folder only"
+        );
+    }
+    let dir = config.data_dir()?.join("outbox");
+    Ok(Arc::new(OutboxMailer::new(dir, config.mail.from.clone())))
+}
+
+/// Redis counters when Redis is configured, so that limits hold across processes.
+pub fn limiter(config: &Config) -> Result<Arc<dyn RateLimiter>, ContextError> {
+    match &config.cache.redis_url {
+        Some(url) => Ok(Arc::new(
+            RedisLimiter::new(url.expose(), "finances", Duration::from_millis(500))
+                .map_err(ContextError::Limiter)?,
+        )),
+        None => Ok(Arc::new(MemoryLimiter::new())),
+    }
+}
+
 /// mode 0600 so only the owner can read it.
 pub fn jwt_secret(config: &Config) -> Result<Secret, ContextError> {
     if let Some(secret) = &config.auth.jwt_secret {

@@ -61,11 +61,65 @@ impl<'de> Deserialize<'de> for SecretUrl {
     }
 }
 
-pub use crate::store::redact_url;
+/// The URL with any password replaced by `***` (in the user-info part and in a `password=`
+/// query parameter), for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            // The user info ends at the last '@' before the query: an unencoded password may
+            // hold '@' or '/'.
+            let query_start = rest.find('?').unwrap_or(rest.len());
+            match rest[..query_start].rfind('@') {
+                Some(at) => {
+                    let (userinfo, host_and_rest) = rest.split_at(at);
+                    match userinfo.split_once(':') {
+                        Some((user, _password)) => format!("{scheme}://{user}:***{host_and_rest}"),
+                        None => url.to_string(),
+                    }
+                }
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    };
+    if let Some(q) = out.find('?') {
+        let (base, query) = out.split_at(q + 1);
+        let redacted: Vec<String> = query
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out = format!("{base}{}", redacted.join("&"));
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact_url("postgres://ann:s3cr%2Ft@db.example:5432/app?sslmode=disable"),
+            "postgres://ann:***@db.example:5432/app?sslmode=disable"
+        );
+        assert_eq!(
+            redact_url("postgres://ann:p@ss@db/app"),
+            "postgres://ann:***@db/app"
+        );
+        assert_eq!(
+            redact_url("postgres://ann@db/app?password=x&sslmode=disable"),
+            "postgres://ann@db/app?password=***&sslmode=disable"
+        );
+        assert_eq!(
+            redact_url("postgres://db.example/app"),
+            "postgres://db.example/app"
+        );
+        assert_eq!(redact_url("sqlite:data/f.db"), "sqlite:data/f.db");
+    }
 
     #[test]
     fn redacts_passwords() {

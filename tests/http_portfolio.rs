@@ -688,3 +688,215 @@ async fn follow_writes(db: Db, response_cache_bytes: u64) {
     .await
     .expect(404);
 }
+
+/// Each read route runs a fixed number of SQL statements, however many accounts, holdings and
+/// securities it reads: authentication reads the caller with their data version in one, and
+/// each route then reads what it shows in one more (the account detail in two, side by
+/// side). Counted on PostgreSQL, where a statement is logged in the request's span (SQLite runs
+/// statements on a worker thread, outside it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
+async fn each_read_route_runs_a_fixed_number_of_statements() {
+    let statements = statements::Counter::install();
+    let app = TestApp::start(Db::Postgres).await;
+    let s = app.signup("quinn").await;
+    let broker = app.investment_account(&s, "Broker").await;
+    let other = app.investment_account(&s, "Other").await;
+    statements::seed(&app, &[broker, other], 4).await;
+
+    let holdings = format!("/api/v1/accounts/{broker}/holdings");
+    for (path, expected) in [
+        ("/health".to_string(), 0),
+        ("/api/v1/accounts".to_string(), 2),
+        (format!("/api/v1/accounts/{broker}"), 3),
+        (holdings.clone(), 2),
+        (format!("{holdings}?current=true"), 2),
+        ("/api/v1/holdings".to_string(), 2),
+    ] {
+        // Once unmeasured, so that no connection is being opened in the measured request.
+        app.get(&path, &s.access).await.expect(200);
+        let (r, ran) = statements.run(&app, &path, &s.access).await;
+        r.expect(200);
+        assert_eq!(ran, expected, "statements run by GET {path}");
+    }
+    // What was read is what is shown: every holding priced, the detail summing its own.
+    let r = app
+        .get(&format!("{holdings}?current=true"), &s.access)
+        .await;
+    assert_eq!(r.body.as_array().unwrap().len(), 4);
+    assert!(r
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|h| h["market_price"].is_number()));
+    let r = app
+        .get(&format!("/api/v1/accounts/{broker}"), &s.access)
+        .await;
+    assert_eq!(r.body["current_balance"], "1000.00");
+    // 4 securities at closes 11, 12, 13, 14 (the newest of each), 1 share each = 50.
+    assert_eq!(r.body["market_value"], "50.00");
+    let r = app.get("/api/v1/holdings", &s.access).await;
+    assert_eq!(r.body.as_array().unwrap().len(), 8);
+}
+
+mod statements {
+    //! SQL statements counted per request: sqlx logs each statement it runs (target
+    //! `sqlx::query`), and the server's request span carries the request id a test sends.
+
+    use std::collections::HashMap;
+    use std::str::FromStr;
+    use std::sync::{Arc, Mutex};
+
+    use finances::domain::{
+        AccountValue, Holding, Interval, PriceBar, Security, SecurityType, Symbol,
+    };
+    use rust_decimal::Decimal;
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id};
+    use tracing::{Event, Subscriber};
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+    use tracing_subscriber::registry::LookupSpan;
+    use tracing_subscriber::{filter, Layer};
+    use uuid::Uuid;
+
+    use crate::support::http::{Res, TestApp};
+
+    /// Statements by request id.
+    #[derive(Clone, Default)]
+    pub struct Counter {
+        counts: Arc<Mutex<HashMap<String, usize>>>,
+    }
+
+    /// A request span's id.
+    struct RequestId(String);
+
+    impl Counter {
+        /// Counts in this process from now on.
+        pub fn install() -> Self {
+            let counter = Self::default();
+            let only = filter::filter_fn(|m| m.is_span() || m.target() == "sqlx::query");
+            let subscriber = tracing_subscriber::registry().with(counter.clone().with_filter(only));
+            tracing::subscriber::set_global_default(subscriber).expect("no other subscriber");
+            counter
+        }
+
+        /// `GET path`, with the statements it ran.
+        pub async fn run(&self, app: &TestApp, path: &str, token: &str) -> (Res, usize) {
+            let id = Uuid::new_v4().to_string();
+            let request = app
+                .request(reqwest::Method::GET, path, Some(token))
+                .header("x-request-id", &id);
+            let r = app.send(request).await;
+            let ran = self.counts.lock().unwrap().get(&id).copied().unwrap_or(0);
+            (r, ran)
+        }
+    }
+
+    struct RequestIdField(Option<String>);
+
+    impl Visit for RequestIdField {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "request_id" {
+                self.0 = Some(format!("{value:?}"));
+            }
+        }
+    }
+
+    impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Counter {
+        fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+            if attrs.metadata().name() != "request" {
+                return;
+            }
+            let mut field = RequestIdField(None);
+            attrs.record(&mut field);
+            if let (Some(request_id), Some(span)) = (field.0, ctx.span(id)) {
+                span.extensions_mut().insert(RequestId(request_id));
+            }
+        }
+
+        fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+            let Some(scope) = ctx.event_scope(event) else {
+                return;
+            };
+            for span in scope {
+                if let Some(RequestId(id)) = span.extensions().get::<RequestId>() {
+                    *self.counts.lock().unwrap().entry(id.clone()).or_default() += 1;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// `per_account` securities with two closes each (the newest 11, 12, ...), each held
+    /// in every account in two snapshots (1 share at the newest), and a value per account.
+    pub async fn seed(app: &TestApp, accounts: &[Uuid], per_account: usize) {
+        let store = finances::store::open(app.store_url()).await.unwrap();
+        let now = finances::domain::now();
+        let day = chrono::Duration::days(1);
+        for i in 0..per_account {
+            let security = Security {
+                id: Uuid::new_v4(),
+                symbol: Symbol::parse(&format!("Q{i}")).unwrap(),
+                name: format!("Q {i}"),
+                exchange: None,
+                currency: "USD".into(),
+                security_type: SecurityType::Equity,
+                sector: None,
+                industry: None,
+                market_cap: None,
+                last_synced_at: Some(now),
+                created_at: now,
+                updated_at: now,
+            };
+            let bars: Vec<PriceBar> = [(2, 10), (1, 11 + i)]
+                .into_iter()
+                .map(|(days_ago, close)| {
+                    let close = Decimal::from(close);
+                    PriceBar {
+                        security_id: security.id,
+                        interval: Interval::D1,
+                        timestamp: now - day * days_ago,
+                        open: close,
+                        high: close,
+                        low: close,
+                        close,
+                        adj_close: Some(close),
+                        volume: 1,
+                    }
+                })
+                .collect();
+            store.save_sync(&security, &bars).await.unwrap();
+            for &account_id in accounts {
+                for (days_ago, shares) in [(3, "2"), (2, "1")] {
+                    let holding = Holding {
+                        id: Uuid::new_v4(),
+                        account_id,
+                        security_id: security.id,
+                        shares: Decimal::from_str(shares).unwrap(),
+                        average_price: Decimal::from(9),
+                        timestamp: now - day * days_ago,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    store.insert_holding(&holding).await.unwrap();
+                }
+            }
+        }
+        for &account_id in accounts {
+            let value = AccountValue {
+                id: Uuid::new_v4(),
+                account_id,
+                timestamp: now,
+                balance: Decimal::from(1000),
+                cash_balance: Some(Decimal::ZERO),
+                created_at: now,
+                updated_at: now,
+            };
+            store.insert_account_value(&value).await.unwrap();
+        }
+    }
+}

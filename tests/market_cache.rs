@@ -42,6 +42,9 @@ fn redis_settings(url: &str) -> CacheSettings {
     CacheSettings {
         redis_url: Some(url.to_string()),
         namespace: format!("finances-test-{}", uuid::Uuid::new_v4().simple()),
+        // These tests are about sharing, not about a slow Redis (which pauses the cache and
+        // goes to Yahoo, tested on its own): a busy test machine must not trip the deadline.
+        redis_timeout: Duration::from_secs(10),
         ..CacheSettings::default()
     }
 }

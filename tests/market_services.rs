@@ -83,7 +83,7 @@ async fn lookup_creates_from_yahoo_once() {
         Reply::json(asset("quoteSummary_not_found.json")).status(404),
     );
     let err = securities.get_or_fetch(&sym("NOPE")).await.unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::NotFound { .. }), "{err:?}");
     assert!(db.security_by_symbol(&sym("NOPE")).await.unwrap().is_none());
 }
 
@@ -114,7 +114,7 @@ async fn yahoo_down_is_unavailable() {
         Reply::with_status(503, "text/html", "<html>down</html>"),
     );
     let err = securities.get_or_fetch(&sym("DOWN")).await.unwrap_err();
-    assert!(matches!(err, ServiceError::Unavailable(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::Unavailable { .. }), "{err:?}");
     // Retried: 1 + 2 attempts each.
     assert_eq!(yahoo.hits("/v8/finance/chart/DOWN"), 3);
 }
@@ -149,7 +149,7 @@ async fn search_merges_stored_and_yahoo() {
 
     assert!(matches!(
         securities.search("  ", 10).await,
-        Err(ServiceError::BadRequest(_))
+        Err(ServiceError::BadRequest { .. })
     ));
 }
 
@@ -217,7 +217,7 @@ async fn failed_sync_keeps_prices(store: Arc<dyn Store>) {
     let body = asset("chart_TEST_1d_recent.json");
     yahoo.route(CHART, Reply::json(&body[..body.len() / 2]));
     let err = securities.sync(&sym("TEST")).await.unwrap_err();
-    assert!(matches!(err, ServiceError::Unavailable(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::Unavailable { .. }), "{err:?}");
     assert_eq!(
         store.prices(id, Interval::D1, None, None).await.unwrap(),
         before
@@ -472,13 +472,13 @@ async fn prices_with_completeness() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, ServiceError::NotFound(m) if m == "Security with symbol 'ZZZZ' not found")
+        matches!(&err, ServiceError::NotFound { message: m, .. } if m == "Security with symbol 'ZZZZ' not found")
     );
     assert!(matches!(
         securities
             .prices(&sym("TEST"), Interval::D1, t(15), t(2))
             .await,
-        Err(ServiceError::BadRequest(_))
+        Err(ServiceError::BadRequest { .. })
     ));
 }
 
@@ -556,7 +556,7 @@ async fn key_figures_from_the_chart_are_partial_and_say_why() {
         Reply::json(fixture(&dir, "quote_unknown_symbol_empty.json")),
     );
     let err = securities.key_figures(&sym("GS2C")).await.unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::NotFound { .. }), "{err:?}");
 }
 
 #[tokio::test]
@@ -602,7 +602,7 @@ async fn rates_sync_and_convert() {
     assert_eq!(table.rates[&cur("GBP")], dec("1.2695"));
     assert!(matches!(
         fx.rates(&cur("USD"), Some(day(2023, 12, 1))).await,
-        Err(ServiceError::NotFound(_))
+        Err(ServiceError::NotFound { .. })
     ));
 }
 
@@ -659,12 +659,12 @@ async fn conversion_rules() {
         .convert(&cur("USD"), &cur("JPY"), dec("5"), on(12))
         .await
         .unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::NotFound { .. }), "{err:?}");
     let err = fx
         .convert(&cur("USD"), &cur("EUR"), dec("5"), Some(day(2024, 2, 1)))
         .await
         .unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::NotFound { .. }), "{err:?}");
 }
 
 #[tokio::test]

@@ -156,7 +156,7 @@ async fn other_users_resources_are_not_found(store: Arc<dyn Store>) {
         .await
         .unwrap();
 
-    let nf = |r: Result<_, ServiceError>| matches!(r, Err(ServiceError::NotFound(_)));
+    let nf = |r: Result<_, ServiceError>| matches!(r, Err(ServiceError::NotFound { .. }));
     assert!(nf(s.portfolio.institution(&bob, inst.id).await.map(|_| ())));
     assert!(nf(s.portfolio.delete_institution(&bob, inst.id).await));
     assert!(nf(s.portfolio.account(&bob, acct).await.map(|_| ())));
@@ -327,7 +327,7 @@ async fn a_missing_rate_is_unknown_never_one_to_one(store: Arc<dyn Store>) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::NotFound { .. }), "{err:?}");
 }
 
 async fn net_worth_subtracts_liabilities(store: Arc<dyn Store>) {
@@ -395,7 +395,7 @@ async fn rules_that_need_the_account(store: Arc<dyn Store>) {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, ServiceError::BadRequest(m) if m.contains("investment accounts")),
+        matches!(&err, ServiceError::BadRequest { message: m, .. } if m.contains("investment accounts")),
         "{err:?}"
     );
     let broker = account(&s, &ann, "Broker", AccountType::Brokerage, "USD", true).await;
@@ -405,7 +405,7 @@ async fn rules_that_need_the_account(store: Arc<dyn Store>) {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, ServiceError::BadRequest(m) if m.contains("cash_balance")),
+        matches!(&err, ServiceError::BadRequest { message: m, .. } if m.contains("cash_balance")),
         "{err:?}"
     );
     let at = Utc::now();
@@ -425,6 +425,6 @@ async fn rules_that_need_the_account(store: Arc<dyn Store>) {
         NewAccount::new("X", AccountType::Cash, code("XXZ"), None, false, None).unwrap();
     assert!(matches!(
         s.portfolio.create_account(&ann, unknown_currency).await,
-        Err(ServiceError::NotFound(_))
+        Err(ServiceError::NotFound { .. })
     ));
 }

@@ -61,12 +61,15 @@ conformance!(
     save_sync_is_idempotent_and_counts,
     save_sync_is_atomic,
     latest_closes,
+    the_newest_on_or_before_a_day,
     holdings,
+    holdings_read_priced,
     refresh_tokens,
     concurrent_spends_spend_once,
     concurrent_writes_all_land,
     reset_tokens,
     every_write_raises_its_data_version,
+    a_user_is_read_with_their_data_version,
     leases_admit_one_holder_at_a_time,
 );
 
@@ -851,6 +854,18 @@ async fn account_values(s: &dyn Store) {
     assert_eq!(latest[&acc.id], values[4]);
     assert_eq!(latest[&other.id], o);
     assert!(s.latest_account_values(&[]).await.unwrap().is_empty());
+    assert_eq!(
+        s.account_with_latest_value(acc.id).await.unwrap(),
+        Some((acc.clone(), Some(values[4].clone())))
+    );
+    assert_eq!(
+        s.account_with_latest_value(empty.id).await.unwrap(),
+        Some((empty.clone(), None))
+    );
+    assert_eq!(
+        s.account_with_latest_value(Uuid::new_v4()).await.unwrap(),
+        None
+    );
 
     let mut v = values[0].clone();
     v.balance = dec("99.99");
@@ -1247,6 +1262,155 @@ async fn latest_closes(s: &dyn Store) {
     assert!(s.last_two_closes(&[]).await.unwrap().is_empty());
 }
 
+/// What a valuation on a past date reads: the newest of each thing dated on or before that
+/// day (any time of it, in UTC), batched over many accounts, securities and currencies.
+async fn the_newest_on_or_before_a_day(s: &dyn Store) {
+    // Balances: two accounts, one with none before the day asked.
+    let ann = user(s, "ann").await;
+    let main = account(s, ann.id, "Main").await;
+    let late = account(s, ann.id, "Late").await;
+    let never = account(s, ann.id, "Never").await;
+    let early = new_value(main.id, at("2024-03-01T09:00:00Z"), "100");
+    // The last microsecond of the 3rd still counts for the 3rd.
+    let last_moment = new_value(main.id, at("2024-03-03T23:59:59.999999Z"), "300");
+    let next_day = new_value(main.id, at("2024-03-04T00:00:00Z"), "400");
+    let late_one = new_value(late.id, at("2024-03-05T12:00:00Z"), "5");
+    for v in [&early, &last_moment, &next_day, &late_one] {
+        s.insert_account_value(v).await.unwrap();
+    }
+    let ids = [main.id, late.id, never.id, main.id];
+    let on_3rd = s
+        .account_values_on_or_before(&ids, day("2024-03-03"))
+        .await
+        .unwrap();
+    assert_eq!(on_3rd.len(), 1, "{on_3rd:?}");
+    assert_eq!(on_3rd[&main.id], last_moment);
+    let on_2nd = s
+        .account_values_on_or_before(&ids, day("2024-03-02"))
+        .await
+        .unwrap();
+    assert_eq!(on_2nd[&main.id], early);
+    let later = s
+        .account_values_on_or_before(&ids, day("2024-03-31"))
+        .await
+        .unwrap();
+    assert_eq!((&later[&main.id], &later[&late.id]), (&next_day, &late_one));
+    assert!(s
+        .account_values_on_or_before(&ids, day("2024-02-29"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .account_values_on_or_before(&[], day("2024-03-31"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Closes: daily bars only, the `n` newest on or before the day, newest first.
+    let a = security(s, "AAA").await;
+    let b = security(s, "BBB").await;
+    let none = security(s, "NONE").await;
+    let t0 = at("2024-03-01T21:00:00Z");
+    let mut bars: Vec<PriceBar> = (0..4)
+        .map(|i| {
+            bar(
+                a.id,
+                Interval::D1,
+                t0 + Duration::days(i),
+                &format!("10{i}"),
+            )
+        })
+        .collect();
+    bars.push(bar(a.id, Interval::H1, at("2024-03-02T15:00:00Z"), "555"));
+    s.save_sync(&a, &bars).await.unwrap();
+    s.save_sync(
+        &b,
+        &[bar(b.id, Interval::D1, t0 + Duration::days(2), "7.5")],
+    )
+    .await
+    .unwrap();
+    let closes = |d: &'static str, n: i64| {
+        let ids = [a.id, b.id, none.id, Uuid::new_v4(), a.id];
+        async move {
+            s.closes_on_or_before(&ids, day(d), n)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.security_id, c.timestamp, c.close))
+                .collect::<Vec<_>>()
+        }
+    };
+    // On the 2nd: A's bars of the 1st and 2nd (the hourly bar is no close); B has none yet.
+    assert_eq!(
+        closes("2024-03-02", 2).await,
+        vec![
+            (a.id, t0 + Duration::days(1), dec("101")),
+            (a.id, t0, dec("100")),
+        ]
+    );
+    let mut on_3rd = closes("2024-03-03", 1).await;
+    on_3rd.sort();
+    let mut expected = vec![
+        (a.id, t0 + Duration::days(2), dec("102")),
+        (b.id, t0 + Duration::days(2), dec("7.5")),
+    ];
+    expected.sort();
+    assert_eq!(on_3rd, expected);
+    assert!(closes("2024-02-29", 2).await.is_empty());
+    assert!(s
+        .closes_on_or_before(&[], day("2024-03-31"), 2)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Rates: every ordered pair among the currencies asked, the newest on or before the day.
+    let (usd, eur, gbp, jpy) = (code("USD"), code("EUR"), code("GBP"), code("JPY"));
+    let rate = |from: &CurrencyCode, to: &CurrencyCode, d: &str, r: &str| {
+        ExchangeRate::new(from.clone(), to.clone(), day(d), dec(r)).unwrap()
+    };
+    s.upsert_rates(&[
+        rate(&usd, &eur, "2024-03-01", "0.91"),
+        rate(&usd, &eur, "2024-03-03", "0.92"),
+        rate(&usd, &eur, "2024-03-04", "0.93"),
+        rate(&eur, &usd, "2024-03-02", "1.09"),
+        rate(&gbp, &usd, "2024-03-01", "1.27"),
+        // JPY is not asked for: none of its rates comes back.
+        rate(&usd, &jpy, "2024-03-01", "150"),
+    ])
+    .await
+    .unwrap();
+    let among = s
+        .rates_among(
+            &[eur.clone(), usd.clone(), gbp.clone(), usd.clone()],
+            day("2024-03-03"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        among,
+        vec![
+            rate(&eur, &usd, "2024-03-02", "1.09"),
+            rate(&gbp, &usd, "2024-03-01", "1.27"),
+            rate(&usd, &eur, "2024-03-03", "0.92"),
+        ]
+    );
+    let before = s
+        .rates_among(&[eur.clone(), usd.clone()], day("2024-03-01"))
+        .await
+        .unwrap();
+    assert_eq!(before, vec![rate(&usd, &eur, "2024-03-01", "0.91")]);
+    assert!(s
+        .rates_among(std::slice::from_ref(&usd), day("2024-03-31"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .rates_among(&[eur, usd], day("2024-02-29"))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
 async fn holdings(s: &dyn Store) {
     let ann = user(s, "ann").await;
     let bob = user(s, "bob").await;
@@ -1336,6 +1500,136 @@ async fn holdings(s: &dyn Store) {
     s.delete_holding(moved.id).await.unwrap();
     assert_not_found(s.delete_holding(moved.id).await);
     assert_not_found(s.update_holding(&moved).await);
+}
+
+/// The holdings lists' reads: each holding with its security and its security's two newest
+/// daily closes, only from the owner's accounts, in the order of the unpriced reads.
+async fn holdings_read_priced(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let bob = user(s, "bob").await;
+    let acc = account(s, ann.id, "B Brokerage").await;
+    let acc2 = account(s, ann.id, "A Retirement").await;
+    let (aapl, msft, tsla) = (
+        security(s, "AAPL").await,
+        security(s, "MSFT").await,
+        security(s, "TSLA").await,
+    );
+    let t0 = at("2024-03-01T21:00:00Z");
+    let mut bars: Vec<PriceBar> = (0..3)
+        .map(|i| {
+            bar(
+                aapl.id,
+                Interval::D1,
+                t0 + Duration::days(i),
+                &format!("10{i}"),
+            )
+        })
+        .collect();
+    // An intraday bar newer than every daily one is not a close.
+    bars.push(bar(aapl.id, Interval::H1, t0 + Duration::days(9), "555"));
+    s.save_sync(&aapl, &bars).await.unwrap();
+    s.save_sync(&msft, &[bar(msft.id, Interval::D1, t0, "7.5")])
+        .await
+        .unwrap();
+    let h = |acc: &Account, sec: &Security, days: i64, shares: &str| {
+        new_holding(acc.id, sec.id, t0 + Duration::days(days), shares)
+    };
+    let rows = [
+        h(&acc, &aapl, 0, "10"),
+        h(&acc, &aapl, 5, "12"),
+        h(&acc, &msft, 2, "3.5"),
+        h(&acc2, &msft, 1, "1"),
+        h(&acc2, &tsla, 1, "2"),
+    ];
+    for r in &rows {
+        s.insert_holding(r).await.unwrap();
+    }
+
+    // As `holdings` gives them, each with its security and closes.
+    for (current, paging) in [(false, all()), (true, all()), (true, page(1, 1))] {
+        let plain = s.holdings(acc.id, current, paging).await.unwrap();
+        let priced = s
+            .priced_holdings(ann.id, acc.id, current, paging)
+            .await
+            .unwrap();
+        assert_eq!(priced.total, plain.total);
+        assert_eq!(
+            priced.items.iter().map(|p| &p.holding).collect::<Vec<_>>(),
+            plain.items.iter().collect::<Vec<_>>()
+        );
+    }
+    let current = s
+        .priced_holdings(ann.id, acc.id, true, all())
+        .await
+        .unwrap();
+    let (newest_aapl, msft_line) = (&current.items[0], &current.items[1]);
+    assert_eq!(newest_aapl.security, aapl);
+    assert_eq!(
+        newest_aapl.close,
+        Some((t0 + Duration::days(2), dec("102")))
+    );
+    assert_eq!(newest_aapl.previous_close, Some(dec("101")));
+    assert_eq!(msft_line.security, msft);
+    assert_eq!(msft_line.close, Some((t0, dec("7.5"))));
+    assert_eq!(msft_line.previous_close, None);
+    // A page past the end still knows the total.
+    let past = s
+        .priced_holdings(ann.id, acc.id, true, page(5, 1))
+        .await
+        .unwrap();
+    assert_eq!((past.total, past.items.len()), (2, 0));
+    // Someone else's account reads as nothing.
+    let theirs = s
+        .priced_holdings(bob.id, acc.id, false, all())
+        .await
+        .unwrap();
+    assert_eq!((theirs.total, theirs.items.len()), (0, 0));
+
+    // Across accounts: as `current_holdings_of_user` finds them, by account name, then security.
+    let positions = s.priced_positions(ann.id).await.unwrap();
+    let mut in_acc2 = vec![rows[3].id, rows[4].id];
+    let mut in_acc = vec![rows[1].id, rows[2].id];
+    for ids in [&mut in_acc2, &mut in_acc] {
+        ids.sort_by_key(|id| rows.iter().find(|r| r.id == *id).unwrap().security_id);
+    }
+    assert_eq!(
+        positions.iter().map(|p| p.holding.id).collect::<Vec<_>>(),
+        [in_acc2, in_acc].concat()
+    );
+    let unpriced = positions
+        .iter()
+        .find(|p| p.holding.id == rows[4].id)
+        .unwrap();
+    assert_eq!((unpriced.close, unpriced.previous_close), (None, None));
+    assert_eq!(unpriced.security, tsla);
+    assert!(s.priced_positions(Uuid::new_v4()).await.unwrap().is_empty());
+
+    // What valuing one account's current holdings takes, by security.
+    let mut prices = s.position_prices(ann.id, acc.id).await.unwrap();
+    prices.sort_by_key(|p| p.symbol.clone());
+    let seen: Vec<_> = prices
+        .iter()
+        .map(|p| {
+            (
+                p.symbol.as_str(),
+                p.quote_currency.as_str(),
+                p.shares,
+                p.close,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("AAPL", "USD", dec("12"), Some(dec("102"))),
+            ("MSFT", "USD", dec("3.5"), Some(dec("7.5"))),
+        ]
+    );
+    let tsla_price = s.position_prices(ann.id, acc2.id).await.unwrap();
+    assert!(tsla_price
+        .iter()
+        .any(|p| p.security_id == tsla.id && p.close.is_none()));
+    assert!(s.position_prices(bob.id, acc.id).await.unwrap().is_empty());
 }
 
 async fn refresh_tokens(s: &dyn Store) {
@@ -1691,6 +1985,28 @@ async fn every_write_raises_its_data_version(s: &dyn Store) {
         raised(s, bob.id, async { s.delete_user(bob.id).await.unwrap() }).await,
         OWN
     );
+}
+
+async fn a_user_is_read_with_their_data_version(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    assert_eq!(
+        s.user_with_version(ann.id).await.unwrap(),
+        Some((ann.clone(), DataVersion::default()))
+    );
+    let acc = account(s, ann.id, "Main").await;
+    s.save_sync(&new_security("AAPL", "Apple"), &[])
+        .await
+        .unwrap();
+    let version = s.data_version(ann.id).await.unwrap();
+    assert!(version.user > 0 && version.market > 0, "{version:?}");
+    assert_eq!(
+        s.user_with_version(ann.id).await.unwrap(),
+        Some((ann.clone(), version))
+    );
+    s.delete_account(acc.id).await.unwrap();
+    let (_, after) = s.user_with_version(ann.id).await.unwrap().unwrap();
+    assert!(after.user > version.user);
+    assert_eq!(s.user_with_version(Uuid::new_v4()).await.unwrap(), None);
 }
 
 async fn leases_admit_one_holder_at_a_time(s: &dyn Store) {

@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use finances::store::{open, open_with, redact_url, Backend, StoreError};
+use finances::secret::redact_url;
+use finances::store::{open, open_with, Backend, StoreError};
 
 fn temp_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("finances-open-{}", uuid::Uuid::new_v4().simple()))

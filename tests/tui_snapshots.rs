@@ -204,3 +204,167 @@ async fn form_long_error(width: u16, height: u16) {
 async fn form_long_error_at_80x24() {
     form_long_error(80, 24).await;
 }
+
+/// The accounts screen and the net worth in the header show the service's valuation, the one
+/// `GET /api/v1/portfolio` answers with: the same net worth, assets, liabilities and worth of
+/// each account in the base currency, and the same amounts left out.
+///
+/// - Bank / Checking (USD) 1,234.56; Bank / Euro savings (EUR) 1,000 at EUR -> USD 1.085.
+/// - Broker (USD, investment): 3 AAA at 150.25 and 2 ZZZ with no close; 100 cash.
+/// - Visa (USD credit card) owes 432.10; Yen cash (JPY) 50,000 with no JPY rate.
+///
+/// Assets 1,234.56 + 1,085 + 3 x 150.25 + 100 = 2,870.31; liabilities 432.10; net worth
+/// 2,438.21 USD, without ZZZ and the yen.
+#[tokio::test]
+async fn the_accounts_screen_shows_the_services_valuation() {
+    use std::str::FromStr;
+
+    use finances::domain::{
+        AccountType, CurrencyCode, Email, ExchangeRate, Interval, NewAccount, NewInstitution,
+        NewSecurity, Password, PriceBar, Username,
+    };
+    use finances::format;
+    use finances::service::portfolio::SecurityRef;
+    use rust_decimal::Decimal;
+    use uuid::Uuid;
+
+    let dec = |s: &str| Decimal::from_str(s).unwrap();
+    let code = |c: &str| CurrencyCode::parse(c).unwrap();
+    let t = finances::store::testing::sqlite().await;
+    let store = t.store();
+    let services = Services::new(store.clone(), Arc::new(OfflineMarket));
+    let user = services
+        .users
+        .register(
+            Email::parse("val@example.com").unwrap(),
+            Username::parse("valuer").unwrap(),
+            Password::parse("long enough password").unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+    let p = &services.portfolio;
+    let bank = p
+        .create_institution(&user, NewInstitution::new("Bank", None).unwrap())
+        .await
+        .unwrap();
+    let day = |d: u32, h: u32| Utc.with_ymd_and_hms(2025, 6, d, h, 0, 0).unwrap();
+    let account = |name: &str, kind: AccountType, cur: &str, inst: bool, inv: bool| {
+        let new = NewAccount::new(name, kind, code(cur), inst.then_some(bank.id), inv, None);
+        let p = p.clone();
+        let user = user.clone();
+        async move { p.create_account(&user, new.unwrap()).await.unwrap().id }
+    };
+    let checking = account("Checking", AccountType::Checking, "USD", true, false).await;
+    let savings = account("Euro savings", AccountType::Savings, "EUR", true, false).await;
+    let broker = account("Broker", AccountType::Brokerage, "USD", false, true).await;
+    let visa = account("Visa", AccountType::CreditCard, "USD", false, false).await;
+    let yen = account("Yen cash", AccountType::Cash, "JPY", false, false).await;
+    for (acct, balance, cash) in [
+        (checking, "1234.56", None),
+        (savings, "1000", None),
+        (broker, "9999", Some("100")),
+        (visa, "432.10", None),
+        (yen, "50000", None),
+    ] {
+        p.create_value(&user, acct, dec(balance), cash.map(dec), Some(day(20, 12)))
+            .await
+            .unwrap();
+    }
+    let rate = ExchangeRate::new(
+        code("EUR"),
+        code("USD"),
+        day(1, 0).date_naive(),
+        dec("1.085"),
+    );
+    store.upsert_rate(&rate.unwrap()).await.unwrap();
+    for (symbol, shares, close) in [("AAA", "3", Some("150.25")), ("ZZZ", "2", None)] {
+        let sec = NewSecurity {
+            symbol: Symbol::parse(symbol).unwrap(),
+            name: format!("{symbol} Inc."),
+            exchange: None,
+            currency: "USD".into(),
+            security_type: SecurityType::Equity,
+            sector: None,
+            industry: None,
+            market_cap: None,
+        }
+        .into_security(Uuid::new_v4(), finances::domain::now());
+        store.insert_security(&sec).await.unwrap();
+        let bars: Vec<PriceBar> = close
+            .map(|c| PriceBar {
+                security_id: sec.id,
+                interval: Interval::D1,
+                timestamp: day(26, 20),
+                open: dec(c),
+                high: dec(c),
+                low: dec(c),
+                close: dec(c),
+                adj_close: Some(dec(c)),
+                volume: 1,
+            })
+            .into_iter()
+            .collect();
+        store.save_sync(&sec, &bars).await.unwrap();
+        p.create_holding(
+            &user,
+            broker,
+            SecurityRef::Id(sec.id),
+            dec(shares),
+            dec("100"),
+            Some(day(2, 0)),
+        )
+        .await
+        .unwrap();
+    }
+
+    let valuation = p.valuation(&user, None).await.unwrap();
+    assert_eq!(valuation.net_worth.net(), dec("2438.21"));
+    let now = day(27, 22);
+    let mut app = build_app(&TuiSettings::default(), false, now).unwrap();
+    app.user = Some(user.clone());
+    let worker = Worker::new(services.clone(), Some(user)).without_search_pause();
+    start(&mut app, &worker, 120, 24, now).await;
+    let screen = render(&app, 120, 24);
+    insta::assert_snapshot!("valuation_accounts_120x24", screen);
+
+    let money = |d: Decimal| format::money(d, false);
+    let lines: Vec<&str> = screen
+        .lines()
+        .map(|l| l.trim_matches('"').trim_end())
+        .collect();
+    let nw = money(valuation.net_worth.net());
+    assert!(
+        lines[0].ends_with(&format!(
+            "net worth {nw} USD · JPY unconverted, ZZZ unpriced"
+        )),
+        "{}",
+        lines[0]
+    );
+    let totals = lines
+        .iter()
+        .find(|l| l.contains("Net worth"))
+        .expect("a totals line");
+    for part in [
+        format!("Assets {}", money(valuation.net_worth.assets)),
+        format!("Liabilities {}", money(valuation.net_worth.liabilities)),
+        format!("Net worth {nw} USD"),
+    ] {
+        assert!(totals.contains(&part), "{part} not in {totals}");
+    }
+    // The worth in base of each account, read in its column ("In USD", right-aligned).
+    let header = lines.iter().find(|l| l.starts_with("Account")).unwrap();
+    let column_end = header.find("In USD").unwrap() + "In USD".len();
+    for a in &valuation.accounts {
+        let line = lines
+            .iter()
+            .find(|l| l.trim_start().starts_with(&a.account.name))
+            .unwrap_or_else(|| panic!("{} not shown:\n{screen}", a.account.name));
+        let shown: String = line.chars().take(column_end).collect();
+        let in_base = format::money_opt(a.value_base, false);
+        assert!(
+            shown.ends_with(&format!(" {in_base}")),
+            "{in_base} not in {line}"
+        );
+    }
+}

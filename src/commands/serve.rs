@@ -2,14 +2,12 @@
 //! SIGTERM.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::context::{jwt_secret, Context, ContextError};
+use crate::context::{jwt_secret, limiter, mailer, Context, ContextError};
 use crate::http::{self, AppState, HttpSettings};
-use crate::limits::{MemoryLimiter, RateLimiter, RedisLimiter};
-use crate::mail::{Mailer, OutboxMailer};
 use crate::service::auth::AuthSettings;
 
 use super::{OutputError, Printer};
@@ -23,8 +21,6 @@ pub enum ServeError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-    #[error("rate limiter: {0}")]
-    Limiter(String),
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
@@ -57,28 +53,6 @@ pub fn auth_settings(config: &Config) -> Result<AuthSettings, ContextError> {
         reset_ttl: chrono::Duration::minutes(a.reset_token_minutes as i64),
         reset_url: config.mail.reset_url.clone(),
     })
-}
-
-/// The configured mailer: the data directory's `outbox/` folder.
-pub fn mailer(config: &Config) -> Result<Arc<dyn Mailer>, ContextError> {
-    if config.mail.smtp_url.is_some() {
-        tracing::warn!(
-            "mail.smtp_url is set, but this build delivers mail to the outbox folder only"
-        );
-    }
-    let dir = config.data_dir()?.join("outbox");
-    Ok(Arc::new(OutboxMailer::new(dir, config.mail.from.clone())))
-}
-
-/// Redis counters when Redis is configured, so that limits hold across processes.
-pub fn limiter(config: &Config) -> Result<Arc<dyn RateLimiter>, ServeError> {
-    match &config.cache.redis_url {
-        Some(url) => Ok(Arc::new(
-            RedisLimiter::new(url.expose(), "finances", Duration::from_millis(500))
-                .map_err(ServeError::Limiter)?,
-        )),
-        None => Ok(Arc::new(MemoryLimiter::new())),
-    }
 }
 
 /// Everything the router needs, from a built context.

@@ -4,7 +4,7 @@ use std::io::{BufRead, IsTerminal};
 
 use crate::domain::{Email, Password, Username};
 use crate::service::users::UserService;
-use crate::service::{ServiceError, ServiceResult};
+use crate::service::{Entity, ServiceError, ServiceResult};
 
 use super::{CommandResult, Printer};
 
@@ -12,18 +12,26 @@ use super::{CommandResult, Printer};
 pub fn read_password(prompt: &str) -> ServiceResult<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        let first = rpassword::prompt_password(format!("{prompt}: "))
-            .map_err(|e| ServiceError::BadRequest(format!("cannot read the password: {e}")))?;
-        let again = rpassword::prompt_password("Repeat it: ")
-            .map_err(|e| ServiceError::BadRequest(format!("cannot read the password: {e}")))?;
+        let first = rpassword::prompt_password(format!("{prompt}: ")).map_err(|e| {
+            ServiceError::bad_request("password", format!("cannot read the password: {e}"))
+        })?;
+        let again = rpassword::prompt_password("Repeat it: ").map_err(|e| {
+            ServiceError::bad_request("password", format!("cannot read the password: {e}"))
+        })?;
         if first != again {
-            return Err(ServiceError::BadRequest("the passwords differ".into()));
+            return Err(ServiceError::bad_request(
+                "password",
+                "the passwords differ",
+            ));
         }
         Ok(first)
     } else {
         let mut line = String::new();
         stdin.lock().read_line(&mut line).map_err(|e| {
-            ServiceError::BadRequest(format!("cannot read the password from stdin: {e}"))
+            ServiceError::bad_request(
+                "password",
+                format!("cannot read the password from stdin: {e}"),
+            )
         })?;
         Ok(line.trim_end_matches(['\r', '\n']).to_string())
     }
@@ -128,7 +136,7 @@ async fn find(users: &UserService, login: &str) -> ServiceResult<crate::domain::
     users
         .find(login)
         .await?
-        .ok_or_else(|| ServiceError::not_found(format!("no user '{login}'")))
+        .ok_or_else(|| ServiceError::not_found(Entity::User, format!("no user '{login}'")))
 }
 
 fn yes_no(b: bool) -> String {

@@ -1,11 +1,13 @@
-//! Market figures of positions and accounts, computed from stored facts.
+//! Market figures of positions and accounts, computed from stored facts: a holding at a close,
+//! and a whole portfolio in its owner's base currency on a date ([`value_portfolio`]).
 
 use std::fmt;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{money, CurrencyCode, Holding, Symbol};
+use super::{money, Account, AccountValue, CurrencyCode, Holding, QuoteUnit, RateBook, Symbol};
 
 /// A holding priced at a close. All amounts are in the security's quote unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +23,7 @@ pub struct HoldingValuation {
 impl HoldingValuation {
     pub fn of(holding: &Holding, close: Option<Decimal>) -> Self {
         let cost_basis = holding.cost_basis();
-        let market_value = close.map(|c| c * holding.shares);
+        let market_value = Self::market_value(holding.shares, close);
         let unrealized_gain = market_value.map(|v| v - cost_basis);
         let unrealized_gain_pct = unrealized_gain
             .filter(|_| !cost_basis.is_zero())
@@ -33,6 +35,11 @@ impl HoldingValuation {
             unrealized_gain,
             unrealized_gain_pct,
         }
+    }
+
+    /// `shares` at `close`, in the security's quote unit; `None` without a close.
+    pub fn market_value(shares: Decimal, close: Option<Decimal>) -> Option<Decimal> {
+        close.map(|c| c * shares)
     }
 }
 
@@ -128,6 +135,300 @@ pub fn describe_missing<'a>(missing: impl IntoIterator<Item = &'a Missing>) -> S
     texts.join(", ")
 }
 
+/// A daily close of a security, in its quote unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Close {
+    pub at: DateTime<Utc>,
+    pub price: Decimal,
+}
+
+/// An account as stored on the valuation date: what [`value_portfolio`] reads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFacts {
+    pub account: Account,
+    /// Its newest value dated on or before the date.
+    pub balance: Option<AccountValue>,
+    /// Its current positions.
+    pub positions: Vec<PositionFacts>,
+}
+
+/// A current position with the closes of its security on or before the valuation date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionFacts {
+    pub holding: Holding,
+    pub symbol: Symbol,
+    /// The security's quote unit as stored (`USD`, `GBp`).
+    pub quote: String,
+    /// The newest close on or before the date.
+    pub close: Option<Close>,
+    /// The close before `close`, for the day's change.
+    pub previous_close: Option<Close>,
+}
+
+/// An amount left out of a valuation, and since when it is held: the holding's date for a
+/// position, the balance's date for an account (none when the account has no balance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unvalued {
+    pub missing: Missing,
+    pub since: Option<NaiveDate>,
+}
+
+/// One position valued in its own currency and in the base currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionValue {
+    pub holding_id: Uuid,
+    pub account_id: Uuid,
+    pub symbol: Symbol,
+    /// The major currency of the quote (`GBP` for a `GBp` quote); `None` when the quote unit
+    /// cannot be read.
+    pub currency: Option<CurrencyCode>,
+    pub close: Option<Close>,
+    /// shares x close, in `currency`; `None` without a close.
+    pub value: Option<Decimal>,
+    /// `value` in the base currency; `None` when unpriced or without a rate.
+    pub value_base: Option<Decimal>,
+    /// `value` less the cost basis, in the base currency.
+    pub gain_base: Option<Decimal>,
+    /// shares x (close - previous close), in the base currency.
+    pub day_change_base: Option<Decimal>,
+}
+
+/// One account valued in its currency and in the base currency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountValuation {
+    pub account: Account,
+    /// The balance the value reads: the newest on or before the date.
+    pub balance: Option<AccountValue>,
+    /// What the account adds to net worth, in its currency: negative for a liability. With
+    /// holdings, `market_value + cash`; otherwise the balance (0 when none is recorded).
+    pub value: Decimal,
+    /// `value` in the base currency, to the cent; `None` when its currency has no rate.
+    pub value_base: Option<Decimal>,
+    /// The cash part of `value` (the balance's `cash_balance`, 0 when none is recorded), for
+    /// an investment account with holdings; `None` otherwise.
+    pub cash: Option<Decimal>,
+    /// The positions that could be priced and converted, in the account's currency, for an
+    /// investment account with holdings; `None` otherwise.
+    pub market_value: Option<Decimal>,
+    /// How many current positions the account has.
+    pub positions: usize,
+}
+
+/// A portfolio in its owner's base currency on a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Valuation {
+    pub base_currency: CurrencyCode,
+    pub as_of: NaiveDate,
+    /// Assets and liabilities (a positive amount owed), each to the cent.
+    pub net_worth: NetWorth,
+    pub accounts: Vec<AccountValuation>,
+    pub positions: Vec<PositionValue>,
+    /// What the totals leave out: unpriced positions, positions and accounts without a rate.
+    pub missing: Vec<Unvalued>,
+}
+
+impl Valuation {
+    /// Whether every account and position is in the totals.
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    pub fn account(&self, id: Uuid) -> Option<&AccountValuation> {
+        self.accounts.iter().find(|a| a.account.id == id)
+    }
+
+    pub fn position(&self, holding_id: Uuid) -> Option<&PositionValue> {
+        self.positions.iter().find(|p| p.holding_id == holding_id)
+    }
+
+    /// What is left out, without the dates.
+    pub fn missing(&self) -> impl Iterator<Item = &Missing> {
+        self.missing.iter().map(|u| &u.missing)
+    }
+}
+
+/// Values `accounts` in `base` with the rates of `rates`, as of `as_of`.
+///
+/// An account's value is, for an investment account with holdings, its positions at their
+/// closes converted into its currency plus its cash; otherwise its balance. A liability (by
+/// account type, [`Account::is_asset`]) is subtracted. A position without a close, or whose
+/// currency has no rate to the account's, and an account whose currency has no rate to `base`,
+/// are left out of every total and listed in `missing`: never counted as 0 or at cost.
+///
+/// Net worth sums unrounded amounts and rounds each of assets and liabilities to the cent;
+/// each account's `value_base` is rounded to the cent on its own.
+pub fn value_portfolio(
+    base: &CurrencyCode,
+    as_of: NaiveDate,
+    accounts: Vec<AccountFacts>,
+    rates: &RateBook,
+) -> Valuation {
+    let mut net_worth = NetWorth::default();
+    let mut valued = Vec::with_capacity(accounts.len());
+    let mut positions = Vec::new();
+    let mut missing = Vec::new();
+    for AccountFacts {
+        account,
+        balance,
+        positions: held,
+    } in accounts
+    {
+        let mut market = Decimal::ZERO;
+        for facts in &held {
+            let (position, in_account) =
+                value_position(facts, &account.currency, base, rates, &mut missing);
+            market += in_account.unwrap_or_default();
+            positions.push(position);
+        }
+        let with_holdings = account.is_investment_account && !held.is_empty();
+        let (amount, cash, market_value) = if with_holdings {
+            let market = market.round_dp(money::MAX_SCALE);
+            let cash = balance
+                .as_ref()
+                .and_then(|b| b.cash_balance)
+                .unwrap_or_default();
+            (market + cash, Some(cash), Some(market))
+        } else {
+            let amount = balance.as_ref().map_or(Decimal::ZERO, |b| b.balance);
+            (amount, None, None)
+        };
+        let is_asset = account.is_asset();
+        let value = if is_asset { amount } else { -amount };
+        let value_base = match rates.rate(&account.currency, base) {
+            Some(rate) => {
+                net_worth.add(amount * rate, is_asset);
+                Some((value * rate).round_dp(2))
+            }
+            None => {
+                missing.push(Unvalued {
+                    missing: Missing::fx(account.id, account.currency.clone(), None),
+                    since: balance.as_ref().map(|b| b.timestamp.date_naive()),
+                });
+                None
+            }
+        };
+        valued.push(AccountValuation {
+            value,
+            value_base,
+            cash,
+            market_value,
+            positions: held.len(),
+            balance,
+            account,
+        });
+    }
+    net_worth.assets = net_worth.assets.round_dp(2);
+    net_worth.liabilities = net_worth.liabilities.round_dp(2);
+    Valuation {
+        base_currency: base.clone(),
+        as_of,
+        net_worth,
+        accounts: valued,
+        positions,
+        missing,
+    }
+}
+
+/// One position in base, and its value in the account's currency when it counts there.
+fn value_position(
+    p: &PositionFacts,
+    account_currency: &CurrencyCode,
+    base: &CurrencyCode,
+    rates: &RateBook,
+    missing: &mut Vec<Unvalued>,
+) -> (PositionValue, Option<Decimal>) {
+    let h = &p.holding;
+    let unit = QuoteUnit::parse(&p.quote).ok();
+    let value = p.close.map(|c| c.price * h.shares);
+    let since = Some(h.timestamp.date_naive());
+    let mut left_out = |m: Missing| missing.push(Unvalued { missing: m, since });
+    let mut out = PositionValue {
+        holding_id: h.id,
+        account_id: h.account_id,
+        symbol: p.symbol.clone(),
+        currency: unit.as_ref().map(|u| u.currency.clone()),
+        close: p.close,
+        value: None,
+        value_base: None,
+        gain_base: None,
+        day_change_base: None,
+    };
+    // An unreadable quote unit is as good as no price: its amount means nothing.
+    let (Some(unit), Some(value)) = (unit, value) else {
+        left_out(Missing::price(h.account_id, p.symbol.clone()));
+        return (out, None);
+    };
+    let value = unit.to_major(value);
+    out.value = Some(value);
+    if let Some(rate) = rates.rate(&unit.currency, base) {
+        let cost = unit.to_major(h.cost_basis());
+        let day = p
+            .close
+            .zip(p.previous_close)
+            .map(|(c, prev)| unit.to_major((c.price - prev.price) * h.shares));
+        out.value_base = Some(value * rate);
+        out.gain_base = Some((value - cost) * rate);
+        out.day_change_base = day.map(|d| d * rate);
+    }
+    let in_account = rates.rate(&unit.currency, account_currency);
+    if in_account.is_none() {
+        left_out(Missing::fx(
+            h.account_id,
+            unit.currency.clone(),
+            Some(p.symbol.clone()),
+        ));
+    }
+    (out, in_account.map(|rate| value * rate))
+}
+
+/// Each value's share of the sum of them all, in percent to two places; `None` where the value
+/// is `None` or the sum is 0. `[750, 250, None]` gives `[75.00, 25.00, None]`.
+pub fn weights(values: &[Option<Decimal>]) -> Vec<Option<Decimal>> {
+    let total: Decimal = values.iter().flatten().sum();
+    values
+        .iter()
+        .map(|v| {
+            v.filter(|_| !total.is_zero())
+                .map(|v| (v / total * Decimal::ONE_HUNDRED).round_dp(2))
+        })
+        .collect()
+}
+
+/// Totals over positions in the base currency, of those that could be valued there (each
+/// `None` when none could).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PositionTotals {
+    pub value: Option<Decimal>,
+    pub gain: Option<Decimal>,
+    pub cost: Option<Decimal>,
+    pub day: Option<Decimal>,
+}
+
+impl PositionTotals {
+    /// From each position's `(value_base, gain_base, day_change_base)`. A position without a
+    /// value in base adds nothing to any total; one without a day change adds to the others.
+    pub fn of(
+        positions: impl IntoIterator<Item = (Option<Decimal>, Option<Decimal>, Option<Decimal>)>,
+    ) -> Self {
+        let valued: Vec<_> = positions
+            .into_iter()
+            .filter_map(|(v, g, d)| v.map(|v| (v, g, d)))
+            .collect();
+        if valued.is_empty() {
+            return Self::default();
+        }
+        let value: Decimal = valued.iter().map(|(v, _, _)| *v).sum();
+        let gain: Decimal = valued.iter().filter_map(|(_, g, _)| *g).sum();
+        let day: Decimal = valued.iter().filter_map(|(_, _, d)| *d).sum();
+        Self {
+            value: Some(value),
+            gain: Some(gain),
+            cost: Some(value - gain),
+            day: Some(day),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +487,282 @@ mod tests {
         nw.add(Decimal::from(1000), true);
         nw.add(Decimal::from(300), false);
         assert_eq!(nw.net(), Decimal::from(700));
+    }
+
+    // ---- a portfolio on a date ------------------------------------------------------------
+
+    use std::str::FromStr;
+
+    use crate::domain::{AccountType, ExchangeRate};
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn code(c: &str) -> CurrencyCode {
+        CurrencyCode::parse(c).unwrap()
+    }
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 3, n).unwrap()
+    }
+
+    fn at(n: u32) -> DateTime<Utc> {
+        day(n).and_hms_opt(20, 0, 0).unwrap().and_utc()
+    }
+
+    fn account(n: u128, t: AccountType, cur: &str, investment: bool) -> Account {
+        Account {
+            id: Uuid::from_u128(n),
+            user_id: Uuid::nil(),
+            institution_id: None,
+            name: format!("account {n}"),
+            account_type: t,
+            currency: code(cur),
+            is_investment_account: investment,
+            interest_rate: None,
+            created_at: at(1),
+            updated_at: at(1),
+        }
+    }
+
+    fn balance(account: &Account, balance: &str, cash: Option<&str>) -> AccountValue {
+        AccountValue {
+            id: Uuid::new_v4(),
+            account_id: account.id,
+            timestamp: at(4),
+            balance: d(balance),
+            cash_balance: cash.map(d),
+            created_at: at(4),
+            updated_at: at(4),
+        }
+    }
+
+    /// `shares` at an average price of `avg`, priced at `closes` (newest first).
+    fn position(
+        account: &Account,
+        symbol: &str,
+        quote: &str,
+        shares: &str,
+        avg: &str,
+        closes: &[&str],
+    ) -> PositionFacts {
+        let close = |i: usize| {
+            closes.get(i).map(|p| Close {
+                at: at(5 - i as u32),
+                price: d(p),
+            })
+        };
+        PositionFacts {
+            holding: Holding {
+                id: Uuid::new_v4(),
+                account_id: account.id,
+                security_id: Uuid::new_v4(),
+                shares: d(shares),
+                average_price: d(avg),
+                timestamp: at(2),
+                created_at: at(2),
+                updated_at: at(2),
+            },
+            symbol: Symbol::parse(symbol).unwrap(),
+            quote: quote.into(),
+            close: close(0),
+            previous_close: close(1),
+        }
+    }
+
+    fn rates() -> RateBook {
+        RateBook::new([
+            ExchangeRate::new(code("GBP"), code("USD"), day(4), d("1.25")).unwrap(),
+            ExchangeRate::new(code("EUR"), code("USD"), day(4), d("1.10")).unwrap(),
+        ])
+    }
+
+    #[test]
+    fn accounts_in_base_with_liabilities_subtracted() {
+        let checking = account(1, AccountType::Checking, "USD", false);
+        let savings = account(2, AccountType::Savings, "EUR", false);
+        let card = account(3, AccountType::CreditCard, "GBP", false);
+        let empty = account(4, AccountType::Cash, "USD", false);
+        let facts = vec![
+            AccountFacts {
+                balance: Some(balance(&checking, "1000.50", None)),
+                account: checking,
+                positions: vec![],
+            },
+            AccountFacts {
+                balance: Some(balance(&savings, "200", None)),
+                account: savings,
+                positions: vec![],
+            },
+            AccountFacts {
+                balance: Some(balance(&card, "100", None)),
+                account: card,
+                positions: vec![],
+            },
+            AccountFacts {
+                account: empty,
+                balance: None,
+                positions: vec![],
+            },
+        ];
+        let v = value_portfolio(&code("USD"), day(5), facts, &rates());
+        // Assets: 1000.50 USD + 200 EUR x 1.10 = 1000.50 + 220 = 1220.50.
+        // Liabilities: 100 GBP x 1.25 = 125. Net worth 1220.50 - 125 = 1095.50.
+        assert_eq!(v.net_worth.assets, d("1220.50"));
+        assert_eq!(v.net_worth.liabilities, d("125"));
+        assert_eq!(v.net_worth.net(), d("1095.50"));
+        let values: Vec<(Decimal, Option<Decimal>)> =
+            v.accounts.iter().map(|a| (a.value, a.value_base)).collect();
+        assert_eq!(
+            values,
+            [
+                (d("1000.50"), Some(d("1000.50"))),
+                (d("200"), Some(d("220"))),
+                // A liability counts against net worth: -100 GBP, -125 USD.
+                (d("-100"), Some(d("-125"))),
+                // No balance recorded: nothing held.
+                (Decimal::ZERO, Some(Decimal::ZERO)),
+            ]
+        );
+        assert!(v
+            .accounts
+            .iter()
+            .all(|a| a.cash.is_none() && a.market_value.is_none()));
+        assert!(v.complete());
+    }
+
+    #[test]
+    fn positions_at_closes_plus_cash_and_what_is_left_out() {
+        let isa = account(1, AccountType::Brokerage, "GBP", true);
+        let yen = account(2, AccountType::Cash, "JPY", false);
+        let isa_positions = vec![
+            // 10 at 250p = 25 GBP; the day before 240p: day change 10 x 10p = 1 GBP.
+            position(&isa, "OCDO.L", "GBp", "10", "200", &["250", "240"]),
+            // 2 at 100 USD = 200 USD = 160 GBP (1 / 1.25 = 0.8).
+            position(&isa, "AAPL", "USD", "2", "90", &["100"]),
+            // No close on or before the date: left out, not 0 and not at cost.
+            position(&isa, "MSFT", "USD", "5", "150", &[]),
+            // No rate from CHF: left out of the account and of base.
+            position(&isa, "NESN.SW", "CHF", "1", "90", &["100"]),
+        ];
+        let since = isa_positions[0].holding.timestamp.date_naive();
+        let facts = vec![
+            AccountFacts {
+                balance: Some(balance(&isa, "999", Some("15"))),
+                account: isa.clone(),
+                positions: isa_positions,
+            },
+            AccountFacts {
+                balance: Some(balance(&yen, "100000", None)),
+                account: yen.clone(),
+                positions: vec![],
+            },
+        ];
+        let v = value_portfolio(&code("USD"), day(5), facts, &rates());
+        let a = v.account(isa.id).unwrap();
+        // Market value 25 + 160 = 185 GBP; value 185 + 15 cash = 200 GBP = 250 USD. The stored
+        // balance (999) is not read when there are holdings.
+        assert_eq!(a.market_value, Some(d("185")));
+        assert_eq!(a.cash, Some(d("15")));
+        assert_eq!(a.value, d("200"));
+        assert_eq!(a.value_base, Some(d("250")));
+        assert_eq!(a.positions, 4);
+        // The yen account has no rate: out of net worth, listed with its balance's date.
+        assert_eq!(v.account(yen.id).unwrap().value_base, None);
+        assert_eq!(v.net_worth.net(), d("250"));
+        assert!(!v.complete());
+        assert_eq!(
+            v.missing,
+            [
+                Unvalued {
+                    missing: Missing::price(isa.id, Symbol::parse("MSFT").unwrap()),
+                    since: Some(since),
+                },
+                Unvalued {
+                    missing: Missing::fx(
+                        isa.id,
+                        code("CHF"),
+                        Some(Symbol::parse("NESN.SW").unwrap())
+                    ),
+                    since: Some(since),
+                },
+                Unvalued {
+                    missing: Missing::fx(yen.id, code("JPY"), None),
+                    since: Some(day(4)),
+                },
+            ]
+        );
+        // Per position in base: OCDO.L 25 GBP x 1.25 = 31.25 USD, cost 10 x 200p = 20 GBP so
+        // gain 5 GBP = 6.25 USD, day change 1 GBP = 1.25 USD.
+        let ocado = &v.positions[0];
+        assert_eq!(ocado.currency, Some(code("GBP")));
+        assert_eq!(ocado.value, Some(d("25")));
+        assert_eq!(ocado.value_base, Some(d("31.25")));
+        assert_eq!(ocado.gain_base, Some(d("6.25")));
+        assert_eq!(ocado.day_change_base, Some(d("1.25")));
+        // AAPL: 200 USD, gain 200 - 180 = 20; one close, so no day change.
+        let apple = &v.positions[1];
+        assert_eq!(
+            (apple.value_base, apple.gain_base),
+            (Some(d("200")), Some(d("20")))
+        );
+        assert_eq!(apple.day_change_base, None);
+        // MSFT has no value; NESN.SW has a value in CHF but none in USD.
+        assert_eq!(
+            (v.positions[2].value, v.positions[2].value_base),
+            (None, None)
+        );
+        assert_eq!(
+            (v.positions[3].value, v.positions[3].value_base),
+            (Some(d("100")), None)
+        );
+    }
+
+    #[test]
+    fn an_investment_account_without_holdings_is_its_balance() {
+        let broker = account(1, AccountType::Brokerage, "USD", true);
+        let facts = vec![AccountFacts {
+            balance: Some(balance(&broker, "500", Some("20"))),
+            account: broker,
+            positions: vec![],
+        }];
+        let v = value_portfolio(&code("USD"), day(5), facts, &rates());
+        assert_eq!(v.accounts[0].value, d("500"));
+        assert_eq!(
+            (v.accounts[0].cash, v.accounts[0].market_value),
+            (None, None)
+        );
+        assert_eq!(v.net_worth.net(), d("500"));
+    }
+
+    #[test]
+    fn weights_and_totals_of_what_could_be_valued() {
+        // 750 + 250 = 1000: 75 % and 25 %; the unvalued position has no weight.
+        assert_eq!(
+            weights(&[Some(d("750")), Some(d("250")), None]),
+            [Some(d("75.00")), Some(d("25.00")), None]
+        );
+        // One third each, to two places.
+        assert_eq!(
+            weights(&[Some(d("1")), Some(d("1")), Some(d("1"))])[0],
+            Some(d("33.33"))
+        );
+        assert_eq!(weights(&[Some(Decimal::ZERO), None]), [None, None]);
+        // Value 300 + 100 = 400, gain 50 - 10 = 40 so cost 360; the unvalued position's gain
+        // (99) is not counted; only the first had a day change (5).
+        let t = PositionTotals::of([
+            (Some(d("300")), Some(d("50")), Some(d("5"))),
+            (Some(d("100")), Some(d("-10")), None),
+            (None, Some(d("99")), Some(d("1"))),
+        ]);
+        assert_eq!(t.value, Some(d("400")));
+        assert_eq!(t.gain, Some(d("40")));
+        assert_eq!(t.cost, Some(d("360")));
+        assert_eq!(t.day, Some(d("5")));
+        assert_eq!(
+            PositionTotals::of([(None, None, None)]),
+            PositionTotals::default()
+        );
     }
 }

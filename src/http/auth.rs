@@ -4,14 +4,21 @@ use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::domain::User;
+use crate::domain::{DataVersion, User};
 use crate::service::ServiceError;
 
 use super::error::ApiError;
 use super::state::AppState;
 
 /// An authenticated, active user.
+///
+/// Extracting it also leaves the caller's [`VersionAtAuth`] in the request's extensions.
 pub struct CurrentUser(pub User);
+
+/// The caller's data version, read with the caller's row when the request was authenticated:
+/// what a list answer is labelled with (see [`super::conditional`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionAtAuth(pub DataVersion);
 
 /// The token of an `Authorization: Bearer` header, if any.
 pub fn bearer(parts: &Parts) -> Option<&str> {
@@ -29,7 +36,9 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token =
             bearer(parts).ok_or_else(|| ServiceError::Unauthorized("Not authenticated".into()))?;
-        Ok(CurrentUser(state.auth.user_from_access_token(token).await?))
+        let (user, version) = state.auth.user_from_access_token(token).await?;
+        parts.extensions.insert(VersionAtAuth(version));
+        Ok(CurrentUser(user))
     }
 }
 

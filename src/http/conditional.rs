@@ -23,6 +23,7 @@ use uuid::Uuid;
 use crate::domain::{DataVersion, User};
 use crate::service::ServiceError;
 
+use super::auth::VersionAtAuth;
 use super::error::{ApiError, ApiResult};
 use super::pagination::{Paged, TOTAL_COUNT};
 use super::state::AppState;
@@ -37,9 +38,11 @@ pub struct IfNoneMatch {
     if_none_match: Option<String>,
 }
 
-/// What a conditional GET brings: its `If-None-Match`.
+/// What a conditional GET brings: its `If-None-Match`, and the caller's data version when
+/// authentication read it already (extracted after [`super::auth::CurrentUser`]).
 pub struct Conditional {
     if_none_match: Option<HeaderValue>,
+    version: Option<DataVersion>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Conditional {
@@ -48,6 +51,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Conditional {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Self {
             if_none_match: parts.headers.get(IF_NONE_MATCH).cloned(),
+            version: parts.extensions.get::<VersionAtAuth>().map(|v| v.0),
         })
     }
 }
@@ -75,9 +79,13 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = ApiResult<Paged<T>>>,
 {
-    // Read before rendering: a write that lands meanwhile raises the version past this one,
-    // so a body is never labelled with a version newer than its data.
-    let version = state.services.portfolio.data_version(user).await?;
+    // Read before rendering (with the caller, or now): a write that lands meanwhile raises
+    // the version past this one, so a body is never labelled with a version newer than its
+    // data.
+    let version = match request.version {
+        Some(version) => version,
+        None => state.services.portfolio.data_version(user).await?,
+    };
     let Paged(items, total) = render().await?;
     let etag = etag(user.id, version);
     if request
@@ -87,8 +95,8 @@ where
     {
         return Ok(not_modified(etag));
     }
-    let body = serde_json::to_vec(&items)
-        .map_err(|e| ApiError::Service(ServiceError::Internal(format!("rendering a list: {e}"))))?;
+    let body =
+        serde_json::to_vec(&items).map_err(|e| ApiError::Service(ServiceError::internal(e)))?;
     let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

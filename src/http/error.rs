@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::domain::ValidationError;
-use crate::service::ServiceError;
+use crate::service::{ServiceError, Upstream};
 
 /// One invalid input, located as `["body", "email"]`, `["query", "limit"]`, `["path", "id"]`.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -156,8 +156,12 @@ fn validation(errors: Vec<FieldError>) -> Response {
 fn service_error(e: ServiceError) -> Response {
     match e {
         ServiceError::Invalid(v) => validation(vec![FieldError::from_validation("body", &v)]),
-        ServiceError::BadRequest(m) => simple(StatusCode::BAD_REQUEST, "BAD_REQUEST", m),
-        ServiceError::NotFound(m) => simple(StatusCode::NOT_FOUND, "NOT_FOUND", m),
+        ServiceError::BadRequest { message, .. } => {
+            simple(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
+        }
+        ServiceError::NotFound { message, .. } => {
+            simple(StatusCode::NOT_FOUND, "NOT_FOUND", message)
+        }
         ServiceError::Conflict(m) => simple(StatusCode::CONFLICT, "CONFLICT", m),
         ServiceError::Unauthorized(m) => {
             let mut r = simple(StatusCode::UNAUTHORIZED, "NOT_AUTHENTICATED", m);
@@ -184,16 +188,16 @@ fn service_error(e: ServiceError) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
             r
         }
-        ServiceError::Unavailable(m) => {
-            tracing::warn!(reason = %m, "upstream unavailable");
+        ServiceError::Unavailable { upstream, source } => {
+            tracing::warn!(%upstream, reason = %source, "upstream unavailable");
             simple(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "SERVICE_UNAVAILABLE",
-                public_unavailable(&m),
+                public_unavailable(upstream),
             )
         }
-        ServiceError::UpstreamTimeout(m) => {
-            tracing::warn!(reason = %m, "upstream timed out");
+        ServiceError::UpstreamTimeout { upstream, message } => {
+            tracing::warn!(%upstream, reason = %message, "upstream timed out");
             simple(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "UPSTREAM_TIMEOUT",
@@ -221,8 +225,8 @@ fn service_error(e: ServiceError) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
             r
         }
-        ServiceError::Internal(m) => {
-            tracing::error!(error = %m, "internal error");
+        ServiceError::Internal(source) => {
+            tracing::error!(error = %source, "internal error");
             internal_error()
         }
     }
@@ -234,13 +238,11 @@ const UPSTREAM_RETRY_AFTER_SECS: u64 = 60;
 const MAX_RETRY_AFTER_SECS: u64 = 3600;
 
 /// What a client is told of an outage: which upstream, not its internals.
-fn public_unavailable(message: &str) -> String {
-    if message.starts_with("database") {
-        "Database unavailable".into()
-    } else if message.to_ascii_lowercase().contains("yahoo") {
-        "Market data provider (Yahoo Finance) unavailable".into()
-    } else {
-        "Service temporarily unavailable".into()
+fn public_unavailable(upstream: Upstream) -> &'static str {
+    match upstream {
+        Upstream::Database => "Database unavailable",
+        Upstream::MarketData => "Market data provider (Yahoo Finance) unavailable",
+        Upstream::Mail => "Service temporarily unavailable",
     }
 }
 

@@ -4,8 +4,9 @@
 //! under the data version it was rendered at, and sends it again, unrendered, while the
 //! caller's version is unchanged. The handlers know nothing of it: they answer through
 //! [`super::conditional::list_response`], whose `200` carries a [`RenderedAt`] mark, and only
-//! marked answers are kept. A repeated read then costs authentication and one version read;
-//! a read after a write costs those twice (here and in the route) besides rendering.
+//! marked answers are kept. A repeated read then costs authentication, which reads the
+//! caller's version with the caller's row in one query; a read after a write costs it twice
+//! (here and in the route) besides rendering.
 //!
 //! A remembered body proves the route's own checks (ownership, validation) passed for this
 //! user and URI at this version, and any write that could change their outcome (an account
@@ -27,7 +28,7 @@ use uuid::Uuid;
 
 use crate::domain::DataVersion;
 
-use super::auth::CurrentUser;
+use super::auth::{CurrentUser, VersionAtAuth};
 use super::conditional::{matches_etag, not_modified, RenderedAt};
 use super::error::internal_error;
 use super::state::AppState;
@@ -149,8 +150,12 @@ async fn remember(State(memo): State<Arc<ResponseMemo>>, request: Request, next:
     else {
         return next.run(Request::from_parts(parts, body)).await;
     };
-    let Ok(version) = memo.state.services.portfolio.data_version(&user).await else {
-        return next.run(Request::from_parts(parts, body)).await;
+    let version = match parts.extensions.get::<VersionAtAuth>() {
+        Some(read) => read.0,
+        None => match memo.state.services.portfolio.data_version(&user).await {
+            Ok(version) => version,
+            Err(_) => return next.run(Request::from_parts(parts, body)).await,
+        },
     };
     let key = (user.id, uri(&parts));
     // The route always renders on a miss, so that there is a body to keep; the layer then

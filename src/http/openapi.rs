@@ -81,6 +81,7 @@ impl Modify for BearerAuth {
         routes::holdings::update,
         routes::holdings::delete,
         routes::holdings::positions,
+        routes::portfolio::valuation,
         routes::securities::list,
         routes::securities::search,
         routes::securities::get_one,
@@ -91,7 +92,7 @@ impl Modify for BearerAuth {
         (name = "health", description = "Served at the root and under /api/v1"),
         (name = "auth"), (name = "users"), (name = "currencies"),
         (name = "financial-institutions"), (name = "accounts"), (name = "account-values"),
-        (name = "holdings"), (name = "securities"),
+        (name = "holdings"), (name = "portfolio"), (name = "securities"),
     )
 )]
 struct ApiDoc;

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/financial-institutions", routes::institutions::router())
         .nest("/accounts", routes::accounts::router())
         .route("/holdings", get(routes::holdings::positions))
+        .route("/portfolio", get(routes::portfolio::valuation))
         .nest("/securities", routes::securities::router())
         .merge(routes::health::router());
     let settings = state.settings.clone();

@@ -45,15 +45,27 @@ pub trait MarketData: Send + Sync + 'static {
     async fn cache_health(&self) -> CacheHealth;
 }
 
+/// Why the market data client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot build the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+    #[error("Redis cache: {0}")]
+    Cache(#[source] redis::RedisError),
+}
+
 /// The Yahoo client behind the configured cache: Redis when `cache.redis_url` is set, in
 /// process otherwise. A Redis that is down is no error here (it is reported by
 /// `cache_health`); a malformed Redis URL is.
-pub fn connect(yahoo: YahooSettings, cache: &CacheSettings) -> MarketResult<Arc<CachedMarket>> {
+pub fn connect(
+    yahoo: YahooSettings,
+    cache: &CacheSettings,
+) -> Result<Arc<CachedMarket>, ConnectError> {
     let client: Arc<dyn MarketData> = Arc::new(YahooClient::new(yahoo)?);
     let store: Arc<dyn cache::ResponseCache> = match &cache.redis_url {
-        Some(url) => Arc::new(
-            cache::RedisCache::new(url, cache.redis_timeout).map_err(MarketError::BadRequest)?,
-        ),
+        Some(url) => {
+            Arc::new(cache::RedisCache::new(url, cache.redis_timeout).map_err(ConnectError::Cache)?)
+        }
         None => Arc::new(cache::MemoryCache::new(cache.memory_capacity)),
     };
     Ok(Arc::new(CachedMarket::new(

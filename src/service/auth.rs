@@ -14,13 +14,15 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::domain::{self, Email, Password, PasswordResetToken, RefreshTokenRecord, User};
+use crate::domain::{
+    self, DataVersion, Email, Password, PasswordResetToken, RefreshTokenRecord, User,
+};
 use crate::mail::{Mail, Mailer};
 use crate::secret::Secret;
 use crate::store::Store;
 
 use super::users::UserService;
-use super::{ServiceError, ServiceResult};
+use super::{ServiceError, ServiceResult, Upstream};
 
 pub const INVALID_TOKEN: &str = "Could not validate credentials";
 pub const INVALID_RESET_TOKEN: &str = "Invalid or expired reset token";
@@ -136,6 +138,7 @@ impl AuthService {
     }
 
     /// Checks a login (username or email) and password and starts a token family.
+    #[tracing::instrument(skip_all)]
     pub async fn login(&self, login: &str, password: &str) -> ServiceResult<(User, TokenPair)> {
         let user = self.users.authenticate(login, password).await?;
         let pair = self.issue(&user, Uuid::new_v4()).await?;
@@ -157,9 +160,10 @@ impl AuthService {
             kind,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.keys.encoding)
-            .map_err(|e| ServiceError::Internal(format!("cannot sign a token: {e}")))
+            .map_err(ServiceError::internal)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     async fn issue(&self, user: &User, family_id: Uuid) -> ServiceResult<TokenPair> {
         let jti = Uuid::new_v4();
         let now = domain::now();
@@ -199,17 +203,22 @@ impl AuthService {
     /// The user is read from the store on every call, never from a copy in this process:
     /// a deactivation or deletion made by any process sharing the store (another server, the
     /// command line) refuses the very next request everywhere.
-    pub async fn user_from_access_token(&self, token: &str) -> ServiceResult<User> {
+    ///
+    /// The user's data version comes with it, read in the same round trip: a list answer is
+    /// labelled with it, and reading it here saves every such request a second query.
+    #[tracing::instrument(skip_all)]
+    pub async fn user_from_access_token(&self, token: &str) -> ServiceResult<(User, DataVersion)> {
         let claims = self.decode(token, TokenKind::Access)?;
         let id = Uuid::parse_str(&claims.sub).map_err(|_| unauthorized())?;
-        match self.store.user(id).await? {
-            Some(user) if user.is_active => Ok(user),
+        match self.store.user_with_version(id).await? {
+            Some((user, version)) if user.is_active => Ok((user, version)),
             _ => Err(unauthorized()),
         }
     }
 
     /// Spends a refresh token and issues a new pair in its family. A spent token presented
     /// again revokes the family.
+    #[tracing::instrument(skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> ServiceResult<(User, TokenPair)> {
         let record = self.refresh_record(refresh_token).await?;
         let now = domain::now();
@@ -235,12 +244,14 @@ impl AuthService {
     }
 
     /// Revokes every refresh token of the login the token belongs to.
+    #[tracing::instrument(skip_all)]
     pub async fn logout(&self, refresh_token: &str) -> ServiceResult<()> {
         let record = self.refresh_record(refresh_token).await?;
         self.store.revoke_token_family(record.family_id).await?;
         Ok(())
     }
 
+    #[tracing::instrument(skip_all)]
     async fn refresh_record(&self, refresh_token: &str) -> ServiceResult<RefreshTokenRecord> {
         let claims = self.decode(refresh_token, TokenKind::Refresh)?;
         let jti = Uuid::parse_str(&claims.jti).map_err(|_| unauthorized())?;
@@ -258,6 +269,7 @@ impl AuthService {
     /// Mails a reset token to the user with this email, if there is one. Answers the same,
     /// in about the same time, whether or not there is: the token is stored and mailed in the
     /// background.
+    #[tracing::instrument(skip_all)]
     pub async fn forgot_password(&self, email: &Email) {
         let user = match self.store.user_by_email(email.as_str()).await {
             Ok(user) => user,
@@ -278,6 +290,7 @@ impl AuthService {
         });
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     async fn send_reset(&self, user: &User, secret: &str) -> ServiceResult<()> {
         let now = domain::now();
         self.store
@@ -305,13 +318,14 @@ impl AuthService {
                 body,
             })
             .await
-            .map_err(|e| ServiceError::Unavailable(e.to_string()))
+            .map_err(|e| ServiceError::unavailable(Upstream::Mail, e))
     }
 
     /// Sets a new password with a reset token; the token works once, and every refresh token
     /// of the user is revoked.
+    #[tracing::instrument(skip_all)]
     pub async fn reset_password(&self, token: &str, password: Password) -> ServiceResult<User> {
-        let invalid = || ServiceError::BadRequest(INVALID_RESET_TOKEN.into());
+        let invalid = || ServiceError::bad_request("token", INVALID_RESET_TOKEN);
         if token.trim().is_empty() {
             return Err(invalid());
         }

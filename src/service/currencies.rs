@@ -6,7 +6,7 @@ use crate::domain::{Currency, CurrencyCode, User};
 use crate::store::{Store, StoreError};
 
 use super::users::require_superuser;
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult};
 
 #[derive(Clone)]
 pub struct CurrencyService {
@@ -18,18 +18,24 @@ impl CurrencyService {
         Self { store }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list(&self) -> ServiceResult<Vec<Currency>> {
         Ok(self.store.currencies().await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn get(&self, code: &str) -> ServiceResult<Currency> {
         let not_found = || {
-            ServiceError::not_found(format!("Currency {} not found", code.trim().to_uppercase()))
+            ServiceError::not_found(
+                Entity::Currency,
+                format!("Currency {} not found", code.trim().to_uppercase()),
+            )
         };
         let code = CurrencyCode::parse(code).map_err(|_| not_found())?;
         self.store.currency(&code).await?.ok_or_else(not_found)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
     pub async fn create(&self, actor: &User, currency: Currency) -> ServiceResult<Currency> {
         require_superuser(actor)?;
         self.store
@@ -44,6 +50,7 @@ impl CurrencyService {
         Ok(currency)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
     pub async fn update(
         &self,
         actor: &User,
@@ -63,6 +70,7 @@ impl CurrencyService {
         Ok(updated)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
     pub async fn delete(&self, actor: &User, code: &str) -> ServiceResult<()> {
         require_superuser(actor)?;
         let current = self.get(code).await?;
@@ -73,9 +81,10 @@ impl CurrencyService {
                 StoreError::Conflict(_) => {
                     ServiceError::Conflict(format!("Currency {} is in use", current.code))
                 }
-                StoreError::NotFound => {
-                    ServiceError::not_found(format!("Currency {} not found", current.code))
-                }
+                StoreError::NotFound => ServiceError::not_found(
+                    Entity::Currency,
+                    format!("Currency {} not found", current.code),
+                ),
                 other => other.into(),
             })
     }

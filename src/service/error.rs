@@ -1,21 +1,64 @@
+use std::fmt;
 use std::time::Duration;
 
 use crate::domain::ValidationError;
 use crate::store::{ConflictKind, StoreError};
 
+/// A failure's cause, kept for logs and `source()` chains.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Which outside system failed or was too slow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upstream {
+    Database,
+    /// Yahoo Finance.
+    MarketData,
+    Mail,
+}
+
+impl fmt::Display for Upstream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Database => "database",
+            Self::MarketData => "Yahoo Finance",
+            Self::Mail => "mail",
+        })
+    }
+}
+
+/// What a [`ServiceError::NotFound`] was looking for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    User,
+    Institution,
+    Account,
+    AccountValue,
+    Holding,
+    Security,
+    Currency,
+    Rate,
+    /// A row the store found gone, named in the message only.
+    Record,
+}
+
 /// What went wrong in a service, by meaning. The HTTP layer maps each variant to a status code
-/// in one place; the TUI shows it on its status line.
+/// in one place; the TUI shows it on its status line. Callers decide on the variant and its
+/// fields, never on the message text.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// Input broke a domain rule (HTTP 422).
     #[error("{0}")]
     Invalid(#[from] ValidationError),
-    /// A well-formed request that the rules refuse (HTTP 400).
-    #[error("{0}")]
-    BadRequest(String),
+    /// A well-formed request that the rules refuse (HTTP 400); `field` names the input to
+    /// blame, when one is.
+    #[error("{message}")]
+    BadRequest {
+        field: Option<&'static str>,
+        message: String,
+    },
     /// Missing, or owned by someone else (HTTP 404): never reveal which.
-    #[error("{0}")]
-    NotFound(String),
+    #[error("{message}")]
+    NotFound { entity: Entity, message: String },
     /// A uniqueness rule or a resource in use (HTTP 409).
     #[error("{0}")]
     Conflict(String),
@@ -31,12 +74,16 @@ pub enum ServiceError {
         message: String,
         retry_after_secs: Option<u64>,
     },
-    /// An upstream (Yahoo, the database, Redis) is unreachable or failing (HTTP 503).
-    #[error("{0}")]
-    Unavailable(String),
-    /// Yahoo did not answer within the operation's deadline (HTTP 503).
-    #[error("{0}")]
-    UpstreamTimeout(String),
+    /// An upstream (Yahoo, the database, the mailer) is unreachable or failing (HTTP 503).
+    #[error("{source}")]
+    Unavailable {
+        upstream: Upstream,
+        #[source]
+        source: BoxError,
+    },
+    /// An upstream did not answer within the operation's deadline (HTTP 503).
+    #[error("{message}")]
+    UpstreamTimeout { upstream: Upstream, message: String },
     /// Yahoo refuses more requests for now (HTTP 503 with `Retry-After`). Not the API's own
     /// limit, which is [`ServiceError::RateLimited`].
     #[error("{message}")]
@@ -44,16 +91,37 @@ pub enum ServiceError {
         message: String,
         retry_after: Option<Duration>,
     },
-    /// A bug or an unexpected state (HTTP 500); the message is logged, not shown to API clients.
+    /// A bug or an unexpected state (HTTP 500); the cause is logged, not shown to API clients.
     #[error("{0}")]
-    Internal(String),
+    Internal(#[source] BoxError),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 impl ServiceError {
-    pub fn not_found(what: impl Into<String>) -> Self {
-        Self::NotFound(what.into())
+    pub fn not_found(entity: Entity, message: impl Into<String>) -> Self {
+        Self::NotFound {
+            entity,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(field: &'static str, message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    pub fn unavailable(upstream: Upstream, source: impl Into<BoxError>) -> Self {
+        Self::Unavailable {
+            upstream,
+            source: source.into(),
+        }
+    }
+
+    pub fn internal(source: impl Into<BoxError>) -> Self {
+        Self::Internal(source.into())
     }
 }
 
@@ -66,7 +134,7 @@ impl From<StoreError> for ServiceError {
                 return Self::Unauthorized("The user no longer exists".into())
             }
             Some(ConflictKind::ParentGone(what)) => {
-                return Self::NotFound(format!("{what} not found"))
+                return Self::not_found(Entity::Record, format!("{what} not found"))
             }
             Some(ConflictKind::Rule) => {
                 tracing::debug!(error = %e, "write refused by a rule of the store");
@@ -75,9 +143,9 @@ impl From<StoreError> for ServiceError {
             None => {}
         }
         match e {
-            StoreError::NotFound => Self::NotFound("Not found".into()),
-            StoreError::Unavailable(m) => Self::Unavailable(format!("database unavailable: {m}")),
-            other => Self::Internal(other.to_string()),
+            StoreError::NotFound => Self::not_found(Entity::Record, "Not found"),
+            e @ StoreError::Unavailable(_) => Self::unavailable(Upstream::Database, e),
+            other => Self::internal(other),
         }
     }
 }

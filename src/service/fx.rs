@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::upstream::Deadlines;
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult};
 use crate::domain::{money, CurrencyCode, ExchangeRate, Interval, PageRequest, QuoteUnit, Symbol};
 use crate::market::{ChartRequest, Deadline, MarketData};
 use crate::store::Store;
@@ -82,6 +82,7 @@ impl FxService {
     /// Fetches `{BASE}{TARGET}=X` for each target and stores the daily rates of the week up to
     /// `date` (today when `None`). Idempotent: a second run updates the same rows. The pairs
     /// share one deadline: those it leaves no time for fail as timed out.
+    #[tracing::instrument(skip_all, fields(base = %base))]
     pub async fn sync_rates(
         &self,
         base: &CurrencyCode,
@@ -91,7 +92,10 @@ impl FxService {
         let today = Utc::now().date_naive();
         let date = date.unwrap_or(today);
         if date > today {
-            return Err(ServiceError::BadRequest(format!("{date} is in the future")));
+            return Err(ServiceError::bad_request(
+                "date",
+                format!("{date} is in the future"),
+            ));
         }
         let mut synced = 0;
         let mut failures = Vec::new();
@@ -122,6 +126,7 @@ impl FxService {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(base = %base, date = %date))]
     async fn sync_pair(
         &self,
         base: &CurrencyCode,
@@ -158,9 +163,10 @@ impl FxService {
             stored += 1;
         }
         if stored == 0 {
-            return Err(ServiceError::NotFound(format!(
-                "Yahoo Finance has no {symbol} rate on or before {date}"
-            )));
+            return Err(ServiceError::not_found(
+                Entity::Rate,
+                format!("Yahoo Finance has no {symbol} rate on or before {date}"),
+            ));
         }
         Ok(())
     }
@@ -168,6 +174,7 @@ impl FxService {
     /// The rate `from -> to` in force on `date`: the newest stored on or before it, a stored
     /// inverse inverted, or a cross through USD; the same currency is 1. No rate is not found,
     /// never 1:1.
+    #[tracing::instrument(skip_all, fields(from = %from, to = %to, date = %date))]
     pub async fn rate(
         &self,
         from: &CurrencyCode,
@@ -177,13 +184,15 @@ impl FxService {
         super::rates::rate_on(self.store.as_ref(), from, to, date)
             .await?
             .ok_or_else(|| {
-                ServiceError::NotFound(format!(
-                    "No exchange rate from {from} to {to} on or before {date}"
-                ))
+                ServiceError::not_found(
+                    Entity::Rate,
+                    format!("No exchange rate from {from} to {to} on or before {date}"),
+                )
             })
     }
 
     /// Converts `amount` of `from` into `to` with the rate of `date` (today when `None`).
+    #[tracing::instrument(skip_all, fields(from = %from, to = %to))]
     pub async fn convert(
         &self,
         from: &CurrencyCode,
@@ -205,6 +214,7 @@ impl FxService {
 
     /// Converts an amount in a quote unit (`GBp`, `USD`) into a currency: the minor unit by its
     /// fixed factor first, then by the exchange rate.
+    #[tracing::instrument(skip_all, fields(to = %to))]
     pub async fn convert_quoted(
         &self,
         unit: &QuoteUnit,
@@ -218,6 +228,7 @@ impl FxService {
 
     /// The newest rate from `base` to each currency on or before `date`. Not found when there
     /// is none.
+    #[tracing::instrument(skip_all, fields(base = %base))]
     pub async fn rates(
         &self,
         base: &CurrencyCode,
@@ -226,9 +237,10 @@ impl FxService {
         let date = date.unwrap_or_else(|| Utc::now().date_naive());
         let found = self.store.rates_from(base, date).await?;
         if found.is_empty() {
-            return Err(ServiceError::NotFound(format!(
-                "No exchange rates from {base} on or before {date}"
-            )));
+            return Err(ServiceError::not_found(
+                Entity::Rate,
+                format!("No exchange rates from {base} on or before {date}"),
+            ));
         }
         Ok(RateTable {
             base_currency: base.clone(),
@@ -239,6 +251,7 @@ impl FxService {
 
     /// For each user's base currency, the other currencies of their accounts and of the
     /// securities they hold: the rates a full sync keeps fresh.
+    #[tracing::instrument(skip_all)]
     pub async fn needed_pairs(&self) -> ServiceResult<NeededPairs> {
         let mut pairs = NeededPairs::new();
         let users = self.store.users(PageRequest::all()).await?.items;

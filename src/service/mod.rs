@@ -10,12 +10,13 @@ mod rates;
 pub mod securities;
 pub mod upstream;
 pub mod users;
+mod valuation;
 
 use std::sync::Arc;
 
 /// The state of the market-data cache, as health checks report it.
 pub use crate::market::CacheHealth;
-pub use error::{ServiceError, ServiceResult};
+pub use error::{BoxError, Entity, ServiceError, ServiceResult, Upstream};
 pub use upstream::{Deadlines, LookupBudget};
 
 use crate::market::MarketData;

@@ -14,11 +14,11 @@ use crate::domain::{
     Holding, HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
     NewInstitution, Page, PageRequest, QuoteUnit, Security, Symbol, User,
 };
-use crate::store::{ConflictKind, LatestClose, Store, StoreError};
+use crate::store::{ConflictKind, LatestClose, PricedHolding, Store, StoreError};
 
 use super::fx::FxService;
 use super::securities::{FirstUse, SecurityService};
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult};
 
 const INSTITUTION_NOT_FOUND: &str = "Financial institution not found";
 const ACCOUNT_NOT_FOUND: &str = "Account not found";
@@ -121,7 +121,8 @@ impl Overview {
 
 #[derive(Clone)]
 pub struct PortfolioService {
-    store: Arc<dyn Store>,
+    /// Also read by the valuation (`super::valuation`).
+    pub(super) store: Arc<dyn Store>,
     securities: Arc<SecurityService>,
     fx: Arc<FxService>,
 }
@@ -148,7 +149,7 @@ impl PortfolioService {
     ) -> ServiceResult<Option<Decimal>> {
         match self.fx.rate(from, to, date).await {
             Ok(rate) => Ok(Some(rate)),
-            Err(ServiceError::NotFound(_)) => Ok(None),
+            Err(ServiceError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -168,7 +169,7 @@ impl PortfolioService {
             .institution(id)
             .await?
             .filter(|i| i.user_id == user.id)
-            .ok_or_else(|| ServiceError::not_found(INSTITUTION_NOT_FOUND))
+            .ok_or_else(|| ServiceError::not_found(Entity::Institution, INSTITUTION_NOT_FOUND))
     }
 
     pub async fn create_institution(
@@ -199,7 +200,7 @@ impl PortfolioService {
         self.store
             .delete_institution(id)
             .await
-            .map_err(|e| missing(e, INSTITUTION_NOT_FOUND))
+            .map_err(|e| missing(e, Entity::Institution, INSTITUTION_NOT_FOUND))
     }
 
     /// How current the user's portfolio is: unchanged between two calls exactly when
@@ -220,7 +221,7 @@ impl PortfolioService {
             .account(id)
             .await?
             .filter(|a| a.user_id == user.id)
-            .ok_or_else(|| ServiceError::not_found(ACCOUNT_NOT_FOUND))
+            .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))
     }
 
     pub async fn create_account(&self, user: &User, new: NewAccount) -> ServiceResult<Account> {
@@ -258,12 +259,46 @@ impl PortfolioService {
         self.store
             .delete_account(id)
             .await
-            .map_err(|e| missing(e, ACCOUNT_NOT_FOUND))
+            .map_err(|e| missing(e, Entity::Account, ACCOUNT_NOT_FOUND))
     }
 
+    /// One account's figures, reading only that account: its row with its newest value, and
+    /// what valuing its current holdings takes (two queries, side by side).
     pub async fn account_summary(&self, user: &User, id: Uuid) -> ServiceResult<AccountSummary> {
-        let account = self.account(user, id).await?;
-        Ok(self.summarize(vec![account]).await?.remove(0))
+        let (found, prices) = tokio::try_join!(
+            self.store.account_with_latest_value(id),
+            self.store.position_prices(user.id, id)
+        )?;
+        let (account, value) = found
+            .filter(|(a, _)| a.user_id == user.id)
+            .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))?;
+        // As `summarize`: only an investment account's holdings count.
+        let prices = if account.is_investment_account {
+            prices
+        } else {
+            Vec::new()
+        };
+        let positions: Vec<PositionValue> = prices
+            .iter()
+            .map(|p| PositionValue {
+                symbol: &p.symbol,
+                quote: &p.quote_currency,
+                market_value: HoldingValuation::market_value(p.shares, p.close),
+            })
+            .collect();
+        let today = Utc::now().date_naive();
+        let (market_value, missing) = self
+            .value_in(account.id, &positions, &account.currency, today)
+            .await?;
+        Ok(AccountSummary {
+            current_balance: value.as_ref().map(|v| v.balance),
+            current_cash_balance: value.as_ref().and_then(|v| v.cash_balance),
+            balance_as_of: value.as_ref().map(|v| v.timestamp),
+            market_value,
+            missing,
+            positions: positions.len(),
+            account,
+        })
     }
 
     pub async fn account_summaries(
@@ -298,8 +333,9 @@ impl PortfolioService {
         for account in accounts {
             let value = latest.get(&account.id);
             let views = by_account.remove(&account.id).unwrap_or_default();
+            let positions: Vec<PositionValue> = views.iter().map(PositionValue::of).collect();
             let (market_value, missing) = self
-                .value_in(account.id, &views, &account.currency, today)
+                .value_in(account.id, &positions, &account.currency, today)
                 .await?;
             out.push(AccountSummary {
                 current_balance: value.map(|v| v.balance),
@@ -319,7 +355,7 @@ impl PortfolioService {
     async fn value_in(
         &self,
         account_id: Uuid,
-        views: &[HoldingView],
+        positions: &[PositionValue<'_>],
         currency: &CurrencyCode,
         date: chrono::NaiveDate,
     ) -> ServiceResult<(Decimal, Vec<Missing>)> {
@@ -327,13 +363,13 @@ impl PortfolioService {
         // positions there are.
         let mut by_currency: HashMap<CurrencyCode, (Decimal, Vec<Symbol>)> = HashMap::new();
         let mut missing = Vec::new();
-        for view in views {
-            let symbol = view.security.symbol.clone();
-            let Some(value) = view.valuation.market_value else {
+        for position in positions {
+            let symbol = position.symbol.clone();
+            let Some(value) = position.market_value else {
                 missing.push(Missing::price(account_id, symbol));
                 continue;
             };
-            let Ok(unit) = QuoteUnit::parse(&view.security.currency) else {
+            let Ok(unit) = QuoteUnit::parse(position.quote) else {
                 missing.push(Missing::price(account_id, symbol));
                 continue;
             };
@@ -355,81 +391,6 @@ impl PortfolioService {
             }
         }
         Ok((total.round_dp(domain::money::MAX_SCALE), missing))
-    }
-
-    /// Accounts grouped by institution with totals in the user's base currency.
-    pub async fn overview(&self, user: &User) -> ServiceResult<Overview> {
-        let institutions = self
-            .store
-            .institutions(user.id, PageRequest::all())
-            .await?
-            .items;
-        let accounts = self
-            .store
-            .accounts(user.id, PageRequest::all())
-            .await?
-            .items;
-        let summaries = self.summarize(accounts).await?;
-        let base = user.base_currency.clone();
-        let today = Utc::now().date_naive();
-        let mut net_worth = NetWorth::default();
-        let mut worth_base = HashMap::new();
-        let mut missing = Vec::new();
-        let mut groups: Vec<InstitutionGroup> = institutions
-            .into_iter()
-            .map(|i| InstitutionGroup {
-                institution: Some(i),
-                accounts: Vec::new(),
-                total_base: Decimal::ZERO,
-            })
-            .collect();
-        let mut unlinked = InstitutionGroup {
-            institution: None,
-            accounts: Vec::new(),
-            total_base: Decimal::ZERO,
-        };
-        for s in summaries {
-            missing.extend(s.missing.iter().cloned());
-            let amount = account_worth(&s);
-            let in_base = match self.rate(&s.account.currency, &base, today).await? {
-                Some(rate) => {
-                    net_worth.add(amount * rate, s.account.is_asset());
-                    let signed = if s.account.is_asset() {
-                        amount
-                    } else {
-                        -amount
-                    };
-                    let v = (signed * rate).round_dp(2);
-                    worth_base.insert(s.account.id, v);
-                    Some(v)
-                }
-                None => {
-                    missing.push(Missing::fx(s.account.id, s.account.currency.clone(), None));
-                    None
-                }
-            };
-            let group = match s.account.institution_id {
-                Some(id) => groups
-                    .iter_mut()
-                    .find(|g| g.institution.as_ref().map(|i| i.id) == Some(id)),
-                None => None,
-            }
-            .unwrap_or(&mut unlinked);
-            group.total_base += in_base.unwrap_or_default();
-            group.accounts.push(s);
-        }
-        if !unlinked.accounts.is_empty() {
-            groups.push(unlinked);
-        }
-        net_worth.assets = net_worth.assets.round_dp(2);
-        net_worth.liabilities = net_worth.liabilities.round_dp(2);
-        Ok(Overview {
-            base_currency: base,
-            groups,
-            net_worth,
-            worth_base,
-            missing,
-        })
     }
 
     // Account values
@@ -460,7 +421,7 @@ impl PortfolioService {
             .account_value(id)
             .await?
             .filter(|v| v.account_id == account_id)
-            .ok_or_else(|| ServiceError::not_found(VALUE_NOT_FOUND))
+            .ok_or_else(|| ServiceError::not_found(Entity::AccountValue, VALUE_NOT_FOUND))
     }
 
     /// `cash_balance` is required for investment accounts: the check needs the account, so
@@ -481,9 +442,10 @@ impl PortfolioService {
             account.is_investment_account,
         )
         .map_err(|e| match e.field {
-            "cash_balance" if cash_balance.is_none() => {
-                ServiceError::BadRequest("cash_balance is required for investment accounts".into())
-            }
+            "cash_balance" if cash_balance.is_none() => ServiceError::bad_request(
+                "cash_balance",
+                "cash_balance is required for investment accounts",
+            ),
             _ => ServiceError::Invalid(e),
         })?;
         let value = new.into_value(Uuid::new_v4(), account_id, domain::now());
@@ -521,7 +483,7 @@ impl PortfolioService {
         self.store
             .delete_account_value(id)
             .await
-            .map_err(|e| missing(e, VALUE_NOT_FOUND))
+            .map_err(|e| missing(e, Entity::AccountValue, VALUE_NOT_FOUND))
     }
 
     // Holdings
@@ -533,14 +495,18 @@ impl PortfolioService {
         current_only: bool,
         page: PageRequest,
     ) -> ServiceResult<Page<HoldingView>> {
-        // The page is read alongside the owner check and dropped unread when it fails.
-        let (_, page) = tokio::try_join!(self.account(user, account_id), async {
-            Ok(self.store.holdings(account_id, current_only, page).await?)
-        })?;
-        let total = page.total;
+        // One query, which finds nothing unless the caller owns the account: only an empty
+        // page asks whether the account is missing or merely empty.
+        let page = self
+            .store
+            .priced_holdings(user.id, account_id, current_only, page)
+            .await?;
+        if page.items.is_empty() {
+            self.account(user, account_id).await?;
+        }
         Ok(Page {
-            items: self.views(page.items).await?,
-            total,
+            items: page.items.into_iter().map(priced_view).collect(),
+            total: page.total,
         })
     }
 
@@ -550,8 +516,8 @@ impl PortfolioService {
     }
 
     async fn positions_of(&self, user_id: Uuid) -> ServiceResult<Vec<HoldingView>> {
-        let holdings = self.store.current_holdings_of_user(user_id).await?;
-        self.views(holdings).await
+        let priced = self.store.priced_positions(user_id).await?;
+        Ok(priced.into_iter().map(priced_view).collect())
     }
 
     pub async fn holding(
@@ -575,7 +541,7 @@ impl PortfolioService {
             .holding(id)
             .await?
             .filter(|h| h.account_id == account_id)
-            .ok_or_else(|| ServiceError::not_found(HOLDING_NOT_FOUND))
+            .ok_or_else(|| ServiceError::not_found(Entity::Holding, HOLDING_NOT_FOUND))
     }
 
     pub async fn create_holding(
@@ -589,8 +555,9 @@ impl PortfolioService {
     ) -> ServiceResult<HoldingView> {
         let account = self.account(user, account_id).await?;
         if !account.is_investment_account {
-            return Err(ServiceError::BadRequest(
-                "Holdings can only be added to investment accounts".into(),
+            return Err(ServiceError::bad_request(
+                "account_id",
+                "Holdings can only be added to investment accounts",
             ));
         }
         let new = NewHolding::new(
@@ -647,7 +614,7 @@ impl PortfolioService {
         self.store
             .delete_holding(id)
             .await
-            .map_err(|e| missing(e, HOLDING_NOT_FOUND))
+            .map_err(|e| missing(e, Entity::Holding, HOLDING_NOT_FOUND))
     }
 
     /// A stored security by id, or by symbol — looked up on Yahoo and stored when unknown.
@@ -657,7 +624,7 @@ impl PortfolioService {
                 .securities
                 .by_id(*id, FirstUse::SyncNow)
                 .await?
-                .ok_or_else(|| ServiceError::not_found("Security not found")),
+                .ok_or_else(|| ServiceError::not_found(Entity::Security, "Security not found")),
             SecurityRef::Symbol(symbol) => self.securities.obtain(symbol, FirstUse::SyncNow).await,
         }
     }
@@ -681,7 +648,7 @@ impl PortfolioService {
                     .get(&holding.security_id)
                     .cloned()
                     .ok_or_else(|| {
-                        ServiceError::Internal(format!("holding {} has no security", holding.id))
+                        ServiceError::internal(format!("holding {} has no security", holding.id))
                     })?;
                 let two: &[LatestClose] = closes.get(&holding.security_id).map_or(&[], |v| v);
                 let valuation = HoldingValuation::of(&holding, two.first().map(|c| c.close));
@@ -699,10 +666,41 @@ impl PortfolioService {
     async fn require_currency(&self, code: &CurrencyCode) -> ServiceResult<()> {
         match self.store.currency(code).await? {
             Some(_) => Ok(()),
-            None => Err(ServiceError::not_found(format!(
-                "Currency {code} not found"
-            ))),
+            None => Err(ServiceError::not_found(
+                Entity::Currency,
+                format!("Currency {code} not found"),
+            )),
         }
+    }
+}
+
+/// A position as a total counts it: its security, and its market value in the security's
+/// quote unit when it could be priced.
+struct PositionValue<'a> {
+    symbol: &'a Symbol,
+    quote: &'a str,
+    market_value: Option<Decimal>,
+}
+
+impl<'a> PositionValue<'a> {
+    fn of(view: &'a HoldingView) -> Self {
+        Self {
+            symbol: &view.security.symbol,
+            quote: &view.security.currency,
+            market_value: view.valuation.market_value,
+        }
+    }
+}
+
+/// A holding as a list shows it, from what the store read with it.
+fn priced_view(p: PricedHolding) -> HoldingView {
+    let valuation = HoldingValuation::of(&p.holding, p.close.map(|(_, close)| close));
+    HoldingView {
+        previous_close: p.previous_close,
+        price_as_of: p.close.map(|(at, _)| at),
+        holding: p.holding,
+        security: p.security,
+        valuation,
     }
 }
 
@@ -717,9 +715,9 @@ pub fn account_worth(s: &AccountSummary) -> Decimal {
     }
 }
 
-fn missing(e: StoreError, what: &str) -> ServiceError {
+fn missing(e: StoreError, entity: Entity, what: &str) -> ServiceError {
     match e {
-        StoreError::NotFound => ServiceError::not_found(what),
+        StoreError::NotFound => ServiceError::not_found(entity, what),
         other => other.into(),
     }
 }

@@ -3,14 +3,14 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::domain::{money, CurrencyCode};
+use crate::domain::{CurrencyCode, RateBook};
 use crate::store::Store;
 
 use super::ServiceResult;
 
 /// The rate (1 `from` = rate `to`) in force on `date`: the newest stored rate on or before it,
-/// a stored inverse inverted, or a cross through USD. `None` when no rate exists: a missing
-/// rate is never taken as 1:1.
+/// a stored inverse inverted, or a cross through USD ([`RateBook::rate`]). `None` when no rate
+/// exists: a missing rate is never taken as 1:1.
 pub async fn rate_on(
     store: &dyn Store,
     from: &CurrencyCode,
@@ -20,35 +20,18 @@ pub async fn rate_on(
     if from == to {
         return Ok(Some(Decimal::ONE));
     }
-    if let Some(r) = direct_or_inverse(store, from, to, date).await? {
-        return Ok(Some(r));
-    }
-    let usd = CurrencyCode::usd();
-    if *from == usd || *to == usd {
-        return Ok(None);
-    }
-    let Some(leg1) = direct_or_inverse(store, from, &usd, date).await? else {
-        return Ok(None);
-    };
-    let Some(leg2) = direct_or_inverse(store, &usd, to, date).await? else {
-        return Ok(None);
-    };
-    Ok(Some((leg1 * leg2).round_dp(money::MAX_SCALE)))
+    Ok(rate_book(store, &[from.clone(), to.clone()], date)
+        .await?
+        .rate(from, to))
 }
 
-async fn direct_or_inverse(
+/// Every rate among `currencies` (and USD, for crosses) in force on `date`, in one read.
+pub async fn rate_book(
     store: &dyn Store,
-    from: &CurrencyCode,
-    to: &CurrencyCode,
+    currencies: &[CurrencyCode],
     date: NaiveDate,
-) -> ServiceResult<Option<Decimal>> {
-    let direct = store.rate_on_or_before(from, to, date).await?;
-    let inverse = store.rate_on_or_before(to, from, date).await?;
-    // The newer of the two wins, so a fresh inverse is not shadowed by a stale direct rate.
-    Ok(match (direct, inverse) {
-        (Some(d), Some(i)) if i.date > d.date => i.inverse().map(|r| r.rate),
-        (Some(d), _) => Some(d.rate),
-        (None, Some(i)) => i.inverse().map(|r| r.rate),
-        (None, None) => None,
-    })
+) -> ServiceResult<RateBook> {
+    let mut codes = currencies.to_vec();
+    codes.push(CurrencyCode::usd());
+    Ok(RateBook::new(store.rates_among(&codes, date).await?))
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::upstream::{bounded, Deadlines, LookupBudget};
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult, Upstream};
 use crate::domain::{self, Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol};
 use crate::market::deadline::with_half_the_time_left;
 use crate::market::{
@@ -35,8 +35,11 @@ async fn with_fallback_time<T>(
 impl From<MarketError> for ServiceError {
     fn from(e: MarketError) -> Self {
         match e {
-            MarketError::NotFound(m) => Self::NotFound(m),
-            MarketError::BadRequest(m) => Self::BadRequest(m),
+            MarketError::NotFound(m) => Self::not_found(Entity::Security, m),
+            MarketError::BadRequest(m) => Self::BadRequest {
+                field: None,
+                message: m,
+            },
             MarketError::RateLimited { retry_after } => Self::UpstreamRateLimited {
                 message: "Yahoo Finance is rate limiting requests; try again later".into(),
                 retry_after,
@@ -44,7 +47,7 @@ impl From<MarketError> for ServiceError {
             e @ (MarketError::Offline(_)
             | MarketError::Unavailable(_)
             | MarketError::SessionRefused(_)
-            | MarketError::InvalidResponse(_)) => Self::Unavailable(e.to_string()),
+            | MarketError::InvalidResponse(_)) => Self::unavailable(Upstream::MarketData, e),
         }
     }
 }
@@ -583,7 +586,7 @@ impl SecurityService {
                 .security_by_symbol(symbol)
                 .await?
                 .map(|s| (s, false))
-                .ok_or_else(|| ServiceError::Internal(format!("security '{symbol}' vanished"))),
+                .ok_or_else(|| ServiceError::internal(format!("security '{symbol}' vanished"))),
             Err(e) => Err(e.into()),
         }
     }
@@ -598,9 +601,10 @@ impl SecurityService {
             Err(e) => {
                 tracing::info!(%symbol, error = %e, "no profile; describing from the chart");
                 let chart = self.last_five_days(symbol).await.map_err(|e| match e {
-                    MarketError::NotFound(_) => {
-                        ServiceError::NotFound(format!("Security with symbol '{symbol}' not found"))
-                    }
+                    MarketError::NotFound(_) => ServiceError::not_found(
+                        Entity::Security,
+                        format!("Security with symbol '{symbol}' not found"),
+                    ),
                     other => other.into(),
                 })?;
                 Ok(new_security_from_chart(symbol, &chart))
@@ -624,7 +628,10 @@ impl SecurityService {
     pub async fn stored_matches(&self, query: &str, limit: u64) -> ServiceResult<Vec<Security>> {
         let query = query.trim();
         if query.is_empty() {
-            return Err(ServiceError::BadRequest("the search query is empty".into()));
+            return Err(ServiceError::bad_request(
+                "query",
+                "the search query is empty",
+            ));
         }
         Ok(self.store.search_securities(query, limit).await?)
     }
@@ -923,8 +930,9 @@ impl SecurityService {
     ) -> ServiceResult<PriceSeries> {
         if let (Some(s), Some(e)) = (start, end) {
             if s > e {
-                return Err(ServiceError::BadRequest(
-                    "start must not be after end".into(),
+                return Err(ServiceError::bad_request(
+                    "start",
+                    "start must not be after end",
                 ));
             }
         }
@@ -933,7 +941,10 @@ impl SecurityService {
             .security_by_symbol(symbol)
             .await?
             .ok_or_else(|| {
-                ServiceError::NotFound(format!("Security with symbol '{symbol}' not found"))
+                ServiceError::not_found(
+                    Entity::Security,
+                    format!("Security with symbol '{symbol}' not found"),
+                )
             })?;
         let mut bars = self.store.prices(security.id, interval, start, end).await?;
         if bars.is_empty() && interval != Interval::D1 {
@@ -1108,7 +1119,12 @@ impl SecurityService {
 /// or it is rate limiting. Offline failures are not among them: they are immediate anyway.
 fn upstream_gone(e: &ServiceError) -> Option<ServiceError> {
     match e {
-        ServiceError::UpstreamTimeout(m) => Some(ServiceError::UpstreamTimeout(m.clone())),
+        ServiceError::UpstreamTimeout { upstream, message } => {
+            Some(ServiceError::UpstreamTimeout {
+                upstream: *upstream,
+                message: message.clone(),
+            })
+        }
         ServiceError::UpstreamRateLimited {
             message,
             retry_after,
@@ -1130,7 +1146,10 @@ fn not_tried(reason: &ServiceError) -> ServiceError {
                 retry_after: *retry_after,
             }
         }
-        _ => ServiceError::UpstreamTimeout(message),
+        _ => ServiceError::UpstreamTimeout {
+            upstream: Upstream::MarketData,
+            message,
+        },
     }
 }
 

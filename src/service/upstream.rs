@@ -29,10 +29,10 @@ impl Default for Deadlines {
 
 impl From<DeadlineExceeded> for ServiceError {
     fn from(e: DeadlineExceeded) -> Self {
-        Self::UpstreamTimeout(format!(
-            "Yahoo Finance did not answer within {}",
-            seconds(&e.limit)
-        ))
+        Self::UpstreamTimeout {
+            upstream: super::Upstream::MarketData,
+            message: format!("Yahoo Finance did not answer within {}", seconds(&e.limit)),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use crate::domain::{
 };
 use crate::store::{Store, StoreError};
 
-use super::{ServiceError, ServiceResult};
+use super::{Entity, ServiceError, ServiceResult};
 
 /// What a user may change about an account; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +41,7 @@ impl UserService {
         Self { store }
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn register(
         &self,
         email: Email,
@@ -78,6 +79,7 @@ impl UserService {
     /// Checks a login (username or email) and password. The same message answers an unknown
     /// login and a wrong password, and both take an Argon2 verification, so neither reveals
     /// which accounts exist.
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, login: &str, password: &str) -> ServiceResult<User> {
         let user = self.find(login).await?;
         let hash = user
@@ -90,7 +92,7 @@ impl UserService {
                 if user.is_active {
                     Ok(user)
                 } else {
-                    Err(ServiceError::BadRequest(INACTIVE_USER.into()))
+                    Err(ServiceError::bad_request("username", INACTIVE_USER))
                 }
             }
             _ => Err(ServiceError::Unauthorized(BAD_CREDENTIALS.into())),
@@ -98,6 +100,7 @@ impl UserService {
     }
 
     /// Finds a user by email or username.
+    #[tracing::instrument(skip_all)]
     pub async fn find(&self, login: &str) -> ServiceResult<Option<User>> {
         let login = login.trim();
         if login.contains('@') {
@@ -108,32 +111,37 @@ impl UserService {
         Ok(self.store.user_by_username(login).await?)
     }
 
+    #[tracing::instrument(skip_all, fields(id = %id))]
     pub async fn get(&self, id: Uuid) -> ServiceResult<User> {
         self.store
             .user(id)
             .await?
-            .ok_or_else(|| ServiceError::not_found("User not found"))
+            .ok_or_else(|| ServiceError::not_found(Entity::User, "User not found"))
     }
 
     /// Reads a user as `actor`: themselves, or anyone for a superuser; 404 otherwise.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id, id = %id))]
     pub async fn get_as(&self, actor: &User, id: Uuid) -> ServiceResult<User> {
         if actor.id != id && !actor.is_superuser {
-            return Err(ServiceError::not_found("User not found"));
+            return Err(ServiceError::not_found(Entity::User, "User not found"));
         }
         self.get(id).await
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id))]
     pub async fn list(&self, actor: &User, page: PageRequest) -> ServiceResult<Page<User>> {
         require_superuser(actor)?;
         Ok(self.store.users(page).await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn list_all(&self) -> ServiceResult<Vec<User>> {
         Ok(self.store.users(PageRequest::all()).await?.items)
     }
 
     /// Updates a user as `actor` (themselves, or anyone for a superuser). Only a superuser may
     /// change `is_active` or `is_superuser`; changing one's own password needs the current one.
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id, id = %id))]
     pub async fn update(&self, actor: &User, id: Uuid, update: UserUpdate) -> ServiceResult<User> {
         let mut user = self.get_as(actor, id).await?;
         if (update.is_active.is_some() || update.is_superuser.is_some()) && !actor.is_superuser {
@@ -169,8 +177,9 @@ impl UserService {
             if acting_on_self || !actor.is_superuser {
                 let current = update.current_password.unwrap_or_default();
                 if !verify_password(current, user.password_hash.clone()).await? {
-                    return Err(ServiceError::BadRequest(
-                        "Current password is incorrect".into(),
+                    return Err(ServiceError::bad_request(
+                        "current_password",
+                        "Current password is incorrect",
                     ));
                 }
             }
@@ -178,9 +187,10 @@ impl UserService {
         }
         if let Some(code) = &patch.base_currency {
             if self.store.currency(code).await?.is_none() {
-                return Err(ServiceError::not_found(format!(
-                    "Currency {code} not found"
-                )));
+                return Err(ServiceError::not_found(
+                    Entity::Currency,
+                    format!("Currency {code} not found"),
+                ));
             }
         }
         let password_changed = patch.password_hash.is_some();
@@ -198,6 +208,7 @@ impl UserService {
     }
 
     /// Sets a password without asking for the old one (administration, password reset).
+    #[tracing::instrument(skip_all, fields(id = %id))]
     pub async fn set_password(&self, id: Uuid, password: Password) -> ServiceResult<User> {
         let mut user = self.get(id).await?;
         user.password_hash = hash_password(password).await?;
@@ -207,6 +218,7 @@ impl UserService {
         Ok(user)
     }
 
+    #[tracing::instrument(skip_all, fields(id = %id))]
     pub async fn set_superuser(&self, id: Uuid, is_superuser: bool) -> ServiceResult<User> {
         let mut user = self.get(id).await?;
         user.is_superuser = is_superuser;
@@ -215,16 +227,18 @@ impl UserService {
         Ok(user)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %actor.id, id = %id))]
     pub async fn delete(&self, actor: &User, id: Uuid) -> ServiceResult<()> {
         require_superuser(actor)?;
         self.store.delete_user(id).await.map_err(|e| match e {
-            StoreError::NotFound => ServiceError::not_found("User not found"),
+            StoreError::NotFound => ServiceError::not_found(Entity::User, "User not found"),
             other => other.into(),
         })
     }
 
     /// The owner of a personal store: the first superuser, created on first use with a random
     /// password (set one with `finances user passwd` to use the API as this user).
+    #[tracing::instrument(skip_all)]
     pub async fn local_owner(&self) -> ServiceResult<User> {
         let users = self.store.users(PageRequest::all()).await?;
         if let Some(owner) = users.items.iter().find(|u| u.is_superuser && u.is_active) {
@@ -277,26 +291,28 @@ const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0kmEiy4sEJ6eCh0b/Y1Etb6pGcpWBikJqLU2lZqDj9Y";
 
 /// Argon2id with the crate's recommended parameters, off the async threads.
+#[tracing::instrument(skip_all)]
 pub async fn hash_password(password: Password) -> ServiceResult<String> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.expose().as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("password hashing failed: {e}")))
+            .map_err(|e| ServiceError::internal(format!("password hashing failed: {e}")))
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("password hashing task failed: {e}")))?
+    .map_err(ServiceError::internal)?
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn verify_password(password: String, hash: String) -> ServiceResult<bool> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash)
-            .map_err(|e| ServiceError::Internal(format!("stored password hash is invalid: {e}")))?;
+            .map_err(|e| ServiceError::internal(format!("stored password hash is invalid: {e}")))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(|e| ServiceError::Internal(format!("password check task failed: {e}")))?
+    .map_err(ServiceError::internal)?
 }

@@ -16,6 +16,8 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::domain::{Holding, Security, Symbol};
+
 mod error;
 mod open;
 pub mod postgres;
@@ -27,7 +29,7 @@ pub mod testing;
 mod traits;
 
 pub use error::{ConflictKind, StoreError};
-pub use open::{open, open_with, redact_url};
+pub use open::{open, open_with};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
@@ -59,6 +61,29 @@ pub struct LatestClose {
     pub security_id: Uuid,
     pub timestamp: DateTime<Utc>,
     pub close: Decimal,
+}
+
+/// A holding with its security and the two newest daily closes of that security: a line of a
+/// holdings list, read in one round trip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PricedHolding {
+    pub holding: Holding,
+    pub security: Security,
+    /// The newest daily close and its time; `None` when none is stored.
+    pub close: Option<(DateTime<Utc>, Decimal)>,
+    /// The close before it, for the day change.
+    pub previous_close: Option<Decimal>,
+}
+
+/// Only what valuing a current position takes: the shares, the security's symbol and quote
+/// currency (possibly a minor unit such as `GBp`), and its newest daily close.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionPrice {
+    pub security_id: Uuid,
+    pub symbol: Symbol,
+    pub quote_currency: String,
+    pub shares: Decimal,
+    pub close: Option<Decimal>,
 }
 
 /// What an upsert of price bars did.

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{LatestClose, StoreError, StoreResult};
+use super::{LatestClose, PositionPrice, PricedHolding, StoreError, StoreResult};
 use crate::domain::{
     Account, AccountValue, Currency, CurrencyCode, DataVersion, Email, ExchangeRate, Holding,
     Institution, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
@@ -100,33 +100,64 @@ pub(crate) fn account(r: &impl Columns) -> StoreResult<Account> {
     })
 }
 
+/// An [`AccountValue`] from the columns of `value_columns!`, each name preceded by `$prefix`.
+macro_rules! account_value_named {
+    ($r:expr, $prefix:literal) => {
+        AccountValue {
+            id: $r.uuid(concat!($prefix, "id"))?,
+            account_id: $r.uuid(concat!($prefix, "account_id"))?,
+            timestamp: $r.time(concat!($prefix, "timestamp"))?,
+            balance: $r.dec(concat!($prefix, "balance"))?,
+            cash_balance: $r.opt_dec(concat!($prefix, "cash_balance"))?,
+            created_at: $r.time(concat!($prefix, "created_at"))?,
+            updated_at: $r.time(concat!($prefix, "updated_at"))?,
+        }
+    };
+}
+
 pub(crate) fn account_value(r: &impl Columns) -> StoreResult<AccountValue> {
-    Ok(AccountValue {
-        id: r.uuid("id")?,
-        account_id: r.uuid("account_id")?,
-        timestamp: r.time("timestamp")?,
-        balance: r.dec("balance")?,
-        cash_balance: r.opt_dec("cash_balance")?,
-        created_at: r.time("created_at")?,
-        updated_at: r.time("updated_at")?,
-    })
+    Ok(account_value_named!(r, ""))
+}
+
+/// A row of `sql::accounts::WITH_LATEST_VALUE`.
+pub(crate) fn account_with_latest_value(
+    r: &impl Columns,
+) -> StoreResult<(Account, Option<AccountValue>)> {
+    let value = match r.opt_uuid("value_id")? {
+        Some(_) => Some(account_value_named!(r, "value_")),
+        None => None,
+    };
+    Ok((account(r)?, value))
+}
+
+/// A [`Security`] from the columns of `security_columns!`, each name preceded by `$prefix`.
+macro_rules! security_named {
+    ($r:expr, $prefix:literal) => {
+        Security {
+            id: $r.uuid(concat!($prefix, "id"))?,
+            symbol: parsed(
+                concat!($prefix, "symbol"),
+                Symbol::parse(&$r.text(concat!($prefix, "symbol"))?),
+            )?,
+            name: $r.text(concat!($prefix, "name"))?,
+            exchange: $r.opt_text(concat!($prefix, "exchange"))?,
+            currency: $r.text(concat!($prefix, "currency"))?,
+            security_type: parsed(
+                concat!($prefix, "security_type"),
+                $r.text(concat!($prefix, "security_type"))?.parse(),
+            )?,
+            sector: $r.opt_text(concat!($prefix, "sector"))?,
+            industry: $r.opt_text(concat!($prefix, "industry"))?,
+            market_cap: $r.opt_dec(concat!($prefix, "market_cap"))?,
+            last_synced_at: $r.opt_time(concat!($prefix, "last_synced_at"))?,
+            created_at: $r.time(concat!($prefix, "created_at"))?,
+            updated_at: $r.time(concat!($prefix, "updated_at"))?,
+        }
+    };
 }
 
 pub(crate) fn security(r: &impl Columns) -> StoreResult<Security> {
-    Ok(Security {
-        id: r.uuid("id")?,
-        symbol: parsed("symbol", Symbol::parse(&r.text("symbol")?))?,
-        name: r.text("name")?,
-        exchange: r.opt_text("exchange")?,
-        currency: r.text("currency")?,
-        security_type: parsed("security_type", r.text("security_type")?.parse())?,
-        sector: r.opt_text("sector")?,
-        industry: r.opt_text("industry")?,
-        market_cap: r.opt_dec("market_cap")?,
-        last_synced_at: r.opt_time("last_synced_at")?,
-        created_at: r.time("created_at")?,
-        updated_at: r.time("updated_at")?,
-    })
+    Ok(security_named!(r, ""))
 }
 
 pub(crate) fn price_bar(r: &impl Columns) -> StoreResult<PriceBar> {
@@ -164,6 +195,31 @@ pub(crate) fn holding(r: &impl Columns) -> StoreResult<Holding> {
     })
 }
 
+/// A row of `sql::holdings::priced_from_held!`.
+pub(crate) fn priced_holding(r: &impl Columns) -> StoreResult<PricedHolding> {
+    let close = match (r.opt_time("close_at")?, r.opt_dec("close")?) {
+        (Some(at), Some(close)) => Some((at, close)),
+        _ => None,
+    };
+    Ok(PricedHolding {
+        holding: holding(r)?,
+        security: security_named!(r, "s_"),
+        close,
+        previous_close: r.opt_dec("previous_close")?,
+    })
+}
+
+/// A row of `sql::holdings::POSITION_PRICES`.
+pub(crate) fn position_price(r: &impl Columns) -> StoreResult<PositionPrice> {
+    Ok(PositionPrice {
+        security_id: r.uuid("security_id")?,
+        symbol: parsed("symbol", Symbol::parse(&r.text("symbol")?))?,
+        quote_currency: r.text("currency")?,
+        shares: r.dec("shares")?,
+        close: r.opt_dec("close")?,
+    })
+}
+
 pub(crate) fn refresh_token(r: &impl Columns) -> StoreResult<RefreshTokenRecord> {
     Ok(RefreshTokenRecord {
         jti: r.uuid("jti")?,
@@ -185,6 +241,15 @@ pub(crate) fn reset_token(r: &impl Columns) -> StoreResult<PasswordResetToken> {
         used: r.flag("used")?,
         created_at: r.time("created_at")?,
     })
+}
+
+/// A row of `sql::users::WITH_VERSION`.
+pub(crate) fn user_with_version(r: &impl Columns) -> StoreResult<(User, DataVersion)> {
+    let version = DataVersion {
+        user: r.int("user_version")?,
+        market: r.int("market_version")?,
+    };
+    Ok((user(r)?, version))
 }
 
 /// Rows of `data_versions` (`scope`, `version`) for one user and the market scope.
@@ -225,6 +290,14 @@ pub(crate) fn distinct_ids(ids: &[Uuid]) -> Vec<Uuid> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// Currency codes once each, in order: one bind for any count.
+pub(crate) fn distinct_codes(codes: &[CurrencyCode]) -> Vec<String> {
+    let mut codes: Vec<String> = codes.iter().map(|c| c.as_str().to_string()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
 }
 
 /// `%query%` for `LIKE ... ESCAPE '\'`, lower-cased, with the query's own wildcards escaped.

@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use super::{redact_url, Backend, DatabaseStore, PgStore, SqliteStore, Store};
+use super::{Backend, DatabaseStore, PgStore, SqliteStore, Store};
+use crate::secret::redact_url;
 
 /// The variable naming the PostgreSQL server tests may create databases on.
 pub const TEST_DATABASE_URL_VAR: &str = "FINANCES_TEST_DATABASE_URL";

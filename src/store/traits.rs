@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Backend, LatestClose, StoreResult, UpsertCount};
+use super::{Backend, LatestClose, PositionPrice, PricedHolding, StoreResult, UpsertCount};
 use crate::domain::{
     Account, AccountValue, Currency, CurrencyCode, DataVersion, ExchangeRate, Holding, Institution,
     Interval, Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
@@ -80,6 +80,9 @@ pub trait DataVersionStore: Send + Sync + 'static {
 pub trait UserStore: Send + Sync + 'static {
     async fn insert_user(&self, user: &User) -> StoreResult<()>;
     async fn user(&self, id: Uuid) -> StoreResult<Option<User>>;
+    /// The user with their data version (see [`DataVersionStore::data_version`]), read in one
+    /// round trip: what every authenticated request starts with.
+    async fn user_with_version(&self, id: Uuid) -> StoreResult<Option<(User, DataVersion)>>;
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>>;
     /// Ordered by creation time, oldest first.
@@ -116,6 +119,14 @@ pub trait CurrencyStore: Send + Sync + 'static {
         from: &CurrencyCode,
         date: NaiveDate,
     ) -> StoreResult<Vec<ExchangeRate>>;
+    /// For each ordered pair of two different currencies among `codes`, the newest rate dated
+    /// on or before `date`; pairs with none are absent. One round trip for any count, so that
+    /// a whole portfolio is converted with one read (see `domain::RateBook`).
+    async fn rates_among(
+        &self,
+        codes: &[CurrencyCode],
+        date: NaiveDate,
+    ) -> StoreResult<Vec<ExchangeRate>>;
     /// Every stored rate `from -> to`, oldest first (valuation histories, charts).
     async fn rate_history(
         &self,
@@ -145,6 +156,11 @@ pub trait InstitutionStore: Send + Sync + 'static {
 pub trait AccountStore: Send + Sync + 'static {
     async fn insert_account(&self, account: &Account) -> StoreResult<()>;
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>>;
+    /// The account with its newest value, if any, in one round trip.
+    async fn account_with_latest_value(
+        &self,
+        id: Uuid,
+    ) -> StoreResult<Option<(Account, Option<AccountValue>)>>;
     /// The user's accounts ordered by name.
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>>;
     async fn update_account(&self, account: &Account) -> StoreResult<()>;
@@ -168,6 +184,13 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn latest_account_values(
         &self,
         account_ids: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, AccountValue>>;
+    /// The newest value of each of the given accounts among those dated on or before `date`
+    /// (a UTC day: any time of that day counts); accounts with none are absent.
+    async fn account_values_on_or_before(
+        &self,
+        account_ids: &[Uuid],
+        date: NaiveDate,
     ) -> StoreResult<HashMap<Uuid, AccountValue>>;
     async fn update_account_value(&self, value: &AccountValue) -> StoreResult<()>;
     async fn delete_account_value(&self, id: Uuid) -> StoreResult<()>;
@@ -211,6 +234,14 @@ pub trait PriceStore: Send + Sync + 'static {
     /// The `n` newest daily closes of each of the given securities, grouped by security and
     /// newest first within each.
     async fn newest_closes(&self, security_ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>>;
+    /// [`PriceStore::newest_closes`] among the closes dated on or before `date` (a UTC day:
+    /// any time of that day counts): what a valuation as of that date reads.
+    async fn closes_on_or_before(
+        &self,
+        security_ids: &[Uuid],
+        date: NaiveDate,
+        n: i64,
+    ) -> StoreResult<Vec<LatestClose>>;
     /// The newest daily close of each of the given securities (those with none are absent).
     async fn latest_closes(
         &self,
@@ -248,8 +279,27 @@ pub trait HoldingStore: Send + Sync + 'static {
         current_only: bool,
         page: PageRequest,
     ) -> StoreResult<Page<Holding>>;
+    /// [`HoldingStore::holdings`] of the account `account_id` when `owner` owns it (none
+    /// otherwise), each with its security and closes, in one round trip.
+    async fn priced_holdings(
+        &self,
+        owner: Uuid,
+        account_id: Uuid,
+        current_only: bool,
+        page: PageRequest,
+    ) -> StoreResult<Page<PricedHolding>>;
     /// The newest snapshot per (account, security) across all the user's accounts.
     async fn current_holdings_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Holding>>;
+    /// [`HoldingStore::current_holdings_of_user`], each with its security and closes, in one
+    /// round trip; each security's closes are looked up once however many accounts hold it.
+    async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>>;
+    /// What valuing the current holdings of the account `account_id` takes, when `owner` owns
+    /// it (none otherwise), in one round trip.
+    async fn position_prices(
+        &self,
+        owner: Uuid,
+        account_id: Uuid,
+    ) -> StoreResult<Vec<PositionPrice>>;
     /// Every security held by anyone (what a full sync refreshes).
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>>;
     async fn update_holding(&self, holding: &Holding) -> StoreResult<()>;

@@ -9,9 +9,10 @@ use crossterm::event::KeyEvent;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::domain::valuation::Valuation;
 use crate::domain::{
-    AccountPatch, AccountValue, AccountValuePatch, CurrencyCode, HoldingPatch, InstitutionPatch,
-    NewAccount, NewAccountValue, NewHolding, NewInstitution, Security, Symbol, User,
+    AccountPatch, AccountValue, AccountValuePatch, HoldingPatch, InstitutionPatch, NewAccount,
+    NewAccountValue, NewHolding, NewInstitution, Security, Symbol, User,
 };
 use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
 use crate::service::securities::{FirstUseStep, KeyFigures, PriceSeries, SearchResults};
@@ -56,8 +57,8 @@ impl From<ServiceError> for Failure {
     fn from(e: ServiceError) -> Self {
         let (kind, field, message) = match &e {
             ServiceError::Invalid(v) => (FailureKind::Invalid, Some(v.field), v.message.clone()),
-            ServiceError::Unavailable(m) | ServiceError::UpstreamTimeout(m) => {
-                (FailureKind::Offline, None, m.clone())
+            ServiceError::Unavailable { .. } | ServiceError::UpstreamTimeout { .. } => {
+                (FailureKind::Offline, None, e.to_string())
             }
             ServiceError::UpstreamRateLimited {
                 message,
@@ -81,12 +82,16 @@ impl From<ServiceError> for Failure {
                     None => message.clone(),
                 },
             ),
-            ServiceError::NotFound(m) => (FailureKind::NotFound, None, m.clone()),
-            ServiceError::BadRequest(m)
-            | ServiceError::Conflict(m)
+            ServiceError::NotFound { message, .. } => {
+                (FailureKind::NotFound, None, message.clone())
+            }
+            ServiceError::BadRequest { message, .. } => {
+                (FailureKind::Refused, None, message.clone())
+            }
+            ServiceError::Conflict(m)
             | ServiceError::Unauthorized(m)
             | ServiceError::Forbidden(m) => (FailureKind::Refused, None, m.clone()),
-            ServiceError::Internal(m) => (FailureKind::Internal, None, m.clone()),
+            ServiceError::Internal(source) => (FailureKind::Internal, None, source.to_string()),
         };
         Self {
             kind,
@@ -104,10 +109,11 @@ pub type Histories = HashMap<Uuid, Vec<(DateTime<Utc>, Decimal)>>;
 /// Everything the accounts and holdings screens show, loaded together.
 #[derive(Debug, Clone)]
 pub struct Portfolio {
+    /// The accounts grouped by institution, with the valuation's figures.
     pub overview: Overview,
     pub positions: Vec<HoldingView>,
-    /// Currency -> base currency rates for the currencies in view (missing when unknown).
-    pub to_base: HashMap<CurrencyCode, Decimal>,
+    /// Net worth, accounts and positions in the base currency: every figure in base shown.
+    pub valuation: Valuation,
 }
 
 /// Stored bars for the chart, with why they differ from what was asked, if they do.

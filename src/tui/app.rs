@@ -4,7 +4,6 @@
 //! update step changes it.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::domain::{CurrencyCode, Interval, Symbol, User};
@@ -396,14 +395,6 @@ impl App {
         self.all_accounts()
             .find(|a| a.account.id == id)
             .map(|a| a.account.name.as_str())
-    }
-
-    /// The rate from `currency` to the base currency, when known.
-    pub fn to_base(&self, currency: &CurrencyCode) -> Option<Decimal> {
-        if *currency == self.base_currency() {
-            return Some(Decimal::ONE);
-        }
-        self.portfolio.as_ref()?.to_base.get(currency).copied()
     }
 
     /// The user's current positions in a security, across accounts.

@@ -1,6 +1,6 @@
 //! Runs commands against the services, off the terminal task, and answers with actions.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -8,9 +8,9 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::{Interval, PageRequest, PriceBar, QuoteUnit, Symbol, User};
+use crate::domain::{Interval, PageRequest, PriceBar, Symbol, User};
 use crate::service::securities::{FirstUse, FirstUseStep, PriceSeries, SyncProgress};
-use crate::service::{ServiceError, Services};
+use crate::service::{Entity, ServiceError, Services, Upstream};
 
 use super::action::{
     Action, ChartData, Command, Deletion, Failure, FailureKind, Outcome, Portfolio, Submission,
@@ -191,35 +191,13 @@ impl Worker {
     async fn portfolio(&self) -> Outcome<Portfolio> {
         let user = self.user()?;
         let p = &self.services.portfolio;
-        let (overview, positions) = tokio::join!(p.overview(&user), p.positions(&user));
-        let (overview, positions) = (overview?, positions?);
-        let base = overview.base_currency.clone();
-        let mut currencies: BTreeSet<_> = overview
-            .groups
-            .iter()
-            .flat_map(|g| g.accounts.iter().map(|a| a.account.currency.clone()))
-            .collect();
-        currencies.extend(
-            positions
-                .iter()
-                .filter_map(|v| QuoteUnit::parse(&v.security.currency).ok())
-                .map(|u| u.currency),
-        );
-        let today = Utc::now().date_naive();
-        let mut to_base = HashMap::new();
-        for c in currencies {
-            match self.services.fx.rate(&c, &base, today).await {
-                Ok(r) => {
-                    to_base.insert(c, r);
-                }
-                Err(ServiceError::NotFound(_)) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
+        let (valuation, positions) = tokio::join!(p.valuation(&user, None), p.positions(&user));
+        let (valuation, positions) = (valuation?, positions?);
+        let overview = p.overview_of(&user, &valuation).await?;
         Ok(Portfolio {
             overview,
             positions,
-            to_base,
+            valuation,
         })
     }
 
@@ -285,9 +263,7 @@ impl Worker {
             match s.prices(symbol, interval, start, None).await {
                 Ok(series) if !series.bars.is_empty() => return Ok(ChartData::new(series, None)),
                 Ok(_) => {}
-                Err(ServiceError::NotFound(m)) => {
-                    return Err(Failure::from(ServiceError::NotFound(m)))
-                }
+                Err(e @ ServiceError::NotFound { .. }) => return Err(Failure::from(e)),
                 Err(e) => {
                     let f = Failure::from(e);
                     let from = start.map(|s| s - chrono::Duration::days(10));
@@ -365,22 +341,29 @@ impl Worker {
                 .map(drop),
         }
         .map_err(|e| match e {
-            // "cash_balance is required ..." names its field in words only.
-            ServiceError::BadRequest(m) if m.starts_with("cash_balance") => Failure {
+            // A refusal that names its input is shown at that field of the form.
+            ServiceError::BadRequest {
+                field: Some(field),
+                message,
+            } => Failure {
                 kind: FailureKind::Invalid,
-                message: m,
-                field: Some("cash_balance"),
+                message,
+                field: Some(field),
             },
-            ServiceError::NotFound(m) if m.contains("symbol") || m.starts_with("Security") => {
-                Failure {
-                    kind: FailureKind::NotFound,
-                    message: format!("unknown symbol: {m}"),
-                    field: Some("security_id"),
-                }
-            }
-            ServiceError::Unavailable(m) => Failure {
+            ServiceError::NotFound {
+                entity: Entity::Security,
+                message,
+            } => Failure {
+                kind: FailureKind::NotFound,
+                message: format!("unknown symbol: {message}"),
+                field: Some("security_id"),
+            },
+            e @ ServiceError::Unavailable {
+                upstream: Upstream::MarketData,
+                ..
+            } => Failure {
                 kind: FailureKind::Offline,
-                message: format!("offline, cannot look the symbol up: {m}"),
+                message: format!("offline, cannot look the symbol up: {e}"),
                 field: Some("security_id"),
             },
             other => other.into(),

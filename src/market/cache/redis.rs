@@ -43,16 +43,15 @@ pub struct RedisCache {
 impl RedisCache {
     /// Prepares a connection; nothing is sent until the first call, so a Redis that is down at
     /// start-up is no error. Fails only on a malformed URL.
-    pub fn new(url: &str, timeout: Duration) -> Result<Self, String> {
-        let client = redis::Client::open(url).map_err(|e| format!("invalid Redis URL: {e}"))?;
+    pub fn new(url: &str, timeout: Duration) -> redis::RedisResult<Self> {
+        let client = redis::Client::open(url)?;
         let info = client.get_connection_info();
         let target = info.addr().to_string();
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(timeout))
             .set_response_timeout(Some(timeout))
             .set_number_of_retries(1);
-        let conn = ConnectionManager::new_lazy_with_config(client, config)
-            .map_err(|e| format!("cannot set up Redis: {e}"))?;
+        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
         Ok(Self {
             conn,
             target,

@@ -109,7 +109,7 @@ fn endpoint(base: &Url, segments: &[&str]) -> MarketResult<Url> {
 }
 
 impl YahooClient {
-    pub fn new(settings: YahooSettings) -> MarketResult<Self> {
+    pub fn new(settings: YahooSettings) -> Result<Self, crate::market::ConnectError> {
         let http = reqwest::Client::builder()
             .user_agent(settings.user_agent.clone())
             .timeout(settings.timeout)
@@ -117,7 +117,7 @@ impl YahooClient {
             .cookie_store(true)
             .gzip(true)
             .build()
-            .map_err(|e| MarketError::Unavailable(format!("cannot build HTTP client: {e}")))?;
+            .map_err(crate::market::ConnectError::Client)?;
         Ok(Self {
             hosts: Hosts::from_settings(&settings),
             http,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::PgStore;
@@ -42,6 +42,14 @@ impl AccountStore for PgStore {
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
         self.optional(sqlx::query(sql::BY_ID).bind(id), rows::account)
             .await
+    }
+
+    async fn account_with_latest_value(
+        &self,
+        id: Uuid,
+    ) -> StoreResult<Option<(Account, Option<AccountValue>)>> {
+        let query = sqlx::query(sql::WITH_LATEST_VALUE).bind(id);
+        self.optional(query, rows::account_with_latest_value).await
     }
 
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
@@ -160,6 +168,29 @@ impl AccountStore for PgStore {
                  WHERE account_id = ids.id ORDER BY \"timestamp\" DESC LIMIT 1) AS v",
         )
         .bind(distinct_ids(account_ids));
+        self.list(query, |r| rows::account_value(r).map(|v| (v.account_id, v)))
+            .await
+    }
+
+    async fn account_values_on_or_before(
+        &self,
+        account_ids: &[Uuid],
+        on: NaiveDate,
+    ) -> StoreResult<HashMap<Uuid, AccountValue>> {
+        if account_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // One index probe per account on (account_id, timestamp), from the end of the day.
+        let query = sqlx::query(
+            "SELECT v.id, v.account_id, v.\"timestamp\", v.balance, v.cash_balance, \
+             v.created_at, v.updated_at \
+             FROM unnest($1::uuid[]) AS ids(id) \
+             CROSS JOIN LATERAL (SELECT * FROM account_values WHERE account_id = ids.id \
+                 AND \"timestamp\" < ($2::date + 1)::timestamp AT TIME ZONE 'UTC' \
+                 ORDER BY \"timestamp\" DESC LIMIT 1) AS v",
+        )
+        .bind(distinct_ids(account_ids))
+        .bind(on);
         self.list(query, |r| rows::account_value(r).map(|v| (v.account_id, v)))
             .await
     }

@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 
 use super::PgStore;
 use crate::domain::{Currency, CurrencyCode, ExchangeRate};
-use crate::store::rows::{self, affected_one};
+use crate::store::rows::{self, affected_one, distinct_codes};
 use crate::store::sql::currencies::{self as sql, rate_columns};
 use crate::store::{CurrencyStore, StoreResult};
 
@@ -105,6 +105,29 @@ impl CurrencyStore for PgStore {
              ORDER BY to_currency, rate_date DESC"
         ))
         .bind(from.as_str())
+        .bind(on);
+        self.list(query, rows::rate).await
+    }
+
+    /// One backward primary-key probe per pair, however long each history.
+    async fn rates_among(
+        &self,
+        codes: &[CurrencyCode],
+        on: NaiveDate,
+    ) -> StoreResult<Vec<ExchangeRate>> {
+        let codes = distinct_codes(codes);
+        if codes.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(concat!(
+            "SELECT r.* FROM unnest($1::text[]) AS f(code) CROSS JOIN unnest($1::text[]) AS t(code) \
+             CROSS JOIN LATERAL (SELECT ",
+            rate_columns!(),
+            " FROM exchange_rates WHERE from_currency = f.code AND to_currency = t.code \
+                 AND rate_date <= $2 ORDER BY rate_date DESC LIMIT 1) AS r \
+             WHERE f.code <> t.code ORDER BY r.from_currency, r.to_currency"
+        ))
+        .bind(codes)
         .bind(on);
         self.list(query, rows::rate).await
     }

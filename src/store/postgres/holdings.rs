@@ -4,8 +4,10 @@ use uuid::Uuid;
 use super::PgStore;
 use crate::domain::{Holding, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64, Columns};
-use crate::store::sql::holdings::{self as sql, holding_columns, newest_only};
-use crate::store::{HoldingStore, StoreResult};
+use crate::store::sql::holdings::{
+    self as sql, holding_columns, newest_only, of_owned_account, priced_from_held,
+};
+use crate::store::{HoldingStore, PositionPrice, PricedHolding, StoreResult};
 
 macro_rules! page_of_account {
     ($($filter:expr)?) => {
@@ -15,6 +17,24 @@ macro_rules! page_of_account {
             ", count(*) OVER () AS total FROM holdings AS h WHERE h.account_id = $1 ",
             $("AND ", $filter, " ",)?
             "ORDER BY h.\"timestamp\" DESC, h.id LIMIT $2 OFFSET $3"
+        )
+    };
+}
+
+/// A page of the owner's account with the page's total in each row, priced: binds the
+/// account, its owner, limit and offset.
+macro_rules! priced_page {
+    ($($filter:expr)?) => {
+        concat!(
+            "WITH held AS (SELECT ",
+            holding_columns!(),
+            ", count(*) OVER () AS total FROM holdings AS h WHERE ",
+            of_owned_account!(),
+            " ",
+            $("AND ", $filter, " ",)?
+            "ORDER BY h.\"timestamp\" DESC, h.id LIMIT $3 OFFSET $4)",
+            priced_from_held!(),
+            "ORDER BY held.\"timestamp\" DESC, held.id"
         )
     };
 }
@@ -62,9 +82,49 @@ impl HoldingStore for PgStore {
         self.page(query, count, page, rows::holding).await
     }
 
+    async fn priced_holdings(
+        &self,
+        owner: Uuid,
+        account_id: Uuid,
+        current_only: bool,
+        page: PageRequest,
+    ) -> StoreResult<Page<PricedHolding>> {
+        let (items_sql, count_sql) = if current_only {
+            (
+                priced_page!(newest_only!()),
+                sql::COUNT_CURRENT_OF_OWNED_ACCOUNT,
+            )
+        } else {
+            (priced_page!(), sql::COUNT_OF_OWNED_ACCOUNT)
+        };
+        let query = sqlx::query(items_sql)
+            .bind(account_id)
+            .bind(owner)
+            .bind(sql_i64(page.limit))
+            .bind(sql_i64(page.skip));
+        let count = sqlx::query(count_sql).bind(account_id).bind(owner);
+        self.page(query, count, page, rows::priced_holding).await
+    }
+
     async fn current_holdings_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Holding>> {
         let query = sqlx::query(sql::CURRENT_OF_USER).bind(user_id);
         self.list(query, rows::holding).await
+    }
+
+    async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>> {
+        let query = sqlx::query(sql::PRICED_CURRENT_OF_USER).bind(user_id);
+        self.list(query, rows::priced_holding).await
+    }
+
+    async fn position_prices(
+        &self,
+        owner: Uuid,
+        account_id: Uuid,
+    ) -> StoreResult<Vec<PositionPrice>> {
+        let query = sqlx::query(sql::POSITION_PRICES)
+            .bind(account_id)
+            .bind(owner);
+        self.list(query, rows::position_price).await
     }
 
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {

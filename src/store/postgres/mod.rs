@@ -9,8 +9,9 @@ use sqlx::{Connection, Row};
 
 use super::open::one_line;
 use super::rows::count;
-use super::{redact_url, sql, Backend, DatabaseStore, StoreError, StoreResult};
+use super::{sql, Backend, DatabaseStore, StoreError, StoreResult};
 use crate::domain::{Page, PageRequest};
+use crate::secret::redact_url;
 
 /// A statement with its arguments bound, ready to run.
 type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, PgArguments>;

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgConnection;
 use sqlx::Row;
 use uuid::Uuid;
@@ -136,6 +136,31 @@ impl PriceStore for PgStore {
              ORDER BY p.security_id, p.\"timestamp\" DESC",
         )
         .bind(distinct_ids(ids))
+        .bind(n);
+        self.list(query, rows::latest_close).await
+    }
+
+    /// As [`PriceStore::newest_closes`], the probe starting at the end of the day (in UTC).
+    async fn closes_on_or_before(
+        &self,
+        ids: &[Uuid],
+        on: NaiveDate,
+        n: i64,
+    ) -> StoreResult<Vec<LatestClose>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(
+            "SELECT p.security_id, p.\"timestamp\", p.close \
+             FROM unnest($1::uuid[]) AS ids(id) \
+             CROSS JOIN LATERAL (SELECT security_id, \"timestamp\", close FROM security_prices \
+                 WHERE security_id = ids.id AND \"interval\" = '1d' \
+                 AND \"timestamp\" < ($2::date + 1)::timestamp AT TIME ZONE 'UTC' \
+                 ORDER BY \"timestamp\" DESC LIMIT $3) AS p \
+             ORDER BY p.security_id, p.\"timestamp\" DESC",
+        )
+        .bind(distinct_ids(ids))
+        .bind(on)
         .bind(n);
         self.list(query, rows::latest_close).await
     }

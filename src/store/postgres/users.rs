@@ -2,7 +2,7 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 use super::PgStore;
-use crate::domain::{Page, PageRequest, User};
+use crate::domain::{DataVersion, Page, PageRequest, User};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::users::{self as sql, user_columns};
 use crate::store::{StoreResult, UserStore};
@@ -27,6 +27,13 @@ impl UserStore for PgStore {
     async fn user(&self, id: Uuid) -> StoreResult<Option<User>> {
         self.optional(sqlx::query(sql::BY_ID).bind(id), rows::user)
             .await
+    }
+
+    async fn user_with_version(&self, id: Uuid) -> StoreResult<Option<(User, DataVersion)>> {
+        let query = sqlx::query(sql::WITH_VERSION)
+            .bind(id)
+            .bind(DataVersion::MARKET_SCOPE);
+        self.optional(query, rows::user_with_version).await
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {

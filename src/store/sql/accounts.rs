@@ -16,6 +16,17 @@ pub(crate) const BY_ID: &str = concat!(
     account_columns!(),
     " FROM accounts WHERE id = $1"
 );
+/// The account with the columns of its newest value named `value_*` (NULL with no value).
+pub(crate) const WITH_LATEST_VALUE: &str = "SELECT a.id, a.user_id, a.institution_id, a.name, \
+     a.account_type, a.currency, a.is_investment_account, a.interest_rate, a.created_at, \
+     a.updated_at, v.id AS value_id, v.account_id AS value_account_id, \
+     v.\"timestamp\" AS value_timestamp, v.balance AS value_balance, \
+     v.cash_balance AS value_cash_balance, v.created_at AS value_created_at, \
+     v.updated_at AS value_updated_at \
+     FROM accounts AS a LEFT JOIN account_values AS v ON v.id = (SELECT n.id \
+         FROM account_values AS n WHERE n.account_id = a.id \
+         ORDER BY n.\"timestamp\" DESC LIMIT 1) \
+     WHERE a.id = $1";
 pub(crate) const COUNT_OF_USER: &str = "SELECT count(*) FROM accounts WHERE user_id = $1";
 pub(crate) const UPDATE: &str = "UPDATE accounts SET institution_id = $2, name = $3, \
      account_type = $4, currency = $5, is_investment_account = $6, interest_rate = $7, \

@@ -16,6 +16,61 @@ macro_rules! newest_only {
 }
 pub(crate) use newest_only;
 
+/// Binds the account ($1) and its owner ($2): no rows unless the owner owns the account.
+macro_rules! of_owned_account {
+    () => {
+        "h.account_id = $1 AND EXISTS (SELECT 1 FROM accounts AS a WHERE a.id = $1 \
+         AND a.user_id = $2)"
+    };
+}
+pub(crate) use of_owned_account;
+
+/// `$column` of a security's daily bar `$offset` places before its newest (0: the newest),
+/// `$id` naming the security's id column: one backward probe of the primary key
+/// (security, interval, timestamp), however long the history.
+macro_rules! newest_close {
+    ($id:literal, $column:literal, $offset:literal) => {
+        concat!(
+            "(SELECT p.",
+            $column,
+            " FROM security_prices AS p WHERE p.security_id = ",
+            $id,
+            " AND p.\"interval\" = '1d' ORDER BY p.\"timestamp\" DESC LIMIT 1 OFFSET ",
+            $offset,
+            ")"
+        )
+    };
+}
+pub(crate) use newest_close;
+
+/// Completes `WITH held AS (<rows of holding_columns!>)` into the rows
+/// `rows::priced_holding` reads: each holding with its security (columns named `s_*`) and
+/// the two newest closes of that security, looked up once per security however many
+/// holdings share it (`MATERIALIZED`, or the planner inlines `closes` and probes once per
+/// holding). The caller adds the `ORDER BY`.
+macro_rules! priced_from_held {
+    () => {
+        concat!(
+            ", closes AS MATERIALIZED (SELECT ids.security_id, ",
+            $crate::store::sql::holdings::newest_close!("ids.security_id", "close", "0"),
+            " AS close, ",
+            $crate::store::sql::holdings::newest_close!("ids.security_id", "\"timestamp\"", "0"),
+            " AS close_at, ",
+            $crate::store::sql::holdings::newest_close!("ids.security_id", "close", "1"),
+            " AS previous_close FROM (SELECT DISTINCT security_id FROM held) AS ids) \
+             SELECT held.*, s.id AS s_id, s.symbol AS s_symbol, s.name AS s_name, \
+                 s.exchange AS s_exchange, s.currency AS s_currency, \
+                 s.security_type AS s_security_type, s.sector AS s_sector, \
+                 s.industry AS s_industry, s.market_cap AS s_market_cap, \
+                 s.last_synced_at AS s_last_synced_at, s.created_at AS s_created_at, \
+                 s.updated_at AS s_updated_at, c.close, c.close_at, c.previous_close \
+             FROM held JOIN securities AS s ON s.id = held.security_id \
+             JOIN closes AS c ON c.security_id = held.security_id "
+        )
+    };
+}
+pub(crate) use priced_from_held;
+
 pub(crate) const INSERT: &str = "INSERT INTO holdings (id, account_id, security_id, shares, \
      average_price, \"timestamp\", created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -36,6 +91,39 @@ pub(crate) const CURRENT_OF_USER: &str = concat!(
     " FROM holdings AS h JOIN accounts AS a ON a.id = h.account_id WHERE a.user_id = $1 AND ",
     newest_only!(),
     " ORDER BY a.name, a.id, h.security_id"
+);
+/// `CURRENT_OF_USER` with securities and closes.
+pub(crate) const PRICED_CURRENT_OF_USER: &str = concat!(
+    "WITH held AS (SELECT ",
+    holding_columns!(),
+    ", a.name AS account_name FROM holdings AS h JOIN accounts AS a ON a.id = h.account_id \
+     WHERE a.user_id = $1 AND ",
+    newest_only!(),
+    ")",
+    priced_from_held!(),
+    "ORDER BY held.account_name, held.account_id, held.security_id"
+);
+/// Binds the account and its owner: what valuing its current holdings takes.
+pub(crate) const POSITION_PRICES: &str = concat!(
+    "SELECT h.security_id, h.shares, s.symbol, s.currency, ",
+    newest_close!("h.security_id", "close", "0"),
+    " AS close FROM holdings AS h JOIN securities AS s ON s.id = h.security_id WHERE ",
+    of_owned_account!(),
+    " AND ",
+    newest_only!(),
+    " ORDER BY h.security_id"
+);
+/// Binds the account and its owner.
+pub(crate) const COUNT_OF_OWNED_ACCOUNT: &str = concat!(
+    "SELECT count(*) FROM holdings AS h WHERE ",
+    of_owned_account!()
+);
+/// Binds the account and its owner.
+pub(crate) const COUNT_CURRENT_OF_OWNED_ACCOUNT: &str = concat!(
+    "SELECT count(*) FROM holdings AS h WHERE ",
+    of_owned_account!(),
+    " AND ",
+    newest_only!()
 );
 pub(crate) const HELD_SECURITY_IDS: &str =
     "SELECT DISTINCT security_id FROM holdings ORDER BY security_id";

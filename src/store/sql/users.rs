@@ -12,6 +12,14 @@ pub(crate) const INSERT: &str = concat!(
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 );
 pub(crate) const BY_ID: &str = concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1");
+/// Binds the user's id, then `DataVersion::MARKET_SCOPE`; a scope never written to reads 0.
+pub(crate) const WITH_VERSION: &str = concat!(
+    "SELECT ",
+    user_columns!(),
+    ", coalesce((SELECT version FROM data_versions WHERE scope = $1), 0) AS user_version, \
+     coalesce((SELECT version FROM data_versions WHERE scope = $2), 0) AS market_version \
+     FROM users WHERE id = $1"
+);
 /// Emails are stored lower-case: bind the address lower-cased.
 pub(crate) const BY_EMAIL: &str =
     concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1");

@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::codec::{dec, id_list, opt_dec, opt_ts, opt_uid, ts, uid};
+use super::codec::{dec, end_of_day, id_list, opt_dec, opt_ts, opt_uid, ts, uid};
 use super::errors::{parent, Probe};
 use super::SqliteStore;
 use crate::domain::{Account, AccountValue, Page, PageRequest};
@@ -60,6 +60,14 @@ impl AccountStore for SqliteStore {
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
         let query = sqlx::query(sql::BY_ID).bind(uid(&id));
         self.optional(query, rows::account).await
+    }
+
+    async fn account_with_latest_value(
+        &self,
+        id: Uuid,
+    ) -> StoreResult<Option<(Account, Option<AccountValue>)>> {
+        let query = sqlx::query(sql::WITH_LATEST_VALUE).bind(uid(&id));
+        self.optional(query, rows::account_with_latest_value).await
     }
 
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
@@ -208,6 +216,27 @@ impl AccountStore for SqliteStore {
              WHERE n.account_id = v.account_id)"
         ))
         .bind(id_list(account_ids));
+        self.list(query, |r| rows::account_value(r).map(|v| (v.account_id, v)))
+            .await
+    }
+
+    async fn account_values_on_or_before(
+        &self,
+        account_ids: &[Uuid],
+        on: NaiveDate,
+    ) -> StoreResult<HashMap<Uuid, AccountValue>> {
+        if account_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let query = sqlx::query(concat!(
+            "SELECT ",
+            value_columns!(),
+            " FROM account_values AS v WHERE account_id IN (SELECT value FROM json_each($1)) \
+             AND \"timestamp\" = (SELECT max(\"timestamp\") FROM account_values n \
+             WHERE n.account_id = v.account_id AND n.\"timestamp\" < $2)"
+        ))
+        .bind(id_list(account_ids))
+        .bind(end_of_day(&on));
         self.list(query, |r| rows::account_value(r).map(|v| (v.account_id, v)))
             .await
     }

@@ -40,6 +40,13 @@ pub(super) fn date(d: &NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// The end of a UTC day as text, `2024-01-10T24:00:00` (ISO 8601's own way to say it): after
+/// every stored time of that day and before the next day's, so that `"timestamp" < end_of_day`
+/// keeps the times on or before the day and still walks the index.
+pub(super) fn end_of_day(d: &NaiveDate) -> String {
+    format!("{}T24:00:00", date(d))
+}
+
 /// A JSON array of ids, for `IN (SELECT value FROM json_each($n))`: one bind for any count.
 pub(super) fn id_list(ids: &[Uuid]) -> String {
     let texts: Vec<String> = ids.iter().map(uid).collect();
@@ -109,5 +116,14 @@ mod tests {
         let b: DateTime<Utc> = "2024-01-02T03:04:05.000001Z".parse().unwrap();
         assert_eq!(ts(&a), "2024-01-02T03:04:05.000000Z");
         assert!(ts(&a) < ts(&b));
+    }
+
+    #[test]
+    fn the_end_of_a_day_sorts_between_it_and_the_next() {
+        let day = NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
+        let end = end_of_day(&day);
+        let last: DateTime<Utc> = "2024-01-10T23:59:59.999999Z".parse().unwrap();
+        let next: DateTime<Utc> = "2024-01-11T00:00:00Z".parse().unwrap();
+        assert!(ts(&last) < end && end < ts(&next), "{end}");
     }
 }

@@ -5,7 +5,7 @@ use super::codec::{date, dec};
 use super::errors::Probe;
 use super::SqliteStore;
 use crate::domain::{Currency, CurrencyCode, ExchangeRate};
-use crate::store::rows::{self, affected_one};
+use crate::store::rows::{self, affected_one, distinct_codes};
 use crate::store::sql::currencies::{self as sql, rate_columns};
 use crate::store::{CurrencyStore, StoreResult};
 
@@ -159,6 +159,31 @@ impl CurrencyStore for SqliteStore {
             "ORDER BY to_currency"
         ))
         .bind(from.as_str())
+        .bind(date(&on));
+        self.list(query, rows::rate).await
+    }
+
+    async fn rates_among(
+        &self,
+        codes: &[CurrencyCode],
+        on: NaiveDate,
+    ) -> StoreResult<Vec<ExchangeRate>> {
+        let codes = distinct_codes(codes);
+        if codes.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(concat!(
+            "SELECT ",
+            rate_columns!(),
+            " FROM exchange_rates r \
+             WHERE from_currency IN (SELECT value FROM json_each($1)) \
+             AND to_currency IN (SELECT value FROM json_each($1)) \
+             AND rate_date = (SELECT max(rate_date) FROM exchange_rates n \
+                 WHERE n.from_currency = r.from_currency AND n.to_currency = r.to_currency \
+                 AND n.rate_date <= $2) \
+             ORDER BY from_currency, to_currency"
+        ))
+        .bind(serde_json::Value::from(codes).to_string())
         .bind(date(&on));
         self.list(query, rows::rate).await
     }

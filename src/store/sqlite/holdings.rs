@@ -6,8 +6,10 @@ use super::errors::{parent, Probe};
 use super::SqliteStore;
 use crate::domain::{Holding, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64, Columns};
-use crate::store::sql::holdings::{self as sql, holding_columns, newest_only};
-use crate::store::{HoldingStore, StoreResult};
+use crate::store::sql::holdings::{
+    self as sql, holding_columns, newest_only, of_owned_account, priced_from_held,
+};
+use crate::store::{HoldingStore, PositionPrice, PricedHolding, StoreResult};
 
 macro_rules! page_of_account {
     ($($filter:expr)?) => {
@@ -17,6 +19,23 @@ macro_rules! page_of_account {
             " FROM holdings AS h WHERE h.account_id = $1 ",
             $("AND ", $filter, " ",)?
             "ORDER BY h.\"timestamp\" DESC, h.id LIMIT $2 OFFSET $3"
+        )
+    };
+}
+
+/// A page of the owner's account, priced: binds the account, its owner, limit and offset.
+macro_rules! priced_page {
+    ($($filter:expr)?) => {
+        concat!(
+            "WITH held AS (SELECT ",
+            holding_columns!(),
+            " FROM holdings AS h WHERE ",
+            of_owned_account!(),
+            " ",
+            $("AND ", $filter, " ",)?
+            "ORDER BY h.\"timestamp\" DESC, h.id LIMIT $3 OFFSET $4)",
+            priced_from_held!(),
+            "ORDER BY held.\"timestamp\" DESC, held.id"
         )
     };
 }
@@ -71,9 +90,51 @@ impl HoldingStore for SqliteStore {
         self.page(query, count, rows::holding).await
     }
 
+    async fn priced_holdings(
+        &self,
+        owner: Uuid,
+        account_id: Uuid,
+        current_only: bool,
+        page: PageRequest,
+    ) -> StoreResult<Page<PricedHolding>> {
+        let (count_sql, items_sql) = if current_only {
+            (
+                sql::COUNT_CURRENT_OF_OWNED_ACCOUNT,
+                priced_page!(newest_only!()),
+            )
+        } else {
+            (sql::COUNT_OF_OWNED_ACCOUNT, priced_page!())
+        };
+        let query = sqlx::query(items_sql)
+            .bind(uid(&account_id))
+            .bind(uid(&owner))
+            .bind(sql_i64(page.limit))
+            .bind(sql_i64(page.skip));
+        let count = sqlx::query(count_sql)
+            .bind(uid(&account_id))
+            .bind(uid(&owner));
+        self.page(query, count, rows::priced_holding).await
+    }
+
     async fn current_holdings_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Holding>> {
         let query = sqlx::query(sql::CURRENT_OF_USER).bind(uid(&user_id));
         self.list(query, rows::holding).await
+    }
+
+    async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>> {
+        let query = sqlx::query(sql::PRICED_CURRENT_OF_USER).bind(uid(&user_id));
+        self.list(query, rows::priced_holding).await
+    }
+
+    async fn position_prices(
+        &self,
+        owner: Uuid,
+        account_id: Uuid,
+    ) -> StoreResult<Vec<PositionPrice>> {
+        let query = sqlx::query(sql::POSITION_PRICES)
+            .bind(uid(&account_id))
+            .bind(uid(&owner));
+        self.list(query, rows::position_price).await
     }
 
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {

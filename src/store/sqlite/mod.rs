@@ -12,8 +12,9 @@ use sqlx::Row;
 
 use super::open::one_line;
 use super::rows::count;
-use super::{redact_url, sql, Backend, DatabaseStore, StoreError, StoreResult};
+use super::{sql, Backend, DatabaseStore, StoreError, StoreResult};
 use crate::domain::Page;
+use crate::secret::redact_url;
 
 mod accounts;
 mod codec;

@@ -1,9 +1,9 @@
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::SqliteConnection;
 use uuid::Uuid;
 
-use super::codec::{dec, id_list, opt_dec, opt_ts, ts, uid};
+use super::codec::{dec, end_of_day, id_list, opt_dec, opt_ts, ts, uid};
 use super::errors::parent;
 use super::securities::bind_security;
 use super::SqliteStore;
@@ -189,6 +189,30 @@ impl PriceStore for SqliteStore {
              ORDER BY p.security_id, p.\"timestamp\" DESC",
         )
         .bind(id_list(&distinct_ids(ids)))
+        .bind(n);
+        self.list(query, rows::latest_close).await
+    }
+
+    async fn closes_on_or_before(
+        &self,
+        ids: &[Uuid],
+        on: NaiveDate,
+        n: i64,
+    ) -> StoreResult<Vec<LatestClose>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(
+            "SELECT p.security_id, p.\"timestamp\", p.close \
+             FROM json_each($1) AS ids \
+             JOIN security_prices AS p ON p.security_id = ids.value AND p.\"interval\" = '1d' \
+             AND p.\"timestamp\" IN (SELECT \"timestamp\" FROM security_prices \
+                 WHERE security_id = ids.value AND \"interval\" = '1d' AND \"timestamp\" < $2 \
+                 ORDER BY \"timestamp\" DESC LIMIT $3) \
+             ORDER BY p.security_id, p.\"timestamp\" DESC",
+        )
+        .bind(id_list(&distinct_ids(ids)))
+        .bind(end_of_day(&on))
         .bind(n);
         self.list(query, rows::latest_close).await
     }

@@ -4,7 +4,7 @@ use uuid::Uuid;
 use super::codec::{ts, uid};
 use super::errors::Probe;
 use super::SqliteStore;
-use crate::domain::{Page, PageRequest, User};
+use crate::domain::{DataVersion, Page, PageRequest, User};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::users::{self as sql, user_columns};
 use crate::store::{StoreResult, UserStore};
@@ -38,6 +38,13 @@ impl UserStore for SqliteStore {
     async fn user(&self, id: Uuid) -> StoreResult<Option<User>> {
         self.optional(sqlx::query(sql::BY_ID).bind(uid(&id)), rows::user)
             .await
+    }
+
+    async fn user_with_version(&self, id: Uuid) -> StoreResult<Option<(User, DataVersion)>> {
+        let query = sqlx::query(sql::WITH_VERSION)
+            .bind(uid(&id))
+            .bind(uid(&DataVersion::MARKET_SCOPE));
+        self.optional(query, rows::user_with_version).await
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::valuation::Missing;
+use crate::domain::valuation::{self, Missing, PositionTotals, PositionValue};
 use crate::domain::{CurrencyCode, QuoteUnit, Symbol};
 use crate::service::portfolio::HoldingView;
 use crate::tui::app::App;
@@ -137,6 +137,12 @@ impl App {
                 .flat_map(|g| g.accounts.iter())
                 .map(|a| (a.account.id, a.account.name.as_str()))
                 .collect();
+            let valued: HashMap<Uuid, &PositionValue> = p
+                .valuation
+                .positions
+                .iter()
+                .map(|v| (v.holding_id, v))
+                .collect();
             for (index, v) in p.positions.iter().enumerate() {
                 if self
                     .holdings
@@ -145,30 +151,24 @@ impl App {
                 {
                     continue;
                 }
-                rows.push(self.holding_row(index, v, &names));
+                let in_base = valued.get(&v.holding.id).copied();
+                rows.push(self.holding_row(index, v, in_base, &names));
             }
         }
-        let total_base: Decimal = rows.iter().filter_map(|r| r.value_base).sum();
-        for r in &mut rows {
-            r.weight = r
-                .value_base
-                .filter(|_| !total_base.is_zero())
-                .map(|v| (v / total_base * Decimal::ONE_HUNDRED).round_dp(2));
+        let values: Vec<Option<Decimal>> = rows.iter().map(|r| r.value_base).collect();
+        for (r, w) in rows.iter_mut().zip(valuation::weights(&values)) {
+            r.weight = w;
         }
         // Totals of what could be valued; the rest is named, never counted as 0 or at cost.
         // A stale row has no day change, so it adds nothing to the day's total.
-        let priced: Vec<&HoldingRow> = rows.iter().filter(|r| r.value_base.is_some()).collect();
-        let sum = |f: fn(&HoldingRow) -> Option<Decimal>| -> Option<Decimal> {
-            (!priced.is_empty()).then(|| priced.iter().filter_map(|r| f(r)).sum())
-        };
-        self.holdings.total_value = sum(|r| r.value_base);
-        self.holdings.total_gain = sum(|r| r.gain_base);
-        self.holdings.total_day = sum(|r| r.day_change_base);
-        self.holdings.total_cost = self
-            .holdings
-            .total_value
-            .zip(self.holdings.total_gain)
-            .map(|(v, g)| v - g);
+        let totals = PositionTotals::of(
+            rows.iter()
+                .map(|r| (r.value_base, r.gain_base, r.day_change_base)),
+        );
+        self.holdings.total_value = totals.value;
+        self.holdings.total_gain = totals.gain;
+        self.holdings.total_day = totals.day;
+        self.holdings.total_cost = totals.cost;
         let left_out: Vec<Missing> = rows.iter().filter_map(HoldingRow::left_out).collect();
         self.holdings.left_out = left_out.iter().map(Missing::to_string).collect();
         self.holdings.left_out.sort();
@@ -188,10 +188,12 @@ impl App {
         self.clamp_holdings();
     }
 
+    /// `valued`: the position as the service valued it in the base currency.
     fn holding_row(
         &self,
         index: usize,
         v: &HoldingView,
+        valued: Option<&PositionValue>,
         names: &HashMap<Uuid, &str>,
     ) -> HoldingRow {
         let unit = QuoteUnit::parse(&v.security.currency).ok();
@@ -203,7 +205,6 @@ impl App {
             .as_ref()
             .map(|u| u.currency.clone())
             .unwrap_or_else(CurrencyCode::usd);
-        let rate = unit.as_ref().and_then(|u| self.to_base(&u.currency));
         let shares = v.holding.shares;
         let value = v.valuation.market_value.map(major);
         let gain = v.valuation.unrealized_gain.map(major);
@@ -237,9 +238,9 @@ impl App {
             gain_pct: v.valuation.unrealized_gain_pct,
             day_change,
             day_change_pct,
-            value_base: value.zip(rate).map(|(a, r)| a * r),
-            gain_base: gain.zip(rate).map(|(a, r)| a * r),
-            day_change_base: day_change.zip(rate).map(|(a, r)| a * r),
+            value_base: valued.and_then(|p| p.value_base),
+            gain_base: valued.and_then(|p| p.gain_base),
+            day_change_base: valued.and_then(|p| p.day_change_base).filter(|_| !stale),
             weight: None,
             price_as_of: v.price_as_of,
             stale,
