@@ -1,5 +1,6 @@
 //! Shared pieces of the integration tests.
 
+#[macro_use]
 pub mod http;
 pub mod served;
 pub mod yahoo;

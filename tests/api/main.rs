@@ -1,0 +1,19 @@
+//! HTTP API tests: the real router on a free port over SQLite and PostgreSQL (`support::http::spawn_app`), and `finances serve` as a process.
+
+#[macro_use]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod auth;
+mod document;
+mod input;
+mod market;
+mod memo;
+mod ops;
+mod portfolio;
+mod scale;
+mod serve_faults;
+mod serve_two_processes;
+mod upstream;
+mod valuation;
+mod web_client;

@@ -1,0 +1,9 @@
+//! Command-line tests: the `finances` binary run as a user runs it.
+
+#[macro_use]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod commands;
+mod market;
+mod sync;
