@@ -165,17 +165,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                     Ok(found) => {
                         app.search.stored = found
                             .into_iter()
-                            .map(|s| crate::service::securities::SearchResult {
-                                symbol: s.symbol.clone(),
-                                name: s.name.clone(),
-                                exchange: s.exchange.clone(),
-                                security_type: s.security_type,
-                                sector: s.sector.clone(),
-                                industry: s.industry.clone(),
-                                currency: Some(s.currency.clone()),
-                                in_database: true,
-                                security: Some(s),
-                            })
+                            .map(crate::service::securities::SearchResult::from)
                             .collect();
                         clamp_search(app);
                     }
