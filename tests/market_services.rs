@@ -710,3 +710,144 @@ async fn sync_failing_mid_write_rolls_back_postgres() {
     );
     assert_eq!(store.security(id).await.unwrap().unwrap(), meta_before);
 }
+
+/// A stored security that no one has synced yet.
+async fn unsynced(store: &dyn Store, symbol: &str) -> finances::domain::Security {
+    let security = finances::domain::NewSecurity {
+        symbol: sym(symbol),
+        name: format!("{symbol} Inc."),
+        exchange: None,
+        currency: "USD".into(),
+        security_type: SecurityType::Equity,
+        sector: None,
+        industry: None,
+        market_cap: None,
+    }
+    .into_security(sym(symbol).derived_id(), finances::domain::now());
+    store.insert_security(&security).await.unwrap();
+    security
+}
+
+/// "Sync everything" as the `S` key and `finances sync` run it: each held security in symbol
+/// order with its progress told, one failing without stopping the other, then the rates the
+/// user's accounts need against the base currency (USD): EUR synced, GBP unknown to Yahoo.
+async fn sync_all_tells_progress_and_reports_each_item(store: Arc<dyn Store>) {
+    use finances::domain::{AccountType, Email, NewAccount, Password, Username};
+    use finances::service::portfolio::SecurityRef;
+    use finances::service::securities::SyncProgress;
+    use finances::service::{sync, Services};
+    use std::sync::Mutex;
+
+    let (yahoo, _, _) = setup(store.clone()).await;
+    yahoo.route(
+        "/v8/finance/chart/USDEUR=X",
+        Reply::json(asset("chart_EURUSD_X_1d.json")),
+    );
+    // Nothing answers for GONE nor USDGBP=X: Yahoo's 404.
+    let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+    let s = Services::new(store.clone(), market);
+    let user = s
+        .users
+        .register(
+            Email::parse("sync@example.com").unwrap(),
+            Username::parse("syncer").unwrap(),
+            Password::parse("long enough password").unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+    let account = |name: &str, kind: AccountType, currency: &str, investment: bool| {
+        NewAccount::new(name, kind, cur(currency), None, investment, None).unwrap()
+    };
+    let depot = s
+        .portfolio
+        .create_account(&user, account("Depot", AccountType::Brokerage, "EUR", true))
+        .await
+        .unwrap();
+    s.portfolio
+        .create_account(&user, account("Pounds", AccountType::Cash, "GBP", false))
+        .await
+        .unwrap();
+    for symbol in ["TEST", "GONE"] {
+        let security = unsynced(store.as_ref(), symbol).await;
+        s.portfolio
+            .create_holding(
+                &user,
+                depot.id,
+                SecurityRef::Id(security.id),
+                dec("1"),
+                dec("100"),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    // Held by no one: not synced.
+    unsynced(store.as_ref(), "IDLE").await;
+
+    let told = Mutex::new(Vec::new());
+    let progress = |p: SyncProgress| told.lock().unwrap().push(p);
+    let report = sync::sync_all(&s.securities, &s.fx, &progress)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        told.into_inner().unwrap(),
+        [
+            SyncProgress::Started { total: 2 },
+            SyncProgress::Finished {
+                symbol: sym("GONE"),
+                ok: false
+            },
+            SyncProgress::Finished {
+                symbol: sym("TEST"),
+                ok: true
+            },
+        ]
+    );
+    let symbols: Vec<&str> = report.securities.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(symbols, ["GONE", "TEST"]);
+    let failed: Vec<_> = report.failed_securities().collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].0, &sym("GONE"));
+    assert!(
+        matches!(failed[0].1, ServiceError::NotFound { .. }),
+        "{:?}",
+        failed[0].1
+    );
+    // The recorded history: ten days, one of them without a close.
+    let test = report.securities[1].1.as_ref().unwrap();
+    assert_eq!((test.prices_synced, test.prices_added), (9, 9));
+    assert!(yahoo.seen("/v8/finance/chart/IDLE").is_empty());
+
+    assert_eq!(report.rates.len(), 1);
+    let usd = &report.rates[0];
+    assert_eq!(usd.base, cur("USD"));
+    assert_eq!(usd.targets, [cur("EUR"), cur("GBP")]);
+    let rates = usd.result.as_ref().unwrap();
+    assert_eq!(rates.synced_count, 1);
+    assert_eq!(rates.failures.len(), 1);
+    assert_eq!(rates.failures[0].0, cur("GBP"));
+    assert_eq!(report.failed_rates(), 1);
+    assert!(!store
+        .rate_history(&cur("USD"), &cur("EUR"))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn sync_all_tells_progress_and_reports_each_item_sqlite() {
+    let db = testing::sqlite().await;
+    sync_all_tells_progress_and_reports_each_item(db.store()).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
+async fn sync_all_tells_progress_and_reports_each_item_postgres() {
+    let db = testing::postgres().await;
+    sync_all_tells_progress_and_reports_each_item(db.store()).await;
+}

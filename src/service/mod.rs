@@ -8,6 +8,7 @@ pub mod fx;
 pub mod portfolio;
 mod rates;
 pub mod securities;
+pub mod sync;
 pub mod upstream;
 pub mod users;
 mod valuation;

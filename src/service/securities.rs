@@ -136,7 +136,7 @@ pub struct SyncReport {
 }
 
 /// Progress of a multi-symbol sync, for progress bars.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncProgress {
     Started { total: usize },
     Finished { symbol: Symbol, ok: bool },
@@ -879,7 +879,7 @@ impl SecurityService {
 
     /// Syncs every held security, one after the other, reporting progress. Each outcome is
     /// returned; one failure does not stop the others.
-    pub async fn sync_all(
+    pub async fn sync_held(
         &self,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> ServiceResult<Vec<(Symbol, ServiceResult<SyncReport>)>> {

@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::{Interval, PageRequest, PriceBar, Symbol, User};
 use crate::service::securities::{FirstUse, FirstUseStep, PriceSeries, SyncProgress};
-use crate::service::{Entity, ServiceError, Services, Upstream};
+use crate::service::{sync, Entity, ServiceError, Services, Upstream};
 
 use super::action::{
     Action, ChartData, Command, Deletion, Failure, FailureKind, Outcome, Portfolio, Submission,
@@ -375,7 +375,8 @@ impl Worker {
         Ok(())
     }
 
-    /// Every held security, then the exchange rates the portfolio needs.
+    /// Every held security, then the exchange rates the portfolio needs, told as the status
+    /// line says it: how many synced, or how many failed and why the first did.
     async fn sync_all(&self, tx: &UnboundedSender<Action>) -> Outcome<String> {
         let progress_tx = tx.clone();
         let progress = move |p: SyncProgress| {
@@ -385,34 +386,26 @@ impl Worker {
             };
             let _ = progress_tx.send(Action::Sync(event));
         };
-        let outcomes = self.services.securities.sync_all(&progress).await?;
-        let total = outcomes.len();
-        let failures: Vec<(Symbol, Failure)> = outcomes
+        let s = &self.services;
+        let report = sync::sync_all(&s.securities, &s.fx, &progress).await?;
+        let total = report.securities.len();
+        let failed = report.failed_securities().count();
+        let rates_note = match report.failed_rates() {
+            0 => String::new(),
+            n => format!("; {n} exchange rates failed"),
+        };
+        let first_failure = report
+            .securities
             .into_iter()
-            .filter_map(|(s, r)| r.err().map(|e| (s, Failure::from(e))))
-            .collect();
-        let mut rates_note = String::new();
-        let pairs = self.services.fx.needed_pairs().await?;
-        let mut rate_failures = 0;
-        for (base, targets) in pairs {
-            let targets: Vec<_> = targets.into_iter().collect();
-            match self.services.fx.sync_rates(&base, &targets, None).await {
-                Ok(r) => rate_failures += r.failed_count,
-                Err(_) => rate_failures += targets.len(),
-            }
-        }
-        if rate_failures > 0 {
-            rates_note = format!("; {rate_failures} exchange rates failed");
-        }
-        match failures.first() {
+            .find_map(|(symbol, r)| r.err().map(|e| (symbol, Failure::from(e))));
+        match first_failure {
             None => Ok(format!("Synced {total} securities{rates_note}")),
             Some((symbol, f)) => Err(Failure {
                 message: format!(
-                    "{} of {total} failed{rates_note}; {symbol}: {}",
-                    failures.len(),
+                    "{failed} of {total} failed{rates_note}; {symbol}: {}",
                     f.message
                 ),
-                ..f.clone()
+                ..f
             }),
         }
     }
