@@ -12,7 +12,7 @@ use finances::domain::{CurrencyCode, ExchangeRate, Interval, SecurityType, Symbo
 use finances::market::{self, CacheSettings, QuoteRefusal, QuoteSource};
 use finances::service::fx::FxService;
 use finances::service::securities::{DataCompleteness, SecurityService, SyncTiming};
-use finances::service::ServiceError;
+use finances::service::{Entity, ServiceError};
 use finances::store::{testing, Store};
 use rust_decimal::Decimal;
 use support::yahoo::{asset, fixture, fixtures_dir, FakeYahoo, Reply};
@@ -850,4 +850,115 @@ async fn sync_all_tells_progress_and_reports_each_item_sqlite() {
 async fn sync_all_tells_progress_and_reports_each_item_postgres() {
     let db = testing::postgres().await;
     sync_all_tells_progress_and_reports_each_item(db.store()).await;
+}
+
+/// The chart of a range over the recorded history (2 to 15 January 2024, no bar on the 8th),
+/// seen from the end of 31 January 2024.
+#[tokio::test]
+async fn a_chart_draws_each_range_at_its_bar_size() {
+    use finances::domain::ChartRange;
+    use finances::service::chart::ChartFallback;
+
+    let db = testing::sqlite().await;
+    let (yahoo, securities, _) = setup(db.store()).await;
+    securities.sync(&sym("TEST")).await.unwrap();
+    let now = Utc.with_ymd_and_hms(2024, 1, 31, 23, 59, 59).unwrap();
+
+    // A year is drawn with daily bars: the nine stored.
+    let year = securities
+        .chart(&sym("TEST"), ChartRange::Y1, now)
+        .await
+        .unwrap();
+    assert_eq!(year.series.interval, Interval::D1);
+    assert_eq!(year.series.bars.len(), 9);
+    assert!(year.fallback.is_none());
+
+    // Five years with weeks merged from them. The week of 2 January: open 99.6 (the 2nd),
+    // high 103.0 (the 5th), low 98.5 (the 4th), close 102.0 (the 5th), volume 1000 + 1001 +
+    // 1002 + 1003 = 4006. The week of the 8th starts on the 9th, with the 10th's high of
+    // 151.1. The 15th stands alone.
+    let weeks = securities
+        .chart(&sym("TEST"), ChartRange::Y5, now)
+        .await
+        .unwrap();
+    assert_eq!(weeks.series.interval, Interval::W1);
+    let bars: Vec<_> = weeks
+        .series
+        .bars
+        .iter()
+        .map(|b| {
+            (
+                b.timestamp.date_naive(),
+                b.open,
+                b.high,
+                b.low,
+                b.close,
+                b.volume,
+            )
+        })
+        .collect();
+    assert_eq!(
+        bars,
+        [
+            (
+                day(2024, 1, 2),
+                dec("99.6"),
+                dec("103"),
+                dec("98.5"),
+                dec("102"),
+                4006
+            ),
+            (
+                day(2024, 1, 9),
+                dec("104"),
+                dec("151.1"),
+                dec("103.5"),
+                dec("106.2"),
+                4026
+            ),
+            (
+                day(2024, 1, 15),
+                dec("106.8"),
+                dec("108.3"),
+                dec("106.3"),
+                dec("107.3"),
+                1009
+            ),
+        ]
+    );
+    assert!(weeks.series.bars.iter().all(|b| b.interval == Interval::W1));
+    // From the stored daily bars: Yahoo is not asked for weekly ones.
+    assert!(!yahoo
+        .seen(CHART)
+        .iter()
+        .any(|s| s.query.get("interval").is_some_and(|i| i != "1d")));
+
+    // A month asks for 30-minute bars, which Yahoo keeps for 60 days only: the daily bars
+    // from ten days before the month stand in, and say why.
+    let month = securities
+        .chart(&sym("TEST"), ChartRange::M1, now)
+        .await
+        .unwrap();
+    assert_eq!(month.series.interval, Interval::D1);
+    assert_eq!(month.series.bars.len(), 9);
+    assert!(
+        matches!(month.fallback, Some(ChartFallback::NoBars(Interval::M30))),
+        "{:?}",
+        month.fallback
+    );
+
+    let missing = securities
+        .chart(&sym("NOPE"), ChartRange::Y1, now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            missing,
+            ServiceError::NotFound {
+                entity: Entity::Security,
+                ..
+            }
+        ),
+        "{missing:?}"
+    );
 }

@@ -2,6 +2,7 @@
 //! thing call the same function here.
 
 pub mod auth;
+pub mod chart;
 pub mod currencies;
 mod error;
 pub mod fx;

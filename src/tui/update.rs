@@ -1316,33 +1316,6 @@ mod tests {
     }
 
     #[test]
-    fn ranges_pick_bars_within_yahoo_limits() {
-        let now = chrono::Utc.with_ymd_and_hms(2025, 6, 27, 22, 0, 0).unwrap();
-        use crate::domain::Interval as I;
-        let picked: Vec<I> = Range::ALL.iter().map(|r| r.interval(now)).collect();
-        assert_eq!(
-            picked,
-            vec![
-                I::M1,
-                I::M5,
-                I::M30,
-                I::H1,
-                I::D1,
-                I::D1,
-                I::D1,
-                I::W1,
-                I::Mo1
-            ]
-        );
-        for r in Range::ALL {
-            let span = r.start(now).map(|s| now - s);
-            if let (Some(limit), Some(span)) = (r.interval(now).max_history(), span) {
-                assert!(span <= limit, "{r:?}");
-            }
-        }
-    }
-
-    #[test]
     fn confirm_asks_before_deleting() {
         let mut a = app();
         a.mode = Mode::Confirm {
