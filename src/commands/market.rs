@@ -11,6 +11,7 @@ use crate::domain::Symbol;
 use crate::format;
 use crate::service::fx::FxService;
 use crate::service::securities::{KeyFigures, SecurityService, SyncProgress};
+use crate::service::sync::{sync_all, BaseRates};
 
 use super::{CommandResult, Printer};
 
@@ -71,10 +72,11 @@ pub async fn sync(
             }
         }
     };
-    let synced = if symbols.is_empty() {
-        securities.sync_all(&progress).await?
+    let (synced, rates) = if symbols.is_empty() {
+        let report = sync_all(securities, fx, &progress).await?;
+        (report.securities, report.rates)
     } else {
-        securities.sync_many(&valid, &progress).await
+        (securities.sync_many(&valid, &progress).await, Vec::new())
     };
     if let Some(b) = bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
         b.finish_and_clear();
@@ -88,30 +90,31 @@ pub async fn sync(
                 .map_err(|e| e.to_string()),
         });
     }
-
-    if symbols.is_empty() {
-        for (base, targets) in fx.needed_pairs().await? {
-            let targets: Vec<_> = targets.into_iter().collect();
-            match fx.sync_rates(&base, &targets, None).await {
-                Ok(report) => {
-                    for target in &targets {
-                        let failure = report.failures.iter().find(|(c, _)| c == target);
-                        outcomes.push(Outcome {
-                            kind: "rate",
-                            item: format!("{base}/{target}"),
-                            result: match failure {
-                                Some((_, reason)) => Err(reason.clone()),
-                                None => Ok("rates stored".to_string()),
-                            },
-                        });
-                    }
+    for BaseRates {
+        base,
+        targets,
+        result,
+    } in rates
+    {
+        match result {
+            Ok(report) => {
+                for target in &targets {
+                    let failure = report.failures.iter().find(|(c, _)| c == target);
+                    outcomes.push(Outcome {
+                        kind: "rate",
+                        item: format!("{base}/{target}"),
+                        result: match failure {
+                            Some((_, reason)) => Err(reason.clone()),
+                            None => Ok("rates stored".to_string()),
+                        },
+                    });
                 }
-                Err(e) => outcomes.push(Outcome {
-                    kind: "rate",
-                    item: format!("{base}/*"),
-                    result: Err(e.to_string()),
-                }),
             }
+            Err(e) => outcomes.push(Outcome {
+                kind: "rate",
+                item: format!("{base}/*"),
+                result: Err(e.to_string()),
+            }),
         }
     }
 

@@ -11,7 +11,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{RefOr, Required, Schema};
 
 use crate::domain::money::{MAX_INTEGER_DIGITS, MAX_SCALE};
-use crate::domain::{AccountType, Symbol};
+use crate::domain::{AccountType, ChartRange, Symbol};
 
 /// What `str::trim` removes (Unicode `White_Space`), as the body of a regex class. Spelled out
 /// because `\s` differs between regex dialects (Python's also holds U+001C..U+001F).
@@ -336,6 +336,18 @@ pub fn interval() -> Schema {
     ))
     .examples(["1d"])
     .into()
+}
+
+/// A chart range of the price routes; empty means none.
+pub fn chart_range() -> Schema {
+    let names = ChartRange::ALL.map(ChartRange::as_str);
+    string(format!("^([{WS}]*({})[{WS}]*)?$", names.join("|")))
+        .description(Some(format!(
+            "One of {}; empty is not given.",
+            names.join(", ")
+        )))
+        .examples(["1y"])
+        .into()
 }
 
 /// A security's id or its ticker symbol.

@@ -13,7 +13,8 @@ use utoipa::Modify;
 use super::constraints;
 
 /// Routes that answer 400 for a rule no schema can state (beyond those whose own annotation
-/// says so): a wrong current password, `start` after `end`, a date in the future.
+/// says so): a wrong current password, `start` after `end` or `range` with either of `start`
+/// and `interval`, a date in the future.
 const BAD_REQUEST: &[(&str, &str)] = &[
     ("patch", "/api/v1/users/{user_id}"),
     ("get", "/api/v1/securities/{symbol}/prices"),

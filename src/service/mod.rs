@@ -2,12 +2,14 @@
 //! thing call the same function here.
 
 pub mod auth;
+pub mod chart;
 pub mod currencies;
 mod error;
 pub mod fx;
 pub mod portfolio;
 mod rates;
 pub mod securities;
+pub mod sync;
 pub mod upstream;
 pub mod users;
 mod valuation;

@@ -69,6 +69,23 @@ pub struct SearchResult {
     pub security: Option<Security>,
 }
 
+/// A stored security as a search result shows it.
+impl From<Security> for SearchResult {
+    fn from(s: Security) -> Self {
+        Self {
+            symbol: s.symbol.clone(),
+            name: s.name.clone(),
+            exchange: s.exchange.clone(),
+            security_type: s.security_type,
+            sector: s.sector.clone(),
+            industry: s.industry.clone(),
+            currency: Some(s.currency.clone()),
+            in_database: true,
+            security: Some(s),
+        }
+    }
+}
+
 impl SearchResult {
     /// The stored security's id, or the id the security will be stored under, which
     /// [`SecurityService::by_id`] accepts before it is stored.
@@ -119,7 +136,7 @@ pub struct SyncReport {
 }
 
 /// Progress of a multi-symbol sync, for progress bars.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncProgress {
     Started { total: usize },
     Finished { symbol: Symbol, ok: bool },
@@ -642,20 +659,7 @@ impl SecurityService {
     pub async fn search(&self, query: &str, limit: usize) -> ServiceResult<SearchResults> {
         let limit = limit.clamp(1, 50);
         let stored = self.stored_matches(query, limit as u64).await?;
-        let mut results: Vec<SearchResult> = stored
-            .into_iter()
-            .map(|s| SearchResult {
-                symbol: s.symbol.clone(),
-                name: s.name.clone(),
-                exchange: s.exchange.clone(),
-                security_type: s.security_type,
-                sector: s.sector.clone(),
-                industry: s.industry.clone(),
-                currency: Some(s.currency.clone()),
-                in_database: true,
-                security: Some(s),
-            })
-            .collect();
+        let mut results: Vec<SearchResult> = stored.into_iter().map(SearchResult::from).collect();
         let mut yahoo_error = None;
         if results.len() < limit {
             let hits = match self.charge().await {
@@ -875,7 +879,7 @@ impl SecurityService {
 
     /// Syncs every held security, one after the other, reporting progress. Each outcome is
     /// returned; one failure does not stop the others.
-    pub async fn sync_all(
+    pub async fn sync_held(
         &self,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
     ) -> ServiceResult<Vec<(Symbol, ServiceResult<SyncReport>)>> {

@@ -3,10 +3,10 @@
 //! the settings, the request generations, what has the keyboard. Drawing reads it; only the
 //! update step changes it.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::domain::{CurrencyCode, Interval, Symbol, User};
+use crate::domain::{CurrencyCode, Symbol, User};
 use crate::service::portfolio::{AccountSummary, HoldingView};
 
 use super::action::{Command, Deletion, Portfolio};
@@ -66,114 +66,8 @@ pub enum Mode {
     },
 }
 
-/// Chart ranges, with the bar size each is drawn at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Range {
-    D1,
-    D5,
-    M1,
-    M3,
-    M6,
-    Ytd,
-    Y1,
-    Y5,
-    Max,
-}
-
-/// The most bars a range is drawn with: about two terminal widths.
-const MAX_BARS: f64 = 500.0;
-
-impl Range {
-    pub const ALL: [Range; 9] = [
-        Self::D1,
-        Self::D5,
-        Self::M1,
-        Self::M3,
-        Self::M6,
-        Self::Ytd,
-        Self::Y1,
-        Self::Y5,
-        Self::Max,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::D1 => "1D",
-            Self::D5 => "5D",
-            Self::M1 => "1M",
-            Self::M3 => "3M",
-            Self::M6 => "6M",
-            Self::Ytd => "YTD",
-            Self::Y1 => "1Y",
-            Self::Y5 => "5Y",
-            Self::Max => "MAX",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.label().eq_ignore_ascii_case(raw.trim()))
-    }
-
-    /// The first moment shown, or `None` for everything.
-    pub fn start(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let days = match self {
-            Self::D1 => 1,
-            Self::D5 => 7,
-            Self::M1 => 31,
-            Self::M3 => 92,
-            Self::M6 => 183,
-            Self::Ytd => {
-                let jan1 = NaiveDate::from_ymd_opt(now.year(), 1, 1)?;
-                return Some(Utc.from_utc_datetime(&jan1.and_hms_opt(0, 0, 0)?));
-            }
-            Self::Y1 => 366,
-            Self::Y5 => 365 * 5 + 2,
-            Self::Max => return None,
-        };
-        Some(now - Duration::days(days))
-    }
-
-    fn span(self, now: DateTime<Utc>) -> Duration {
-        match self.start(now) {
-            Some(s) => now - s,
-            None => Duration::days(365 * 30),
-        }
-    }
-
-    /// The smallest bar size Yahoo serves this far back (`Interval::max_history`) that draws
-    /// the range in at most about 500 bars.
-    pub fn interval(self, now: DateTime<Utc>) -> Interval {
-        let span = self.span(now);
-        let trading_days = (span.num_days().max(1) as f64) * 5.0 / 7.0;
-        for interval in Interval::ALL {
-            if interval.max_history().is_some_and(|limit| limit < span) {
-                continue;
-            }
-            let per_day = match interval {
-                Interval::D1 => 1.0,
-                Interval::W1 => 0.2,
-                Interval::Mo1 => 1.0 / 21.0,
-                i => 390.0 / i.duration().num_minutes() as f64,
-            };
-            if trading_days.max(1.0) * per_day <= MAX_BARS {
-                return interval;
-            }
-        }
-        Interval::Mo1
-    }
-
-    pub fn next(self) -> Self {
-        let i = Self::ALL.iter().position(|r| *r == self).unwrap_or(0);
-        Self::ALL[(i + 1).min(Self::ALL.len() - 1)]
-    }
-
-    pub fn prev(self) -> Self {
-        let i = Self::ALL.iter().position(|r| *r == self).unwrap_or(0);
-        Self::ALL[i.saturating_sub(1)]
-    }
-}
+/// Chart ranges: the domain's, named as the screens have always named them.
+pub use crate::domain::ChartRange as Range;
 
 /// Request counters: a reply is applied only when its generation is the newest asked.
 #[derive(Debug, Clone, Default)]
@@ -473,38 +367,5 @@ impl App {
         self.account_in_view()
             .or(only_holder().filter(is_inv))
             .or(pointed.filter(is_inv))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn ranges_pick_bars_within_yahoo_limits() {
-        let now = chrono::Utc.with_ymd_and_hms(2025, 6, 27, 22, 0, 0).unwrap();
-        use crate::domain::Interval as I;
-        let picked: Vec<I> = Range::ALL.iter().map(|r| r.interval(now)).collect();
-        assert_eq!(
-            picked,
-            vec![
-                I::M1,
-                I::M5,
-                I::M30,
-                I::H1,
-                I::D1,
-                I::D1,
-                I::D1,
-                I::W1,
-                I::Mo1
-            ]
-        );
-        for r in Range::ALL {
-            let span = r.start(now).map(|s| now - s);
-            if let (Some(limit), Some(span)) = (r.interval(now).max_history(), span) {
-                assert!(span <= limit, "{r:?}");
-            }
-        }
     }
 }

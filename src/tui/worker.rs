@@ -5,12 +5,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::{Interval, PageRequest, PriceBar, Symbol, User};
-use crate::service::securities::{FirstUse, FirstUseStep, PriceSeries, SyncProgress};
-use crate::service::{Entity, ServiceError, Services, Upstream};
+use crate::domain::{PageRequest, Symbol, User};
+use crate::service::chart::ChartFallback;
+use crate::service::securities::{FirstUse, FirstUseStep, SyncProgress};
+use crate::service::{sync, Entity, ServiceError, Services, Upstream};
 
 use super::action::{
     Action, ChartData, Command, Deletion, Failure, FailureKind, Outcome, Portfolio, Submission,
@@ -252,43 +253,18 @@ impl Worker {
         self.chart(symbol, range, now).await
     }
 
-    /// Bars for a range at the bar size the range asks for. Daily, weekly and monthly bars
-    /// come from the stored daily bars (weeks and months merged here), so they work offline;
-    /// intraday bars are fetched within Yahoo's limits, with the daily bars as the fallback.
+    /// The chart every front end draws for the range, with why its bars are daily ones when
+    /// they stand in for intraday bars.
     async fn chart(&self, symbol: &Symbol, range: Range, now: DateTime<Utc>) -> Outcome<ChartData> {
-        let interval = range.interval(now);
-        let start = range.start(now);
-        let s = &self.services.securities;
-        if interval.is_intraday() {
-            match s.prices(symbol, interval, start, None).await {
-                Ok(series) if !series.bars.is_empty() => return Ok(ChartData::new(series, None)),
-                Ok(_) => {}
-                Err(e @ ServiceError::NotFound { .. }) => return Err(Failure::from(e)),
-                Err(e) => {
-                    let f = Failure::from(e);
-                    let from = start.map(|s| s - chrono::Duration::days(10));
-                    let series = s.prices(symbol, Interval::D1, from, None).await?;
-                    return Ok(ChartData::new(
-                        series,
-                        Some(format!(
-                            "{interval} bars unavailable ({}): daily bars",
-                            f.summary()
-                        )),
-                    ));
-                }
-            }
-            let from = start.map(|s| s - chrono::Duration::days(10));
-            let series = s.prices(symbol, Interval::D1, from, None).await?;
-            return Ok(ChartData::new(
-                series,
-                Some(format!("no {interval} bars: daily bars")),
-            ));
-        }
-        let mut series = s.prices(symbol, Interval::D1, start, None).await?;
-        if matches!(interval, Interval::W1 | Interval::Mo1) {
-            series = aggregate(series, interval);
-        }
-        Ok(ChartData::new(series, None))
+        let chart = self.services.securities.chart(symbol, range, now).await?;
+        let note = chart.fallback.map(|fallback| match fallback {
+            ChartFallback::NoBars(interval) => format!("no {interval} bars: daily bars"),
+            ChartFallback::Unavailable(interval, e) => format!(
+                "{interval} bars unavailable ({}): daily bars",
+                Failure::from(e).summary()
+            ),
+        });
+        Ok(ChartData::new(chart.series, note))
     }
 
     async fn submit(&self, user: &User, s: Submission) -> Outcome<()> {
@@ -381,7 +357,8 @@ impl Worker {
         Ok(())
     }
 
-    /// Every held security, then the exchange rates the portfolio needs.
+    /// Every held security, then the exchange rates the portfolio needs, told as the status
+    /// line says it: how many synced, or how many failed and why the first did.
     async fn sync_all(&self, tx: &UnboundedSender<Action>) -> Outcome<String> {
         let progress_tx = tx.clone();
         let progress = move |p: SyncProgress| {
@@ -391,133 +368,27 @@ impl Worker {
             };
             let _ = progress_tx.send(Action::Sync(event));
         };
-        let outcomes = self.services.securities.sync_all(&progress).await?;
-        let total = outcomes.len();
-        let failures: Vec<(Symbol, Failure)> = outcomes
+        let s = &self.services;
+        let report = sync::sync_all(&s.securities, &s.fx, &progress).await?;
+        let total = report.securities.len();
+        let failed = report.failed_securities().count();
+        let rates_note = match report.failed_rates() {
+            0 => String::new(),
+            n => format!("; {n} exchange rates failed"),
+        };
+        let first_failure = report
+            .securities
             .into_iter()
-            .filter_map(|(s, r)| r.err().map(|e| (s, Failure::from(e))))
-            .collect();
-        let mut rates_note = String::new();
-        let pairs = self.services.fx.needed_pairs().await?;
-        let mut rate_failures = 0;
-        for (base, targets) in pairs {
-            let targets: Vec<_> = targets.into_iter().collect();
-            match self.services.fx.sync_rates(&base, &targets, None).await {
-                Ok(r) => rate_failures += r.failed_count,
-                Err(_) => rate_failures += targets.len(),
-            }
-        }
-        if rate_failures > 0 {
-            rates_note = format!("; {rate_failures} exchange rates failed");
-        }
-        match failures.first() {
+            .find_map(|(symbol, r)| r.err().map(|e| (symbol, Failure::from(e))));
+        match first_failure {
             None => Ok(format!("Synced {total} securities{rates_note}")),
             Some((symbol, f)) => Err(Failure {
                 message: format!(
-                    "{} of {total} failed{rates_note}; {symbol}: {}",
-                    failures.len(),
+                    "{failed} of {total} failed{rates_note}; {symbol}: {}",
                     f.message
                 ),
-                ..f.clone()
+                ..f
             }),
         }
-    }
-}
-
-/// Merges daily bars into weekly or monthly ones: first open, highest high, lowest low, last
-/// close, summed volume, stamped with the first day.
-pub fn aggregate(mut series: PriceSeries, interval: Interval) -> PriceSeries {
-    let key = |b: &PriceBar| -> (i32, u32) {
-        match interval {
-            Interval::W1 => {
-                let w = b.timestamp.iso_week();
-                (w.year(), w.week())
-            }
-            _ => (b.timestamp.year(), b.timestamp.month()),
-        }
-    };
-    let mut out: Vec<PriceBar> = Vec::new();
-    let mut current: Option<(i32, u32)> = None;
-    for bar in series.bars.drain(..) {
-        let k = key(&bar);
-        match out.last_mut() {
-            Some(last) if current == Some(k) => {
-                last.high = last.high.max(bar.high);
-                last.low = last.low.min(bar.low);
-                last.close = bar.close;
-                last.adj_close = bar.adj_close;
-                last.volume += bar.volume;
-            }
-            _ => {
-                current = Some(k);
-                out.push(PriceBar { interval, ..bar });
-            }
-        }
-    }
-    series.bars = out;
-    series.interval = interval;
-    series
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-    use rust_decimal::Decimal;
-
-    #[test]
-    fn weeks_merge_daily_bars() {
-        let bar = |d: u32, o: i64, c: i64| PriceBar {
-            security_id: uuid::Uuid::nil(),
-            interval: Interval::D1,
-            timestamp: Utc.with_ymd_and_hms(2025, 6, d, 21, 0, 0).unwrap(),
-            open: Decimal::from(o),
-            high: Decimal::from(o.max(c) + 1),
-            low: Decimal::from(o.min(c) - 1),
-            close: Decimal::from(c),
-            adj_close: None,
-            volume: 10,
-        };
-        let security = crate::domain::NewSecurity {
-            symbol: Symbol::parse("X").unwrap(),
-            name: "X".into(),
-            exchange: None,
-            currency: "USD".into(),
-            security_type: crate::domain::SecurityType::Equity,
-            sector: None,
-            industry: None,
-            market_cap: None,
-        }
-        .into_security(uuid::Uuid::nil(), Utc::now());
-        // Mon 2 .. Fri 6 June 2025, then Mon 9.
-        let series = PriceSeries {
-            security,
-            interval: Interval::D1,
-            bars: vec![
-                bar(2, 10, 11),
-                bar(4, 11, 15),
-                bar(6, 15, 12),
-                bar(9, 12, 13),
-            ],
-            requested_start: None,
-            requested_end: None,
-            actual_start: None,
-            actual_end: None,
-            completeness: crate::service::securities::DataCompleteness::Complete,
-        };
-        let weeks = aggregate(series, Interval::W1);
-        assert_eq!(weeks.bars.len(), 2);
-        let w = &weeks.bars[0];
-        assert_eq!(
-            (w.open, w.close, w.high, w.low, w.volume),
-            (
-                Decimal::from(10),
-                Decimal::from(12),
-                Decimal::from(16),
-                Decimal::from(9),
-                30
-            )
-        );
-        assert_eq!(weeks.interval, Interval::W1);
     }
 }

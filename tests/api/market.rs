@@ -14,6 +14,7 @@ use support::yahoo::{asset, fixture, fixtures_dir, Reply};
 on_both_stores!(
     security_lookup_sync_and_prices,
     prices_without_start_cover_the_default_window,
+    a_range_shows_the_bars_the_service_charts,
     security_search_merges_stored_and_yahoo,
     yahoo_down_is_503_and_unknown_is_404,
     sync_is_rate_limited_per_user,
@@ -164,6 +165,113 @@ async fn prices_without_start_cover_the_default_window(db: Db) {
     let asked = minute_chart_spans(&app);
     assert_eq!(asked.len(), 2, "{asked:?}");
     assert!(asked[1] <= 7 * 86_400, "{asked:?}");
+}
+
+/// `?range=` answers with the bars the terminal UI charts for that range, from the one
+/// service function both call: the same count, times and prices. Seen from the end of 31
+/// January 2024, the recorded history (2 to 15 January, no bar on the 8th) is nine daily
+/// bars for a year, three weeks for five years (the week of the 2nd closing at 102.0 with
+/// 1000 + 1001 + 1002 + 1003 = 4006 traded), and the daily bars again for a month, whose
+/// 30-minute bars Yahoo no longer keeps.
+async fn a_range_shows_the_bars_the_service_charts(db: Db) {
+    use finances::domain::{ChartRange, Symbol};
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    let app = TestApp::start(db).await;
+    let s = app.signup("cora").await;
+    app.post("/api/v1/securities/TEST/sync", &s.access, json!({}))
+        .await
+        .expect(200);
+    let end = DateTime::parse_from_rfc3339("2024-01-31T23:59:59Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let doc = app
+        .call(reqwest::Method::GET, "/openapi.json", None, None)
+        .await;
+    let documented = doc.body["paths"]["/api/v1/securities/{symbol}/prices"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "range")
+        .unwrap_or_else(|| panic!("no range parameter: {}", doc.text))["schema"]["pattern"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let dec = |v: &serde_json::Value| Decimal::from_str(&v.to_string()).unwrap();
+    for (range, interval, count) in [
+        (ChartRange::Y1, "1d", 9),
+        (ChartRange::Y5, "1wk", 3),
+        (ChartRange::M1, "1d", 9),
+        (ChartRange::Max, "1mo", 1),
+    ] {
+        assert!(documented.contains(range.as_str()), "{documented}");
+        let r = app
+            .get(
+                &format!(
+                    "/api/v1/securities/TEST/prices?range={}&end=2024-01-31",
+                    range.as_str()
+                ),
+                &s.access,
+            )
+            .await;
+        r.expect(200);
+        assert_eq!(r.body["interval_type"], interval, "{range:?}: {}", r.text);
+        assert_eq!(r.body["count"], count, "{range:?}: {}", r.text);
+        let chart = app
+            .services
+            .securities
+            .chart(&Symbol::parse("TEST").unwrap(), range, end)
+            .await
+            .unwrap();
+        let served = r.body["prices"].as_array().unwrap();
+        assert_eq!(served.len(), chart.series.bars.len(), "{range:?}");
+        for (json, bar) in served.iter().zip(&chart.series.bars) {
+            let at = DateTime::parse_from_rfc3339(json["timestamp"].as_str().unwrap()).unwrap();
+            assert_eq!(at, bar.timestamp, "{range:?}");
+            assert_eq!(
+                [&json["open"], &json["high"], &json["low"], &json["close"]].map(dec),
+                [bar.open, bar.high, bar.low, bar.close],
+                "{range:?}"
+            );
+            assert_eq!(json["volume"], bar.volume, "{range:?}");
+        }
+    }
+    let r = app
+        .get(
+            "/api/v1/securities/TEST/prices?range=5y&end=2024-01-31",
+            &s.access,
+        )
+        .await;
+    assert_eq!(dec(&r.body["prices"][0]["close"]), Decimal::from(102));
+    assert_eq!(r.body["prices"][0]["volume"], 4006);
+    // Weeks merged from the stored days: Yahoo is never asked for weekly bars.
+    assert!(app
+        .yahoo
+        .seen("/v8/finance/chart/TEST")
+        .iter()
+        .all(|s| s.query.get("interval").is_none_or(|i| i != "1wk")));
+
+    // `range` picks the start and the bar size; refused with either, and when misspelled.
+    for (q, status) in [
+        ("range=1y&start=2024-01-01", 400),
+        ("range=1y&interval=1d", 400),
+        ("range=1Y", 422),
+        ("range=1m", 422),
+        ("range=%20", 422),
+        ("range=&start=2024-01-01&end=2024-01-31", 200),
+    ] {
+        let r = app
+            .get(&format!("/api/v1/securities/TEST/prices?{q}"), &s.access)
+            .await;
+        assert_eq!(r.status, status, "{q}: {}", r.text);
+    }
+    let r = app
+        .get("/api/v1/securities/NOPE/prices?range=1y", &s.access)
+        .await;
+    r.expect(404);
+    assert_eq!(r.detail(), "Security with symbol 'NOPE' not found");
 }
 
 /// The length in seconds of each 1m chart period asked of Yahoo for TEST, in order.

@@ -12,7 +12,7 @@ use finances::domain::{CurrencyCode, ExchangeRate, Interval, SecurityType, Symbo
 use finances::market::{self, CacheSettings, QuoteRefusal, QuoteSource};
 use finances::service::fx::FxService;
 use finances::service::securities::{DataCompleteness, SecurityService, SyncTiming};
-use finances::service::ServiceError;
+use finances::service::{Entity, ServiceError};
 use finances::store::{testing, Store};
 use rust_decimal::Decimal;
 use support::yahoo::{asset, fixture, fixtures_dir, FakeYahoo, Reply};
@@ -709,4 +709,256 @@ async fn sync_failing_mid_write_rolls_back_postgres() {
         before
     );
     assert_eq!(store.security(id).await.unwrap().unwrap(), meta_before);
+}
+
+/// A stored security that no one has synced yet.
+async fn unsynced(store: &dyn Store, symbol: &str) -> finances::domain::Security {
+    let security = finances::domain::NewSecurity {
+        symbol: sym(symbol),
+        name: format!("{symbol} Inc."),
+        exchange: None,
+        currency: "USD".into(),
+        security_type: SecurityType::Equity,
+        sector: None,
+        industry: None,
+        market_cap: None,
+    }
+    .into_security(sym(symbol).derived_id(), finances::domain::now());
+    store.insert_security(&security).await.unwrap();
+    security
+}
+
+/// "Sync everything" as the `S` key and `finances sync` run it: each held security in symbol
+/// order with its progress told, one failing without stopping the other, then the rates the
+/// user's accounts need against the base currency (USD): EUR synced, GBP unknown to Yahoo.
+async fn sync_all_tells_progress_and_reports_each_item(store: Arc<dyn Store>) {
+    use finances::domain::{AccountType, Email, NewAccount, Password, Username};
+    use finances::service::portfolio::SecurityRef;
+    use finances::service::securities::SyncProgress;
+    use finances::service::{sync, Services};
+    use std::sync::Mutex;
+
+    let (yahoo, _, _) = setup(store.clone()).await;
+    yahoo.route(
+        "/v8/finance/chart/USDEUR=X",
+        Reply::json(asset("chart_EURUSD_X_1d.json")),
+    );
+    // Nothing answers for GONE nor USDGBP=X: Yahoo's 404.
+    let market = market::connect(yahoo.settings(), &CacheSettings::default()).unwrap();
+    let s = Services::new(store.clone(), market);
+    let user = s
+        .users
+        .register(
+            Email::parse("sync@example.com").unwrap(),
+            Username::parse("syncer").unwrap(),
+            Password::parse("long enough password").unwrap(),
+            false,
+        )
+        .await
+        .unwrap();
+    let account = |name: &str, kind: AccountType, currency: &str, investment: bool| {
+        NewAccount::new(name, kind, cur(currency), None, investment, None).unwrap()
+    };
+    let depot = s
+        .portfolio
+        .create_account(&user, account("Depot", AccountType::Brokerage, "EUR", true))
+        .await
+        .unwrap();
+    s.portfolio
+        .create_account(&user, account("Pounds", AccountType::Cash, "GBP", false))
+        .await
+        .unwrap();
+    for symbol in ["TEST", "GONE"] {
+        let security = unsynced(store.as_ref(), symbol).await;
+        s.portfolio
+            .create_holding(
+                &user,
+                depot.id,
+                SecurityRef::Id(security.id),
+                dec("1"),
+                dec("100"),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    // Held by no one: not synced.
+    unsynced(store.as_ref(), "IDLE").await;
+
+    let told = Mutex::new(Vec::new());
+    let progress = |p: SyncProgress| told.lock().unwrap().push(p);
+    let report = sync::sync_all(&s.securities, &s.fx, &progress)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        told.into_inner().unwrap(),
+        [
+            SyncProgress::Started { total: 2 },
+            SyncProgress::Finished {
+                symbol: sym("GONE"),
+                ok: false
+            },
+            SyncProgress::Finished {
+                symbol: sym("TEST"),
+                ok: true
+            },
+        ]
+    );
+    let symbols: Vec<&str> = report.securities.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(symbols, ["GONE", "TEST"]);
+    let failed: Vec<_> = report.failed_securities().collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].0, &sym("GONE"));
+    assert!(
+        matches!(failed[0].1, ServiceError::NotFound { .. }),
+        "{:?}",
+        failed[0].1
+    );
+    // The recorded history: ten days, one of them without a close.
+    let test = report.securities[1].1.as_ref().unwrap();
+    assert_eq!((test.prices_synced, test.prices_added), (9, 9));
+    assert!(yahoo.seen("/v8/finance/chart/IDLE").is_empty());
+
+    assert_eq!(report.rates.len(), 1);
+    let usd = &report.rates[0];
+    assert_eq!(usd.base, cur("USD"));
+    assert_eq!(usd.targets, [cur("EUR"), cur("GBP")]);
+    let rates = usd.result.as_ref().unwrap();
+    assert_eq!(rates.synced_count, 1);
+    assert_eq!(rates.failures.len(), 1);
+    assert_eq!(rates.failures[0].0, cur("GBP"));
+    assert_eq!(report.failed_rates(), 1);
+    assert!(!store
+        .rate_history(&cur("USD"), &cur("EUR"))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn sync_all_tells_progress_and_reports_each_item_sqlite() {
+    let db = testing::sqlite().await;
+    sync_all_tells_progress_and_reports_each_item(db.store()).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
+async fn sync_all_tells_progress_and_reports_each_item_postgres() {
+    let db = testing::postgres().await;
+    sync_all_tells_progress_and_reports_each_item(db.store()).await;
+}
+
+/// The chart of a range over the recorded history (2 to 15 January 2024, no bar on the 8th),
+/// seen from the end of 31 January 2024.
+#[tokio::test]
+async fn a_chart_draws_each_range_at_its_bar_size() {
+    use finances::domain::ChartRange;
+    use finances::service::chart::ChartFallback;
+
+    let db = testing::sqlite().await;
+    let (yahoo, securities, _) = setup(db.store()).await;
+    securities.sync(&sym("TEST")).await.unwrap();
+    let now = Utc.with_ymd_and_hms(2024, 1, 31, 23, 59, 59).unwrap();
+
+    // A year is drawn with daily bars: the nine stored.
+    let year = securities
+        .chart(&sym("TEST"), ChartRange::Y1, now)
+        .await
+        .unwrap();
+    assert_eq!(year.series.interval, Interval::D1);
+    assert_eq!(year.series.bars.len(), 9);
+    assert!(year.fallback.is_none());
+
+    // Five years with weeks merged from them. The week of 2 January: open 99.6 (the 2nd),
+    // high 103.0 (the 5th), low 98.5 (the 4th), close 102.0 (the 5th), volume 1000 + 1001 +
+    // 1002 + 1003 = 4006. The week of the 8th starts on the 9th, with the 10th's high of
+    // 151.1. The 15th stands alone.
+    let weeks = securities
+        .chart(&sym("TEST"), ChartRange::Y5, now)
+        .await
+        .unwrap();
+    assert_eq!(weeks.series.interval, Interval::W1);
+    let bars: Vec<_> = weeks
+        .series
+        .bars
+        .iter()
+        .map(|b| {
+            (
+                b.timestamp.date_naive(),
+                b.open,
+                b.high,
+                b.low,
+                b.close,
+                b.volume,
+            )
+        })
+        .collect();
+    assert_eq!(
+        bars,
+        [
+            (
+                day(2024, 1, 2),
+                dec("99.6"),
+                dec("103"),
+                dec("98.5"),
+                dec("102"),
+                4006
+            ),
+            (
+                day(2024, 1, 9),
+                dec("104"),
+                dec("151.1"),
+                dec("103.5"),
+                dec("106.2"),
+                4026
+            ),
+            (
+                day(2024, 1, 15),
+                dec("106.8"),
+                dec("108.3"),
+                dec("106.3"),
+                dec("107.3"),
+                1009
+            ),
+        ]
+    );
+    assert!(weeks.series.bars.iter().all(|b| b.interval == Interval::W1));
+    // From the stored daily bars: Yahoo is not asked for weekly ones.
+    assert!(!yahoo
+        .seen(CHART)
+        .iter()
+        .any(|s| s.query.get("interval").is_some_and(|i| i != "1d")));
+
+    // A month asks for 30-minute bars, which Yahoo keeps for 60 days only: the daily bars
+    // from ten days before the month stand in, and say why.
+    let month = securities
+        .chart(&sym("TEST"), ChartRange::M1, now)
+        .await
+        .unwrap();
+    assert_eq!(month.series.interval, Interval::D1);
+    assert_eq!(month.series.bars.len(), 9);
+    assert!(
+        matches!(month.fallback, Some(ChartFallback::NoBars(Interval::M30))),
+        "{:?}",
+        month.fallback
+    );
+
+    let missing = securities
+        .chart(&sym("NOPE"), ChartRange::Y1, now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            missing,
+            ServiceError::NotFound {
+                entity: Entity::Security,
+                ..
+            }
+        ),
+        "{missing:?}"
+    );
 }

@@ -159,6 +159,13 @@ pub struct PricesQuery {
     /// `1m 5m 15m 30m 1h 1d 1wk 1mo` (`60m` is `1h`), default `1d`.
     #[param(schema_with = crate::http::constraints::interval)]
     pub interval: Option<String>,
+    /// A chart's range up to `end` (default now): `1d 5d 1mo 3mo 6mo ytd 1y 5y max`. The
+    /// range picks the bar size, and the bars are those the terminal UI charts for it:
+    /// intraday for up to 3 months (daily when Yahoo has none), daily up to a year, then
+    /// weeks and months merged from the stored daily bars. Not with `start` or `interval`
+    /// (400).
+    #[param(schema_with = crate::http::constraints::chart_range)]
+    pub range: Option<String>,
 }
 
 /// One bar; prices are JSON numbers.

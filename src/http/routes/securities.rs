@@ -6,7 +6,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use crate::domain::{Interval, Security, Symbol};
+use crate::domain::{ChartRange, Interval, Security, Symbol};
 use crate::http::auth::CurrentUser;
 use crate::http::dto::securities::{PricesOut, PricesQuery, SearchQuery, SecurityOut, SyncOut};
 use crate::http::error::{ApiError, ApiResult, ErrorBody, RateLimitBody, ValidationBody};
@@ -14,6 +14,7 @@ use crate::http::extract::{Path, Query};
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::state::AppState;
 use crate::service::securities::FirstUse;
+use crate::service::ServiceError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -185,7 +186,8 @@ fn time_param(
 
 /// Stored bars within `start`..`end` with how complete they are. Without `start`, the window
 /// is the last day of `1m` bars or 30 days of any other size, up to `end` (default now); both
-/// ends are reported in `requested_start` and `requested_end`.
+/// ends are reported in `requested_start` and `requested_end`. With `range` instead, the bars
+/// of that chart up to `end`, at the size the range is drawn at.
 #[utoipa::path(get, path = "/api/v1/securities/{symbol}/prices", tag = "securities",
     security(("bearer" = [])), params(("symbol" = String, Path), PricesQuery),
     responses((status = 200, body = PricesOut), (status = 404, body = ErrorBody),
@@ -199,25 +201,47 @@ pub async fn prices(
 ) -> ApiResult<axum::Json<PricesOut>> {
     let symbol = symbol(&raw)?;
     let interval = match q.interval.as_deref() {
-        None | Some("") => Interval::D1,
-        Some(i) => i
-            .parse::<Interval>()
-            .map_err(|e| ApiError::field("query", "interval", e.message))?,
+        None | Some("") => None,
+        Some(i) => Some(
+            i.parse::<Interval>()
+                .map_err(|e| ApiError::field("query", "interval", e.message))?,
+        ),
+    };
+    let range = match q.range.as_deref() {
+        None | Some("") => None,
+        Some(r) => Some(
+            r.parse::<ChartRange>()
+                .map_err(|e| ApiError::field("query", "range", e.message))?,
+        ),
     };
     let start = time_param("start", q.start.as_deref(), false)?;
     let end = time_param("end", q.end.as_deref(), true)?;
-    // No start: the contract's default window for the bar size, ending at `end` or now.
-    let (start, end) = match start {
-        Some(start) => (Some(start), end),
+    let securities = state.securities_for(&caller);
+    let series = match range {
+        Some(_) if start.is_some() || interval.is_some() => {
+            return Err(ServiceError::bad_request(
+                "range",
+                "range sets the start and the bar size: give it without start and interval",
+            )
+            .into())
+        }
+        Some(range) => {
+            let now = end.unwrap_or_else(crate::domain::now);
+            securities.chart(&symbol, range, now).await?.series
+        }
         None => {
-            let end = end.unwrap_or_else(crate::domain::now);
-            (end.checked_sub_signed(interval.default_window()), Some(end))
+            let interval = interval.unwrap_or(Interval::D1);
+            // No start: the contract's default window for the bar size, ending at `end` or now.
+            let (start, end) = match start {
+                Some(start) => (Some(start), end),
+                None => {
+                    let end = end.unwrap_or_else(crate::domain::now);
+                    (end.checked_sub_signed(interval.default_window()), Some(end))
+                }
+            };
+            securities.prices(&symbol, interval, start, end).await?
         }
     };
-    let series = state
-        .securities_for(&caller)
-        .prices(&symbol, interval, start, end)
-        .await?;
     let last = state
         .services
         .securities

@@ -121,20 +121,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     match action {
         Action::StoredMatches { gen, result } if gen == app.gens.search => match result {
             Ok(found) => {
-                app.search.stored = found
-                    .into_iter()
-                    .map(|s| SearchResult {
-                        symbol: s.symbol.clone(),
-                        name: s.name.clone(),
-                        exchange: s.exchange.clone(),
-                        security_type: s.security_type,
-                        sector: s.sector.clone(),
-                        industry: s.industry.clone(),
-                        currency: Some(s.currency.clone()),
-                        in_database: true,
-                        security: Some(s),
-                    })
-                    .collect();
+                app.search.stored = found.into_iter().map(SearchResult::from).collect();
                 clamp(app);
             }
             Err(f) => app.error(f.summary()),
