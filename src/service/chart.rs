@@ -37,6 +37,7 @@ impl SecurityService {
     /// (weeks and months merged), so they work offline; intraday bars are fetched within
     /// Yahoo's limits, and when there are none or Yahoo fails, the daily bars from ten days
     /// before the start stand in. Not found when the security is not stored.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     pub async fn chart(
         &self,
         symbol: &Symbol,

@@ -141,6 +141,7 @@ impl PortfolioService {
     }
 
     /// The rate in force on `date`, or `None` when none is stored (never 1:1).
+    #[tracing::instrument(skip_all, fields(from = %from, to = %to))]
     async fn rate(
         &self,
         from: &CurrencyCode,
@@ -156,6 +157,7 @@ impl PortfolioService {
 
     // Institutions
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn institutions(
         &self,
         user: &User,
@@ -164,6 +166,7 @@ impl PortfolioService {
         Ok(self.store.institutions(user.id, page).await?)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn institution(&self, user: &User, id: Uuid) -> ServiceResult<Institution> {
         self.store
             .institution(id)
@@ -172,6 +175,7 @@ impl PortfolioService {
             .ok_or_else(|| ServiceError::not_found(Entity::Institution, INSTITUTION_NOT_FOUND))
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn create_institution(
         &self,
         user: &User,
@@ -182,6 +186,7 @@ impl PortfolioService {
         Ok(inst)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn update_institution(
         &self,
         user: &User,
@@ -195,6 +200,7 @@ impl PortfolioService {
         Ok(inst)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn delete_institution(&self, user: &User, id: Uuid) -> ServiceResult<()> {
         self.institution(user, id).await?;
         self.store
@@ -206,16 +212,19 @@ impl PortfolioService {
     /// How current the user's portfolio is: unchanged between two calls exactly when
     /// nothing the portfolio reads (own data, securities, prices, rates) was written, by this
     /// process or any other sharing the store.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn data_version(&self, user: &User) -> ServiceResult<DataVersion> {
         Ok(self.store.data_version(user.id).await?)
     }
 
     // Accounts
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn accounts(&self, user: &User, page: PageRequest) -> ServiceResult<Page<Account>> {
         Ok(self.store.accounts(user.id, page).await?)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn account(&self, user: &User, id: Uuid) -> ServiceResult<Account> {
         self.store
             .account(id)
@@ -224,6 +233,7 @@ impl PortfolioService {
             .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn create_account(&self, user: &User, new: NewAccount) -> ServiceResult<Account> {
         if let Some(inst) = new.institution_id {
             self.institution(user, inst).await?;
@@ -234,6 +244,7 @@ impl PortfolioService {
         Ok(account)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn update_account(
         &self,
         user: &User,
@@ -254,6 +265,7 @@ impl PortfolioService {
         Ok(account)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn delete_account(&self, user: &User, id: Uuid) -> ServiceResult<()> {
         self.account(user, id).await?;
         self.store
@@ -264,6 +276,7 @@ impl PortfolioService {
 
     /// One account's figures, reading only that account: its row with its newest value, and
     /// what valuing its current holdings takes (two queries, side by side).
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn account_summary(&self, user: &User, id: Uuid) -> ServiceResult<AccountSummary> {
         let (found, prices) = tokio::try_join!(
             self.store.account_with_latest_value(id),
@@ -301,6 +314,7 @@ impl PortfolioService {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn account_summaries(
         &self,
         user: &User,
@@ -315,6 +329,7 @@ impl PortfolioService {
     }
 
     /// Balances and market values of many accounts with a fixed number of queries.
+    #[tracing::instrument(skip_all)]
     async fn summarize(&self, accounts: Vec<Account>) -> ServiceResult<Vec<AccountSummary>> {
         let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
         let latest = self.store.latest_account_values(&ids).await?;
@@ -352,6 +367,7 @@ impl PortfolioService {
 
     /// The total market value of positions in `currency`, of those that could be priced and
     /// converted, and the positions left out.
+    #[tracing::instrument(skip_all, fields(account_id = %account_id))]
     async fn value_in(
         &self,
         account_id: Uuid,
@@ -395,6 +411,7 @@ impl PortfolioService {
 
     // Account values
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id))]
     pub async fn values(
         &self,
         user: &User,
@@ -410,6 +427,7 @@ impl PortfolioService {
             .await?)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
     pub async fn value(
         &self,
         user: &User,
@@ -426,6 +444,7 @@ impl PortfolioService {
 
     /// `cash_balance` is required for investment accounts: the check needs the account, so
     /// it happens here rather than in the caller.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id))]
     pub async fn create_value(
         &self,
         user: &User,
@@ -458,6 +477,7 @@ impl PortfolioService {
         Ok(value)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
     pub async fn update_value(
         &self,
         user: &User,
@@ -478,6 +498,7 @@ impl PortfolioService {
         Ok(value)
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
     pub async fn delete_value(&self, user: &User, account_id: Uuid, id: Uuid) -> ServiceResult<()> {
         self.value(user, account_id, id).await?;
         self.store
@@ -488,6 +509,7 @@ impl PortfolioService {
 
     // Holdings
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id))]
     pub async fn holdings(
         &self,
         user: &User,
@@ -511,15 +533,18 @@ impl PortfolioService {
     }
 
     /// The user's current positions across all accounts.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn positions(&self, user: &User) -> ServiceResult<Vec<HoldingView>> {
         self.positions_of(user.id).await
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     async fn positions_of(&self, user_id: Uuid) -> ServiceResult<Vec<HoldingView>> {
         let priced = self.store.priced_positions(user_id).await?;
         Ok(priced.into_iter().map(priced_view).collect())
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
     pub async fn holding(
         &self,
         user: &User,
@@ -530,6 +555,7 @@ impl PortfolioService {
         Ok(self.views(vec![holding]).await?.remove(0))
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
     async fn owned_holding(
         &self,
         user: &User,
@@ -544,6 +570,7 @@ impl PortfolioService {
             .ok_or_else(|| ServiceError::not_found(Entity::Holding, HOLDING_NOT_FOUND))
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id))]
     pub async fn create_holding(
         &self,
         user: &User,
@@ -581,6 +608,7 @@ impl PortfolioService {
         Ok(self.views(vec![holding]).await?.remove(0))
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
     pub async fn update_holding(
         &self,
         user: &User,
@@ -604,6 +632,7 @@ impl PortfolioService {
         Ok(self.views(vec![holding]).await?.remove(0))
     }
 
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
     pub async fn delete_holding(
         &self,
         user: &User,
@@ -618,6 +647,7 @@ impl PortfolioService {
     }
 
     /// A stored security by id, or by symbol — looked up on Yahoo and stored when unknown.
+    #[tracing::instrument(skip_all)]
     async fn resolve(&self, security: &SecurityRef) -> ServiceResult<Security> {
         match security {
             SecurityRef::Id(id) => self
@@ -630,6 +660,7 @@ impl PortfolioService {
     }
 
     /// Attaches securities and latest closes to holdings with two queries in all.
+    #[tracing::instrument(skip_all)]
     async fn views(&self, holdings: Vec<Holding>) -> ServiceResult<Vec<HoldingView>> {
         let mut ids: Vec<Uuid> = holdings.iter().map(|h| h.security_id).collect();
         ids.sort_unstable();
@@ -663,6 +694,7 @@ impl PortfolioService {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, fields(code = %code))]
     async fn require_currency(&self, code: &CurrencyCode) -> ServiceResult<()> {
         match self.store.currency(code).await? {
             Some(_) => Ok(()),

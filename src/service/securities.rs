@@ -397,6 +397,7 @@ impl SyncLease {
         }
     }
 
+    #[tracing::instrument(skip_all)]
     async fn release(mut self) {
         self.renewal.abort();
         self.released = true;
@@ -486,6 +487,7 @@ impl SecurityService {
         }
     }
 
+    #[tracing::instrument(skip_all)]
     async fn charge(&self) -> ServiceResult<()> {
         match &self.budget {
             Some(budget) => budget.charge().await,
@@ -500,11 +502,13 @@ impl SecurityService {
     }
 
     /// The state of the market data cache, for health checks.
+    #[tracing::instrument(skip_all)]
     pub async fn cache_health(&self) -> CacheHealth {
         self.market.cache_health().await
     }
 
     /// The stored security, if any; never asks Yahoo.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     pub async fn stored(&self, symbol: &Symbol) -> ServiceResult<Option<Security>> {
         Ok(self.store.security_by_symbol(symbol).await?)
     }
@@ -512,6 +516,7 @@ impl SecurityService {
     /// The stored security, or one looked up on Yahoo and stored first. Not found when Yahoo
     /// does not know the symbol; unavailable when Yahoo cannot be reached; a timeout when it
     /// does not answer within the request deadline.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     pub async fn get_or_fetch(&self, symbol: &Symbol) -> ServiceResult<Security> {
         Ok(self.get_or_store(symbol).await?.0)
     }
@@ -519,12 +524,14 @@ impl SecurityService {
     /// As [`Self::get_or_fetch`]; a security stored by this call then has its daily history
     /// fetched, now or in the background. A failed history fetch leaves the security stored
     /// without prices (logged), as a later sync would fill them.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     pub async fn obtain(&self, symbol: &Symbol, history: FirstUse) -> ServiceResult<Security> {
         self.obtain_reporting(symbol, history, &|_| {}).await
     }
 
     /// As [`Self::obtain`], telling `progress` each step a security not stored yet goes
     /// through; a stored one goes through none.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     pub async fn obtain_reporting(
         &self,
         symbol: &Symbol,
@@ -571,6 +578,7 @@ impl SecurityService {
 
     /// A stored security by id, or the one a search result not stored yet was shown with
     /// (stored now, its history fetched as `history` says). `None` for an unknown id.
+    #[tracing::instrument(skip_all, fields(id = %id))]
     pub async fn by_id(&self, id: Uuid, history: FirstUse) -> ServiceResult<Option<Security>> {
         if let Some(found) = self.store.security(id).await? {
             return Ok(Some(found));
@@ -583,6 +591,7 @@ impl SecurityService {
 
     /// The security and whether this call stored it. A new security is stored under its
     /// symbol's derived id, the id its search result was shown with.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     async fn get_or_store(&self, symbol: &Symbol) -> ServiceResult<(Security, bool)> {
         if let Some(found) = self.store.security_by_symbol(symbol).await? {
             return Ok((found, false));
@@ -592,6 +601,7 @@ impl SecurityService {
     }
 
     /// Looks a symbol not stored yet up on Yahoo and stores it; whether this call stored it.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     async fn describe_and_store(&self, symbol: &Symbol) -> ServiceResult<(Security, bool)> {
         let new = self.describe(symbol).await?;
         let security = new.into_security(symbol.derived_id(), domain::now());
@@ -631,6 +641,7 @@ impl SecurityService {
 
     /// The daily bars of the last five trading days: what describes a security, or gives its
     /// key figures, when the profile or the quote is refused.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     async fn last_five_days(&self, symbol: &Symbol) -> Result<Chart, MarketError> {
         self.market
             .chart(&ChartRequest::range(
@@ -642,6 +653,7 @@ impl SecurityService {
     }
 
     /// Stored securities whose symbol or name contains `query`.
+    #[tracing::instrument(skip_all)]
     pub async fn stored_matches(&self, query: &str, limit: u64) -> ServiceResult<Vec<Security>> {
         let query = query.trim();
         if query.is_empty() {
@@ -656,6 +668,7 @@ impl SecurityService {
     /// Stored matches first, then Yahoo's results not stored yet, at most `limit`, no symbol
     /// twice. When Yahoo fails, does not answer within the request deadline, or the caller's
     /// lookup budget is spent, the stored matches still come back (with `yahoo_error`).
+    #[tracing::instrument(skip_all)]
     pub async fn search(&self, query: &str, limit: usize) -> ServiceResult<SearchResults> {
         let limit = limit.clamp(1, 50);
         let stored = self.stored_matches(query, limit as u64).await?;
@@ -717,6 +730,7 @@ impl SecurityService {
         })
     }
 
+    #[tracing::instrument(skip_all)]
     async fn stored_by_symbols(
         &self,
         symbols: impl Iterator<Item = &Symbol>,
@@ -755,6 +769,7 @@ impl SecurityService {
     /// one sync among every process sharing the store holds at a time. When the security's
     /// `last_synced_at` is no longer `synced_before` once the lease is ours, another sync has
     /// just stored its prices: that result is the answer, and nothing is fetched again.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     async fn take_turn(
         &self,
         symbol: &Symbol,
@@ -803,6 +818,7 @@ impl SecurityService {
     /// one stored instead of fetching again; still running after `SyncTiming::wait`, it is a
     /// conflict. A sync that finds the other failed does the work itself. The wait and the
     /// work run under the request deadline.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     pub async fn sync(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
         // A sync costs a lookup whether it fetches or finds another's result.
         self.charge().await?;
@@ -810,6 +826,7 @@ impl SecurityService {
         bounded(self.deadlines.request, self.sync_in_turn(symbol)).await
     }
 
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     async fn sync_in_turn(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
         let synced_before = self
             .store
@@ -832,6 +849,7 @@ impl SecurityService {
         }
     }
 
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     async fn fetch_prices(&self, symbol: &Symbol) -> ServiceResult<SyncReport> {
         let mut security = match self.store.security_by_symbol(symbol).await? {
             Some(found) => found,
@@ -879,6 +897,7 @@ impl SecurityService {
 
     /// Syncs every held security, one after the other, reporting progress. Each outcome is
     /// returned; one failure does not stop the others.
+    #[tracing::instrument(skip_all)]
     pub async fn sync_held(
         &self,
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
@@ -893,6 +912,7 @@ impl SecurityService {
     /// Syncs the given symbols one after the other, reporting progress, each under the sync
     /// deadline. Once Yahoo has not answered in time or is rate limiting, the symbols left are
     /// not tried: they would wait for the same outcome.
+    #[tracing::instrument(skip_all)]
     pub async fn sync_many(
         &self,
         symbols: &[Symbol],
@@ -925,6 +945,7 @@ impl SecurityService {
     /// Stored bars of a stored security within `[start, end]` (either open), with how
     /// complete they are. Bars other than daily ones that are missing for the window are
     /// fetched from Yahoo first, within how far back Yahoo serves them.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol, interval = ?interval))]
     pub async fn prices(
         &self,
         symbol: &Symbol,
@@ -971,6 +992,7 @@ impl SecurityService {
 
     /// Fetches and stores bars of a non-daily interval for a window, clamped to what Yahoo
     /// serves; charged and under the request deadline.
+    #[tracing::instrument(skip_all, fields(interval = ?interval))]
     async fn fill(
         &self,
         security: &Security,
@@ -986,6 +1008,7 @@ impl SecurityService {
         .await
     }
 
+    #[tracing::instrument(skip_all, fields(interval = ?interval))]
     async fn fill_now(
         &self,
         security: &Security,
@@ -1031,11 +1054,13 @@ impl SecurityService {
     /// cannot be reached at all, the figures of a stored security's daily bars. The 52-week
     /// range is Yahoo's, else that of the stored daily bars of the 52 weeks up to the newest.
     /// Runs under the request deadline.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     pub async fn key_figures(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
         self.charge().await?;
         bounded(self.deadlines.request, self.key_figures_now(symbol)).await
     }
 
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     async fn key_figures_now(&self, symbol: &Symbol) -> ServiceResult<KeyFigures> {
         let stored = self.store.security_by_symbol(symbol).await?;
         match self.live_figures(symbol, stored.is_some()).await {
@@ -1066,6 +1091,7 @@ impl SecurityService {
 
     /// The quote, or the daily chart's figures when the quote service refuses. With stored
     /// prices to fall back on, the chart gets half the time left, keeping the other half.
+    #[tracing::instrument(skip_all, fields(symbol = %symbol))]
     async fn live_figures(&self, symbol: &Symbol, stored: bool) -> Result<KeyFigures, MarketError> {
         let error = match with_fallback_time(self.market.quote(symbol)).await {
             Ok(quote) => return Ok(quote.into()),
@@ -1087,6 +1113,7 @@ impl SecurityService {
     /// The stored daily bars of the 52 weeks up to the newest one, and their range. Counted
     /// back from the newest bar rather than from today, so that the figure does not depend
     /// on the range a chart shows, nor shrink while prices are not synced.
+    #[tracing::instrument(skip_all)]
     async fn stored_year(
         &self,
         security: &Security,
@@ -1108,6 +1135,7 @@ impl SecurityService {
     }
 
     /// The newest stored daily close of each security (those without one are absent).
+    #[tracing::instrument(skip_all)]
     pub async fn last_prices(&self, ids: &[Uuid]) -> ServiceResult<HashMap<Uuid, Decimal>> {
         Ok(self
             .store

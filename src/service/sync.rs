@@ -51,6 +51,7 @@ impl SyncAllReport {
 /// Syncs every held security one after the other (`SecurityService::sync_held`), telling
 /// `progress` how many there are and as each ends, then the rates each base currency needs
 /// (`FxService::needed_pairs`). Fails only when what to sync cannot be read.
+#[tracing::instrument(skip_all)]
 pub async fn sync_all(
     securities: &SecurityService,
     fx: &FxService,

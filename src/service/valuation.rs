@@ -29,6 +29,7 @@ impl PortfolioService {
     ///
     /// A date after today is refused (there is nothing to value yet), as is one outside the
     /// range the stores keep.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn valuation(
         &self,
         user: &User,
@@ -111,12 +112,14 @@ impl PortfolioService {
 
     /// Accounts grouped by institution with their figures and totals in the user's base
     /// currency, as of today.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn overview(&self, user: &User) -> ServiceResult<Overview> {
         let valuation = self.valuation(user, None).await?;
         self.overview_of(user, &valuation).await
     }
 
     /// `valuation`'s accounts grouped by institution: every figure is the valuation's.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
     pub async fn overview_of(&self, user: &User, valuation: &Valuation) -> ServiceResult<Overview> {
         let institutions = self
             .store

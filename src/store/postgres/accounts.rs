@@ -23,6 +23,7 @@ macro_rules! values_in_range {
 
 #[async_trait]
 impl AccountStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account(&self, a: &Account) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(a.id)
@@ -39,11 +40,13 @@ impl AccountStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
         self.optional(sqlx::query(sql::BY_ID).bind(id), rows::account)
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn account_with_latest_value(
         &self,
         id: Uuid,
@@ -52,6 +55,7 @@ impl AccountStore for PgStore {
         self.optional(query, rows::account_with_latest_value).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
         // One round trip on the hot path: the index (user_id, name, id) gives the order.
         let query = sqlx::query(concat!(
@@ -67,6 +71,7 @@ impl AccountStore for PgStore {
         self.page(query, count, page, rows::account).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_account(&self, a: &Account) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(a.id)
@@ -80,10 +85,12 @@ impl AccountStore for PgStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_account(&self, id: Uuid) -> StoreResult<()> {
         affected_one(self.execute(sqlx::query(sql::DELETE).bind(id)).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account_value(&self, v: &AccountValue) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT_VALUE)
             .bind(v.id)
@@ -98,6 +105,7 @@ impl AccountStore for PgStore {
     }
 
     /// One statement for any count, so all or nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account_values(&self, values: &[AccountValue]) -> StoreResult<()> {
         if values.is_empty() {
             return Ok(());
@@ -121,11 +129,13 @@ impl AccountStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
         let query = sqlx::query(sql::VALUE_BY_ID).bind(id);
         self.optional(query, rows::account_value).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     async fn account_values(
         &self,
         account_id: Uuid,
@@ -152,6 +162,7 @@ impl AccountStore for PgStore {
         self.page(query, count, page, rows::account_value).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn latest_account_values(
         &self,
         account_ids: &[Uuid],
@@ -172,6 +183,7 @@ impl AccountStore for PgStore {
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(on = %on))]
     async fn account_values_on_or_before(
         &self,
         account_ids: &[Uuid],
@@ -195,6 +207,7 @@ impl AccountStore for PgStore {
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_account_value(&self, v: &AccountValue) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE_VALUE)
             .bind(v.id)
@@ -205,6 +218,7 @@ impl AccountStore for PgStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_account_value(&self, id: Uuid) -> StoreResult<()> {
         affected_one(
             self.execute(sqlx::query(sql::DELETE_VALUE).bind(id))

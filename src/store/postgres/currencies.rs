@@ -9,15 +9,18 @@ use crate::store::{CurrencyStore, StoreResult};
 
 #[async_trait]
 impl CurrencyStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn currencies(&self) -> StoreResult<Vec<Currency>> {
         self.list(sqlx::query(sql::ALL), rows::currency).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(code = %code))]
     async fn currency(&self, code: &CurrencyCode) -> StoreResult<Option<Currency>> {
         let query = sqlx::query(sql::BY_CODE).bind(code.as_str());
         self.optional(query, rows::currency).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_currency(&self, c: &Currency) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(c.code.as_str())
@@ -28,6 +31,7 @@ impl CurrencyStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_currency(&self, c: &Currency) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(c.code.as_str())
@@ -37,6 +41,7 @@ impl CurrencyStore for PgStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(code = %code))]
     async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()> {
         affected_one(
             self.execute(sqlx::query(sql::DELETE).bind(code.as_str()))
@@ -44,6 +49,7 @@ impl CurrencyStore for PgStore {
         )
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
         let upsert = sqlx::query(sql::UPSERT_RATE)
             .bind(rate.from.as_str())
@@ -55,6 +61,7 @@ impl CurrencyStore for PgStore {
     }
 
     /// One statement for any count, so all or nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn upsert_rates(&self, rates: &[ExchangeRate]) -> StoreResult<()> {
         if rates.is_empty() {
             return Ok(());
@@ -80,6 +87,7 @@ impl CurrencyStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(from = %from, to = %to, on = %on))]
     async fn rate_on_or_before(
         &self,
         from: &CurrencyCode,
@@ -93,6 +101,7 @@ impl CurrencyStore for PgStore {
         self.optional(query, rows::rate).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(from = %from, on = %on))]
     async fn rates_from(
         &self,
         from: &CurrencyCode,
@@ -110,6 +119,7 @@ impl CurrencyStore for PgStore {
     }
 
     /// One backward primary-key probe per pair, however long each history.
+    #[tracing::instrument(level = "debug", skip_all, fields(on = %on))]
     async fn rates_among(
         &self,
         codes: &[CurrencyCode],
@@ -132,6 +142,7 @@ impl CurrencyStore for PgStore {
         self.list(query, rows::rate).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(from = %from, to = %to))]
     async fn rate_history(
         &self,
         from: &CurrencyCode,

@@ -8,6 +8,7 @@ use crate::store::{rows, sql, DataVersionStore, StoreResult};
 
 #[async_trait]
 impl DataVersionStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
         let found = sqlx::query(sql::data_versions::DATA_VERSION)
             .bind(user_id)

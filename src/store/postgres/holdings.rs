@@ -41,6 +41,7 @@ macro_rules! priced_page {
 
 #[async_trait]
 impl HoldingStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_holding(&self, h: &Holding) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(h.id)
@@ -55,11 +56,13 @@ impl HoldingStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn holding(&self, id: Uuid) -> StoreResult<Option<Holding>> {
         self.optional(sqlx::query(sql::BY_ID).bind(id), rows::holding)
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     async fn holdings(
         &self,
         account_id: Uuid,
@@ -82,6 +85,7 @@ impl HoldingStore for PgStore {
         self.page(query, count, page, rows::holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     async fn priced_holdings(
         &self,
         owner: Uuid,
@@ -106,16 +110,19 @@ impl HoldingStore for PgStore {
         self.page(query, count, page, rows::priced_holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn current_holdings_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Holding>> {
         let query = sqlx::query(sql::CURRENT_OF_USER).bind(user_id);
         self.list(query, rows::holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>> {
         let query = sqlx::query(sql::PRICED_CURRENT_OF_USER).bind(user_id);
         self.list(query, rows::priced_holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     async fn position_prices(
         &self,
         owner: Uuid,
@@ -127,11 +134,13 @@ impl HoldingStore for PgStore {
         self.list(query, rows::position_price).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {
         let query = sqlx::query(sql::HELD_SECURITY_IDS);
         self.list(query, |r| r.uuid("security_id")).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_holding(&self, h: &Holding) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(h.id)
@@ -143,6 +152,7 @@ impl HoldingStore for PgStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_holding(&self, id: Uuid) -> StoreResult<()> {
         affected_one(self.execute(sqlx::query(sql::DELETE).bind(id)).await?)
     }

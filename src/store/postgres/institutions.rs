@@ -9,6 +9,7 @@ use crate::store::{InstitutionStore, StoreResult};
 
 #[async_trait]
 impl InstitutionStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_institution(&self, inst: &Institution) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(inst.id)
@@ -21,11 +22,13 @@ impl InstitutionStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn institution(&self, id: Uuid) -> StoreResult<Option<Institution>> {
         self.optional(sqlx::query(sql::BY_ID).bind(id), rows::institution)
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn institutions(
         &self,
         user_id: Uuid,
@@ -44,6 +47,7 @@ impl InstitutionStore for PgStore {
         self.page(query, count, page, rows::institution).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_institution(&self, inst: &Institution) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(inst.id)
@@ -53,6 +57,7 @@ impl InstitutionStore for PgStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_institution(&self, id: Uuid) -> StoreResult<()> {
         affected_one(self.execute(sqlx::query(sql::DELETE).bind(id)).await?)
     }

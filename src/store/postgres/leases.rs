@@ -11,6 +11,7 @@ use crate::store::{sql, LeaseStore, StoreResult};
 #[async_trait]
 impl LeaseStore for PgStore {
     /// The database's clock decides expiry, so that servers on several machines agree.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn acquire_lease(&self, name: &str, holder: Uuid, ttl: Duration) -> StoreResult<bool> {
         let taken = sqlx::query(
             "INSERT INTO leases (name, holder, expires_at) \
@@ -29,6 +30,7 @@ impl LeaseStore for PgStore {
         Ok(taken.is_some_and(|r| r.try_get::<Uuid, _>(0).is_ok_and(|h| h == holder)))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
         let release = sqlx::query(sql::leases::RELEASE).bind(name).bind(holder);
         self.execute(release).await?;

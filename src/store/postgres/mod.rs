@@ -42,12 +42,14 @@ pub struct PgStore {
 
 impl PgStore {
     /// Connects to a `postgres://` URL with [`DEFAULT_MAX_CONNECTIONS`].
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn connect(url: &str) -> StoreResult<Self> {
         Self::connect_with(url, DEFAULT_MAX_CONNECTIONS).await
     }
 
     /// Connects with a pool of at most `max_connections`; fails within [`CONNECT_TIMEOUT`]
     /// when the server cannot be reached, with a one-line reason and no password.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)
             .map_err(|e| StoreError::InvalidUrl(one_line(format!("{}: {e}", redact_url(url)))))?
@@ -92,6 +94,7 @@ impl PgStore {
     }
 
     /// The row a query finds, if any, read by `map`.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn optional<T>(
         &self,
         query: PgQuery<'_>,
@@ -106,6 +109,7 @@ impl PgStore {
     }
 
     /// Every row a query finds, each read by `map`.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn list<T, C: FromIterator<T>>(
         &self,
         query: PgQuery<'_>,
@@ -121,12 +125,14 @@ impl PgStore {
     }
 
     /// Runs a write; the number of rows it touched.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn execute(&self, query: PgQuery<'_>) -> StoreResult<u64> {
         let done = query.execute(&self.pool).await.map_err(rows::db_err)?;
         Ok(done.rows_affected())
     }
 
     /// The single `count(*)` a query returns.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn fetch_count(&self, query: PgQuery<'_>) -> StoreResult<u64> {
         let n: i64 = query
             .fetch_one(&self.pool)
@@ -139,6 +145,7 @@ impl PgStore {
     /// A page read in one round trip by a query that selects `count(*) OVER () AS total`
     /// besides the columns `map` reads. A page past the end has no rows to tell the total:
     /// then `count` counts.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn page<T>(
         &self,
         query: PgQuery<'_>,
@@ -163,6 +170,7 @@ impl DatabaseStore for PgStore {
         Backend::Postgres
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query(sql::PING)
             .execute(&self.pool)
@@ -171,6 +179,7 @@ impl DatabaseStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn migrate(&self) -> StoreResult<()> {
         // sqlx holds an advisory lock meanwhile, so concurrent starts migrate once.
         sqlx::migrate!("./migrations/postgres")

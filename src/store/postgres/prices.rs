@@ -55,6 +55,7 @@ async fn upsert_bars(conn: &mut PgConnection, bars: &[&PriceBar]) -> sqlx::Resul
 }
 
 impl PgStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn write_sync(
         &self,
         security: &Security,
@@ -78,10 +79,12 @@ impl PgStore {
 
 #[async_trait]
 impl PriceStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn save_sync(&self, security: &Security, bars: &[PriceBar]) -> StoreResult<UpsertCount> {
         self.write_sync(security, bars).await.map_err(db_err)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]
     async fn prices(
         &self,
         security_id: Uuid,
@@ -104,6 +107,7 @@ impl PriceStore for PgStore {
         self.list(query, rows::price_bar).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]
     async fn count_prices(&self, security_id: Uuid, interval: Interval) -> StoreResult<u64> {
         let count = sqlx::query(sql::COUNT)
             .bind(security_id)
@@ -111,6 +115,7 @@ impl PriceStore for PgStore {
         self.fetch_count(count).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]
     async fn latest_price(
         &self,
         security_id: Uuid,
@@ -123,6 +128,7 @@ impl PriceStore for PgStore {
     }
 
     /// One backward primary-key probe per security, however long its history.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn newest_closes(&self, ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -141,6 +147,7 @@ impl PriceStore for PgStore {
     }
 
     /// As [`PriceStore::newest_closes`], the probe starting at the end of the day (in UTC).
+    #[tracing::instrument(level = "debug", skip_all, fields(on = %on))]
     async fn closes_on_or_before(
         &self,
         ids: &[Uuid],

@@ -26,21 +26,25 @@ pub(super) fn bind_security<'q>(sql: &'q str, s: &'q Security) -> PgQuery<'q> {
 
 #[async_trait]
 impl SecurityStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_security(&self, s: &Security) -> StoreResult<()> {
         self.execute(bind_security(sql::INSERT, s)).await?;
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn security(&self, id: Uuid) -> StoreResult<Option<Security>> {
         self.optional(sqlx::query(sql::BY_ID).bind(id), rows::security)
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(symbol = %symbol))]
     async fn security_by_symbol(&self, symbol: &Symbol) -> StoreResult<Option<Security>> {
         let query = sqlx::query(sql::BY_SYMBOL).bind(symbol.as_str());
         self.optional(query, rows::security).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn securities_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<Security>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -54,6 +58,7 @@ impl SecurityStore for PgStore {
         self.list(query, rows::security).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn securities(&self, page: PageRequest) -> StoreResult<Page<Security>> {
         let query = sqlx::query(concat!(
             "SELECT ",
@@ -66,6 +71,7 @@ impl SecurityStore for PgStore {
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn search_securities(&self, query: &str, limit: u64) -> StoreResult<Vec<Security>> {
         let query = query.trim();
         let search = sqlx::query(concat!(
@@ -81,6 +87,7 @@ impl SecurityStore for PgStore {
         self.list(search, rows::security).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_security(&self, s: &Security) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(s.id)

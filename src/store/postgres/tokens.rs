@@ -11,6 +11,7 @@ use crate::store::{rows, StoreResult, TokenStore};
 
 #[async_trait]
 impl TokenStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT_REFRESH)
             .bind(t.jti)
@@ -24,11 +25,13 @@ impl TokenStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
         let query = sqlx::query(sql::REFRESH_BY_JTI).bind(jti);
         self.optional(query, rows::refresh_token).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn spend_refresh_token(&self, jti: Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
         // A concurrent spend waits on the row lock, then re-checks the condition and finds
         // the token spent: exactly one wins.
@@ -41,6 +44,7 @@ impl TokenStore for PgStore {
         Ok(self.execute(spend).await? == 1)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
         let revoke = sqlx::query(
             "UPDATE refresh_tokens SET revoked = true WHERE family_id = $1 AND NOT revoked",
@@ -49,6 +53,7 @@ impl TokenStore for PgStore {
         self.execute(revoke).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
         let revoke = sqlx::query(
             "UPDATE refresh_tokens SET revoked = true WHERE user_id = $1 AND NOT revoked",
@@ -57,6 +62,7 @@ impl TokenStore for PgStore {
         self.execute(revoke).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT_RESET)
             .bind(t.id)
@@ -69,6 +75,7 @@ impl TokenStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn take_reset_token(
         &self,
         token_hash: &str,

@@ -9,6 +9,7 @@ use crate::store::{StoreResult, UserStore};
 
 #[async_trait]
 impl UserStore for PgStore {
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user.id))]
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(user.id)
@@ -24,11 +25,13 @@ impl UserStore for PgStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn user(&self, id: Uuid) -> StoreResult<Option<User>> {
         self.optional(sqlx::query(sql::BY_ID).bind(id), rows::user)
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn user_with_version(&self, id: Uuid) -> StoreResult<Option<(User, DataVersion)>> {
         let query = sqlx::query(sql::WITH_VERSION)
             .bind(id)
@@ -36,16 +39,19 @@ impl UserStore for PgStore {
         self.optional(query, rows::user_with_version).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
         let query = sqlx::query(sql::BY_EMAIL).bind(email.trim().to_lowercase());
         self.optional(query, rows::user).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
         let query = sqlx::query(sql::BY_USERNAME).bind(username.trim().to_string());
         self.optional(query, rows::user).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn users(&self, page: PageRequest) -> StoreResult<Page<User>> {
         let query = sqlx::query(concat!(
             "SELECT ",
@@ -58,6 +64,7 @@ impl UserStore for PgStore {
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user.id))]
     async fn update_user(&self, user: &User) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(user.id)
@@ -71,6 +78,7 @@ impl UserStore for PgStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_user(&self, id: Uuid) -> StoreResult<()> {
         affected_one(self.execute(sqlx::query(sql::DELETE).bind(id)).await?)
     }

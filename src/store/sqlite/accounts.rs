@@ -41,6 +41,7 @@ fn account_probes(a: &Account) -> [Probe; 3] {
 
 #[async_trait]
 impl AccountStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account(&self, a: &Account) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(uid(&a.id))
@@ -57,11 +58,13 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
         let query = sqlx::query(sql::BY_ID).bind(uid(&id));
         self.optional(query, rows::account).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn account_with_latest_value(
         &self,
         id: Uuid,
@@ -70,6 +73,7 @@ impl AccountStore for SqliteStore {
         self.optional(query, rows::account_with_latest_value).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>> {
         let query = sqlx::query(concat!(
             "SELECT ",
@@ -83,6 +87,7 @@ impl AccountStore for SqliteStore {
         self.page(query, count, rows::account).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_account(&self, a: &Account) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(uid(&a.id))
@@ -96,6 +101,7 @@ impl AccountStore for SqliteStore {
         affected_one(self.execute_probed(update, || account_probes(a)).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_account(&self, id: Uuid) -> StoreResult<()> {
         affected_one(
             self.execute(sqlx::query(sql::DELETE).bind(uid(&id)))
@@ -103,6 +109,7 @@ impl AccountStore for SqliteStore {
         )
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account_value(&self, v: &AccountValue) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT_VALUE)
             .bind(uid(&v.id))
@@ -124,6 +131,7 @@ impl AccountStore for SqliteStore {
     }
 
     /// One statement for any count, so all or nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account_values(&self, values: &[AccountValue]) -> StoreResult<()> {
         if values.is_empty() {
             return Ok(());
@@ -167,11 +175,13 @@ impl AccountStore for SqliteStore {
         Err(self.conflict(e, &probes).await)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn account_value(&self, id: Uuid) -> StoreResult<Option<AccountValue>> {
         let query = sqlx::query(sql::VALUE_BY_ID).bind(uid(&id));
         self.optional(query, rows::account_value).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     async fn account_values(
         &self,
         account_id: Uuid,
@@ -201,6 +211,7 @@ impl AccountStore for SqliteStore {
         self.page(query, count, rows::account_value).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn latest_account_values(
         &self,
         account_ids: &[Uuid],
@@ -220,6 +231,7 @@ impl AccountStore for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(on = %on))]
     async fn account_values_on_or_before(
         &self,
         account_ids: &[Uuid],
@@ -241,6 +253,7 @@ impl AccountStore for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_account_value(&self, v: &AccountValue) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE_VALUE)
             .bind(uid(&v.id))
@@ -251,6 +264,7 @@ impl AccountStore for SqliteStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_account_value(&self, id: Uuid) -> StoreResult<()> {
         let delete = sqlx::query(sql::DELETE_VALUE).bind(uid(&id));
         affected_one(self.execute(delete).await?)

@@ -11,15 +11,18 @@ use crate::store::{CurrencyStore, StoreResult};
 
 #[async_trait]
 impl CurrencyStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn currencies(&self) -> StoreResult<Vec<Currency>> {
         self.list(sqlx::query(sql::ALL), rows::currency).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(code = %code))]
     async fn currency(&self, code: &CurrencyCode) -> StoreResult<Option<Currency>> {
         let query = sqlx::query(sql::BY_CODE).bind(code.as_str());
         self.optional(query, rows::currency).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_currency(&self, c: &Currency) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(c.code.as_str())
@@ -30,6 +33,7 @@ impl CurrencyStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_currency(&self, c: &Currency) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(c.code.as_str())
@@ -39,6 +43,7 @@ impl CurrencyStore for SqliteStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(code = %code))]
     async fn delete_currency(&self, code: &CurrencyCode) -> StoreResult<()> {
         let in_use = |constraint, table, column| Probe::Child {
             constraint,
@@ -60,6 +65,7 @@ impl CurrencyStore for SqliteStore {
         affected_one(deleted)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn upsert_rate(&self, rate: &ExchangeRate) -> StoreResult<()> {
         let currency = |constraint, code: &CurrencyCode| Probe::Parent {
             constraint,
@@ -83,6 +89,7 @@ impl CurrencyStore for SqliteStore {
     }
 
     /// One statement for any count, so all or nothing.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn upsert_rates(&self, rates: &[ExchangeRate]) -> StoreResult<()> {
         if rates.is_empty() {
             return Ok(());
@@ -130,6 +137,7 @@ impl CurrencyStore for SqliteStore {
         Err(self.conflict(e, &probes).await)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(from = %from, to = %to, on = %on))]
     async fn rate_on_or_before(
         &self,
         from: &CurrencyCode,
@@ -143,6 +151,7 @@ impl CurrencyStore for SqliteStore {
         self.optional(query, rows::rate).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(from = %from, on = %on))]
     async fn rates_from(
         &self,
         from: &CurrencyCode,
@@ -163,6 +172,7 @@ impl CurrencyStore for SqliteStore {
         self.list(query, rows::rate).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(on = %on))]
     async fn rates_among(
         &self,
         codes: &[CurrencyCode],
@@ -188,6 +198,7 @@ impl CurrencyStore for SqliteStore {
         self.list(query, rows::rate).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(from = %from, to = %to))]
     async fn rate_history(
         &self,
         from: &CurrencyCode,

@@ -9,6 +9,7 @@ use crate::store::{rows, sql, DataVersionStore, StoreResult};
 
 #[async_trait]
 impl DataVersionStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
         let found = sqlx::query(sql::data_versions::DATA_VERSION)
             .bind(uid(&user_id))

@@ -49,6 +49,7 @@ fn holding_probes(h: &Holding) -> [Probe; 2] {
 
 #[async_trait]
 impl HoldingStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_holding(&self, h: &Holding) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(uid(&h.id))
@@ -63,11 +64,13 @@ impl HoldingStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn holding(&self, id: Uuid) -> StoreResult<Option<Holding>> {
         let query = sqlx::query(sql::BY_ID).bind(uid(&id));
         self.optional(query, rows::holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     async fn holdings(
         &self,
         account_id: Uuid,
@@ -90,6 +93,7 @@ impl HoldingStore for SqliteStore {
         self.page(query, count, rows::holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     async fn priced_holdings(
         &self,
         owner: Uuid,
@@ -116,16 +120,19 @@ impl HoldingStore for SqliteStore {
         self.page(query, count, rows::priced_holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn current_holdings_of_user(&self, user_id: Uuid) -> StoreResult<Vec<Holding>> {
         let query = sqlx::query(sql::CURRENT_OF_USER).bind(uid(&user_id));
         self.list(query, rows::holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>> {
         let query = sqlx::query(sql::PRICED_CURRENT_OF_USER).bind(uid(&user_id));
         self.list(query, rows::priced_holding).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(account_id = %account_id))]
     async fn position_prices(
         &self,
         owner: Uuid,
@@ -137,11 +144,13 @@ impl HoldingStore for SqliteStore {
         self.list(query, rows::position_price).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>> {
         let query = sqlx::query(sql::HELD_SECURITY_IDS);
         self.list(query, |r| r.uuid("security_id")).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_holding(&self, h: &Holding) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(uid(&h.id))
@@ -153,6 +162,7 @@ impl HoldingStore for SqliteStore {
         affected_one(self.execute_probed(update, || holding_probes(h)).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_holding(&self, id: Uuid) -> StoreResult<()> {
         affected_one(
             self.execute(sqlx::query(sql::DELETE).bind(uid(&id)))

@@ -11,6 +11,7 @@ use crate::store::{InstitutionStore, StoreResult};
 
 #[async_trait]
 impl InstitutionStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_institution(&self, inst: &Institution) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(uid(&inst.id))
@@ -30,11 +31,13 @@ impl InstitutionStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn institution(&self, id: Uuid) -> StoreResult<Option<Institution>> {
         let query = sqlx::query(sql::BY_ID).bind(uid(&id));
         self.optional(query, rows::institution).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn institutions(
         &self,
         user_id: Uuid,
@@ -52,6 +55,7 @@ impl InstitutionStore for SqliteStore {
         self.page(query, count, rows::institution).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_institution(&self, inst: &Institution) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(uid(&inst.id))
@@ -61,6 +65,7 @@ impl InstitutionStore for SqliteStore {
         affected_one(self.execute(update).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_institution(&self, id: Uuid) -> StoreResult<()> {
         affected_one(
             self.execute(sqlx::query(sql::DELETE).bind(uid(&id)))

@@ -12,6 +12,7 @@ use crate::store::{sql, LeaseStore, StoreResult};
 #[async_trait]
 impl LeaseStore for SqliteStore {
     /// Processes sharing a SQLite file share a machine, and so its clock.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn acquire_lease(&self, name: &str, holder: Uuid, ttl: Duration) -> StoreResult<bool> {
         let now = chrono::Utc::now();
         let until = chrono::Duration::from_std(ttl)
@@ -35,6 +36,7 @@ impl LeaseStore for SqliteStore {
         Ok(taken.is_some_and(|r| r.try_get::<String, _>(0).is_ok_and(|h| h == uid(&holder))))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()> {
         let release = sqlx::query(sql::leases::RELEASE)
             .bind(name)

@@ -44,12 +44,14 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating when missing, with its parent folders) the file a `sqlite:` URL names.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn connect(url: &str) -> StoreResult<Self> {
         Self::connect_with(url, DEFAULT_MAX_CONNECTIONS).await
     }
 
     /// [`SqliteStore::connect`] with at most `max_connections` (at least 1): readers run in
     /// parallel under WAL, writers take turns.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn connect_with(url: &str, max_connections: u32) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StoreError::InvalidUrl(one_line(format!("{}: {e}", redact_url(url)))))?
@@ -89,6 +91,7 @@ impl SqliteStore {
     }
 
     /// The row a query finds, if any, read by `map`.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn optional<T>(
         &self,
         query: SqliteQuery<'_>,
@@ -103,6 +106,7 @@ impl SqliteStore {
     }
 
     /// Every row a query finds, each read by `map`.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn list<T, C: FromIterator<T>>(
         &self,
         query: SqliteQuery<'_>,
@@ -118,12 +122,14 @@ impl SqliteStore {
     }
 
     /// Runs a write that breaks no foreign key; the number of rows it touched.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn execute(&self, query: SqliteQuery<'_>) -> StoreResult<u64> {
         let done = query.execute(&self.pool).await.map_err(errors::db_err)?;
         Ok(done.rows_affected())
     }
 
     /// The single `count(*)` a query returns.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn fetch_count(&self, query: SqliteQuery<'_>) -> StoreResult<u64> {
         let n: i64 = query
             .fetch_one(&self.pool)
@@ -134,6 +140,7 @@ impl SqliteStore {
     }
 
     /// A page: `count` counts every row, then `query` reads the page's rows with `map`.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn page<T>(
         &self,
         query: SqliteQuery<'_>,
@@ -152,6 +159,7 @@ impl DatabaseStore for SqliteStore {
         Backend::Sqlite
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query(sql::PING)
             .execute(&self.pool)
@@ -160,6 +168,7 @@ impl DatabaseStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn migrate(&self) -> StoreResult<()> {
         sqlx::migrate!("./migrations/sqlite")
             .run(&self.pool)

@@ -91,6 +91,7 @@ async fn upsert_bars(conn: &mut SqliteConnection, bars: &[&PriceBar]) -> sqlx::R
 }
 
 impl SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn write_sync(
         &self,
         security: &Security,
@@ -116,6 +117,7 @@ impl SqliteStore {
 
 #[async_trait]
 impl PriceStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn save_sync(&self, security: &Security, bars: &[PriceBar]) -> StoreResult<UpsertCount> {
         let written = self.write_sync(security, bars).await;
         match written {
@@ -136,6 +138,7 @@ impl PriceStore for SqliteStore {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]
     async fn prices(
         &self,
         security_id: Uuid,
@@ -157,6 +160,7 @@ impl PriceStore for SqliteStore {
         self.list(query, rows::price_bar).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]
     async fn count_prices(&self, security_id: Uuid, interval: Interval) -> StoreResult<u64> {
         let count = sqlx::query(sql::COUNT)
             .bind(uid(&security_id))
@@ -164,6 +168,7 @@ impl PriceStore for SqliteStore {
         self.fetch_count(count).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]
     async fn latest_price(
         &self,
         security_id: Uuid,
@@ -175,6 +180,7 @@ impl PriceStore for SqliteStore {
         self.optional(query, rows::price_bar).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn newest_closes(&self, ids: &[Uuid], n: i64) -> StoreResult<Vec<LatestClose>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -193,6 +199,7 @@ impl PriceStore for SqliteStore {
         self.list(query, rows::latest_close).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(on = %on))]
     async fn closes_on_or_before(
         &self,
         ids: &[Uuid],

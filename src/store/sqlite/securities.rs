@@ -27,21 +27,25 @@ pub(super) fn bind_security<'q>(sql: &'q str, s: &'q Security) -> SqliteQuery<'q
 
 #[async_trait]
 impl SecurityStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_security(&self, s: &Security) -> StoreResult<()> {
         self.execute(bind_security(sql::INSERT, s)).await?;
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn security(&self, id: Uuid) -> StoreResult<Option<Security>> {
         let query = sqlx::query(sql::BY_ID).bind(uid(&id));
         self.optional(query, rows::security).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(symbol = %symbol))]
     async fn security_by_symbol(&self, symbol: &Symbol) -> StoreResult<Option<Security>> {
         let query = sqlx::query(sql::BY_SYMBOL).bind(symbol.as_str());
         self.optional(query, rows::security).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn securities_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<Security>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -55,6 +59,7 @@ impl SecurityStore for SqliteStore {
         self.list(query, rows::security).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn securities(&self, page: PageRequest) -> StoreResult<Page<Security>> {
         let query = sqlx::query(concat!(
             "SELECT ",
@@ -67,6 +72,7 @@ impl SecurityStore for SqliteStore {
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn search_securities(&self, query: &str, limit: u64) -> StoreResult<Vec<Security>> {
         let query = query.trim();
         let search = sqlx::query(concat!(
@@ -82,6 +88,7 @@ impl SecurityStore for SqliteStore {
         self.list(search, rows::security).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_security(&self, s: &Security) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(uid(&s.id))

@@ -13,6 +13,7 @@ use crate::store::{rows, StoreResult, TokenStore};
 
 #[async_trait]
 impl TokenStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_refresh_token(&self, t: &RefreshTokenRecord) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT_REFRESH)
             .bind(uid(&t.jti))
@@ -29,11 +30,13 @@ impl TokenStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn refresh_token(&self, jti: Uuid) -> StoreResult<Option<RefreshTokenRecord>> {
         let query = sqlx::query(sql::REFRESH_BY_JTI).bind(uid(&jti));
         self.optional(query, rows::refresh_token).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn spend_refresh_token(&self, jti: Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
         // One statement: of two concurrent spends only one finds the row unspent.
         let spend = sqlx::query(
@@ -45,6 +48,7 @@ impl TokenStore for SqliteStore {
         Ok(self.execute(spend).await? == 1)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn revoke_token_family(&self, family_id: Uuid) -> StoreResult<u64> {
         let revoke = sqlx::query(
             "UPDATE refresh_tokens SET revoked = 1 WHERE family_id = $1 AND revoked = 0",
@@ -53,6 +57,7 @@ impl TokenStore for SqliteStore {
         self.execute(revoke).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn revoke_user_tokens(&self, user_id: Uuid) -> StoreResult<u64> {
         let revoke =
             sqlx::query("UPDATE refresh_tokens SET revoked = 1 WHERE user_id = $1 AND revoked = 0")
@@ -60,6 +65,7 @@ impl TokenStore for SqliteStore {
         self.execute(revoke).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_reset_token(&self, t: &PasswordResetToken) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT_RESET)
             .bind(uid(&t.id))
@@ -79,6 +85,7 @@ impl TokenStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn take_reset_token(
         &self,
         token_hash: &str,

@@ -20,6 +20,7 @@ fn currency_probe(user: &User) -> [Probe; 1] {
 
 #[async_trait]
 impl UserStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user.id))]
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
         let insert = sqlx::query(sql::INSERT)
             .bind(uid(&user.id))
@@ -35,11 +36,13 @@ impl UserStore for SqliteStore {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn user(&self, id: Uuid) -> StoreResult<Option<User>> {
         self.optional(sqlx::query(sql::BY_ID).bind(uid(&id)), rows::user)
             .await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn user_with_version(&self, id: Uuid) -> StoreResult<Option<(User, DataVersion)>> {
         let query = sqlx::query(sql::WITH_VERSION)
             .bind(uid(&id))
@@ -47,16 +50,19 @@ impl UserStore for SqliteStore {
         self.optional(query, rows::user_with_version).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
         let query = sqlx::query(sql::BY_EMAIL).bind(email.trim().to_lowercase());
         self.optional(query, rows::user).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn user_by_username(&self, username: &str) -> StoreResult<Option<User>> {
         let query = sqlx::query(sql::BY_USERNAME).bind(username.trim().to_string());
         self.optional(query, rows::user).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn users(&self, page: PageRequest) -> StoreResult<Page<User>> {
         let query = sqlx::query(concat!(
             "SELECT ",
@@ -68,6 +74,7 @@ impl UserStore for SqliteStore {
         self.page(query, sqlx::query(sql::COUNT), rows::user).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user.id))]
     async fn update_user(&self, user: &User) -> StoreResult<()> {
         let update = sqlx::query(sql::UPDATE)
             .bind(uid(&user.id))
@@ -81,6 +88,7 @@ impl UserStore for SqliteStore {
         affected_one(self.execute_probed(update, || currency_probe(user)).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
     async fn delete_user(&self, id: Uuid) -> StoreResult<()> {
         affected_one(
             self.execute(sqlx::query(sql::DELETE).bind(uid(&id)))
