@@ -3,7 +3,10 @@
 //!
 //! Layers point one way: `domain` <- `store`, `market` <- `service` <- `tui`, `http`,
 //! `commands`; `format` is the text of figures that the UI and the command line share.
-//! Only `context` (the composition root) names concrete stores, caches and clients.
+//! Every use case (valuation, sync of everything, charts per range, search) is a service
+//! function that the three front ends call and only translate. Only `context` (the
+//! composition root) names concrete stores, caches, clients, limiters and mailers;
+//! `secret` keeps passwords out of logs and messages.
 
 pub mod cli;
 pub mod commands;
