@@ -1,7 +1,6 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::rows::db_err;
 use super::PgStore;
 use crate::domain::DataVersion;
 use crate::store::{rows, sql, DataVersionStore, StoreResult};
@@ -9,12 +8,9 @@ use crate::store::{rows, sql, DataVersionStore, StoreResult};
 #[async_trait]
 impl DataVersionStore for PgStore {
     async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
-        let found = sqlx::query(sql::data_versions::DATA_VERSION)
+        let query = sqlx::query(sql::data_versions::DATA_VERSION)
             .bind(user_id)
-            .bind(DataVersion::MARKET_SCOPE)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows::data_version(&found)
+            .bind(DataVersion::MARKET_SCOPE);
+        rows::data_version(&self.rows(query).await?)
     }
 }
