@@ -14,7 +14,7 @@ use crate::domain::{
     Holding, HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
     NewInstitution, Page, PageRequest, QuoteUnit, Security, Symbol, User,
 };
-use crate::store::{ConflictKind, LatestClose, PricedHolding, Store, StoreError};
+use crate::store::{AccountPositions, ConflictKind, LatestClose, PricedHolding, Store, StoreError};
 
 use super::fx::FxService;
 use super::securities::{FirstUse, SecurityService};
@@ -274,16 +274,18 @@ impl PortfolioService {
             .map_err(|e| missing(e, Entity::Account, ACCOUNT_NOT_FOUND))
     }
 
-    /// One account's figures, reading only that account: its row with its newest value, and
-    /// what valuing its current holdings takes (two queries, side by side).
+    /// One account's figures, reading only that account: its row, its newest value and what
+    /// valuing its current holdings takes, in one query.
     #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn account_summary(&self, user: &User, id: Uuid) -> ServiceResult<AccountSummary> {
-        let (found, prices) = tokio::try_join!(
-            self.store.account_with_latest_value(id),
-            self.store.position_prices(user.id, id)
-        )?;
-        let (account, value) = found
-            .filter(|(a, _)| a.user_id == user.id)
+        let AccountPositions {
+            account,
+            latest_value: value,
+            positions: prices,
+        } = self
+            .store
+            .account_positions(user.id, id)
+            .await?
             .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))?;
         // As `summarize`: only an investment account's holdings count.
         let prices = if account.is_investment_account {

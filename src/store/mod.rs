@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::{Holding, Security, Symbol};
+use crate::domain::{Account, AccountValue, Holding, Security, Symbol};
 
 mod error;
 mod open;
@@ -84,6 +84,16 @@ pub struct PositionPrice {
     pub quote_currency: String,
     pub shares: Decimal,
     pub close: Option<Decimal>,
+}
+
+/// An account with what its figures are computed from: its newest value and what valuing
+/// each of its current holdings takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountPositions {
+    pub account: Account,
+    pub latest_value: Option<AccountValue>,
+    /// By security id.
+    pub positions: Vec<PositionPrice>,
 }
 
 /// What an upsert of price bars did.

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{LatestClose, PositionPrice, PricedHolding, StoreError, StoreResult};
+use super::{AccountPositions, LatestClose, PositionPrice, PricedHolding, StoreError, StoreResult};
 use crate::domain::{
     Account, AccountValue, Currency, CurrencyCode, DataVersion, Email, ExchangeRate, Holding,
     Institution, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
@@ -119,15 +119,27 @@ pub(crate) fn account_value(r: &impl Columns) -> StoreResult<AccountValue> {
     Ok(account_value_named!(r, ""))
 }
 
-/// A row of `sql::accounts::WITH_LATEST_VALUE`.
-pub(crate) fn account_with_latest_value(
-    r: &impl Columns,
-) -> StoreResult<(Account, Option<AccountValue>)> {
-    let value = match r.opt_uuid("value_id")? {
-        Some(_) => Some(account_value_named!(r, "value_")),
+/// The rows of `sql::accounts::WITH_POSITIONS`: the account and its value from the first, a
+/// position from each that has one.
+pub(crate) fn account_positions(rows: &[impl Columns]) -> StoreResult<Option<AccountPositions>> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let latest_value = match first.opt_uuid("value_id")? {
+        Some(_) => Some(account_value_named!(first, "value_")),
         None => None,
     };
-    Ok((account(r)?, value))
+    let mut positions = Vec::with_capacity(rows.len());
+    for r in rows {
+        if r.opt_uuid("security_id")?.is_some() {
+            positions.push(position_price(r)?);
+        }
+    }
+    Ok(Some(AccountPositions {
+        account: account(first)?,
+        latest_value,
+        positions,
+    }))
 }
 
 /// A [`Security`] from the columns of `security_columns!`, each name preceded by `$prefix`.
@@ -209,12 +221,11 @@ pub(crate) fn priced_holding(r: &impl Columns) -> StoreResult<PricedHolding> {
     })
 }
 
-/// A row of `sql::holdings::POSITION_PRICES`.
-pub(crate) fn position_price(r: &impl Columns) -> StoreResult<PositionPrice> {
+fn position_price(r: &impl Columns) -> StoreResult<PositionPrice> {
     Ok(PositionPrice {
         security_id: r.uuid("security_id")?,
         symbol: parsed("symbol", Symbol::parse(&r.text("symbol")?))?,
-        quote_currency: r.text("currency")?,
+        quote_currency: r.text("quote_currency")?,
         shares: r.dec("shares")?,
         close: r.opt_dec("close")?,
     })

@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{Backend, LatestClose, PositionPrice, PricedHolding, StoreResult, UpsertCount};
+use super::{AccountPositions, Backend, LatestClose, PricedHolding, StoreResult, UpsertCount};
 use crate::domain::{
     Account, AccountValue, Currency, CurrencyCode, DataVersion, ExchangeRate, Holding, Institution,
     Interval, Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
@@ -156,11 +156,13 @@ pub trait InstitutionStore: Send + Sync + 'static {
 pub trait AccountStore: Send + Sync + 'static {
     async fn insert_account(&self, account: &Account) -> StoreResult<()>;
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>>;
-    /// The account with its newest value, if any, in one round trip.
-    async fn account_with_latest_value(
+    /// The account `id` with its newest value and what valuing its current holdings takes, in
+    /// one round trip; `None` unless `owner` owns it.
+    async fn account_positions(
         &self,
+        owner: Uuid,
         id: Uuid,
-    ) -> StoreResult<Option<(Account, Option<AccountValue>)>>;
+    ) -> StoreResult<Option<AccountPositions>>;
     /// The user's accounts ordered by name.
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>>;
     async fn update_account(&self, account: &Account) -> StoreResult<()>;
@@ -293,13 +295,6 @@ pub trait HoldingStore: Send + Sync + 'static {
     /// [`HoldingStore::current_holdings_of_user`], each with its security and closes, in one
     /// round trip; each security's closes are looked up once however many accounts hold it.
     async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>>;
-    /// What valuing the current holdings of the account `account_id` takes, when `owner` owns
-    /// it (none otherwise), in one round trip.
-    async fn position_prices(
-        &self,
-        owner: Uuid,
-        account_id: Uuid,
-    ) -> StoreResult<Vec<PositionPrice>>;
     /// Every security held by anyone (what a full sync refreshes).
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>>;
     async fn update_holding(&self, holding: &Holding) -> StoreResult<()>;

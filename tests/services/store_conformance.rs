@@ -12,7 +12,7 @@ use finances::domain::{
     Holding, Institution, Interval, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord,
     Security, SecurityType, Symbol, User, Username,
 };
-use finances::store::{Store, StoreError, StoreResult, UpsertCount};
+use finances::store::{AccountPositions, Store, StoreError, StoreResult, UpsertCount};
 
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
@@ -854,16 +854,21 @@ async fn account_values(s: &dyn Store) {
     assert_eq!(latest[&acc.id], values[4]);
     assert_eq!(latest[&other.id], o);
     assert!(s.latest_account_values(&[]).await.unwrap().is_empty());
+    // With its newest value (and no holdings), for its owner only.
+    for (account, value) in [(&acc, Some(values[4].clone())), (&empty, None)] {
+        assert_eq!(
+            s.account_positions(ann.id, account.id).await.unwrap(),
+            Some(AccountPositions {
+                account: account.clone(),
+                latest_value: value,
+                positions: Vec::new(),
+            })
+        );
+    }
+    let bob = user(s, "bob").await;
+    assert_eq!(s.account_positions(bob.id, acc.id).await.unwrap(), None);
     assert_eq!(
-        s.account_with_latest_value(acc.id).await.unwrap(),
-        Some((acc.clone(), Some(values[4].clone())))
-    );
-    assert_eq!(
-        s.account_with_latest_value(empty.id).await.unwrap(),
-        Some((empty.clone(), None))
-    );
-    assert_eq!(
-        s.account_with_latest_value(Uuid::new_v4()).await.unwrap(),
+        s.account_positions(ann.id, Uuid::new_v4()).await.unwrap(),
         None
     );
 
@@ -1605,7 +1610,9 @@ async fn holdings_read_priced(s: &dyn Store) {
     assert!(s.priced_positions(Uuid::new_v4()).await.unwrap().is_empty());
 
     // What valuing one account's current holdings takes, by security.
-    let mut prices = s.position_prices(ann.id, acc.id).await.unwrap();
+    let found = s.account_positions(ann.id, acc.id).await.unwrap().unwrap();
+    assert_eq!((found.account, found.latest_value), (acc.clone(), None));
+    let mut prices = found.positions;
     prices.sort_by_key(|p| p.symbol.clone());
     let seen: Vec<_> = prices
         .iter()
@@ -1625,11 +1632,13 @@ async fn holdings_read_priced(s: &dyn Store) {
             ("MSFT", "USD", dec("3.5"), Some(dec("7.5"))),
         ]
     );
-    let tsla_price = s.position_prices(ann.id, acc2.id).await.unwrap();
-    assert!(tsla_price
+    let in_acc2 = s.account_positions(ann.id, acc2.id).await.unwrap().unwrap();
+    assert!(in_acc2
+        .positions
         .iter()
         .any(|p| p.security_id == tsla.id && p.close.is_none()));
-    assert!(s.position_prices(bob.id, acc.id).await.unwrap().is_empty());
+    assert_eq!(in_acc2.positions.len(), 2);
+    assert_eq!(s.account_positions(bob.id, acc.id).await.unwrap(), None);
 }
 
 async fn refresh_tokens(s: &dyn Store) {

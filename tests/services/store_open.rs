@@ -115,3 +115,50 @@ async fn postgres_urls_open_a_postgres_store() {
     store.ping().await.expect("ping");
     assert!(!redact_url(test.url()).is_empty());
 }
+
+/// A connection the server ended is noticed by the statement that runs on it and not used
+/// again: with two connections ended, at most two statements fail before the store answers.
+#[tokio::test]
+#[cfg_attr(
+    not(finances_test_postgres),
+    ignore = "needs PostgreSQL: set FINANCES_TEST_DATABASE_URL"
+)]
+async fn postgres_connections_the_server_ended_are_replaced() {
+    use sqlx::Connection;
+
+    let t = finances::store::testing::postgres().await;
+    let store = open_with(t.url(), 2).await.expect("open");
+    let (a, b) = tokio::join!(store.currencies(), store.currencies());
+    a.expect("a first connection");
+    b.expect("a second connection");
+
+    let mut admin = sqlx::PgConnection::connect(t.url()).await.expect("admin");
+    let others = "FROM pg_stat_activity WHERE datname = current_database() \
+                  AND pid <> pg_backend_pid()";
+    sqlx::query(&format!("SELECT pg_terminate_backend(pid) {others}"))
+        .execute(&mut admin)
+        .await
+        .expect("terminate");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left: i64 = sqlx::query_scalar(&format!("SELECT count(*) {others}"))
+            .fetch_one(&mut admin)
+            .await
+            .expect("count");
+        if left == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{left} connections outlived termination"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let mut failed = 0;
+    while let Err(e) = store.ping().await {
+        failed += 1;
+        assert!(failed <= 2, "still failing after {failed} statements: {e}");
+    }
+    store.ping().await.expect("answers again");
+}

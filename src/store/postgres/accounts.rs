@@ -10,7 +10,7 @@ use super::PgStore;
 use crate::domain::{Account, AccountValue, Page, PageRequest};
 use crate::store::rows::{self, affected_one, distinct_ids, sql_i64};
 use crate::store::sql::accounts::{self as sql, account_columns, value_columns};
-use crate::store::{AccountStore, StoreResult};
+use crate::store::{AccountPositions, AccountStore, StoreResult};
 
 /// Open bounds of a time range become infinities, so the range stays one index scan.
 macro_rules! values_in_range {
@@ -47,12 +47,13 @@ impl AccountStore for PgStore {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    async fn account_with_latest_value(
+    async fn account_positions(
         &self,
+        owner: Uuid,
         id: Uuid,
-    ) -> StoreResult<Option<(Account, Option<AccountValue>)>> {
-        let query = sqlx::query(sql::WITH_LATEST_VALUE).bind(id);
-        self.optional(query, rows::account_with_latest_value).await
+    ) -> StoreResult<Option<AccountPositions>> {
+        let query = sqlx::query(sql::WITH_POSITIONS).bind(id).bind(owner);
+        rows::account_positions(&self.rows(query).await?)
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
@@ -110,7 +111,7 @@ impl AccountStore for PgStore {
         if values.is_empty() {
             return Ok(());
         }
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO account_values (id, account_id, \"timestamp\", balance, cash_balance, \
              created_at, updated_at) \
              SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::numeric[], \
@@ -122,10 +123,8 @@ impl AccountStore for PgStore {
         .bind(values.iter().map(|v| v.balance).collect::<Vec<_>>())
         .bind(values.iter().map(|v| v.cash_balance).collect::<Vec<_>>())
         .bind(values.iter().map(|v| v.created_at).collect::<Vec<_>>())
-        .bind(values.iter().map(|v| v.updated_at).collect::<Vec<_>>())
-        .execute(&self.pool)
-        .await
-        .map_err(super::rows::db_err)?;
+        .bind(values.iter().map(|v| v.updated_at).collect::<Vec<_>>());
+        self.execute(insert).await?;
         Ok(())
     }
 

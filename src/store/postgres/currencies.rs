@@ -72,7 +72,7 @@ impl CurrencyStore for PgStore {
             latest.insert((r.from.as_str(), r.to.as_str(), r.date), r);
         }
         let rates: Vec<&ExchangeRate> = latest.into_values().collect();
-        sqlx::query(
+        let upsert = sqlx::query(
             "INSERT INTO exchange_rates (from_currency, to_currency, rate_date, rate) \
              SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::numeric[]) \
              ON CONFLICT (from_currency, to_currency, rate_date) DO UPDATE SET rate = EXCLUDED.rate",
@@ -80,10 +80,8 @@ impl CurrencyStore for PgStore {
         .bind(rates.iter().map(|r| r.from.as_str()).collect::<Vec<_>>())
         .bind(rates.iter().map(|r| r.to.as_str()).collect::<Vec<_>>())
         .bind(rates.iter().map(|r| r.date).collect::<Vec<_>>())
-        .bind(rates.iter().map(|r| r.rate).collect::<Vec<_>>())
-        .execute(&self.pool)
-        .await
-        .map_err(super::rows::db_err)?;
+        .bind(rates.iter().map(|r| r.rate).collect::<Vec<_>>());
+        self.execute(upsert).await?;
         Ok(())
     }
 

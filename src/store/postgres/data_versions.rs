@@ -1,7 +1,6 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::rows::db_err;
 use super::PgStore;
 use crate::domain::DataVersion;
 use crate::store::{rows, sql, DataVersionStore, StoreResult};
@@ -10,12 +9,9 @@ use crate::store::{rows, sql, DataVersionStore, StoreResult};
 impl DataVersionStore for PgStore {
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion> {
-        let found = sqlx::query(sql::data_versions::DATA_VERSION)
+        let query = sqlx::query(sql::data_versions::DATA_VERSION)
             .bind(user_id)
-            .bind(DataVersion::MARKET_SCOPE)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        rows::data_version(&found)
+            .bind(DataVersion::MARKET_SCOPE);
+        rows::data_version(&self.rows(query).await?)
     }
 }

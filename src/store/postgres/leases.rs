@@ -13,7 +13,7 @@ impl LeaseStore for PgStore {
     /// The database's clock decides expiry, so that servers on several machines agree.
     #[tracing::instrument(level = "debug", skip_all)]
     async fn acquire_lease(&self, name: &str, holder: Uuid, ttl: Duration) -> StoreResult<bool> {
-        let taken = sqlx::query(
+        let acquire = sqlx::query(
             "INSERT INTO leases (name, holder, expires_at) \
              VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3)) \
              ON CONFLICT (name) DO UPDATE \
@@ -23,11 +23,11 @@ impl LeaseStore for PgStore {
         )
         .bind(name)
         .bind(holder)
-        .bind(ttl.as_secs_f64())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(taken.is_some_and(|r| r.try_get::<Uuid, _>(0).is_ok_and(|h| h == holder)))
+        .bind(ttl.as_secs_f64());
+        let taken = self
+            .optional(acquire, |r| r.try_get::<Uuid, _>(0).map_err(db_err))
+            .await?;
+        Ok(taken == Some(holder))
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

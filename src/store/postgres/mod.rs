@@ -1,6 +1,7 @@
 //! The shared, multi-user store on PostgreSQL.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,11 +13,13 @@ use super::rows::count;
 use super::{sql, Backend, DatabaseStore, StoreError, StoreResult};
 use crate::domain::{Page, PageRequest};
 use crate::secret::redact_url;
+use connections::{Connections, Held};
 
 /// A statement with its arguments bound, ready to run.
 type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, PgArguments>;
 
 mod accounts;
+mod connections;
 mod currencies;
 mod data_versions;
 mod holdings;
@@ -37,7 +40,7 @@ pub const DEFAULT_MAX_CONNECTIONS: u32 = 16;
 
 #[derive(Debug, Clone)]
 pub struct PgStore {
-    pool: PgPool,
+    conns: Arc<Connections>,
 }
 
 impl PgStore {
@@ -78,19 +81,28 @@ impl PgStore {
             .max_connections(max_connections.max(1))
             .acquire_timeout(CONNECT_TIMEOUT)
             // A ping before every query doubles the round trips on the hot paths; a broken
-            // connection is noticed by the query itself and the pool replaces it.
+            // connection is noticed by the query itself and the pool replaces it. (The ping
+            // after every query, on the way back to the pool, is avoided in `connections`.)
             .test_before_acquire(false)
             .connect_lazy_with(options);
-        Ok(Self { pool })
+        Ok(Self::from_pool(pool))
     }
 
     /// Wraps a pool the caller configured.
     pub fn from_pool(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            conns: Arc::new(Connections::new(pool)),
+        }
     }
 
     pub fn pool(&self) -> &PgPool {
-        &self.pool
+        self.conns.pool()
+    }
+
+    /// A connection for one statement or transaction (see [`connections`]).
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn conn(&self) -> StoreResult<Held> {
+        self.conns.get().await
     }
 
     /// The row a query finds, if any, read by `map`.
@@ -100,12 +112,9 @@ impl PgStore {
         query: PgQuery<'_>,
         map: impl Fn(&PgRow) -> StoreResult<T>,
     ) -> StoreResult<Option<T>> {
-        query
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(rows::db_err)?
-            .map(|r| map(&r))
-            .transpose()
+        let mut conn = self.conn().await?;
+        let found = query.fetch_optional(&mut *conn).await;
+        conn.settle(found)?.map(|r| map(&r)).transpose()
     }
 
     /// Every row a query finds, each read by `map`.
@@ -115,30 +124,31 @@ impl PgStore {
         query: PgQuery<'_>,
         map: impl Fn(&PgRow) -> StoreResult<T>,
     ) -> StoreResult<C> {
-        query
-            .fetch_all(&self.pool)
-            .await
-            .map_err(rows::db_err)?
-            .iter()
-            .map(map)
-            .collect()
+        self.rows(query).await?.iter().map(map).collect()
+    }
+
+    /// Every row a query finds.
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn rows(&self, query: PgQuery<'_>) -> StoreResult<Vec<PgRow>> {
+        let mut conn = self.conn().await?;
+        let found = query.fetch_all(&mut *conn).await;
+        conn.settle(found)
     }
 
     /// Runs a write; the number of rows it touched.
     #[tracing::instrument(level = "debug", skip_all)]
     async fn execute(&self, query: PgQuery<'_>) -> StoreResult<u64> {
-        let done = query.execute(&self.pool).await.map_err(rows::db_err)?;
-        Ok(done.rows_affected())
+        let mut conn = self.conn().await?;
+        let done = query.execute(&mut *conn).await;
+        Ok(conn.settle(done)?.rows_affected())
     }
 
     /// The single `count(*)` a query returns.
     #[tracing::instrument(level = "debug", skip_all)]
     async fn fetch_count(&self, query: PgQuery<'_>) -> StoreResult<u64> {
-        let n: i64 = query
-            .fetch_one(&self.pool)
-            .await
-            .and_then(|r| r.try_get(0))
-            .map_err(rows::db_err)?;
+        let mut conn = self.conn().await?;
+        let found = query.fetch_one(&mut *conn).await;
+        let n: i64 = conn.settle(found)?.try_get(0).map_err(rows::db_err)?;
         count(n)
     }
 
@@ -153,7 +163,7 @@ impl PgStore {
         page: PageRequest,
         map: impl Fn(&PgRow) -> StoreResult<T>,
     ) -> StoreResult<Page<T>> {
-        let found = query.fetch_all(&self.pool).await.map_err(rows::db_err)?;
+        let found = self.rows(query).await?;
         let total = match rows::window_total(&found)? {
             Some(n) => n,
             None if page.skip == 0 => 0,
@@ -172,18 +182,16 @@ impl DatabaseStore for PgStore {
 
     #[tracing::instrument(level = "debug", skip_all)]
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query(sql::PING)
-            .execute(&self.pool)
-            .await
-            .map_err(rows::db_err)?;
+        self.execute(sqlx::query(sql::PING)).await?;
         Ok(())
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
     async fn migrate(&self) -> StoreResult<()> {
+        let mut conn = self.conn().await?;
         // sqlx holds an advisory lock meanwhile, so concurrent starts migrate once.
         sqlx::migrate!("./migrations/postgres")
-            .run(&self.pool)
+            .run_direct(&mut *conn)
             .await
             .map_err(|e| StoreError::Migration(one_line(e)))
     }

@@ -1,10 +1,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgConnection;
-use sqlx::Row;
+use sqlx::{Connection, Row};
 use uuid::Uuid;
 
-use super::rows::db_err;
 use super::securities::bind_security;
 use super::PgStore;
 use crate::domain::{Interval, PriceBar, Security};
@@ -54,34 +53,34 @@ async fn upsert_bars(conn: &mut PgConnection, bars: &[&PriceBar]) -> sqlx::Resul
     })
 }
 
-impl PgStore {
-    #[tracing::instrument(level = "debug", skip_all)]
-    async fn write_sync(
-        &self,
-        security: &Security,
-        bars: &[PriceBar],
-    ) -> sqlx::Result<UpsertCount> {
-        // Dropping the transaction on any error rolls back the metadata and every chunk.
-        let mut tx = self.pool.begin().await?;
-        bind_security(UPSERT_SECURITY, security)
-            .execute(&mut *tx)
-            .await?;
-        let mut total = UpsertCount::default();
-        for chunk in dedup_bars(bars).chunks(BARS_PER_STATEMENT) {
-            let n = upsert_bars(&mut tx, chunk).await?;
-            total.inserted += n.inserted;
-            total.updated += n.updated;
-        }
-        tx.commit().await?;
-        Ok(total)
+/// The metadata and every bar in one transaction.
+async fn write_sync(
+    conn: &mut PgConnection,
+    security: &Security,
+    bars: &[PriceBar],
+) -> sqlx::Result<UpsertCount> {
+    // Dropping the transaction on any error rolls back the metadata and every chunk.
+    let mut tx = conn.begin().await?;
+    bind_security(UPSERT_SECURITY, security)
+        .execute(&mut *tx)
+        .await?;
+    let mut total = UpsertCount::default();
+    for chunk in dedup_bars(bars).chunks(BARS_PER_STATEMENT) {
+        let n = upsert_bars(&mut tx, chunk).await?;
+        total.inserted += n.inserted;
+        total.updated += n.updated;
     }
+    tx.commit().await?;
+    Ok(total)
 }
 
 #[async_trait]
 impl PriceStore for PgStore {
     #[tracing::instrument(level = "debug", skip_all)]
     async fn save_sync(&self, security: &Security, bars: &[PriceBar]) -> StoreResult<UpsertCount> {
-        self.write_sync(security, bars).await.map_err(db_err)
+        let mut conn = self.conn().await?;
+        let written = write_sync(&mut conn, security, bars).await;
+        conn.settle(written)
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]

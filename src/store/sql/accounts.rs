@@ -1,3 +1,5 @@
+use super::holdings::{newest_close, newest_only};
+
 macro_rules! account_columns {
     () => {
         "id, user_id, institution_id, name, account_type, currency, is_investment_account, \
@@ -16,17 +18,27 @@ pub(crate) const BY_ID: &str = concat!(
     account_columns!(),
     " FROM accounts WHERE id = $1"
 );
-/// The account with the columns of its newest value named `value_*` (NULL with no value).
-pub(crate) const WITH_LATEST_VALUE: &str = "SELECT a.id, a.user_id, a.institution_id, a.name, \
-     a.account_type, a.currency, a.is_investment_account, a.interest_rate, a.created_at, \
-     a.updated_at, v.id AS value_id, v.account_id AS value_account_id, \
-     v.\"timestamp\" AS value_timestamp, v.balance AS value_balance, \
-     v.cash_balance AS value_cash_balance, v.created_at AS value_created_at, \
-     v.updated_at AS value_updated_at \
-     FROM accounts AS a LEFT JOIN account_values AS v ON v.id = (SELECT n.id \
-         FROM account_values AS n WHERE n.account_id = a.id \
-         ORDER BY n.\"timestamp\" DESC LIMIT 1) \
-     WHERE a.id = $1";
+/// Binds the account and its owner: the account (no row unless the owner owns it) with its
+/// newest value's columns named `value_*` (NULL with no value), once per current holding with
+/// what valuing it takes (NULL with no holding). The account and its value are read once,
+/// before the holdings are joined to them.
+pub(crate) const WITH_POSITIONS: &str = concat!(
+    "WITH acct AS MATERIALIZED (SELECT a.id, a.user_id, a.institution_id, a.name, \
+         a.account_type, a.currency, a.is_investment_account, a.interest_rate, a.created_at, \
+         a.updated_at, v.id AS value_id, v.account_id AS value_account_id, \
+         v.\"timestamp\" AS value_timestamp, v.balance AS value_balance, \
+         v.cash_balance AS value_cash_balance, v.created_at AS value_created_at, \
+         v.updated_at AS value_updated_at \
+         FROM accounts AS a LEFT JOIN account_values AS v ON v.id = (SELECT n.id \
+             FROM account_values AS n WHERE n.account_id = a.id \
+             ORDER BY n.\"timestamp\" DESC LIMIT 1) \
+         WHERE a.id = $1 AND a.user_id = $2) \
+     SELECT acct.*, h.security_id, h.shares, s.symbol, s.currency AS quote_currency, ",
+    newest_close!("h.security_id", "close", "0"),
+    " AS close FROM acct LEFT JOIN holdings AS h ON h.account_id = acct.id AND ",
+    newest_only!(),
+    " LEFT JOIN securities AS s ON s.id = h.security_id ORDER BY h.security_id"
+);
 pub(crate) const COUNT_OF_USER: &str = "SELECT count(*) FROM accounts WHERE user_id = $1";
 pub(crate) const UPDATE: &str = "UPDATE accounts SET institution_id = $2, name = $3, \
      account_type = $4, currency = $5, is_investment_account = $6, interest_rate = $7, \

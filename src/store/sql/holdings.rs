@@ -103,16 +103,6 @@ pub(crate) const PRICED_CURRENT_OF_USER: &str = concat!(
     priced_from_held!(),
     "ORDER BY held.account_name, held.account_id, held.security_id"
 );
-/// Binds the account and its owner: what valuing its current holdings takes.
-pub(crate) const POSITION_PRICES: &str = concat!(
-    "SELECT h.security_id, h.shares, s.symbol, s.currency, ",
-    newest_close!("h.security_id", "close", "0"),
-    " AS close FROM holdings AS h JOIN securities AS s ON s.id = h.security_id WHERE ",
-    of_owned_account!(),
-    " AND ",
-    newest_only!(),
-    " ORDER BY h.security_id"
-);
 /// Binds the account and its owner.
 pub(crate) const COUNT_OF_OWNED_ACCOUNT: &str = concat!(
     "SELECT count(*) FROM holdings AS h WHERE ",

@@ -12,7 +12,7 @@ use super::SqliteStore;
 use crate::domain::{Account, AccountValue, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::accounts::{self as sql, account_columns, value_columns};
-use crate::store::{AccountStore, StoreResult};
+use crate::store::{AccountPositions, AccountStore, StoreResult};
 
 /// Bound by the texts of the range's ends, open ends as '' and '~' (see `account_values`).
 macro_rules! values_in_range {
@@ -65,12 +65,15 @@ impl AccountStore for SqliteStore {
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    async fn account_with_latest_value(
+    async fn account_positions(
         &self,
+        owner: Uuid,
         id: Uuid,
-    ) -> StoreResult<Option<(Account, Option<AccountValue>)>> {
-        let query = sqlx::query(sql::WITH_LATEST_VALUE).bind(uid(&id));
-        self.optional(query, rows::account_with_latest_value).await
+    ) -> StoreResult<Option<AccountPositions>> {
+        let query = sqlx::query(sql::WITH_POSITIONS)
+            .bind(uid(&id))
+            .bind(uid(&owner));
+        rows::account_positions(&self.rows(query).await?)
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]

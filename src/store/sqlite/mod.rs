@@ -112,13 +112,13 @@ impl SqliteStore {
         query: SqliteQuery<'_>,
         map: impl Fn(&SqliteRow) -> StoreResult<T>,
     ) -> StoreResult<C> {
-        query
-            .fetch_all(&self.pool)
-            .await
-            .map_err(errors::db_err)?
-            .iter()
-            .map(map)
-            .collect()
+        self.rows(query).await?.iter().map(map).collect()
+    }
+
+    /// Every row a query finds.
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn rows(&self, query: SqliteQuery<'_>) -> StoreResult<Vec<SqliteRow>> {
+        query.fetch_all(&self.pool).await.map_err(errors::db_err)
     }
 
     /// Runs a write that breaks no foreign key; the number of rows it touched.
