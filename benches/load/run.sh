@@ -103,16 +103,22 @@ measure() {
 echo "pgbench -S -M prepared -c 2 -T ${DURATION%s} (before)"
 TPS_BEFORE="$(pgbench_tps)"
 
-declare -A MIN_PCT=(
-    ["/api/v1/accounts"]=$LIST_MIN_PCT
-    ["/api/v1/accounts/$ACCOUNT"]=$DETAIL_MIN_PCT
-    ["/api/v1/accounts/$ACCOUNT/holdings"]=$LIST_MIN_PCT
+# Each route as the report names it, the path measured and its target (none for /health).
+ROUTES=(
+    "/health|/health|"
+    "/api/v1/accounts|/api/v1/accounts|$LIST_MIN_PCT"
+    "/api/v1/accounts/{id}|/api/v1/accounts/$ACCOUNT|$DETAIL_MIN_PCT"
+    "/api/v1/accounts/{id}/holdings|/api/v1/accounts/$ACCOUNT/holdings|$LIST_MIN_PCT"
 )
-PATHS=(/health /api/v1/accounts "/api/v1/accounts/$ACCOUNT" "/api/v1/accounts/$ACCOUNT/holdings")
+for extra in ${EXTRA_PATHS:-}; do
+    ROUTES+=("$extra|$extra|")
+done
+
 declare -A RESULT
-for path in "${PATHS[@]}" ${EXTRA_PATHS:-}; do
-    echo "GET $path ($CONNECTIONS connections, $THREADS threads, $DURATION)"
-    RESULT[$path]="$(measure "$path")"
+for route in "${ROUTES[@]}"; do
+    IFS='|' read -r name path _ <<<"$route"
+    echo "GET $name ($CONNECTIONS connections, $THREADS threads, $DURATION)"
+    RESULT[$name]="$(measure "$path")"
 done
 
 echo "pgbench -S -M prepared -c 2 -T ${DURATION%s} (after)"
@@ -121,21 +127,21 @@ TPS="$(awk -v a="$TPS_BEFORE" -v b="$TPS_AFTER" 'BEGIN { printf "%.0f", (a + b) 
 
 echo
 printf "pgbench -S -M prepared -c 2: %.0f tps (before %.0f, after %.0f)\n" "$TPS" "$TPS_BEFORE" "$TPS_AFTER"
-printf "%-52s %10s %8s %9s %9s %8s\n" "route" "req/s" "of pgb" "p50 ms" "p99 ms" "target"
+printf "%-36s %9s %8s %8s %8s %8s\n" "route" "req/s" "of pgb" "p50 ms" "p99 ms" "target"
 FAILED=()
-for path in "${PATHS[@]}" ${EXTRA_PATHS:-}; do
-    read -r rps p50 p99 bad <<<"${RESULT[$path]}"
+for route in "${ROUTES[@]}"; do
+    IFS='|' read -r name _ min <<<"$route"
+    read -r rps p50 p99 bad <<<"${RESULT[$name]}"
     pct="$(awk -v r="$rps" -v t="$TPS" 'BEGIN { printf "%.1f", 100 * r / t }')"
-    min="${MIN_PCT[$path]:-}"
-    printf "%-52s %10.0f %7s%% %9s %9s %8s\n" "GET $path" "$rps" "$pct" "$p50" "$p99" "${min:+>= $min%}"
+    printf "%-36s %9.0f %7s%% %8s %8s %8s\n" "GET $name" "$rps" "$pct" "$p50" "$p99" "${min:+>= $min%}"
     if [ -n "$min" ] && awk -v p="$pct" -v m="$min" 'BEGIN { exit !(p < m) }'; then
-        FAILED+=("$path at $pct% < $min%")
+        FAILED+=("$name at $pct% < $min%")
     fi
     if awk -v p="$p99" -v m="$P99_MAX_MS" 'BEGIN { exit !(p >= m) }'; then
-        FAILED+=("$path p99 $p99 ms >= $P99_MAX_MS ms")
+        FAILED+=("$name p99 $p99 ms >= $P99_MAX_MS ms")
     fi
     if [ "$bad" != 0 ]; then
-        FAILED+=("$path answered $bad non-2xx")
+        FAILED+=("$name answered $bad non-2xx")
     fi
 done
 

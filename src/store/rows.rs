@@ -119,24 +119,28 @@ pub(crate) fn account_value(r: &impl Columns) -> StoreResult<AccountValue> {
     Ok(account_value_named!(r, ""))
 }
 
-/// The rows of `sql::accounts::WITH_POSITIONS`: the account and its value from the first, a
-/// position from each that has one.
+/// The rows of `sql::accounts::WITH_POSITIONS`, in any order: the account's (with its value)
+/// and its positions'.
 pub(crate) fn account_positions(rows: &[impl Columns]) -> StoreResult<Option<AccountPositions>> {
-    let Some(first) = rows.first() else {
-        return Ok(None);
-    };
-    let latest_value = match first.opt_uuid("value_id")? {
-        Some(_) => Some(account_value_named!(first, "value_")),
-        None => None,
-    };
+    let mut found = None;
     let mut positions = Vec::with_capacity(rows.len());
     for r in rows {
-        if r.opt_uuid("security_id")?.is_some() {
+        if r.opt_uuid("id")?.is_some() {
+            let latest_value = match r.opt_uuid("value_id")? {
+                Some(_) => Some(account_value_named!(r, "value_")),
+                None => None,
+            };
+            found = Some((account(r)?, latest_value));
+        } else {
             positions.push(position_price(r)?);
         }
     }
+    let Some((account, latest_value)) = found else {
+        return Ok(None);
+    };
+    positions.sort_by_key(|p| p.security_id);
     Ok(Some(AccountPositions {
-        account: account(first)?,
+        account,
         latest_value,
         positions,
     }))

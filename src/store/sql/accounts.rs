@@ -1,4 +1,4 @@
-use super::holdings::{newest_close, newest_only};
+use super::holdings::{newest_close, newest_only, of_owned_account};
 
 macro_rules! account_columns {
     () => {
@@ -18,26 +18,30 @@ pub(crate) const BY_ID: &str = concat!(
     account_columns!(),
     " FROM accounts WHERE id = $1"
 );
-/// Binds the account and its owner: the account (no row unless the owner owns it) with its
-/// newest value's columns named `value_*` (NULL with no value), once per current holding with
-/// what valuing it takes (NULL with no holding). The account and its value are read once,
-/// before the holdings are joined to them.
+/// Binds the account and its owner: one row of the account (none unless the owner owns it)
+/// with its newest value's columns named `value_*` (NULL with no value), and one row per
+/// current holding with what valuing it takes, its account columns NULL. Each row of the
+/// account is sent once, not once per holding.
 pub(crate) const WITH_POSITIONS: &str = concat!(
-    "WITH acct AS MATERIALIZED (SELECT a.id, a.user_id, a.institution_id, a.name, \
-         a.account_type, a.currency, a.is_investment_account, a.interest_rate, a.created_at, \
-         a.updated_at, v.id AS value_id, v.account_id AS value_account_id, \
+    "SELECT a.id, a.user_id, a.institution_id, a.name, a.account_type, a.currency, \
+         a.is_investment_account, a.interest_rate, a.created_at, a.updated_at, \
+         v.id AS value_id, v.account_id AS value_account_id, \
          v.\"timestamp\" AS value_timestamp, v.balance AS value_balance, \
          v.cash_balance AS value_cash_balance, v.created_at AS value_created_at, \
-         v.updated_at AS value_updated_at \
-         FROM accounts AS a LEFT JOIN account_values AS v ON v.id = (SELECT n.id \
-             FROM account_values AS n WHERE n.account_id = a.id \
-             ORDER BY n.\"timestamp\" DESC LIMIT 1) \
-         WHERE a.id = $1 AND a.user_id = $2) \
-     SELECT acct.*, h.security_id, h.shares, s.symbol, s.currency AS quote_currency, ",
+         v.updated_at AS value_updated_at, CAST(NULL AS uuid) AS security_id, \
+         CAST(NULL AS numeric) AS shares, CAST(NULL AS text) AS symbol, \
+         CAST(NULL AS text) AS quote_currency, CAST(NULL AS numeric) AS close \
+     FROM accounts AS a LEFT JOIN account_values AS v ON v.id = (SELECT n.id \
+         FROM account_values AS n WHERE n.account_id = a.id \
+         ORDER BY n.\"timestamp\" DESC LIMIT 1) \
+     WHERE a.id = $1 AND a.user_id = $2 \
+     UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+         NULL, NULL, NULL, NULL, NULL, h.security_id, h.shares, s.symbol, s.currency, ",
     newest_close!("h.security_id", "close", "0"),
-    " AS close FROM acct LEFT JOIN holdings AS h ON h.account_id = acct.id AND ",
-    newest_only!(),
-    " LEFT JOIN securities AS s ON s.id = h.security_id ORDER BY h.security_id"
+    " FROM holdings AS h JOIN securities AS s ON s.id = h.security_id WHERE ",
+    of_owned_account!(),
+    " AND ",
+    newest_only!()
 );
 pub(crate) const COUNT_OF_USER: &str = "SELECT count(*) FROM accounts WHERE user_id = $1";
 pub(crate) const UPDATE: &str = "UPDATE accounts SET institution_id = $2, name = $3, \
