@@ -43,7 +43,9 @@ if ! command -v wrk >/dev/null; then
     echo "installing wrk"
     apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
-if [ ! -x target/release/finances ] || [ -n "${REBUILD:-}" ]; then
+# BIN=path measures another build (an older release binary, for a before/after).
+BIN="${BIN:-target/release/finances}"
+if [ "$BIN" = target/release/finances ] && { [ ! -x "$BIN" ] || [ -n "${REBUILD:-}" ]; }; then
     cargo build --release --bin finances
 fi
 
@@ -63,7 +65,7 @@ FINANCES_DATA_DIR="$DATA_DIR" FINANCES_DATABASE_URL="$DB_URL" FINANCES_LOG_LEVEL
 FINANCES_JWT_SECRET="load-test-secret-0123456789abcdef0123456789" \
 FINANCES_RATE_LIMIT_AUTH_PER_MINUTE=0 FINANCES_CONFIG=/dev/null \
 FINANCES_RESPONSE_CACHE_MB="${RESPONSE_CACHE_MB:-0}" \
-    target/release/finances serve --bind "127.0.0.1:$PORT" 2>"$DATA_DIR/server.log" &
+    "$BIN" serve --bind "127.0.0.1:$PORT" 2>"$DATA_DIR/server.log" &
 SERVER_PID=$!
 echo "$SERVER_PID" > "${PID_FILE:-/dev/null}"
 for _ in $(seq 1 100); do
