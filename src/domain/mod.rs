@@ -9,6 +9,7 @@ pub mod data_version;
 pub mod error;
 pub mod holding;
 pub mod institution;
+pub mod ledger;
 pub mod money;
 pub mod page;
 pub mod price;
@@ -27,6 +28,9 @@ pub use data_version::DataVersion;
 pub use error::ValidationError;
 pub use holding::{Holding, HoldingPatch, NewHolding};
 pub use institution::{Institution, InstitutionPatch, NewInstitution};
+pub use ledger::{
+    Activity, ActivityPatch, ActivityType, CostBasisMethod, LedgerError, NewActivity, SplitRatio,
+};
 pub use page::{Page, PageRequest};
 pub use price::{Interval, PriceBar};
 pub use rate_book::RateBook;

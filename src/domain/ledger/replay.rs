@@ -1,0 +1,610 @@
+//! The ledger's state, advanced one event at a time in the ledger's order, and readable after
+//! any of them: a daily valuation feeds it day by day instead of replaying from the start for
+//! every day.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::cash::Cash;
+use super::convert::{Converter, RateSource};
+use super::lots::{Lot, LotBook};
+use super::views::{
+    CashBalance, ClosedLot, ExternalFlow, FlowKind, FlowValue, ImplicitDeposit, IncomeKind,
+    IncomeRow, LedgerSnapshot, OpenLot, Position, RealizedGain, Source, Totals, Unconverted,
+};
+use super::{Activity, ActivityType, CostBasisMethod, LedgerError, PositionStatement};
+use crate::domain::{money, CurrencyCode};
+
+/// One input of the replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerEvent<'a> {
+    Statement(&'a PositionStatement),
+    Activity(&'a Activity),
+}
+
+impl LedgerEvent<'_> {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Self::Statement(s) => s.date,
+            Self::Activity(a) => a.date,
+        }
+    }
+
+    /// The ledger's order: by date; within a date statements first, then activities by type
+    /// (see [`ActivityType::order_rank`]), then by creation; the id settles the rest so that the
+    /// order never depends on how the store listed them.
+    pub fn order_key(&self) -> (NaiveDate, u8, DateTime<Utc>, Uuid) {
+        match self {
+            Self::Statement(s) => (s.date, 0, s.created_at, s.id),
+            Self::Activity(a) => (a.date, 1 + a.activity_type.order_rank(), a.created_at, a.id),
+        }
+    }
+
+    /// All of `statements` and `activities` in the ledger's order.
+    pub fn ordered<'a>(
+        activities: &'a [Activity],
+        statements: &'a [PositionStatement],
+    ) -> Vec<LedgerEvent<'a>> {
+        let mut events: Vec<LedgerEvent<'a>> = statements
+            .iter()
+            .map(LedgerEvent::Statement)
+            .chain(activities.iter().map(LedgerEvent::Activity))
+            .collect();
+        events.sort_unstable_by_key(LedgerEvent::order_key);
+        events
+    }
+}
+
+/// One security's lots and what its past sales and income brought.
+#[derive(Debug, Clone)]
+struct Holding {
+    lots: LotBook,
+    realized_gain: Decimal,
+    income: Decimal,
+    /// Some sale or income of it could not be converted.
+    unconverted_history: bool,
+}
+
+/// The state of one account's ledger after the events fed so far.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    currency: CurrencyCode,
+    method: CostBasisMethod,
+    holdings: BTreeMap<Uuid, Holding>,
+    cash: Cash,
+    realized: Vec<RealizedGain>,
+    income: Vec<IncomeRow>,
+    flows: Vec<ExternalFlow>,
+    unconverted: Vec<Unconverted>,
+    totals: Totals,
+    last_date: Option<NaiveDate>,
+}
+
+impl Replay {
+    pub fn new(currency: CurrencyCode, method: CostBasisMethod) -> Self {
+        Self {
+            currency,
+            method,
+            holdings: BTreeMap::new(),
+            cash: Cash::default(),
+            realized: Vec::new(),
+            income: Vec::new(),
+            flows: Vec::new(),
+            unconverted: Vec::new(),
+            totals: Totals::default(),
+            last_date: None,
+        }
+    }
+
+    /// Feeds one event. Events must come in [`LedgerEvent::order_key`] order; one dated before
+    /// an event already fed is refused. On an error the state is unchanged only for
+    /// [`LedgerError::Oversold`] and [`LedgerError::OutOfOrder`]; after any error the replay
+    /// should be dropped.
+    pub fn apply(
+        &mut self,
+        event: LedgerEvent<'_>,
+        rates: &impl RateSource,
+    ) -> Result<(), LedgerError> {
+        let date = event.date();
+        if let Some(after) = self.last_date.filter(|last| date < *last) {
+            return Err(LedgerError::OutOfOrder {
+                id: match event {
+                    LedgerEvent::Statement(s) => s.id,
+                    LedgerEvent::Activity(a) => a.id,
+                },
+                date,
+                after,
+            });
+        }
+        match event {
+            LedgerEvent::Statement(s) => self.statement(s, rates)?,
+            LedgerEvent::Activity(a) => self.activity(a, rates)?,
+        }
+        self.last_date = Some(date);
+        Ok(())
+    }
+
+    pub fn currency(&self) -> &CurrencyCode {
+        &self.currency
+    }
+
+    pub fn method(&self) -> CostBasisMethod {
+        self.method
+    }
+
+    /// The date of the last event fed.
+    pub fn last_date(&self) -> Option<NaiveDate> {
+        self.last_date
+    }
+
+    /// Shares of `security_id` held.
+    pub fn quantity(&self, security_id: Uuid) -> Decimal {
+        self.holdings
+            .get(&security_id)
+            .map_or(Decimal::ZERO, |h| h.lots.quantity())
+    }
+
+    /// Shares held of each security with any, by id.
+    pub fn quantities(&self) -> impl Iterator<Item = (Uuid, Decimal)> + '_ {
+        self.holdings
+            .iter()
+            .map(|(id, h)| (*id, h.lots.quantity()))
+            .filter(|(_, q)| *q > Decimal::ZERO)
+    }
+
+    pub fn cash_balance(&self) -> Decimal {
+        self.cash.balance()
+    }
+
+    pub fn implicit_deposits(&self) -> &[ImplicitDeposit] {
+        self.cash.implicit_deposits()
+    }
+
+    /// In replay order, so a caller stepping through days reads only the new tail.
+    pub fn flows(&self) -> &[ExternalFlow] {
+        &self.flows
+    }
+
+    pub fn realized_gains(&self) -> &[RealizedGain] {
+        &self.realized
+    }
+
+    pub fn income(&self) -> &[IncomeRow] {
+        &self.income
+    }
+
+    pub fn unconverted(&self) -> &[Unconverted] {
+        &self.unconverted
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    pub fn position(&self, security_id: Uuid) -> Option<Position> {
+        self.holdings
+            .get(&security_id)
+            .map(|h| position(security_id, h))
+    }
+
+    /// Every security touched so far, by id.
+    pub fn positions(&self) -> Vec<Position> {
+        self.holdings
+            .iter()
+            .map(|(id, h)| position(*id, h))
+            .collect()
+    }
+
+    /// Everything fed so far, labelled as of `as_of` (the caller feeds events up to it).
+    pub fn snapshot(&self, as_of: NaiveDate) -> LedgerSnapshot {
+        LedgerSnapshot {
+            as_of,
+            currency: self.currency.clone(),
+            method: self.method,
+            positions: self.positions(),
+            cash: CashBalance {
+                currency: self.currency.clone(),
+                balance: self.cash.balance(),
+                implicit_deposits: self.cash.implicit_deposits().to_vec(),
+            },
+            realized_gains: self.realized.clone(),
+            income: self.income.clone(),
+            flows: self.flows.clone(),
+            unconverted: self.unconverted.clone(),
+            totals: self.totals,
+        }
+    }
+
+    fn holding(&mut self, security_id: Uuid) -> &mut Holding {
+        let method = self.method;
+        self.holdings.entry(security_id).or_insert_with(|| Holding {
+            lots: LotBook::new(method),
+            realized_gain: Decimal::ZERO,
+            income: Decimal::ZERO,
+            unconverted_history: false,
+        })
+    }
+
+    /// The converter of `unit` on `date`, or `None` after listing the source as unconverted.
+    fn converter(
+        &mut self,
+        source: Source,
+        date: NaiveDate,
+        unit: &str,
+        fx_rate: Option<Decimal>,
+        rates: &impl RateSource,
+    ) -> Option<Converter> {
+        let found = Converter::find(unit, fx_rate, &self.currency, date, rates);
+        if found.is_none() {
+            self.unconverted.push(Unconverted {
+                source,
+                date,
+                currency: unit.to_string(),
+            });
+        }
+        found
+    }
+
+    fn statement(
+        &mut self,
+        s: &PositionStatement,
+        rates: &impl RateSource,
+    ) -> Result<(), LedgerError> {
+        let source = Source::Statement(s.id);
+        let overflow = || LedgerError::Overflow { id: s.id };
+        let cost = match self.converter(source, s.date, &s.currency, None, rates) {
+            Some(c) => Some(
+                s.shares
+                    .checked_mul(s.average_price)
+                    .and_then(|v| c.apply(v))
+                    .ok_or_else(overflow)?,
+            ),
+            None => None,
+        };
+        let holding = self.holding(s.security_id);
+        let change = s.shares - holding.lots.quantity();
+        holding.lots.replace(s.date, s.shares, cost);
+        if !change.is_zero() {
+            self.flows.push(ExternalFlow {
+                date: s.date,
+                kind: FlowKind::Statement,
+                source,
+                value: FlowValue::Shares {
+                    security_id: s.security_id,
+                    quantity: change,
+                },
+            });
+        }
+        Ok(())
+    }
+
+    fn activity(&mut self, a: &Activity, rates: &impl RateSource) -> Result<(), LedgerError> {
+        let need = |value: Option<Decimal>, field: &'static str| {
+            value.ok_or(LedgerError::MissingField {
+                activity_id: a.id,
+                activity_type: a.activity_type.as_str(),
+                field,
+            })
+        };
+        let security = || {
+            a.security_id.ok_or(LedgerError::MissingField {
+                activity_id: a.id,
+                activity_type: a.activity_type.as_str(),
+                field: "security_id",
+            })
+        };
+        let overflow = || LedgerError::Overflow { id: a.id };
+        let source = Source::Activity(a.id);
+        let fee = a.fee.unwrap_or(Decimal::ZERO);
+        match a.activity_type {
+            ActivityType::Buy | ActivityType::TransferIn => {
+                let security_id = security()?;
+                let quantity = need(a.quantity, "quantity")?;
+                let price = need(a.unit_price, "unit_price")?;
+                let is_buy = a.activity_type == ActivityType::Buy;
+                let paid = quantity
+                    .checked_mul(price)
+                    .and_then(|v| v.checked_add(if is_buy { fee } else { Decimal::ZERO }))
+                    .ok_or_else(overflow)?;
+                let conv = self.converter(source, a.date, &a.currency, a.fx_rate, rates);
+                let cost = conv
+                    .map(|c| c.apply(paid).ok_or_else(overflow))
+                    .transpose()?;
+                self.holding(security_id)
+                    .lots
+                    .open(a.date, quantity, cost)
+                    .ok_or_else(overflow)?;
+                if is_buy {
+                    if let (Some(c), Some(cost)) = (conv, cost) {
+                        self.fee_paid(c, fee, a.id)?;
+                        self.cash_change(-cost, a)?;
+                    }
+                } else {
+                    self.flows.push(ExternalFlow {
+                        date: a.date,
+                        kind: FlowKind::TransferIn,
+                        source,
+                        value: FlowValue::Shares {
+                            security_id,
+                            quantity,
+                        },
+                    });
+                }
+            }
+            ActivityType::Sell => {
+                let security_id = security()?;
+                let quantity = need(a.quantity, "quantity")?;
+                let price = need(a.unit_price, "unit_price")?;
+                let closed = self.close(a, security_id, quantity)?;
+                let net = quantity
+                    .checked_mul(price)
+                    .and_then(|v| v.checked_sub(fee))
+                    .ok_or_else(overflow)?;
+                let conv = self.converter(source, a.date, &a.currency, a.fx_rate, rates);
+                let proceeds = conv
+                    .map(|c| c.apply(net).ok_or_else(overflow))
+                    .transpose()?;
+                if let (Some(c), Some(proceeds)) = (conv, proceeds) {
+                    self.fee_paid(c, fee, a.id)?;
+                    self.cash_change(proceeds, a)?;
+                }
+                self.realize(a, security_id, quantity, proceeds, closed)?;
+            }
+            ActivityType::TransferOut => {
+                let security_id = security()?;
+                let quantity = need(a.quantity, "quantity")?;
+                self.close(a, security_id, quantity)?;
+                self.flows.push(ExternalFlow {
+                    date: a.date,
+                    kind: FlowKind::TransferOut,
+                    source,
+                    value: FlowValue::Shares {
+                        security_id,
+                        quantity: -quantity,
+                    },
+                });
+            }
+            ActivityType::Split => {
+                let security_id = security()?;
+                let ratio = a.split_ratio.ok_or(LedgerError::MissingField {
+                    activity_id: a.id,
+                    activity_type: a.activity_type.as_str(),
+                    field: "split_ratio",
+                })?;
+                self.holding(security_id)
+                    .lots
+                    .split(ratio.new_shares(), ratio.old_shares())
+                    .ok_or_else(overflow)?;
+            }
+            ActivityType::Dividend | ActivityType::Interest => {
+                let is_dividend = a.activity_type == ActivityType::Dividend;
+                let security_id = if is_dividend {
+                    Some(security()?)
+                } else {
+                    a.security_id
+                };
+                let gross = need(a.amount, "amount")?;
+                let withheld = if is_dividend { fee } else { Decimal::ZERO };
+                let conv = self.converter(source, a.date, &a.currency, a.fx_rate, rates);
+                let amounts = match conv {
+                    Some(c) => {
+                        let gross = c.apply(gross).ok_or_else(overflow)?;
+                        let withheld = c.apply(withheld).ok_or_else(overflow)?;
+                        Some((gross, withheld, gross - withheld))
+                    }
+                    None => None,
+                };
+                if let Some((_, withheld, net)) = amounts {
+                    self.totals.income =
+                        self.totals.income.checked_add(net).ok_or_else(overflow)?;
+                    self.totals.taxes = self
+                        .totals
+                        .taxes
+                        .checked_add(withheld)
+                        .ok_or_else(overflow)?;
+                    self.cash_change(net, a)?;
+                }
+                if let Some(security_id) = security_id {
+                    let holding = self.holding(security_id);
+                    match amounts {
+                        Some((_, _, net)) => {
+                            holding.income = holding.income.checked_add(net).ok_or_else(overflow)?
+                        }
+                        None => holding.unconverted_history = true,
+                    }
+                }
+                self.income.push(IncomeRow {
+                    activity_id: a.id,
+                    date: a.date,
+                    kind: if is_dividend {
+                        IncomeKind::Dividend
+                    } else {
+                        IncomeKind::Interest
+                    },
+                    security_id,
+                    gross: amounts.map(|(g, _, _)| g),
+                    withheld: amounts.map(|(_, w, _)| w),
+                    net: amounts.map(|(_, _, n)| n),
+                    currency: self.currency.clone(),
+                });
+            }
+            ActivityType::Fee
+            | ActivityType::Tax
+            | ActivityType::Deposit
+            | ActivityType::Withdrawal => {
+                let amount = need(a.amount, "amount")?;
+                let Some(conv) = self.converter(source, a.date, &a.currency, a.fx_rate, rates)
+                else {
+                    return Ok(());
+                };
+                let amount = conv.apply(amount).ok_or_else(overflow)?;
+                match a.activity_type {
+                    ActivityType::Fee => {
+                        self.totals.fees =
+                            self.totals.fees.checked_add(amount).ok_or_else(overflow)?;
+                        self.cash_change(-amount, a)?;
+                    }
+                    ActivityType::Tax => {
+                        self.totals.taxes =
+                            self.totals.taxes.checked_add(amount).ok_or_else(overflow)?;
+                        self.cash_change(-amount, a)?;
+                    }
+                    ActivityType::Deposit => {
+                        self.flows.push(ExternalFlow {
+                            date: a.date,
+                            kind: FlowKind::Deposit,
+                            source,
+                            value: FlowValue::Cash(amount),
+                        });
+                        self.cash_change(amount, a)?;
+                    }
+                    _ => {
+                        self.flows.push(ExternalFlow {
+                            date: a.date,
+                            kind: FlowKind::Withdrawal,
+                            source,
+                            value: FlowValue::Cash(-amount),
+                        });
+                        self.cash_change(-amount, a)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes `quantity` shares by the method, or refuses a sale of more than is held.
+    fn close(
+        &mut self,
+        a: &Activity,
+        security_id: Uuid,
+        quantity: Decimal,
+    ) -> Result<Vec<Lot>, LedgerError> {
+        let oversold = |held| LedgerError::Oversold {
+            activity_id: a.id,
+            security_id,
+            date: a.date,
+            held,
+            wanted: quantity,
+        };
+        match self.holdings.get_mut(&security_id) {
+            Some(h) => h.lots.close(quantity).map_err(|short| oversold(short.held)),
+            None => Err(oversold(Decimal::ZERO)),
+        }
+    }
+
+    fn realize(
+        &mut self,
+        a: &Activity,
+        security_id: Uuid,
+        quantity: Decimal,
+        proceeds: Option<Decimal>,
+        closed: Vec<Lot>,
+    ) -> Result<(), LedgerError> {
+        let overflow = || LedgerError::Overflow { id: a.id };
+        let mut cost = Some(Decimal::ZERO);
+        for lot in &closed {
+            cost = match (cost, lot.cost) {
+                (Some(total), Some(c)) => Some(total.checked_add(c).ok_or_else(overflow)?),
+                _ => None,
+            };
+        }
+        let gain = match (proceeds, cost) {
+            (Some(p), Some(c)) => Some(p.checked_sub(c).ok_or_else(overflow)?),
+            _ => None,
+        };
+        let holding = self.holding(security_id);
+        match gain {
+            Some(g) => {
+                holding.realized_gain = holding.realized_gain.checked_add(g).ok_or_else(overflow)?
+            }
+            None => holding.unconverted_history = true,
+        }
+        if let Some(g) = gain {
+            self.totals.realized_gain = self
+                .totals
+                .realized_gain
+                .checked_add(g)
+                .ok_or_else(overflow)?;
+        }
+        let lots: Vec<ClosedLot> = closed
+            .into_iter()
+            .map(|l| ClosedLot {
+                opened: l.opened,
+                quantity: l.quantity,
+                cost: l.cost,
+                holding_days: (a.date - l.opened).num_days(),
+            })
+            .collect();
+        self.realized.push(RealizedGain {
+            activity_id: a.id,
+            date: a.date,
+            security_id,
+            quantity,
+            proceeds,
+            cost,
+            gain,
+            holding_days: lots.iter().map(|l| l.holding_days).max().unwrap_or(0),
+            lots,
+        });
+        Ok(())
+    }
+
+    /// Counts a trade's fee among the fees paid.
+    fn fee_paid(&mut self, c: Converter, fee: Decimal, id: Uuid) -> Result<(), LedgerError> {
+        let overflow = || LedgerError::Overflow { id };
+        let fee = c.apply(fee).ok_or_else(overflow)?;
+        self.totals.fees = self.totals.fees.checked_add(fee).ok_or_else(overflow)?;
+        Ok(())
+    }
+
+    fn cash_change(&mut self, change: Decimal, a: &Activity) -> Result<(), LedgerError> {
+        let implied = self
+            .cash
+            .apply(change, a.date, a.id)
+            .ok_or(LedgerError::Overflow { id: a.id })?;
+        if let Some(deposit) = implied {
+            self.flows.push(ExternalFlow {
+                date: a.date,
+                kind: FlowKind::ImplicitDeposit,
+                source: Source::Activity(a.id),
+                value: FlowValue::Cash(deposit.amount),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn position(security_id: Uuid, h: &Holding) -> Position {
+    let lots: Vec<OpenLot> = h
+        .lots
+        .lots_in_order()
+        .into_iter()
+        .map(|l| OpenLot {
+            opened: l.opened,
+            quantity: l.quantity,
+            cost: l.cost,
+            cost_per_unit: l.cost_per_unit(),
+        })
+        .collect();
+    let quantity = h.lots.quantity();
+    let costs_known = lots.iter().all(|l| l.cost.is_some());
+    let cost_basis: Decimal = lots.iter().filter_map(|l| l.cost).sum();
+    let average_cost = (costs_known && quantity > Decimal::ZERO)
+        .then(|| cost_basis.checked_div(quantity))
+        .flatten()
+        .map(|c| c.round_dp(money::MAX_SCALE));
+    Position {
+        security_id,
+        quantity,
+        cost_basis,
+        average_cost,
+        realized_gain: h.realized_gain,
+        income: h.income,
+        lots,
+        complete: costs_known && !h.unconverted_history,
+    }
+}
