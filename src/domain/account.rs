@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::error::bounded_text;
+use super::ledger::CostBasisMethod;
 use super::{money, CurrencyCode, ValidationError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -131,6 +132,8 @@ pub struct Account {
     pub is_investment_account: bool,
     /// Percent per year, 0 to 100 with at most 2 decimal places.
     pub interest_rate: Option<Decimal>,
+    /// Which lots a sell or a transfer out closes.
+    pub cost_basis_method: CostBasisMethod,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -149,6 +152,7 @@ pub struct NewAccount {
     pub currency: CurrencyCode,
     pub is_investment_account: bool,
     pub interest_rate: Option<Decimal>,
+    pub cost_basis_method: CostBasisMethod,
 }
 
 impl NewAccount {
@@ -167,6 +171,7 @@ impl NewAccount {
             currency,
             is_investment_account,
             interest_rate: interest_rate.map(check_interest_rate).transpose()?,
+            cost_basis_method: CostBasisMethod::default(),
         })
     }
 
@@ -180,6 +185,7 @@ impl NewAccount {
             currency: self.currency,
             is_investment_account: self.is_investment_account,
             interest_rate: self.interest_rate,
+            cost_basis_method: self.cost_basis_method,
             created_at: at,
             updated_at: at,
         }
@@ -195,6 +201,7 @@ pub struct AccountPatch {
     pub currency: Option<CurrencyCode>,
     pub is_investment_account: Option<bool>,
     pub interest_rate: Option<Option<Decimal>>,
+    pub cost_basis_method: Option<CostBasisMethod>,
 }
 
 impl AccountPatch {
@@ -227,6 +234,9 @@ impl AccountPatch {
         }
         if let Some(v) = self.interest_rate {
             account.interest_rate = v;
+        }
+        if let Some(v) = self.cost_basis_method {
+            account.cost_basis_method = v;
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod account_value;
+pub mod activity_filter;
 pub mod chart;
 pub mod currency;
 pub mod data_version;
@@ -22,6 +23,7 @@ pub mod valuation;
 
 pub use account::{Account, AccountPatch, AccountType, NewAccount};
 pub use account_value::{AccountValue, AccountValuePatch, NewAccountValue};
+pub use activity_filter::ActivityFilter;
 pub use chart::ChartRange;
 pub use currency::{Currency, CurrencyCode, ExchangeRate, QuoteUnit};
 pub use data_version::DataVersion;

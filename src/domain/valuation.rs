@@ -521,6 +521,7 @@ mod tests {
             currency: code(cur),
             is_investment_account: investment,
             interest_rate: None,
+            cost_basis_method: Default::default(),
             created_at: at(1),
             updated_at: at(1),
         }

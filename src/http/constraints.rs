@@ -10,6 +10,7 @@ use utoipa::openapi::schema::{
 };
 use utoipa::openapi::{RefOr, Required, Schema};
 
+use crate::domain::ledger::CostBasisMethod;
 use crate::domain::money::{MAX_INTEGER_DIGITS, MAX_SCALE};
 use crate::domain::{AccountType, ChartRange, Symbol};
 
@@ -154,6 +155,17 @@ pub fn email_or_null() -> Schema {
 /// The account types, any case, surrounding space ignored.
 pub fn account_type() -> Schema {
     let names: Vec<&str> = AccountType::ALL.iter().map(|t| t.as_str()).collect();
+    any_case_of(&names)
+}
+
+/// The cost-basis methods, any case, surrounding space ignored.
+pub fn cost_basis_method_or_null() -> Schema {
+    let names: Vec<&str> = CostBasisMethod::ALL.iter().map(|m| m.as_str()).collect();
+    or_null(any_case_of(&names))
+}
+
+/// One of `names`, any case, surrounding space ignored.
+fn any_case_of(names: &[&str]) -> Schema {
     let any_case: Vec<String> = names
         .iter()
         .map(|n| {
@@ -170,7 +182,7 @@ pub fn account_type() -> Schema {
         .collect();
     string(format!("^[{WS}]*({})[{WS}]*$", any_case.join("|")))
         .description(Some(format!("One of {} (any case).", names.join(", "))))
-        .examples(["checking"])
+        .examples([names[0]])
         .into()
 }
 

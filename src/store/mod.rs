@@ -33,8 +33,8 @@ pub use open::{open, open_with};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    AccountStore, CurrencyStore, DataVersionStore, DatabaseStore, HoldingStore, InstitutionStore,
-    LeaseStore, PriceStore, SecurityStore, Store, TokenStore, UserStore,
+    AccountStore, ActivityStore, CurrencyStore, DataVersionStore, DatabaseStore, HoldingStore,
+    InstitutionStore, LeaseStore, PriceStore, SecurityStore, Store, TokenStore, UserStore,
 };
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{AccountPositions, LatestClose, PositionPrice, PricedHolding, StoreError, StoreResult};
+use crate::domain::ledger::{Activity, SplitRatio};
 use crate::domain::{
     Account, AccountValue, Currency, CurrencyCode, DataVersion, Email, ExchangeRate, Holding,
     Institution, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
@@ -95,6 +96,31 @@ pub(crate) fn account(r: &impl Columns) -> StoreResult<Account> {
         currency: currency_code(r, "currency")?,
         is_investment_account: r.flag("is_investment_account")?,
         interest_rate: r.opt_dec("interest_rate")?,
+        cost_basis_method: parsed("cost_basis_method", r.text("cost_basis_method")?.parse())?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+    })
+}
+
+pub(crate) fn activity(r: &impl Columns) -> StoreResult<Activity> {
+    Ok(Activity {
+        id: r.uuid("id")?,
+        account_id: r.uuid("account_id")?,
+        activity_type: parsed("activity_type", r.text("activity_type")?.parse())?,
+        date: r.date("date")?,
+        security_id: r.opt_uuid("security_id")?,
+        quantity: r.opt_dec("quantity")?,
+        unit_price: r.opt_dec("unit_price")?,
+        amount: r.opt_dec("amount")?,
+        fee: r.opt_dec("fee")?,
+        currency: r.text("currency")?,
+        fx_rate: r.opt_dec("fx_rate")?,
+        split_ratio: r
+            .opt_text("split_ratio")?
+            .map(|raw| parsed("split_ratio", SplitRatio::parse(&raw)))
+            .transpose()?,
+        notes: r.opt_text("notes")?,
+        external_id: r.opt_text("external_id")?,
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
     })

@@ -20,10 +20,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{AccountPositions, Backend, LatestClose, PricedHolding, StoreResult, UpsertCount};
+use crate::domain::ledger::Activity;
 use crate::domain::{
-    Account, AccountValue, Currency, CurrencyCode, DataVersion, ExchangeRate, Holding, Institution,
-    Interval, Page, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord, Security,
-    Symbol, User,
+    Account, AccountValue, ActivityFilter, Currency, CurrencyCode, DataVersion, ExchangeRate,
+    Holding, Institution, Interval, Page, PageRequest, PasswordResetToken, PriceBar,
+    RefreshTokenRecord, Security, Symbol, User,
 };
 
 /// Every read and write the services need: a store implements each aggregate's trait, and
@@ -38,6 +39,7 @@ pub trait Store:
     + SecurityStore
     + PriceStore
     + HoldingStore
+    + ActivityStore
     + TokenStore
     + LeaseStore
 {
@@ -53,6 +55,7 @@ impl<T> Store for T where
         + SecurityStore
         + PriceStore
         + HoldingStore
+        + ActivityStore
         + TokenStore
         + LeaseStore
 {
@@ -299,6 +302,32 @@ pub trait HoldingStore: Send + Sync + 'static {
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>>;
     async fn update_holding(&self, holding: &Holding) -> StoreResult<()>;
     async fn delete_holding(&self, id: Uuid) -> StoreResult<()>;
+}
+
+/// The ledger's activities. Owner checks live in the services, as for holdings.
+#[async_trait]
+pub trait ActivityStore: Send + Sync + 'static {
+    /// All or none, in one transaction.
+    async fn insert_activities(&self, activities: &[Activity]) -> StoreResult<()>;
+    async fn activity(&self, id: Uuid) -> StoreResult<Option<Activity>>;
+    async fn activity_by_external_id(
+        &self,
+        account_id: Uuid,
+        external_id: &str,
+    ) -> StoreResult<Option<Activity>>;
+    /// Oldest first (date, then creation), filtered.
+    async fn activities(
+        &self,
+        account_id: Uuid,
+        filter: &ActivityFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Activity>>;
+    /// Every activity of the account, by date then creation: what a replay reads.
+    async fn account_activities(&self, account_id: Uuid) -> StoreResult<Vec<Activity>>;
+    /// Every activity of the user's accounts, by account, then as `account_activities`.
+    async fn user_activities(&self, user_id: Uuid) -> StoreResult<Vec<Activity>>;
+    async fn update_activity(&self, activity: &Activity) -> StoreResult<()>;
+    async fn delete_activity(&self, id: Uuid) -> StoreResult<()>;
 }
 
 /// Refresh and password-reset tokens.

@@ -7,10 +7,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use finances::domain::ledger::{Activity, ActivityType, CostBasisMethod, SplitRatio};
 use finances::domain::{
-    Account, AccountType, AccountValue, Currency, CurrencyCode, DataVersion, Email, ExchangeRate,
-    Holding, Institution, Interval, PageRequest, PasswordResetToken, PriceBar, RefreshTokenRecord,
-    Security, SecurityType, Symbol, User, Username,
+    Account, AccountType, AccountValue, ActivityFilter, Currency, CurrencyCode, DataVersion, Email,
+    ExchangeRate, Holding, Institution, Interval, PageRequest, PasswordResetToken, PriceBar,
+    RefreshTokenRecord, Security, SecurityType, Symbol, User, Username,
 };
 use finances::store::{AccountPositions, Store, StoreError, StoreResult, UpsertCount};
 
@@ -71,6 +72,10 @@ conformance!(
     every_write_raises_its_data_version,
     a_user_is_read_with_their_data_version,
     leases_admit_one_holder_at_a_time,
+    activities_round_trip_in_replay_order,
+    activities_filter_and_paginate,
+    activity_batches_are_all_or_nothing,
+    activities_update_delete_and_raise_the_version,
 );
 
 // ---- fixtures ------------------------------------------------------------------------------
@@ -156,6 +161,7 @@ fn new_account(user_id: Uuid, name: &str, institution_id: Option<Uuid>) -> Accou
         currency: CurrencyCode::usd(),
         is_investment_account: true,
         interest_rate: Some(dec("4.25")),
+        cost_basis_method: CostBasisMethod::Lifo,
         created_at: now,
         updated_at: now,
     }
@@ -2063,4 +2069,228 @@ async fn leases_admit_one_holder_at_a_time(s: &dyn Store) {
 
     // Leases are no data: no version moves.
     assert_eq!(s.data_version(ann.id).await.unwrap(), before);
+}
+
+// ---- activities ----------------------------------------------------------------------------
+
+fn new_activity(account_id: Uuid, kind: ActivityType, date: &str) -> Activity {
+    let now = finances::domain::now();
+    Activity {
+        id: Uuid::new_v4(),
+        account_id,
+        activity_type: kind,
+        date: day(date),
+        security_id: None,
+        quantity: None,
+        unit_price: None,
+        amount: None,
+        fee: None,
+        currency: "USD".into(),
+        fx_rate: None,
+        split_ratio: None,
+        notes: None,
+        external_id: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn buy(account_id: Uuid, security_id: Uuid, date: &str, quantity: &str, price: &str) -> Activity {
+    Activity {
+        security_id: Some(security_id),
+        quantity: Some(dec(quantity)),
+        unit_price: Some(dec(price)),
+        fee: Some(dec("1.5")),
+        currency: "GBp".into(),
+        fx_rate: Some(dec("0.0123456789")),
+        notes: Some("first lot".into()),
+        external_id: Some(format!("broker-{date}")),
+        ..new_activity(account_id, ActivityType::Buy, date)
+    }
+}
+
+async fn activities_round_trip_in_replay_order(s: &dyn Store) {
+    let alice = user(s, "alice").await;
+    let acc = account(s, alice.id, "Broker").await;
+    let sec = security(s, "VOD.L").await;
+    let split = Activity {
+        security_id: Some(sec.id),
+        split_ratio: Some(SplitRatio::parse("3:2").unwrap()),
+        ..new_activity(acc.id, ActivityType::Split, "2024-03-01")
+    };
+    let later = buy(acc.id, sec.id, "2024-02-01", "10", "123.456789");
+    let earlier = buy(
+        acc.id,
+        sec.id,
+        "2024-01-15",
+        "0.000001",
+        "12345678901234.56789",
+    );
+    let deposit = Activity {
+        amount: Some(dec("1000")),
+        ..new_activity(acc.id, ActivityType::Deposit, "2024-01-15")
+    };
+    s.insert_activities(&[
+        split.clone(),
+        later.clone(),
+        earlier.clone(),
+        deposit.clone(),
+    ])
+    .await
+    .unwrap();
+
+    assert_eq!(s.activity(later.id).await.unwrap(), Some(later.clone()));
+    assert_eq!(s.activity(split.id).await.unwrap(), Some(split.clone()));
+    let replay = s.account_activities(acc.id).await.unwrap();
+    let dates: Vec<_> = replay.iter().map(|a| a.date).collect();
+    assert_eq!(
+        dates,
+        [
+            day("2024-01-15"),
+            day("2024-01-15"),
+            day("2024-02-01"),
+            day("2024-03-01")
+        ]
+    );
+    assert_eq!(s.user_activities(alice.id).await.unwrap().len(), 4);
+    let bob = user(s, "bob").await;
+    assert!(s.user_activities(bob.id).await.unwrap().is_empty());
+    assert_eq!(
+        s.activity_by_external_id(acc.id, "broker-2024-02-01")
+            .await
+            .unwrap(),
+        Some(later)
+    );
+    assert_eq!(
+        s.activity_by_external_id(acc.id, "nothing").await.unwrap(),
+        None
+    );
+}
+
+async fn activities_filter_and_paginate(s: &dyn Store) {
+    let alice = user(s, "alice").await;
+    let acc = account(s, alice.id, "Broker").await;
+    let sec = security(s, "AAPL").await;
+    let mut rows = Vec::new();
+    for (i, date) in ["2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01"]
+        .iter()
+        .enumerate()
+    {
+        let mut a = buy(acc.id, sec.id, date, "1", "100");
+        if i % 2 == 1 {
+            a = Activity {
+                security_id: None,
+                quantity: None,
+                unit_price: None,
+                fee: None,
+                fx_rate: None,
+                amount: Some(dec("50")),
+                activity_type: ActivityType::Deposit,
+                ..a
+            };
+        }
+        rows.push(a);
+    }
+    s.insert_activities(&rows).await.unwrap();
+
+    let everything = s
+        .activities(acc.id, &ActivityFilter::default(), all())
+        .await
+        .unwrap();
+    assert_eq!(everything.total, 4);
+    let second = s
+        .activities(acc.id, &ActivityFilter::default(), page(1, 2))
+        .await
+        .unwrap();
+    assert_eq!(second.total, 4);
+    assert_eq!(
+        second.items.iter().map(|a| a.date).collect::<Vec<_>>(),
+        [day("2024-02-01"), day("2024-03-01")]
+    );
+    let filter = ActivityFilter {
+        start: Some(day("2024-02-01")),
+        end: Some(day("2024-03-31")),
+        activity_type: Some(ActivityType::Buy),
+        security_id: Some(sec.id),
+    };
+    let found = s.activities(acc.id, &filter, all()).await.unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(found.items[0].date, day("2024-03-01"));
+}
+
+async fn activity_batches_are_all_or_nothing(s: &dyn Store) {
+    let alice = user(s, "alice").await;
+    let acc = account(s, alice.id, "Broker").await;
+    let sec = security(s, "AAPL").await;
+    let first = buy(acc.id, sec.id, "2024-01-01", "1", "100");
+    s.insert_activities(std::slice::from_ref(&first))
+        .await
+        .unwrap();
+    // The second row reuses the first's external id: neither row of the batch is kept.
+    let fresh = buy(acc.id, sec.id, "2024-01-02", "1", "100");
+    let clash = Activity {
+        id: Uuid::new_v4(),
+        ..first.clone()
+    };
+    let err = s
+        .insert_activities(&[fresh.clone(), clash])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref rule) if rule == "uq_activities_account_external_id"),
+        "{err:?}"
+    );
+    assert_eq!(s.activity(fresh.id).await.unwrap(), None);
+    // An unknown security names its foreign key.
+    let orphan = buy(acc.id, Uuid::new_v4(), "2024-01-03", "1", "100");
+    let err = s.insert_activities(&[orphan]).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(ref rule) if rule == "fk_activities_security"),
+        "{err:?}"
+    );
+    assert_eq!(s.account_activities(acc.id).await.unwrap(), vec![first]);
+}
+
+async fn activities_update_delete_and_raise_the_version(s: &dyn Store) {
+    let alice = user(s, "alice").await;
+    let acc = account(s, alice.id, "Broker").await;
+    let sec = security(s, "AAPL").await;
+    let mut a = buy(acc.id, sec.id, "2024-01-01", "1", "100");
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.insert_activities(std::slice::from_ref(&a)).await.unwrap()
+        })
+        .await,
+        (true, false)
+    );
+    a.quantity = Some(dec("2.5"));
+    a.external_id = None;
+    a.notes = None;
+    a.date = day("2023-12-31");
+    assert_eq!(
+        raised(s, alice.id, async { s.update_activity(&a).await.unwrap() }).await,
+        (true, false)
+    );
+    assert_eq!(s.activity(a.id).await.unwrap(), Some(a.clone()));
+    assert_eq!(
+        raised(s, alice.id, async {
+            s.delete_activity(a.id).await.unwrap()
+        })
+        .await,
+        (true, false)
+    );
+    assert_eq!(s.activity(a.id).await.unwrap(), None);
+    assert!(matches!(
+        s.delete_activity(a.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.update_activity(&a).await,
+        Err(StoreError::NotFound)
+    ));
+    // Deleting the account takes its activities with it.
+    let b = buy(acc.id, sec.id, "2024-01-01", "1", "100");
+    s.insert_activities(std::slice::from_ref(&b)).await.unwrap();
+    s.delete_account(acc.id).await.unwrap();
+    assert_eq!(s.activity(b.id).await.unwrap(), None);
 }

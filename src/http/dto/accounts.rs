@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::domain::ledger::CostBasisMethod;
 use crate::domain::{
     Account, AccountPatch, AccountType, CurrencyCode, NewAccount, ValidationError,
 };
@@ -23,6 +24,8 @@ pub struct AccountOut {
     pub currency_code: String,
     pub is_investment_account: bool,
     pub interest_rate: Option<Decimal>,
+    /// Which lots a sell closes: `fifo`, `lifo`, `hifo` or `average`.
+    pub cost_basis_method: String,
     pub is_asset: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -65,6 +68,7 @@ impl From<Account> for AccountOut {
             currency_code: a.currency.to_string(),
             is_investment_account: a.is_investment_account,
             interest_rate: a.interest_rate.map(rate),
+            cost_basis_method: a.cost_basis_method.as_str().to_string(),
             is_asset: a.account_type.is_asset(),
             created_at: a.created_at,
             updated_at: a.updated_at,
@@ -112,6 +116,9 @@ pub struct AccountIn {
     #[serde(default, deserialize_with = "super::wire::opt_decimal")]
     #[schema(schema_with = crate::http::constraints::interest_rate_or_null)]
     pub interest_rate: Option<Decimal>,
+    /// `fifo` (default), `lifo`, `hifo` or `average`.
+    #[schema(schema_with = crate::http::constraints::cost_basis_method_or_null)]
+    pub cost_basis_method: Option<String>,
 }
 
 impl AccountIn {
@@ -120,14 +127,18 @@ impl AccountIn {
             Some(c) => CurrencyCode::parse(c)?,
             None => default_currency.clone(),
         };
-        NewAccount::new(
+        let mut new = NewAccount::new(
             &self.name,
             self.account_type.parse::<AccountType>()?,
             currency,
             self.financial_institution_id,
             self.is_investment_account,
             self.interest_rate,
-        )
+        )?;
+        if let Some(method) = &self.cost_basis_method {
+            new.cost_basis_method = method.parse::<CostBasisMethod>()?;
+        }
+        Ok(new)
     }
 }
 
@@ -149,6 +160,9 @@ pub struct AccountUpdateIn {
     #[serde(default, deserialize_with = "super::wire::double_opt_decimal")]
     #[schema(schema_with = crate::http::constraints::interest_rate_or_null)]
     pub interest_rate: Option<Option<Decimal>>,
+    /// Changing it recomputes every figure from the activities.
+    #[schema(schema_with = crate::http::constraints::cost_basis_method_or_null)]
+    pub cost_basis_method: Option<String>,
 }
 
 impl AccountUpdateIn {
@@ -168,6 +182,11 @@ impl AccountUpdateIn {
                 .transpose()?,
             is_investment_account: self.is_investment_account,
             interest_rate: self.interest_rate,
+            cost_basis_method: self
+                .cost_basis_method
+                .as_deref()
+                .map(str::parse::<CostBasisMethod>)
+                .transpose()?,
         }
         .validated()
     }

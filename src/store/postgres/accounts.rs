@@ -34,6 +34,7 @@ impl AccountStore for PgStore {
             .bind(a.currency.as_str())
             .bind(a.is_investment_account)
             .bind(a.interest_rate)
+            .bind(a.cost_basis_method.as_str())
             .bind(a.created_at)
             .bind(a.updated_at);
         self.execute(insert).await?;
@@ -82,7 +83,8 @@ impl AccountStore for PgStore {
             .bind(a.currency.as_str())
             .bind(a.is_investment_account)
             .bind(a.interest_rate)
-            .bind(a.updated_at);
+            .bind(a.updated_at)
+            .bind(a.cost_basis_method.as_str());
         affected_one(self.execute(update).await?)
     }
 

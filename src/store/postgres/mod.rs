@@ -16,9 +16,10 @@ use crate::secret::redact_url;
 use connections::{Connections, Held};
 
 /// A statement with its arguments bound, ready to run.
-type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, PgArguments>;
+pub(super) type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, PgArguments>;
 
 mod accounts;
+mod activities;
 mod connections;
 mod currencies;
 mod data_versions;

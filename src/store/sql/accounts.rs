@@ -3,7 +3,7 @@ use super::holdings::{newest_close, newest_only, of_owned_account};
 macro_rules! account_columns {
     () => {
         "id, user_id, institution_id, name, account_type, currency, is_investment_account, \
-         interest_rate, created_at, updated_at"
+         interest_rate, cost_basis_method, created_at, updated_at"
     };
 }
 pub(crate) use account_columns;
@@ -11,7 +11,7 @@ pub(crate) use account_columns;
 pub(crate) const INSERT: &str = concat!(
     "INSERT INTO accounts (",
     account_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
 );
 pub(crate) const BY_ID: &str = concat!(
     "SELECT ",
@@ -24,7 +24,7 @@ pub(crate) const BY_ID: &str = concat!(
 /// account is sent once, not once per holding.
 pub(crate) const WITH_POSITIONS: &str = concat!(
     "SELECT a.id, a.user_id, a.institution_id, a.name, a.account_type, a.currency, \
-         a.is_investment_account, a.interest_rate, a.created_at, a.updated_at, \
+         a.is_investment_account, a.interest_rate, a.cost_basis_method, a.created_at, a.updated_at, \
          v.id AS value_id, v.account_id AS value_account_id, \
          v.\"timestamp\" AS value_timestamp, v.balance AS value_balance, \
          v.cash_balance AS value_cash_balance, v.created_at AS value_created_at, \
@@ -35,7 +35,7 @@ pub(crate) const WITH_POSITIONS: &str = concat!(
          FROM account_values AS n WHERE n.account_id = a.id \
          ORDER BY n.\"timestamp\" DESC LIMIT 1) \
      WHERE a.id = $1 AND a.user_id = $2 \
-     UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+     UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
          NULL, NULL, NULL, NULL, NULL, h.security_id, h.shares, s.symbol, s.currency, ",
     newest_close!("h.security_id", "close", "0"),
     " FROM holdings AS h JOIN securities AS s ON s.id = h.security_id WHERE ",
@@ -46,7 +46,7 @@ pub(crate) const WITH_POSITIONS: &str = concat!(
 pub(crate) const COUNT_OF_USER: &str = "SELECT count(*) FROM accounts WHERE user_id = $1";
 pub(crate) const UPDATE: &str = "UPDATE accounts SET institution_id = $2, name = $3, \
      account_type = $4, currency = $5, is_investment_account = $6, interest_rate = $7, \
-     updated_at = $8 WHERE id = $1";
+     cost_basis_method = $9, updated_at = $8 WHERE id = $1";
 /// Values and holdings go by cascade.
 pub(crate) const DELETE: &str = "DELETE FROM accounts WHERE id = $1";
 

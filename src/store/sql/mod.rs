@@ -7,6 +7,7 @@
 //! macros, so that a backend can build its own statement around them with `concat!`.
 
 pub(super) mod accounts;
+pub(super) mod activities;
 pub(super) mod currencies;
 pub(super) mod data_versions;
 pub(super) mod holdings;

@@ -52,6 +52,7 @@ impl AccountStore for SqliteStore {
             .bind(a.currency.as_str())
             .bind(a.is_investment_account)
             .bind(opt_dec(&a.interest_rate))
+            .bind(a.cost_basis_method.as_str())
             .bind(ts(&a.created_at))
             .bind(ts(&a.updated_at));
         self.execute_probed(insert, || account_probes(a)).await?;
@@ -100,7 +101,8 @@ impl AccountStore for SqliteStore {
             .bind(a.currency.as_str())
             .bind(a.is_investment_account)
             .bind(opt_dec(&a.interest_rate))
-            .bind(ts(&a.updated_at));
+            .bind(ts(&a.updated_at))
+            .bind(a.cost_basis_method.as_str());
         affected_one(self.execute_probed(update, || account_probes(a)).await?)
     }
 

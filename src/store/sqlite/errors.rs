@@ -60,6 +60,8 @@ fn unique_rule(message: &str) -> String {
             "uq_security_prices_security_interval_timestamp"
         }
         "holdings.id" => "pk_holdings",
+        "activities.id" => "pk_activities",
+        "activities.account_id, activities.external_id" => "uq_activities_account_external_id",
         "holdings.account_id, holdings.security_id, holdings.timestamp" => {
             "uq_holdings_account_security_timestamp"
         }

@@ -17,6 +17,7 @@ use crate::domain::Page;
 use crate::secret::redact_url;
 
 mod accounts;
+mod activities;
 mod codec;
 mod currencies;
 mod data_versions;
@@ -30,7 +31,7 @@ mod tokens;
 mod users;
 
 /// A statement with its arguments bound, ready to run.
-type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments<'q>>;
+pub(super) type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArguments<'q>>;
 
 /// How long a statement waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -266,6 +266,7 @@ impl Form {
                     currency: Some(new.currency),
                     is_investment_account: Some(new.is_investment_account),
                     interest_rate: Some(new.interest_rate),
+                    cost_basis_method: None,
                 },
             )),
             _ => Ok(Submission::CreateAccount(new)),

@@ -1,0 +1,53 @@
+macro_rules! activity_columns {
+    () => {
+        "id, account_id, activity_type, \"date\", security_id, quantity, unit_price, amount, \
+         fee, currency, fx_rate, split_ratio, notes, external_id, created_at, updated_at"
+    };
+}
+pub(crate) use activity_columns;
+
+pub(crate) const INSERT: &str = concat!(
+    "INSERT INTO activities (",
+    activity_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+);
+pub(crate) const BY_ID: &str = concat!(
+    "SELECT ",
+    activity_columns!(),
+    " FROM activities WHERE id = $1"
+);
+pub(crate) const BY_EXTERNAL_ID: &str = concat!(
+    "SELECT ",
+    activity_columns!(),
+    " FROM activities WHERE account_id = $1 AND external_id = $2"
+);
+/// In the order a replay starts from (the ledger then orders each date's types).
+pub(crate) const OF_ACCOUNT: &str = concat!(
+    "SELECT ",
+    activity_columns!(),
+    " FROM activities WHERE account_id = $1 ORDER BY \"date\", created_at, id"
+);
+/// Every activity of the user's accounts, by account then in replay order.
+pub(crate) const OF_USER: &str = concat!(
+    "SELECT ",
+    "x.id, x.account_id, x.activity_type, x.\"date\", x.security_id, x.quantity, \
+     x.unit_price, x.amount, x.fee, x.currency, x.fx_rate, x.split_ratio, x.notes, \
+     x.external_id, x.created_at, x.updated_at",
+    " FROM activities AS x JOIN accounts AS a ON a.id = x.account_id WHERE a.user_id = $1 \
+     ORDER BY x.account_id, x.\"date\", x.created_at, x.id"
+);
+/// The filter of a listed page: binds the account, then start and end dates, the type and
+/// the security, each NULL when absent.
+macro_rules! filtered {
+    () => {
+        "account_id = $1 AND ($2 IS NULL OR \"date\" >= $2) AND ($3 IS NULL OR \"date\" <= $3) \
+         AND ($4 IS NULL OR activity_type = $4) AND ($5 IS NULL OR security_id = $5)"
+    };
+}
+pub(crate) use filtered;
+
+pub(crate) const UPDATE: &str = "UPDATE activities SET activity_type = $2, \"date\" = $3, \
+     security_id = $4, quantity = $5, unit_price = $6, amount = $7, fee = $8, currency = $9, \
+     fx_rate = $10, split_ratio = $11, notes = $12, external_id = $13, updated_at = $14 \
+     WHERE id = $1";
+pub(crate) const DELETE: &str = "DELETE FROM activities WHERE id = $1";
