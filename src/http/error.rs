@@ -156,6 +156,23 @@ fn validation(errors: Vec<FieldError>) -> Response {
 fn service_error(e: ServiceError) -> Response {
     match e {
         ServiceError::Invalid(v) => validation(vec![FieldError::from_validation("body", &v)]),
+        ServiceError::InvalidItems(items) => validation(
+            items
+                .iter()
+                .map(|(index, e)| {
+                    FieldError::new(
+                        vec![json!("body"), json!(index), json!(e.field)],
+                        e.message.clone(),
+                        "value_error",
+                    )
+                })
+                .collect(),
+        ),
+        ServiceError::Ledger(e) => validation(vec![FieldError::new(
+            vec![json!("body"), json!("activity")],
+            e.to_string(),
+            "ledger_error",
+        )]),
         ServiceError::BadRequest { message, .. } => {
             simple(StatusCode::BAD_REQUEST, "BAD_REQUEST", message)
         }

@@ -2,6 +2,8 @@
 //! movements. Every change is replayed with the account's other activities before it is
 //! stored, so a stored ledger is always one the engine can replay.
 
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
@@ -9,7 +11,8 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::domain::ledger::{
-    Activity, ActivityFields, ActivityPatch, ActivityType, NewActivity, SplitRatio,
+    check_ledger, AccountLedger, Activity, ActivityFields, ActivityPatch, ActivityType,
+    NewActivity, NoRates, PositionStatement, SplitRatio,
 };
 use crate::domain::{self, Account, ActivityFilter, Page, PageRequest, User};
 use crate::store::Store;
@@ -270,10 +273,46 @@ impl ActivityService {
         Ok(new.into_activity(Uuid::new_v4(), account.id, at))
     }
 
-    /// Refuses a ledger the engine cannot replay (a sell of more than is then held).
+    /// Refuses a ledger the engine cannot replay (a sell of more than is then held), read
+    /// with the account's position statements (its holdings) as the engine reads them.
+    /// Quantities do not depend on exchange rates, so none are read.
     async fn check(&self, account: &Account, ledger: &[Activity]) -> ServiceResult<()> {
-        let _ = (account, ledger);
+        let statements = self.statements(account.id).await?;
+        check_ledger(
+            AccountLedger {
+                currency: &account.currency,
+                method: account.cost_basis_method,
+                activities: ledger,
+                statements: &statements,
+            },
+            &NoRates,
+        )?;
         Ok(())
+    }
+
+    /// Every holding of the account, read as a position statement in its security's unit.
+    async fn statements(&self, account_id: Uuid) -> ServiceResult<Vec<PositionStatement>> {
+        let holdings = self
+            .store
+            .holdings(account_id, false, PageRequest::all())
+            .await?
+            .items;
+        let mut units: HashMap<Uuid, String> = HashMap::new();
+        let mut statements = Vec::with_capacity(holdings.len());
+        for holding in &holdings {
+            let unit = match units.entry(holding.security_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    let security = self.store.security(holding.security_id).await?;
+                    let security = security.ok_or_else(|| {
+                        ServiceError::not_found(Entity::Security, "Security not found")
+                    })?;
+                    slot.insert(security.currency)
+                }
+            };
+            statements.push(PositionStatement::from_holding(holding, unit));
+        }
+        Ok(statements)
     }
 }
 

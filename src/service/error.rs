@@ -34,6 +34,7 @@ pub enum Entity {
     Account,
     AccountValue,
     Holding,
+    Activity,
     Security,
     Currency,
     Rate,
@@ -49,6 +50,13 @@ pub enum ServiceError {
     /// Input broke a domain rule (HTTP 422).
     #[error("{0}")]
     Invalid(#[from] ValidationError),
+    /// Items of a batch that broke a domain rule, by their index (HTTP 422); nothing of the
+    /// batch was stored.
+    #[error("{} items are invalid", .0.len())]
+    InvalidItems(Vec<(usize, ValidationError)>),
+    /// A change the ledger cannot take, such as selling more than is then held (HTTP 422).
+    #[error("{0}")]
+    Ledger(#[from] crate::domain::ledger::LedgerError),
     /// A well-formed request that the rules refuse (HTTP 400); `field` names the input to
     /// blame, when one is.
     #[error("{message}")]

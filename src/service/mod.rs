@@ -1,6 +1,7 @@
 //! Services shared by the TUI and the HTTP API. A TUI key and an HTTP route that do the same
 //! thing call the same function here.
 
+pub mod activities;
 pub mod auth;
 pub mod chart;
 pub mod currencies;
@@ -35,6 +36,7 @@ use self::users::UserService;
 pub struct Services {
     pub users: UserService,
     pub portfolio: PortfolioService,
+    pub activities: activities::ActivityService,
     pub currencies: CurrencyService,
     pub securities: Arc<SecurityService>,
     pub fx: Arc<FxService>,
@@ -58,6 +60,7 @@ impl Services {
         Self {
             users: UserService::new(store.clone()),
             portfolio: PortfolioService::new(store.clone(), securities.clone(), fx.clone()),
+            activities: activities::ActivityService::new(store.clone(), securities.clone()),
             currencies: CurrencyService::new(store.clone()),
             fx,
             securities,

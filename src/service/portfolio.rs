@@ -226,11 +226,7 @@ impl PortfolioService {
 
     #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn account(&self, user: &User, id: Uuid) -> ServiceResult<Account> {
-        self.store
-            .account(id)
-            .await?
-            .filter(|a| a.user_id == user.id)
-            .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))
+        owned_account(self.store.as_ref(), user, id).await
     }
 
     #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -651,14 +647,7 @@ impl PortfolioService {
     /// A stored security by id, or by symbol — looked up on Yahoo and stored when unknown.
     #[tracing::instrument(skip_all)]
     async fn resolve(&self, security: &SecurityRef) -> ServiceResult<Security> {
-        match security {
-            SecurityRef::Id(id) => self
-                .securities
-                .by_id(*id, FirstUse::SyncNow)
-                .await?
-                .ok_or_else(|| ServiceError::not_found(Entity::Security, "Security not found")),
-            SecurityRef::Symbol(symbol) => self.securities.obtain(symbol, FirstUse::SyncNow).await,
-        }
+        resolve_security(&self.securities, security).await
     }
 
     /// Attaches securities and latest closes to holdings with two queries in all.
@@ -749,7 +738,34 @@ pub fn account_worth(s: &AccountSummary) -> Decimal {
     }
 }
 
-fn missing(e: StoreError, entity: Entity, what: &str) -> ServiceError {
+/// The account `id` when `user` owns it; 404 otherwise, whether it exists or not.
+pub(super) async fn owned_account(
+    store: &dyn Store,
+    user: &User,
+    id: Uuid,
+) -> ServiceResult<Account> {
+    store
+        .account(id)
+        .await?
+        .filter(|a| a.user_id == user.id)
+        .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))
+}
+
+/// A stored security by id, or by symbol — looked up on Yahoo and stored when unknown.
+pub(super) async fn resolve_security(
+    securities: &SecurityService,
+    security: &SecurityRef,
+) -> ServiceResult<Security> {
+    match security {
+        SecurityRef::Id(id) => securities
+            .by_id(*id, FirstUse::SyncNow)
+            .await?
+            .ok_or_else(|| ServiceError::not_found(Entity::Security, "Security not found")),
+        SecurityRef::Symbol(symbol) => securities.obtain(symbol, FirstUse::SyncNow).await,
+    }
+}
+
+pub(super) fn missing(e: StoreError, entity: Entity, what: &str) -> ServiceError {
     match e {
         StoreError::NotFound => ServiceError::not_found(entity, what),
         other => other.into(),
@@ -757,7 +773,7 @@ fn missing(e: StoreError, entity: Entity, what: &str) -> ServiceError {
 }
 
 /// A uniqueness rule said as `what`; a vanished owner or parent as the store error says.
-fn conflict(e: StoreError, what: &str) -> ServiceError {
+pub(super) fn conflict(e: StoreError, what: &str) -> ServiceError {
     match e.conflict_kind() {
         Some(ConflictKind::Rule) => ServiceError::Conflict(what.into()),
         _ => e.into(),

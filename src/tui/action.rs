@@ -57,6 +57,15 @@ impl From<ServiceError> for Failure {
     fn from(e: ServiceError) -> Self {
         let (kind, field, message) = match &e {
             ServiceError::Invalid(v) => (FailureKind::Invalid, Some(v.field), v.message.clone()),
+            ServiceError::InvalidItems(items) => match items.first() {
+                Some((index, v)) => (
+                    FailureKind::Invalid,
+                    Some(v.field),
+                    format!("item {}: {}", index + 1, v.message),
+                ),
+                None => (FailureKind::Invalid, None, e.to_string()),
+            },
+            ServiceError::Ledger(_) => (FailureKind::Refused, None, e.to_string()),
             ServiceError::Unavailable { .. } | ServiceError::UpstreamTimeout { .. } => {
                 (FailureKind::Offline, None, e.to_string())
             }

@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activities;
 mod market;
 mod market_cache;
 mod market_upstream;
