@@ -849,3 +849,54 @@ fn a_hundred_thousand_activities_replay_in_linear_time() {
         );
     }
 }
+
+#[test]
+fn an_average_pool_through_a_split() {
+    // 10 @ 30 (300) and 20 @ 45 (900): one pool of 30 costing 1200, 40 a share.
+    // Split 3:1: 90 shares still costing 1200. Sell 45 @ 20: proceeds 900, cost
+    // 1200 x 45 / 90 = 600, gain 300. Left: 45 costing 600.
+    let mut b = Book::new("USD");
+    b.buy(day(1, 1), AAA, "10", "30", "0");
+    b.buy(day(1, 2), AAA, "20", "45", "0");
+    b.add(ActivityType::Split, day(1, 3), |a| {
+        a.security_id = Some(AAA);
+        a.split_ratio = Some(SplitRatio::parse("3:1").unwrap());
+    });
+    b.sell(day(1, 4), AAA, "45", "20", "0");
+    let s = b.replay(CostBasisMethod::Average);
+    let row = &s.realized_gains[0];
+    assert_eq!(
+        (row.proceeds, row.cost, row.gain),
+        (Some(d("900")), Some(d("600")), Some(d("300")))
+    );
+    assert_eq!(
+        lots(position(&s, AAA)),
+        vec![(day(1, 1), d("45"), Some(d("600")))]
+    );
+}
+
+#[test]
+fn a_statement_in_a_currency_without_a_rate_sets_shares_but_not_cost() {
+    // A USD account with a statement of 100 shares at 1500 JPY and no JPY rate: the position
+    // is 100 shares of unknown cost, and the statement is listed unconverted.
+    let mut b = Book::new("USD");
+    let (id, at) = b.next_time();
+    b.statements.push(PositionStatement {
+        id,
+        security_id: AAA,
+        date: day(2, 1),
+        shares: d("100"),
+        average_price: d("1500"),
+        currency: "JPY".into(),
+        created_at: at,
+    });
+    let s = b.replay(CostBasisMethod::Fifo);
+    let p = position(&s, AAA);
+    assert_eq!(lots(p), vec![(day(2, 1), d("100"), None)]);
+    assert!(!p.complete);
+    assert_eq!(s.unconverted[0].source, Source::Statement(id));
+    // At 0.0067 USD a yen: 100 x 1500 x 0.0067 = 1005 USD.
+    let rate = |_: &CurrencyCode, _: &CurrencyCode, _: NaiveDate| Some(d("0.0067"));
+    let s = b.replay_with(CostBasisMethod::Fifo, &rate).unwrap();
+    assert_eq!(position(&s, AAA).cost_basis, d("1005"));
+}
