@@ -31,7 +31,8 @@ pub use error::ValidationError;
 pub use holding::{Holding, HoldingPatch, NewHolding};
 pub use institution::{Institution, InstitutionPatch, NewInstitution};
 pub use ledger::{
-    Activity, ActivityPatch, ActivityType, CostBasisMethod, LedgerError, NewActivity, SplitRatio,
+    AccountLedger, Activity, ActivityPatch, ActivityType, CostBasisMethod, LedgerError,
+    LedgerSnapshot, NewActivity, PositionStatement, RateSource, SplitRatio,
 };
 pub use page::{Page, PageRequest};
 pub use price::{Interval, PriceBar};

@@ -40,6 +40,8 @@ impl RateSource for NoRates {
 pub(crate) struct Converter {
     per_major: Decimal,
     rate: Decimal,
+    /// Amounts already in the account's currency, the common case, skip the arithmetic.
+    identity: bool,
 }
 
 impl Converter {
@@ -52,6 +54,9 @@ impl Converter {
         date: NaiveDate,
         rates: &impl RateSource,
     ) -> Option<Self> {
+        if unit == account.as_str() {
+            return Some(Self::IDENTITY);
+        }
         let unit = QuoteUnit::parse(unit).ok()?;
         let rate = if unit.currency == *account {
             Decimal::ONE
@@ -64,13 +69,32 @@ impl Converter {
         Some(Self {
             per_major: unit.per_major,
             rate,
+            identity: unit.per_major == Decimal::ONE && rate == Decimal::ONE,
         })
     }
 
+    const IDENTITY: Self = Self {
+        per_major: Decimal::ONE,
+        rate: Decimal::ONE,
+        identity: true,
+    };
+
     /// `amount` in the account's currency, to the places the stores keep; `None` on overflow.
     pub(crate) fn apply(&self, amount: Decimal) -> Option<Decimal> {
+        if self.identity {
+            return Some(amount);
+        }
         let major = amount.checked_div(self.per_major)?;
-        Some(major.checked_mul(self.rate)?.round_dp(money::MAX_SCALE))
+        Some(to_kept_places(major.checked_mul(self.rate)?))
+    }
+}
+
+/// Rounds to the places the stores keep; most figures already fit, and rounding is not free.
+pub(crate) fn to_kept_places(value: Decimal) -> Decimal {
+    if value.scale() > money::MAX_SCALE {
+        value.round_dp(money::MAX_SCALE)
+    } else {
+        value
     }
 }
 

@@ -31,10 +31,13 @@ pub struct Timeline<'a, R: RateSource> {
 
 impl<'a, R: RateSource> Timeline<'a, R> {
     pub fn new(account: AccountLedger<'a>, rates: &'a R) -> Self {
+        let events = LedgerEvent::ordered(account.activities, account.statements);
+        let mut replay = Replay::new(account.currency.clone(), account.method);
+        replay.reserve_for(&events);
         Self {
-            events: LedgerEvent::ordered(account.activities, account.statements),
+            events,
             next: 0,
-            replay: Replay::new(account.currency.clone(), account.method),
+            replay,
             rates,
         }
     }

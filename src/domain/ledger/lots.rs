@@ -3,13 +3,14 @@
 //! heap on cost per unit for hifo, a single pooled lot for average.
 
 use std::cmp::Ordering;
+use std::collections::binary_heap::PeekMut;
 use std::collections::{BinaryHeap, VecDeque};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::convert::to_kept_places;
 use super::CostBasisMethod;
-use crate::domain::money;
 
 /// Shares acquired together. `cost` is in the account's currency; `None` when the amount paid
 /// could not be converted into it (never counted as 0).
@@ -26,7 +27,7 @@ impl Lot {
     pub fn cost_per_unit(&self) -> Option<Decimal> {
         self.cost
             .and_then(|c| c.checked_div(self.quantity))
-            .map(|c| c.round_dp(money::MAX_SCALE))
+            .map(to_kept_places)
     }
 
     /// Takes `part` of this lot's shares (less than all of them) and the matching share of its
@@ -51,9 +52,7 @@ impl Lot {
 fn prorate(cost: Decimal, part: Decimal, whole: Decimal) -> Decimal {
     let exact = cost.checked_mul(part).and_then(|x| x.checked_div(whole));
     // `part <= whole`, so the quotient first cannot overflow.
-    exact
-        .unwrap_or_else(|| cost * (part / whole))
-        .round_dp(money::MAX_SCALE)
+    to_kept_places(exact.unwrap_or_else(|| cost * (part / whole)))
 }
 
 /// A lot ordered for hifo: the highest cost per unit is the greatest, then the oldest. A lot
@@ -206,7 +205,7 @@ impl LotBook {
             Store::Hifo(h) => {
                 let mut top = h.peek_mut()?;
                 if top.lot.quantity <= wanted {
-                    Some(std::collections::binary_heap::PeekMut::pop(top).lot)
+                    Some(PeekMut::pop(top).lot)
                 } else {
                     // Taking part keeps the cost per unit, so the heap order holds.
                     Some(top.lot.take(wanted))
@@ -227,11 +226,8 @@ impl LotBook {
     /// the stores keep, so a user can sell exactly what is held. `None` on overflow.
     pub fn split(&mut self, new: Decimal, old: Decimal) -> Option<()> {
         let scale = |lot: &mut Lot| -> Option<()> {
-            lot.quantity = lot
-                .quantity
-                .checked_mul(new)?
-                .checked_div(old)?
-                .round_dp(money::MAX_SCALE);
+            lot.quantity = lot.quantity.checked_mul(new)?.checked_div(old)?;
+            lot.quantity = to_kept_places(lot.quantity);
             Some(())
         };
         match &mut self.store {

@@ -48,13 +48,15 @@ impl LedgerEvent<'_> {
         activities: &'a [Activity],
         statements: &'a [PositionStatement],
     ) -> Vec<LedgerEvent<'a>> {
-        let mut events: Vec<LedgerEvent<'a>> = statements
+        // Keys computed once and kept beside the events: comparing them then reads no activity.
+        let mut keyed: Vec<_> = statements
             .iter()
             .map(LedgerEvent::Statement)
             .chain(activities.iter().map(LedgerEvent::Activity))
+            .map(|e| (e.order_key(), e))
             .collect();
-        events.sort_unstable_by_key(LedgerEvent::order_key);
-        events
+        keyed.sort_unstable_by_key(|(key, _)| *key);
+        keyed.into_iter().map(|(_, e)| e).collect()
     }
 }
 
@@ -97,6 +99,26 @@ impl Replay {
             totals: Totals::default(),
             last_date: None,
         }
+    }
+
+    /// Makes room for what `events` will add, so that the lists grow without copying.
+    pub fn reserve_for(&mut self, events: &[LedgerEvent<'_>]) {
+        let (mut sales, mut income, mut flows) = (0, 0, 0);
+        for event in events {
+            match event {
+                LedgerEvent::Statement(_) => flows += 1,
+                LedgerEvent::Activity(a) => match a.activity_type {
+                    ActivityType::Sell => sales += 1,
+                    ActivityType::Dividend | ActivityType::Interest => income += 1,
+                    ActivityType::Split => {}
+                    // Each other kind may add one flow: its own, or an implicit deposit.
+                    _ => flows += 1,
+                },
+            }
+        }
+        self.realized.reserve(sales);
+        self.income.reserve(income);
+        self.flows.reserve(flows);
     }
 
     /// Feeds one event. Events must come in [`LedgerEvent::order_key`] order; one dated before
