@@ -59,6 +59,9 @@ pub enum Command {
         /// Ticker symbol, e.g. AAPL or OCDO.L.
         symbol: String,
     },
+    /// Record and list an account's activities: trades, income and cash movements.
+    #[command(subcommand)]
+    Activity(ActivityCommand),
     /// Open the terminal UI on a generated demo portfolio in a throwaway database.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -92,6 +95,96 @@ pub struct DemoArgs {
     /// Keep the database at this path instead of a throwaway file, and do not open the UI.
     #[arg(long, value_name = "PATH")]
     pub keep: Option<PathBuf>,
+}
+
+/// Who the ledger commands act as, and how they print.
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// The account: its name (any case) or its id.
+    #[arg(long, short)]
+    pub account: String,
+    /// Username or email of the user to act as; on a personal SQLite store, its owner by
+    /// default.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Print JSON (an array of objects with the CSV's column names).
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV with a header row: id, date, type, symbol, quantity, unit_price, amount, fee,
+    /// currency, fx_rate, split_ratio, external_id, notes.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+/// What `activity add` is given.
+#[derive(Debug, Args)]
+pub struct AddActivity {
+    #[command(flatten)]
+    pub ledger: LedgerArgs,
+    /// buy, sell, dividend, interest, fee, tax, deposit, withdrawal, transfer_in,
+    /// transfer_out or split.
+    pub activity_type: String,
+    /// YYYY-MM-DD; default today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Ticker symbol (looked up when not stored yet).
+    #[arg(long)]
+    pub symbol: Option<String>,
+    /// Shares or units (a buy, sell or transfer).
+    #[arg(long)]
+    pub quantity: Option<String>,
+    /// Price per unit, in `--currency`.
+    #[arg(long = "price")]
+    pub unit_price: Option<String>,
+    /// The amount of a dividend, interest, fee, tax, deposit or withdrawal.
+    #[arg(long)]
+    pub amount: Option<String>,
+    /// A trade's fee, or the tax withheld from a dividend.
+    #[arg(long)]
+    pub fee: Option<String>,
+    /// Currency of the price, amount and fee; default the security's, else the account's.
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// Units of the account's currency for one unit of `--currency`, as paid.
+    #[arg(long)]
+    pub fx_rate: Option<String>,
+    /// A split's `N:M` (N new shares for M old).
+    #[arg(long)]
+    pub ratio: Option<String>,
+    /// Free text, up to 1,000 characters.
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// The broker's id of the row: recording it again adds nothing.
+    #[arg(long)]
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActivityCommand {
+    /// Record one activity, checked against the account's ledger, e.g.
+    /// `finances activity add -a Broker buy --symbol AAPL --quantity 10 --price 150`.
+    Add(Box<AddActivity>),
+    /// List the account's activities, oldest first.
+    List {
+        #[command(flatten)]
+        ledger: LedgerArgs,
+        /// From this date (YYYY-MM-DD).
+        #[arg(long)]
+        start: Option<String>,
+        /// Up to this date (YYYY-MM-DD).
+        #[arg(long)]
+        end: Option<String>,
+        /// Only this activity type.
+        #[arg(long = "type")]
+        activity_type: Option<String>,
+    },
+    /// Delete an activity (refused when a later sale would then sell what is not held).
+    Rm {
+        #[command(flatten)]
+        ledger: LedgerArgs,
+        /// The activity's id.
+        id: uuid::Uuid,
+    },
 }
 
 #[derive(Debug, Subcommand)]

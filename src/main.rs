@@ -133,6 +133,7 @@ async fn run(cli: Cli, out: &mut Printer<'_>) -> anyhow::Result<ExitCode> {
             return Ok(exit_code(ok));
         }
         Some(Command::Serve(_)) => commands::serve::run(out, &ctx).await?,
+        Some(Command::Activity(cmd)) => commands::activity::run(out, &ctx.services, cmd).await?,
         Some(Command::Demo(_) | Command::Completions { .. }) => {
             unreachable!("handled before the services are built")
         }

@@ -1,5 +1,6 @@
 //! What each subcommand does, given the built services.
 
+pub mod activity;
 pub mod error;
 pub mod market;
 pub mod output;

@@ -14,7 +14,7 @@ use crate::domain::ledger::{
     check_ledger, AccountLedger, Activity, ActivityFields, ActivityPatch, ActivityType,
     NewActivity, NoRates, PositionStatement, SplitRatio,
 };
-use crate::domain::{self, Account, ActivityFilter, Page, PageRequest, User};
+use crate::domain::{self, Account, ActivityFilter, Page, PageRequest, Symbol, User};
 use crate::store::Store;
 
 use super::portfolio::{conflict, missing, owned_account, resolve_security, SecurityRef};
@@ -216,6 +216,19 @@ impl ActivityService {
             .delete_activity(id)
             .await
             .map_err(|e| missing(e, Entity::Activity, ACTIVITY_NOT_FOUND))
+    }
+
+    /// The symbol of each security the activities name, read in one query.
+    #[tracing::instrument(skip_all, fields(count = activities.len()))]
+    pub async fn symbols(&self, activities: &[Activity]) -> ServiceResult<HashMap<Uuid, Symbol>> {
+        let mut ids: Vec<Uuid> = activities.iter().filter_map(|a| a.security_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let found = self.store.securities_by_ids(&ids).await?;
+        Ok(found.into_iter().map(|s| (s.id, s.symbol)).collect())
     }
 
     async fn owned(&self, account_id: Uuid, id: Uuid) -> ServiceResult<Activity> {

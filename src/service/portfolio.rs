@@ -224,6 +224,38 @@ impl PortfolioService {
         Ok(self.store.accounts(user.id, page).await?)
     }
 
+    /// The user's account named `name` (any case), or whose id it is: what a command line
+    /// names an account by. 404 when none is, 400 when several share the name.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
+    pub async fn account_named(&self, user: &User, name: &str) -> ServiceResult<Account> {
+        if let Ok(id) = Uuid::parse_str(name.trim()) {
+            return self.account(user, id).await;
+        }
+        let wanted = name.trim().to_lowercase();
+        let mut found: Vec<Account> = self
+            .store
+            .accounts(user.id, PageRequest::all())
+            .await?
+            .items
+            .into_iter()
+            .filter(|a| a.name.to_lowercase() == wanted)
+            .collect();
+        match found.len() {
+            0 => Err(ServiceError::not_found(
+                Entity::Account,
+                format!("No account is named '{}'", name.trim()),
+            )),
+            1 => Ok(found.remove(0)),
+            n => Err(ServiceError::bad_request(
+                "account",
+                format!(
+                    "{n} accounts are named '{}': name one by its id",
+                    name.trim()
+                ),
+            )),
+        }
+    }
+
     #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn account(&self, user: &User, id: Uuid) -> ServiceResult<Account> {
         owned_account(self.store.as_ref(), user, id).await

@@ -10,13 +10,13 @@ use finances::store::testing;
 use serde_json::json;
 use support::yahoo::{FakeYahoo, Reply};
 
-struct Sandbox {
+pub(crate) struct Sandbox {
     dir: PathBuf,
     yahoo: Option<String>,
 }
 
 impl Sandbox {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = std::env::temp_dir().join(format!("finances-cli-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.toml"), "").unwrap();
@@ -48,7 +48,7 @@ impl Sandbox {
         cmd
     }
 
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+    pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         let mut cmd = self.command(args);
         cmd.stdin(if stdin.is_some() {
             Stdio::piped()
@@ -70,7 +70,7 @@ impl Sandbox {
         child.wait_with_output().unwrap()
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
 }
@@ -81,17 +81,17 @@ impl Drop for Sandbox {
     }
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A failure a user can read: non-zero exit, one line naming `culprit`, no panic, and no
 /// cause said twice.
-fn assert_clear_failure(o: &Output, culprit: &str) {
+pub(crate) fn assert_clear_failure(o: &Output, culprit: &str) {
     let err = stderr(o);
     assert!(!o.status.success(), "expected failure, got success: {err}");
     assert!(!err.contains("panicked"), "panicked: {err}");

@@ -1,0 +1,172 @@
+//! `finances activity`: an account's ledger from the shell, checked by the same service as
+//! the API (a sale of more than is held is refused), printed as a table, JSON or CSV.
+
+use std::str::FromStr;
+
+use finances::domain::{
+    self, AccountType, CurrencyCode, NewAccount, NewSecurity, SecurityType, Symbol,
+};
+use finances::market::{self, CacheSettings, YahooSettings};
+use finances::service::Services;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::commands::{assert_clear_failure, stderr, stdout, Sandbox};
+
+/// A migrated personal store with the owner's brokerage account "Broker" (USD) and AAPL
+/// stored, so that nothing needs Yahoo.
+async fn sandbox_with_account() -> Sandbox {
+    let sandbox = Sandbox::new();
+    let o = sandbox.run(&["migrate"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = format!("sqlite://{}", sandbox.path("finances.db").display());
+    let store = finances::store::open(&url).await.unwrap();
+    let yahoo = YahooSettings {
+        base_url: Some(url::Url::parse("http://127.0.0.1:1").unwrap()),
+        retries: 0,
+        ..YahooSettings::default()
+    };
+    let services = Services::new(
+        store.clone(),
+        market::connect(yahoo, &CacheSettings::default()).unwrap(),
+    );
+    let owner = services.users.local_owner().await.unwrap();
+    let account = NewAccount::new(
+        "Broker",
+        AccountType::Brokerage,
+        CurrencyCode::usd(),
+        None,
+        true,
+        None,
+    )
+    .unwrap();
+    services
+        .portfolio
+        .create_account(&owner, account)
+        .await
+        .unwrap();
+    let aapl = NewSecurity {
+        symbol: Symbol::parse("AAPL").unwrap(),
+        name: "Apple Inc.".into(),
+        exchange: Some("NMS".into()),
+        currency: "USD".into(),
+        security_type: SecurityType::Equity,
+        sector: None,
+        industry: None,
+        market_cap: None,
+    }
+    .into_security(Uuid::new_v4(), domain::now());
+    store.insert_security(&aapl).await.unwrap();
+    sandbox
+}
+
+#[tokio::test]
+async fn trades_are_recorded_checked_listed_and_removed() {
+    let sandbox = sandbox_with_account().await;
+    let buy = sandbox.run(
+        &[
+            "activity",
+            "add",
+            "-a",
+            "broker",
+            "buy",
+            "--symbol",
+            "AAPL",
+            "--quantity",
+            "10",
+            "--price",
+            "150.25",
+            "--fee",
+            "1",
+            "--date",
+            "2024-01-02",
+        ],
+        None,
+    );
+    assert!(buy.status.success(), "{}", stderr(&buy));
+    assert!(stdout(&buy).contains("AAPL"), "{}", stdout(&buy));
+
+    // 10 held: selling 11 is refused, in one line that says why.
+    let oversold = sandbox.run(
+        &[
+            "activity",
+            "add",
+            "-a",
+            "Broker",
+            "sell",
+            "--symbol",
+            "AAPL",
+            "--quantity",
+            "11",
+            "--price",
+            "160",
+            "--date",
+            "2024-02-01",
+        ],
+        None,
+    );
+    assert_clear_failure(&oversold, "only 10 are held");
+    // A field the type has no use for is named.
+    let extra = sandbox.run(
+        &[
+            "activity",
+            "add",
+            "-a",
+            "Broker",
+            "buy",
+            "--symbol",
+            "AAPL",
+            "--quantity",
+            "1",
+            "--price",
+            "1",
+            "--amount",
+            "5",
+        ],
+        None,
+    );
+    assert_clear_failure(&extra, "amount");
+    let nowhere = sandbox.run(&["activity", "list", "-a", "Savings"], None);
+    assert_clear_failure(&nowhere, "Savings");
+
+    let csv = sandbox.run(&["activity", "list", "-a", "Broker", "--csv"], None);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,date,type,symbol,quantity,unit_price,amount,fee,currency,fx_rate,split_ratio,external_id,notes")
+    );
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &row[1..10],
+        [
+            "2024-01-02",
+            "buy",
+            "AAPL",
+            "10",
+            "150.25",
+            "",
+            "1",
+            "USD",
+            ""
+        ]
+    );
+    assert_eq!(lines.next(), None);
+
+    let json = sandbox.run(&["activity", "list", "-a", "Broker", "--json"], None);
+    let items: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), 1);
+    assert_eq!(items[0]["quantity"], "10");
+    assert_eq!(items[0]["amount"], serde_json::Value::Null);
+    assert_eq!(
+        Decimal::from_str(items[0]["unit_price"].as_str().unwrap()).unwrap(),
+        Decimal::from_str("150.25").unwrap()
+    );
+
+    let id = row[0];
+    let rm = sandbox.run(&["activity", "rm", "-a", "Broker", id], None);
+    assert!(rm.status.success(), "{}", stderr(&rm));
+    let json = sandbox.run(&["activity", "list", "-a", "Broker", "--json"], None);
+    assert_eq!(stdout(&json).trim(), "[]");
+}
