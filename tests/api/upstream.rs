@@ -145,9 +145,9 @@ async fn shutdown_answers_requests_left_after_the_grace_with_503(db: Db) {
 async fn yahoos_rate_limit_is_503_with_its_own_code_and_retry_after(db: Db) {
     let app = TestApp::start_opts(db, test_settings(), quick_deadlines()).await;
     let s = app.signup("jan").await;
-    app.get("/api/v1/securities/TEST", &s.access)
-        .await
-        .expect(200);
+    // The first read syncs in the background; a sync asked for while that one runs would
+    // take its result instead of asking Yahoo.
+    app.until_synced("TEST", &s.access).await.expect(200);
     app.yahoo.route(
         "/v8/finance/chart/TEST",
         Reply::with_status(429, "text/plain", "Too Many Requests").header("retry-after", "120"),
