@@ -82,6 +82,10 @@ impl Modify for BearerAuth {
         routes::holdings::delete,
         routes::holdings::positions,
         routes::portfolio::valuation,
+        routes::ledger::positions,
+        routes::ledger::cash,
+        routes::ledger::realized_gains,
+        routes::ledger::income,
         routes::securities::list,
         routes::securities::search,
         routes::securities::get_one,
@@ -93,6 +97,8 @@ impl Modify for BearerAuth {
         (name = "auth"), (name = "users"), (name = "currencies"),
         (name = "financial-institutions"), (name = "accounts"), (name = "account-values"),
         (name = "holdings"), (name = "portfolio"), (name = "securities"),
+        (name = "ledger", description = "Positions, cash, realized gains and income derived \
+                                           from an account's activities"),
     )
 )]
 struct ApiDoc;

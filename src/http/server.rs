@@ -41,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/accounts", routes::accounts::router())
         .route("/holdings", get(routes::holdings::positions))
         .route("/portfolio", get(routes::portfolio::valuation))
+        .route("/realized-gains", get(routes::ledger::realized_gains))
+        .route("/income", get(routes::ledger::income))
         .nest("/securities", routes::securities::router())
         .merge(routes::health::router());
     let settings = state.settings.clone();
@@ -119,6 +121,7 @@ fn cors(origins: &[String]) -> CorsLayer {
         ])
         .expose_headers([
             super::pagination::TOTAL_COUNT.clone(),
+            super::routes::ledger::TOTAL_GAIN.clone(),
             REQUEST_ID.clone(),
             header::RETRY_AFTER,
             header::ETAG,

@@ -2,7 +2,6 @@
 //! movements. Every change is replayed with the account's other activities before it is
 //! stored, so a stored ledger is always one the engine can replay.
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -12,11 +11,12 @@ use uuid::Uuid;
 
 use crate::domain::ledger::{
     check_ledger, AccountLedger, Activity, ActivityFields, ActivityPatch, ActivityType,
-    NewActivity, NoRates, PositionStatement, SplitRatio,
+    NewActivity, NoRates, SplitRatio,
 };
 use crate::domain::{self, Account, ActivityFilter, Page, PageRequest, Symbol, User};
 use crate::store::Store;
 
+use super::ledger::position_statements;
 use super::portfolio::{conflict, missing, owned_account, resolve_security, SecurityRef};
 use super::securities::SecurityService;
 use super::{Entity, ServiceError, ServiceResult};
@@ -290,7 +290,7 @@ impl ActivityService {
     /// with the account's position statements (its holdings) as the engine reads them.
     /// Quantities do not depend on exchange rates, so none are read.
     async fn check(&self, account: &Account, ledger: &[Activity]) -> ServiceResult<()> {
-        let statements = self.statements(account.id).await?;
+        let statements = position_statements(self.store.as_ref(), account.id).await?;
         check_ledger(
             AccountLedger {
                 currency: &account.currency,
@@ -301,31 +301,6 @@ impl ActivityService {
             &NoRates,
         )?;
         Ok(())
-    }
-
-    /// Every holding of the account, read as a position statement in its security's unit.
-    async fn statements(&self, account_id: Uuid) -> ServiceResult<Vec<PositionStatement>> {
-        let holdings = self
-            .store
-            .holdings(account_id, false, PageRequest::all())
-            .await?
-            .items;
-        let mut units: HashMap<Uuid, String> = HashMap::new();
-        let mut statements = Vec::with_capacity(holdings.len());
-        for holding in &holdings {
-            let unit = match units.entry(holding.security_id) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(slot) => {
-                    let security = self.store.security(holding.security_id).await?;
-                    let security = security.ok_or_else(|| {
-                        ServiceError::not_found(Entity::Security, "Security not found")
-                    })?;
-                    slot.insert(security.currency)
-                }
-            };
-            statements.push(PositionStatement::from_holding(holding, unit));
-        }
-        Ok(statements)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod chart;
 pub mod currencies;
 mod error;
 pub mod fx;
+pub mod ledger;
 pub mod portfolio;
 mod rates;
 pub mod securities;
@@ -37,6 +38,7 @@ pub struct Services {
     pub users: UserService,
     pub portfolio: PortfolioService,
     pub activities: activities::ActivityService,
+    pub ledger: ledger::LedgerService,
     pub currencies: CurrencyService,
     pub securities: Arc<SecurityService>,
     pub fx: Arc<FxService>,
@@ -61,6 +63,7 @@ impl Services {
             users: UserService::new(store.clone()),
             portfolio: PortfolioService::new(store.clone(), securities.clone(), fx.clone()),
             activities: activities::ActivityService::new(store.clone(), securities.clone()),
+            ledger: ledger::LedgerService::new(store.clone()),
             currencies: CurrencyService::new(store.clone()),
             fx,
             securities,

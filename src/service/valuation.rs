@@ -186,7 +186,7 @@ impl PortfolioService {
 }
 
 /// A valuation date the stores keep and that has happened.
-fn checked_as_of(date: NaiveDate, today: NaiveDate) -> ServiceResult<NaiveDate> {
+pub(super) fn checked_as_of(date: NaiveDate, today: NaiveDate) -> ServiceResult<NaiveDate> {
     let date = domain::time::check_date("as_of", date)?;
     if date > today {
         return Err(ServiceError::bad_request(

@@ -130,6 +130,14 @@ pub trait CurrencyStore: Send + Sync + 'static {
         codes: &[CurrencyCode],
         date: NaiveDate,
     ) -> StoreResult<Vec<ExchangeRate>>;
+    /// Every rate between two different currencies among `codes` dated on or before `until`,
+    /// by pair then oldest first: what converting amounts of many dates (a ledger's replay)
+    /// reads, in one round trip for any count of currencies and dates.
+    async fn rate_history_among(
+        &self,
+        codes: &[CurrencyCode],
+        until: NaiveDate,
+    ) -> StoreResult<Vec<ExchangeRate>>;
     /// Every stored rate `from -> to`, oldest first (valuation histories, charts).
     async fn rate_history(
         &self,

@@ -7,6 +7,7 @@ mod support;
 mod auth;
 mod document;
 mod input;
+mod ledger_views;
 mod market;
 mod memo;
 mod ops;

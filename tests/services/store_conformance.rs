@@ -49,6 +49,7 @@ conformance!(
     currency_in_use_is_not_deleted,
     exchange_rates,
     exchange_rates_in_one_batch,
+    rate_history_among_reads_every_date_up_to_the_last,
     institutions_crud_and_owner_filter,
     deleting_institution_unlinks_accounts,
     accounts_crud_order_and_owner_filter,
@@ -433,6 +434,53 @@ async fn currency_in_use_is_not_deleted(s: &dyn Store) {
     assert!(s.currency(&code("XTS")).await.unwrap().is_some());
     s.delete_account(a.id).await.unwrap();
     s.delete_currency(&code("XTS")).await.unwrap();
+}
+
+/// Every rate among the currencies asked, of every date up to the last one, in both
+/// directions, by pair then oldest first; other currencies and later dates are not read.
+async fn rate_history_among_reads_every_date_up_to_the_last(s: &dyn Store) {
+    let (usd, eur, gbp, jpy) = (code("USD"), code("EUR"), code("GBP"), code("JPY"));
+    let rate = |from: &CurrencyCode, to: &CurrencyCode, d: &str, r: &str| {
+        ExchangeRate::new(from.clone(), to.clone(), day(d), dec(r)).unwrap()
+    };
+    s.upsert_rates(&[
+        rate(&usd, &eur, "2024-03-03", "0.92"),
+        rate(&usd, &eur, "2024-03-01", "0.91"),
+        // After the last date: not read.
+        rate(&usd, &eur, "2024-03-05", "0.95"),
+        rate(&eur, &usd, "2024-03-02", "1.09"),
+        rate(&gbp, &usd, "2024-03-01", "1.27"),
+        // JPY is not asked for.
+        rate(&usd, &jpy, "2024-03-01", "150"),
+    ])
+    .await
+    .unwrap();
+    let got = s
+        .rate_history_among(
+            &[usd.clone(), eur.clone(), gbp.clone(), usd.clone()],
+            day("2024-03-04"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        got,
+        vec![
+            rate(&eur, &usd, "2024-03-02", "1.09"),
+            rate(&gbp, &usd, "2024-03-01", "1.27"),
+            rate(&usd, &eur, "2024-03-01", "0.91"),
+            rate(&usd, &eur, "2024-03-03", "0.92"),
+        ]
+    );
+    assert!(s
+        .rate_history_among(std::slice::from_ref(&usd), day("2024-03-31"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(s
+        .rate_history_among(&[eur, usd], day("2024-02-29"))
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 async fn exchange_rates(s: &dyn Store) {

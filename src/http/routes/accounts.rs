@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
         )
         .nest("/{account_id}/values", super::values::router())
         .nest("/{account_id}/holdings", super::holdings::router())
+        .route("/{id}/positions", get(super::ledger::positions))
+        .route("/{id}/cash", get(super::ledger::cash))
 }
 
 /// The caller's accounts, by name.

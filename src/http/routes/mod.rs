@@ -6,6 +6,7 @@ pub mod currencies;
 pub mod health;
 pub mod holdings;
 pub mod institutions;
+pub mod ledger;
 pub mod portfolio;
 pub mod securities;
 pub mod users;

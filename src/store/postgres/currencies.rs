@@ -140,6 +140,22 @@ impl CurrencyStore for PgStore {
         self.list(query, rows::rate).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(until = %until))]
+    async fn rate_history_among(
+        &self,
+        codes: &[CurrencyCode],
+        until: NaiveDate,
+    ) -> StoreResult<Vec<ExchangeRate>> {
+        let codes = distinct_codes(codes);
+        if codes.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(sql::RATE_HISTORY_AMONG_PG)
+            .bind(codes)
+            .bind(until);
+        self.list(query, rows::rate).await
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(from = %from, to = %to))]
     async fn rate_history(
         &self,

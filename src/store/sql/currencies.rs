@@ -33,3 +33,21 @@ pub(crate) const RATE_HISTORY: &str = concat!(
     " FROM exchange_rates \
      WHERE from_currency = $1 AND to_currency = $2 ORDER BY rate_date"
 );
+/// `$1` is the list of codes, as each backend passes a list; `$2` the last date.
+macro_rules! rate_history_among {
+    ($codes:literal) => {
+        concat!(
+            "SELECT ",
+            rate_columns!(),
+            " FROM exchange_rates WHERE from_currency IN ",
+            $codes,
+            " AND to_currency IN ",
+            $codes,
+            " AND from_currency <> to_currency AND rate_date <= $2 \
+             ORDER BY from_currency, to_currency, rate_date"
+        )
+    };
+}
+pub(crate) const RATE_HISTORY_AMONG_PG: &str = rate_history_among!("(SELECT unnest($1::text[]))");
+pub(crate) const RATE_HISTORY_AMONG_SQLITE: &str =
+    rate_history_among!("(SELECT value FROM json_each($1))");
