@@ -122,6 +122,8 @@ fn cors(origins: &[String]) -> CorsLayer {
         .expose_headers([
             super::pagination::TOTAL_COUNT.clone(),
             super::routes::ledger::TOTAL_GAIN.clone(),
+            super::routes::ledger::TOTAL_GAIN_CURRENCY.clone(),
+            super::routes::ledger::TOTAL_GAIN_COMPLETE.clone(),
             REQUEST_ID.clone(),
             header::RETRY_AFTER,
             header::ETAG,

@@ -241,7 +241,12 @@ impl LedgerService {
     ) -> ServiceResult<RealizedGains> {
         let end = range.checked_end()?;
         let snapshots = self
-            .snapshots(user, account_id, end, [user.base_currency.clone()])
+            .snapshots(
+                user,
+                account_id,
+                end,
+                std::slice::from_ref(&user.base_currency),
+            )
             .await?;
         let sold: Vec<Uuid> = snapshots
             .iter()
@@ -296,7 +301,7 @@ impl LedgerService {
         grouping: IncomeGrouping,
     ) -> ServiceResult<Vec<IncomeGroup>> {
         let end = range.checked_end()?;
-        let snapshots = self.snapshots(user, account_id, end, []).await?;
+        let snapshots = self.snapshots(user, account_id, end, &[]).await?;
         let rows: Vec<_> = snapshots
             .into_iter()
             .flat_map(|(_, s, _)| s.income)
@@ -309,8 +314,8 @@ impl LedgerService {
             .into_iter()
             .collect();
         let securities = self.securities(&ids).await?;
-        // Ordered by key (`None` last by security), then currency.
-        let mut groups: BTreeMap<(Option<String>, String), IncomeGroup> = BTreeMap::new();
+        // Ordered by key, income of no security last, then by currency.
+        let mut groups: BTreeMap<(bool, Option<String>, String), IncomeGroup> = BTreeMap::new();
         for row in rows {
             let (key, security_id) = match grouping {
                 IncomeGrouping::Month => (
@@ -326,10 +331,7 @@ impl LedgerService {
                     None => (None, None),
                 },
             };
-            let sort_key = (
-                key.clone().map(|k| format!("0{k}")).or(Some("1".into())),
-                row.currency.to_string(),
-            );
+            let sort_key = (key.is_none(), key.clone(), row.currency.to_string());
             let group = groups.entry(sort_key).or_insert_with(|| IncomeGroup {
                 key,
                 security_id,
@@ -356,12 +358,12 @@ impl LedgerService {
     /// The ledger of each of the owner's accounts (or of the one `account_id`) with
     /// activities, as of `end`, with the rates it was converted at; `also` names currencies
     /// the caller converts into afterwards.
-    async fn snapshots<const N: usize>(
+    async fn snapshots(
         &self,
         user: &User,
         account_id: Option<Uuid>,
         end: NaiveDate,
-        also: [CurrencyCode; N],
+        also: &[CurrencyCode],
     ) -> ServiceResult<Vec<(Account, LedgerSnapshot, Arc<RateHistory>)>> {
         let store = self.store.as_ref();
         let (accounts, mut activities) = match account_id {
@@ -399,7 +401,7 @@ impl LedgerService {
         let currencies: Vec<CurrencyCode> = inputs
             .iter()
             .flat_map(|(account, i)| i.currencies(account))
-            .chain(also)
+            .chain(also.iter().cloned())
             .collect();
         let rates = Arc::new(RateHistory::read(store, currencies, end).await?);
         inputs

@@ -34,7 +34,9 @@ pub static TOTAL_GAIN_COMPLETE: HeaderName = HeaderName::from_static("x-total-ga
     security(("bearer" = [])), params(("id" = Uuid, Path), AsOfQuery),
     responses((status = 200, body = Vec<PositionOut>),
         (status = 400, body = ErrorBody, description = "`as_of` is after today"),
-        (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The account's holdings no longer replay with its activities"),
+        (status = 422, body = ValidationBody)))]
 pub async fn positions(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -53,7 +55,9 @@ pub async fn positions(
     security(("bearer" = [])), params(("id" = Uuid, Path), AsOfQuery),
     responses((status = 200, body = CashOut),
         (status = 400, body = ErrorBody, description = "`as_of` is after today"),
-        (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The account's holdings no longer replay with its activities"),
+        (status = 422, body = ValidationBody)))]
 pub async fn cash(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -75,7 +79,9 @@ pub async fn cash(
             headers(("X-Total-Gain" = String), ("X-Total-Gain-Currency" = String),
                 ("X-Total-Gain-Complete" = bool))),
         (status = 400, body = ErrorBody, description = "`start` is after `end`"),
-        (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The account's holdings no longer replay with its activities"),
+        (status = 422, body = ValidationBody)))]
 pub async fn realized_gains(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -156,7 +162,9 @@ fn gains_csv(gains: &RealizedGains) -> ApiResult<String> {
     security(("bearer" = [])), params(IncomeQuery),
     responses((status = 200, body = Vec<IncomeGroupOut>),
         (status = 400, body = ErrorBody, description = "`start` is after `end`"),
-        (status = 404, body = ErrorBody), (status = 422, body = ValidationBody)))]
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The account's holdings no longer replay with its activities"),
+        (status = 422, body = ValidationBody)))]
 pub async fn income(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
