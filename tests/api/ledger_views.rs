@@ -10,7 +10,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use finances::domain::ledger::{ActivityFields, ActivityType, NewActivity};
-use finances::domain::{Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol};
+use finances::domain::{
+    CurrencyCode, ExchangeRate, Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol,
+};
 use finances::store::Store;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -24,6 +26,7 @@ on_both_stores!(
     income_grouped_by_month_year_and_security,
     an_unpriced_or_unconverted_position_has_null_price_fields,
     pence_convert_by_their_factor,
+    stored_rates_of_each_date_convert_trades_and_closes,
     another_users_account_is_404_on_every_route,
     bad_dates_are_422_and_a_future_as_of_400,
 );
@@ -582,6 +585,65 @@ async fn pence_convert_by_their_factor(db: Db) {
     assert_eq!(r.body["currency"], "GBP");
     assert_eq!(r.body["balance"], "0.00");
     assert_eq!(r.body["implicit_deposits"][0]["amount"], "200.00");
+}
+
+/// A USD account holding SAP.DE, quoted in EUR. Stored rates: EUR -> USD 1.10 from Jan 1 and
+/// 1.20 from Feb 15; USD -> EUR 0.80 on Mar 4, newer, so EUR -> USD is 1 / 0.80 = 1.25 from
+/// then. The buy of 10 at 100 EUR on Feb 1 converts at that day's 1.10: cost 1,100 USD. The
+/// close of 110 EUR (Mar 1) converts at the rate of the day asked: on Mar 2 110 x 1.20 = 132,
+/// worth 1,320, gain 220 (20 %); on Mar 5 110 x 1.25 = 137.50, worth 1,375, gain 275 (25 %).
+async fn stored_rates_of_each_date_convert_trades_and_closes(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("ann").await;
+    let store = store(&app).await;
+    let code = |c: &str| CurrencyCode::parse(c).unwrap();
+    for (from, to, day, rate) in [
+        ("EUR", "USD", "2024-01-01", "1.10"),
+        ("EUR", "USD", "2024-02-15", "1.20"),
+        ("USD", "EUR", "2024-03-04", "0.80"),
+    ] {
+        let r = ExchangeRate::new(code(from), code(to), date(day), dec(rate)).unwrap();
+        store.upsert_rate(&r).await.unwrap();
+    }
+    let sap = security(
+        store.as_ref(),
+        "SAP.DE",
+        "EUR",
+        &[("2024-03-01T16:30:00Z", "110")],
+    )
+    .await;
+    let broker = account(&app, &s, "Broker", "USD").await;
+    record(
+        store.as_ref(),
+        broker,
+        &[buy("2024-02-01", sap, "10", "100", "0", "EUR")],
+    )
+    .await;
+    for (day, price, value, gain, pct) in [
+        ("2024-03-02", "132.00", "1320.00", "220.00", "20.00"),
+        ("2024-03-05", "137.50", "1375.00", "275.00", "25.00"),
+    ] {
+        let path = format!("/api/v1/accounts/{broker}/positions?as_of={day}");
+        let r = app.get(&path, &s.access).await;
+        r.expect(200);
+        let p = &r.body[0];
+        assert_eq!(p["cost_basis"], "1100.00", "{day}");
+        assert_eq!(p["lots"][0]["cost_per_unit"], "110.00", "{day}");
+        assert_eq!(p["market_price"], price, "{day}");
+        assert_eq!(p["price_date"], "2024-03-01", "{day}");
+        assert_eq!(p["market_value"], value, "{day}");
+        assert_eq!(p["unrealized_gain"], gain, "{day}");
+        assert_eq!(p["unrealized_gain_pct"], pct, "{day}");
+    }
+    let r = app
+        .get(
+            &format!("/api/v1/accounts/{broker}/cash?as_of=2024-03-05"),
+            &s.access,
+        )
+        .await;
+    assert_eq!(r.body["balance"], "0.00");
+    assert_eq!(r.body["implicit_deposits"][0]["amount"], "1100.00");
+    assert_eq!(r.body["complete"], true);
 }
 
 /// Bob's account answers Ann exactly as an id that does not exist: 404, on every route.
