@@ -75,7 +75,8 @@ pub async fn cash(
 /// lot closed; an unknown amount is empty).
 #[utoipa::path(get, path = "/api/v1/realized-gains", tag = "ledger",
     security(("bearer" = [])), params(GainsQuery),
-    responses((status = 200, body = Vec<RealizedGainOut>,
+    responses((status = 200, description = "The sales, as JSON or (`format=csv`) as CSV",
+            content((Vec<RealizedGainOut> = "application/json"), (String = "text/csv")),
             headers(("X-Total-Gain" = String), ("X-Total-Gain-Currency" = String),
                 ("X-Total-Gain-Complete" = bool))),
         (status = 400, body = ErrorBody, description = "`start` is after `end`"),
