@@ -62,6 +62,12 @@ pub enum Command {
     /// Record and list an account's activities: trades, income and cash movements.
     #[command(subcommand)]
     Activity(ActivityCommand),
+    /// An account's positions with their lots' cost and market figures.
+    Positions(PositionsArgs),
+    /// Realized gains, one row per sale, with the total in the base currency.
+    Gains(GainsArgs),
+    /// Dividends and interest, gross, withheld and net, by month, year or security.
+    Income(IncomeArgs),
     /// Open the terminal UI on a generated demo portfolio in a throwaway database.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -185,6 +191,62 @@ pub enum ActivityCommand {
         /// The activity's id.
         id: uuid::Uuid,
     },
+}
+
+/// Who a report is for, which account, and how it prints.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The account: its name (any case) or its id.
+    #[arg(long, short)]
+    pub account: Option<String>,
+    /// Username or email of the user to act as; on a personal SQLite store, its owner by
+    /// default.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Print JSON: an array of objects with the CSV's column names.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV with a header row.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PositionsArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// The day (YYYY-MM-DD); default today.
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GainsArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// A calendar year, e.g. 2025 (instead of --start and --end).
+    #[arg(long, conflicts_with_all = ["start", "end"])]
+    pub year: Option<i32>,
+    #[arg(long)]
+    pub start: Option<String>,
+    #[arg(long)]
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IncomeArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// A calendar year, e.g. 2025 (instead of --start and --end).
+    #[arg(long, conflicts_with_all = ["start", "end"])]
+    pub year: Option<i32>,
+    #[arg(long)]
+    pub start: Option<String>,
+    #[arg(long)]
+    pub end: Option<String>,
+    /// month (default), year or security.
+    #[arg(long)]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

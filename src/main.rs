@@ -134,6 +134,11 @@ async fn run(cli: Cli, out: &mut Printer<'_>) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Serve(_)) => commands::serve::run(out, &ctx).await?,
         Some(Command::Activity(cmd)) => commands::activity::run(out, &ctx.services, cmd).await?,
+        Some(Command::Positions(args)) => {
+            commands::ledger::positions(out, &ctx.services, args).await?
+        }
+        Some(Command::Gains(args)) => commands::ledger::gains(out, &ctx.services, args).await?,
+        Some(Command::Income(args)) => commands::ledger::income(out, &ctx.services, args).await?,
         Some(Command::Demo(_) | Command::Completions { .. }) => {
             unreachable!("handled before the services are built")
         }

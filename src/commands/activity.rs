@@ -184,20 +184,29 @@ async fn print(
 ) -> CommandResult<()> {
     let symbols = services.activities.symbols(activities).await?;
     let rows: Vec<Vec<String>> = activities.iter().map(|a| row(a, &symbols)).collect();
+    emit(out, format, &COLUMNS, rows)
+}
+
+/// Rows under `columns` as a table, a JSON array of objects (an empty cell is `null`) or CSV
+/// with a header row.
+pub(super) fn emit(
+    out: &mut Printer<'_>,
+    format: Format,
+    columns: &[&str],
+    rows: Vec<Vec<String>>,
+) -> CommandResult<()> {
     match format {
-        Format::Table => out.table(Some(&COLUMNS), rows)?,
+        Format::Table => out.table(Some(columns), rows)?,
         Format::Json => {
             let items: Vec<Value> = rows
                 .into_iter()
                 .map(|r| {
-                    let object = COLUMNS
+                    let object = columns
                         .iter()
                         .zip(r)
                         .map(|(k, v)| {
-                            (
-                                k.to_string(),
-                                if v.is_empty() { Value::Null } else { json!(v) },
-                            )
+                            let value = if v.is_empty() { Value::Null } else { json!(v) };
+                            (k.to_string(), value)
                         })
                         .collect();
                     Value::Object(object)
@@ -208,7 +217,7 @@ async fn print(
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(Vec::new());
             let written = writer
-                .write_record(COLUMNS)
+                .write_record(columns)
                 .and_then(|()| rows.iter().try_for_each(|r| writer.write_record(r)));
             let bytes = written
                 .map_err(ServiceError::internal)

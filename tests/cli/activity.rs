@@ -170,3 +170,89 @@ async fn trades_are_recorded_checked_listed_and_removed() {
     let json = sandbox.run(&["activity", "list", "-a", "Broker", "--json"], None);
     assert_eq!(stdout(&json).trim(), "[]");
 }
+
+/// Buy 10 AAPL @ 150.25 + 1 fee (cost 1,503.50); sell 4 @ 160 - 1 fee: proceeds 639, cost
+/// 4/10 x 1,503.50 = 601.40, gain 37.60; a dividend of 12 with 1.80 withheld: net 10.20.
+/// Left: 6 shares costing 902.10, 150.35 each; no close is stored, so no market figures.
+#[tokio::test]
+async fn positions_gains_and_income_come_from_the_ledger() {
+    let sandbox = sandbox_with_account().await;
+    for args in [
+        &[
+            "buy",
+            "--symbol",
+            "AAPL",
+            "--quantity",
+            "10",
+            "--price",
+            "150.25",
+            "--fee",
+            "1",
+            "--date",
+            "2024-01-02",
+        ][..],
+        &[
+            "sell",
+            "--symbol",
+            "AAPL",
+            "--quantity",
+            "4",
+            "--price",
+            "160",
+            "--fee",
+            "1",
+            "--date",
+            "2024-02-01",
+        ],
+        &[
+            "dividend",
+            "--symbol",
+            "AAPL",
+            "--amount",
+            "12",
+            "--fee",
+            "1.80",
+            "--date",
+            "2024-03-01",
+        ],
+    ] {
+        let mut full = vec!["activity", "add", "-a", "Broker"];
+        full.extend_from_slice(args);
+        let o = sandbox.run(&full, None);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+
+    let o = sandbox.run(&["positions", "-a", "Broker", "--csv"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "symbol,quantity,cost_basis,average_cost,market_price,price_date,market_value,\
+         unrealized_gain,unrealized_gain_pct,realized_gain,income\n\
+         AAPL,6,902.1,150.35,,,,,,37.6,10.2\n"
+    );
+
+    let o = sandbox.run(&["gains", "--year", "2024", "--json"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["proceeds"], "639");
+    assert_eq!(rows[0]["cost"], "601.4");
+    assert_eq!(rows[0]["gain"], "37.6");
+    assert_eq!(rows[0]["holding_days"], "30");
+    let o = sandbox.run(&["gains", "--year", "2023", "--csv"], None);
+    assert_eq!(
+        stdout(&o).lines().count(),
+        1,
+        "only the header: {}",
+        stdout(&o)
+    );
+
+    let o = sandbox.run(&["income", "--year", "2024", "--csv"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "group,currency,gross,withheld,net,count\n2024-03,USD,12,1.8,10.2,1\n"
+    );
+    let bad = sandbox.run(&["income", "--group", "week"], None);
+    assert_clear_failure(&bad, "week");
+}
