@@ -11,10 +11,9 @@ use uuid::Uuid;
 
 use finances::domain::ledger::{ActivityPatch, ActivityType, LedgerError};
 use finances::domain::{
-    self, AccountType, ActivityFilter, CurrencyCode, Email, NewAccount, NewHolding, NewSecurity,
-    PageRequest, Password, Security, SecurityType, Symbol, User, Username,
+    self, AccountType, ActivityFilter, CurrencyCode, NewAccount, NewHolding, NewSecurity,
+    PageRequest, Security, SecurityType, Symbol, User,
 };
-use finances::market::{self, CacheSettings, YahooSettings};
 use finances::service::activities::{ActivityChange, ActivityDraft};
 use finances::service::portfolio::SecurityRef;
 use finances::service::{ServiceError, Services};
@@ -58,28 +57,7 @@ fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-/// Services whose Yahoo is unreachable: every security here is stored beforehand.
-fn services(store: Arc<dyn Store>) -> Services {
-    let yahoo = YahooSettings {
-        base_url: Some(url::Url::parse("http://127.0.0.1:1").unwrap()),
-        retries: 0,
-        ..YahooSettings::default()
-    };
-    let market = market::connect(yahoo, &CacheSettings::default()).unwrap();
-    Services::new(store, market)
-}
-
-async fn user(s: &Services, name: &str) -> User {
-    s.users
-        .register(
-            Email::parse(&format!("{name}@example.com")).unwrap(),
-            Username::parse(name).unwrap(),
-            Password::parse("long enough password").unwrap(),
-            false,
-        )
-        .await
-        .unwrap()
-}
+use crate::support::offline::{services, user};
 
 async fn brokerage(s: &Services, u: &User, currency: &str) -> Uuid {
     let new = NewAccount::new(

@@ -10,10 +10,9 @@ use uuid::Uuid;
 
 use finances::domain::valuation::Missing;
 use finances::domain::{
-    self, AccountType, CurrencyCode, Email, ExchangeRate, Interval, NewAccount, NewInstitution,
-    NewSecurity, PageRequest, Password, PriceBar, Security, SecurityType, Symbol, User, Username,
+    self, AccountType, CurrencyCode, ExchangeRate, Interval, NewAccount, NewInstitution,
+    NewSecurity, PageRequest, PriceBar, Security, SecurityType, Symbol, User,
 };
-use finances::market::{self, CacheSettings, YahooSettings};
 use finances::service::portfolio::SecurityRef;
 use finances::service::{ServiceError, Services};
 use finances::store::Store;
@@ -55,28 +54,7 @@ fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
-/// Services whose Yahoo is unreachable: these cases work from stored data only.
-fn services(store: Arc<dyn Store>) -> Services {
-    let yahoo = YahooSettings {
-        base_url: Some(url::Url::parse("http://127.0.0.1:1").unwrap()),
-        retries: 0,
-        ..YahooSettings::default()
-    };
-    let market = market::connect(yahoo, &CacheSettings::default()).unwrap();
-    Services::new(store, market)
-}
-
-async fn user(s: &Services, name: &str) -> User {
-    s.users
-        .register(
-            Email::parse(&format!("{name}@example.com")).unwrap(),
-            Username::parse(name).unwrap(),
-            Password::parse("long enough password").unwrap(),
-            false,
-        )
-        .await
-        .unwrap()
-}
+use crate::support::offline::{services, user};
 
 fn code(c: &str) -> CurrencyCode {
     CurrencyCode::parse(c).unwrap()

@@ -2,5 +2,6 @@
 
 #[macro_use]
 pub mod http;
+pub mod offline;
 pub mod served;
 pub mod yahoo;
