@@ -148,14 +148,75 @@ pub struct AccountFacts {
     pub account: Account,
     /// Its newest value dated on or before the date.
     pub balance: Option<AccountValue>,
-    /// Its current positions.
+    /// Its positions on the date.
     pub positions: Vec<PositionFacts>,
+    /// For an account kept by activities, its cash on the date as its ledger replays it, in
+    /// its currency: this, not the balance's `cash_balance`, is its cash.
+    pub ledger_cash: Option<Decimal>,
+    /// What its ledger could not convert into its currency, left out of `ledger_cash` and of
+    /// its positions' costs.
+    pub unconverted: Vec<Unvalued>,
 }
 
-/// A current position with the closes of its security on or before the valuation date.
+/// What a position is read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Held {
+    /// A holding snapshot: shares at an average price in the security's quote unit.
+    Snapshot(Holding),
+    /// A position replayed from the account's activities and statements, its cost in the
+    /// account's currency (`None` when a lot's cost could not be converted).
+    Ledger {
+        account_id: Uuid,
+        security_id: Uuid,
+        quantity: Decimal,
+        cost: Option<Decimal>,
+        /// The day its oldest open lot was opened.
+        since: NaiveDate,
+    },
+}
+
+impl Held {
+    pub fn account_id(&self) -> Uuid {
+        match self {
+            Self::Snapshot(h) => h.account_id,
+            Self::Ledger { account_id, .. } => *account_id,
+        }
+    }
+
+    pub fn security_id(&self) -> Uuid {
+        match self {
+            Self::Snapshot(h) => h.security_id,
+            Self::Ledger { security_id, .. } => *security_id,
+        }
+    }
+
+    pub fn quantity(&self) -> Decimal {
+        match self {
+            Self::Snapshot(h) => h.shares,
+            Self::Ledger { quantity, .. } => *quantity,
+        }
+    }
+
+    pub fn since(&self) -> NaiveDate {
+        match self {
+            Self::Snapshot(h) => h.timestamp.date_naive(),
+            Self::Ledger { since, .. } => *since,
+        }
+    }
+
+    /// The holding a snapshot position is; none for a replayed one.
+    pub fn holding_id(&self) -> Option<Uuid> {
+        match self {
+            Self::Snapshot(h) => Some(h.id),
+            Self::Ledger { .. } => None,
+        }
+    }
+}
+
+/// A position with the closes of its security on or before the valuation date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionFacts {
-    pub holding: Holding,
+    pub held: Held,
     pub symbol: Symbol,
     /// The security's quote unit as stored (`USD`, `GBp`).
     pub quote: String,
@@ -176,20 +237,22 @@ pub struct Unvalued {
 /// One position valued in its own currency and in the base currency.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PositionValue {
-    pub holding_id: Uuid,
+    /// The holding snapshot it is; `None` for a position replayed from activities.
+    pub holding_id: Option<Uuid>,
     pub account_id: Uuid,
+    pub security_id: Uuid,
     pub symbol: Symbol,
     /// The major currency of the quote (`GBP` for a `GBp` quote); `None` when the quote unit
     /// cannot be read.
     pub currency: Option<CurrencyCode>,
     pub close: Option<Close>,
-    /// shares x close, in `currency`; `None` without a close.
+    /// quantity x close, in `currency`; `None` without a close.
     pub value: Option<Decimal>,
     /// `value` in the base currency; `None` when unpriced or without a rate.
     pub value_base: Option<Decimal>,
-    /// `value` less the cost basis, in the base currency.
+    /// `value` less the cost basis, in the base currency; `None` when the cost is unknown.
     pub gain_base: Option<Decimal>,
-    /// shares x (close - previous close), in the base currency.
+    /// quantity x (close - previous close), in the base currency.
     pub day_change_base: Option<Decimal>,
 }
 
@@ -237,8 +300,18 @@ impl Valuation {
         self.accounts.iter().find(|a| a.account.id == id)
     }
 
+    /// The value of the holding snapshot `holding_id`.
     pub fn position(&self, holding_id: Uuid) -> Option<&PositionValue> {
-        self.positions.iter().find(|p| p.holding_id == holding_id)
+        self.positions
+            .iter()
+            .find(|p| p.holding_id == Some(holding_id))
+    }
+
+    /// The value of the account's position in the security, however it is kept.
+    pub fn position_in(&self, account_id: Uuid, security_id: Uuid) -> Option<&PositionValue> {
+        self.positions
+            .iter()
+            .find(|p| p.account_id == account_id && p.security_id == security_id)
     }
 
     /// What is left out, without the dates.
@@ -271,8 +344,11 @@ pub fn value_portfolio(
         account,
         balance,
         positions: held,
+        ledger_cash,
+        unconverted,
     } in accounts
     {
+        missing.extend(unconverted);
         let mut market = Decimal::ZERO;
         for facts in &held {
             let (position, in_account) =
@@ -281,12 +357,14 @@ pub fn value_portfolio(
             positions.push(position);
         }
         let with_holdings = account.is_investment_account && !held.is_empty();
-        let (amount, cash, market_value) = if with_holdings {
+        let (amount, cash, market_value) = if ledger_cash.is_some() || with_holdings {
             let market = market.round_dp(money::MAX_SCALE);
-            let cash = balance
-                .as_ref()
-                .and_then(|b| b.cash_balance)
-                .unwrap_or_default();
+            let cash = ledger_cash.unwrap_or_else(|| {
+                balance
+                    .as_ref()
+                    .and_then(|b| b.cash_balance)
+                    .unwrap_or_default()
+            });
             (market + cash, Some(cash), Some(market))
         } else {
             let amount = balance.as_ref().map_or(Decimal::ZERO, |b| b.balance);
@@ -337,14 +415,15 @@ fn value_position(
     rates: &RateBook,
     missing: &mut Vec<Unvalued>,
 ) -> (PositionValue, Option<Decimal>) {
-    let h = &p.holding;
+    let h = &p.held;
     let unit = QuoteUnit::parse(&p.quote).ok();
-    let value = p.close.map(|c| c.price * h.shares);
-    let since = Some(h.timestamp.date_naive());
+    let value = p.close.map(|c| c.price * h.quantity());
+    let since = Some(h.since());
     let mut left_out = |m: Missing| missing.push(Unvalued { missing: m, since });
     let mut out = PositionValue {
-        holding_id: h.id,
-        account_id: h.account_id,
+        holding_id: h.holding_id(),
+        account_id: h.account_id(),
+        security_id: h.security_id(),
         symbol: p.symbol.clone(),
         currency: unit.as_ref().map(|u| u.currency.clone()),
         close: p.close,
@@ -355,25 +434,30 @@ fn value_position(
     };
     // An unreadable quote unit is as good as no price: its amount means nothing.
     let (Some(unit), Some(value)) = (unit, value) else {
-        left_out(Missing::price(h.account_id, p.symbol.clone()));
+        left_out(Missing::price(h.account_id(), p.symbol.clone()));
         return (out, None);
     };
     let value = unit.to_major(value);
     out.value = Some(value);
     if let Some(rate) = rates.rate(&unit.currency, base) {
-        let cost = unit.to_major(h.cost_basis());
         let day = p
             .close
             .zip(p.previous_close)
-            .map(|(c, prev)| unit.to_major((c.price - prev.price) * h.shares));
+            .map(|(c, prev)| unit.to_major((c.price - prev.price) * h.quantity()));
         out.value_base = Some(value * rate);
-        out.gain_base = Some((value - cost) * rate);
+        out.gain_base = match h {
+            Held::Snapshot(holding) => Some((value - unit.to_major(holding.cost_basis())) * rate),
+            // A replayed cost is in the account's currency, converted on the lots' own dates.
+            Held::Ledger { cost, .. } => cost
+                .zip(rates.rate(account_currency, base))
+                .map(|(cost, account_rate)| value * rate - cost * account_rate),
+        };
         out.day_change_base = day.map(|d| d * rate);
     }
     let in_account = rates.rate(&unit.currency, account_currency);
     if in_account.is_none() {
         left_out(Missing::fx(
-            h.account_id,
+            h.account_id(),
             unit.currency.clone(),
             Some(p.symbol.clone()),
         ));
@@ -555,7 +639,7 @@ mod tests {
             })
         };
         PositionFacts {
-            holding: Holding {
+            held: Held::Snapshot(Holding {
                 id: Uuid::new_v4(),
                 account_id: account.id,
                 security_id: Uuid::new_v4(),
@@ -564,7 +648,7 @@ mod tests {
                 timestamp: at(2),
                 created_at: at(2),
                 updated_at: at(2),
-            },
+            }),
             symbol: Symbol::parse(symbol).unwrap(),
             quote: quote.into(),
             close: close(0),
@@ -590,21 +674,29 @@ mod tests {
                 balance: Some(balance(&checking, "1000.50", None)),
                 account: checking,
                 positions: vec![],
+                ledger_cash: None,
+                unconverted: vec![],
             },
             AccountFacts {
                 balance: Some(balance(&savings, "200", None)),
                 account: savings,
                 positions: vec![],
+                ledger_cash: None,
+                unconverted: vec![],
             },
             AccountFacts {
                 balance: Some(balance(&card, "100", None)),
                 account: card,
                 positions: vec![],
+                ledger_cash: None,
+                unconverted: vec![],
             },
             AccountFacts {
                 account: empty,
                 balance: None,
                 positions: vec![],
+                ledger_cash: None,
+                unconverted: vec![],
             },
         ];
         let v = value_portfolio(&code("USD"), day(5), facts, &rates());
@@ -647,17 +739,21 @@ mod tests {
             // No rate from CHF: left out of the account and of base.
             position(&isa, "NESN.SW", "CHF", "1", "90", &["100"]),
         ];
-        let since = isa_positions[0].holding.timestamp.date_naive();
+        let since = isa_positions[0].held.since();
         let facts = vec![
             AccountFacts {
                 balance: Some(balance(&isa, "999", Some("15"))),
                 account: isa.clone(),
                 positions: isa_positions,
+                ledger_cash: None,
+                unconverted: vec![],
             },
             AccountFacts {
                 balance: Some(balance(&yen, "100000", None)),
                 account: yen.clone(),
                 positions: vec![],
+                ledger_cash: None,
+                unconverted: vec![],
             },
         ];
         let v = value_portfolio(&code("USD"), day(5), facts, &rates());
@@ -727,6 +823,8 @@ mod tests {
             balance: Some(balance(&broker, "500", Some("20"))),
             account: broker,
             positions: vec![],
+            ledger_cash: None,
+            unconverted: vec![],
         }];
         let v = value_portfolio(&code("USD"), day(5), facts, &rates());
         assert_eq!(v.accounts[0].value, d("500"));

@@ -10,7 +10,7 @@ use utoipa::openapi::schema::{
 };
 use utoipa::openapi::{RefOr, Required, Schema};
 
-use crate::domain::ledger::CostBasisMethod;
+use crate::domain::ledger::{ActivityType, CostBasisMethod};
 use crate::domain::money::{MAX_INTEGER_DIGITS, MAX_SCALE};
 use crate::domain::{AccountType, ChartRange, Symbol};
 
@@ -448,4 +448,18 @@ pub fn requires(names: &[&str]) -> ObjectBuilder {
         object = object.required(*name);
     }
     object
+}
+
+/// The activity types, any case, surrounding space ignored.
+pub fn activity_type() -> Schema {
+    let names: Vec<&str> = ActivityType::ALL.iter().map(|t| t.as_str()).collect();
+    any_case_of(&names)
+}
+
+pub fn activity_type_or_null() -> Schema {
+    or_null(activity_type())
+}
+
+pub fn date_or_null() -> Schema {
+    or_null(date())
 }

@@ -22,20 +22,38 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_ascii_lowercase);
-        if let Some(ct) = &content_type {
-            let essence = ct.split(';').next().unwrap_or("").trim();
-            if !(essence == "application/json" || essence.ends_with("+json")) {
-                return Err(ApiError::UnsupportedMediaType);
-            }
-        }
-        let bytes = body_bytes(req, state).await?;
+        let bytes = json_bytes(req, state).await?;
         parse_json(&bytes).map(Json)
     }
+}
+
+/// A JSON array body of objects, each read as `T`. Every bad item is reported, located as
+/// `["body", index, field]`, so that a client fixes a whole batch at once.
+pub struct JsonList<T>(pub Vec<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonList<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = json_bytes(req, state).await?;
+        parse_json_list(&bytes).map(JsonList)
+    }
+}
+
+/// The body of a request that says it is JSON or says nothing of its type.
+async fn json_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    let content_type = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
+    if let Some(ct) = &content_type {
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        if !(essence == "application/json" || essence.ends_with("+json")) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+    }
+    body_bytes(req, state).await
 }
 
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
@@ -60,6 +78,35 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Ap
 /// position, and trailing bytes are an error, not ignored. No text in a field the server reads
 /// may hold a NUL character, which PostgreSQL cannot store and no field of ours needs.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value = json_value(bytes)?;
+    read_object(value, vec![json!("body")]).map_err(|e| ApiError::Validation(vec![e]))
+}
+
+/// Parses a JSON array body whose items are objects read as `T`, reporting every bad item.
+pub fn parse_json_list<T: DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, ApiError> {
+    let Value::Array(items) = json_value(bytes)? else {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            vec![json!("body")],
+            "must be a JSON array of objects",
+            "list_type",
+        )]));
+    };
+    let mut read = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        match read_object(item, vec![json!("body"), json!(index)]) {
+            Ok(item) => read.push(item),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(read)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn json_value(bytes: &[u8]) -> Result<Value, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::Validation(vec![FieldError::new(
             vec![json!("body")],
@@ -67,19 +114,19 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             "missing",
         )]));
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+    serde_json::from_slice(bytes).map_err(|e| {
         ApiError::Validation(vec![FieldError::new(
             vec![json!("body")],
             e.to_string(),
             "json_invalid",
         )])
-    })?;
+    })
+}
+
+/// One JSON object read as `T`, its first error located under `at`.
+fn read_object<T: DeserializeOwned>(value: Value, at: Vec<Value>) -> Result<T, FieldError> {
     if !value.is_object() {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            vec![json!("body")],
-            "must be a JSON object",
-            "model_type",
-        )]));
+        return Err(FieldError::new(at, "must be a JSON object", "model_type"));
     }
     let read = read_fields::<T>();
     let checked = value
@@ -88,8 +135,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         .flatten()
         .filter(|(k, _)| read.is_none_or(|fields| fields.contains(&k.as_str())));
     for (key, field) in checked {
-        if let Some(loc) = nul_at(field, vec![json!("body"), json!(key)]) {
-            return Err(nul_error(loc));
+        let mut loc = at.clone();
+        loc.push(json!(key));
+        if let Some(loc) = nul_at(field, loc) {
+            return Err(nul_field(loc));
         }
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
@@ -99,11 +148,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else {
             "value_error"
         };
-        let mut loc = located("body", e.path());
+        let mut loc = at.clone();
+        loc.extend(located("body", e.path()).into_iter().skip(1));
         if let Some(field) = missing_field(&msg) {
             loc.push(json!(field));
         }
-        ApiError::Validation(vec![FieldError::new(loc, msg, kind)])
+        FieldError::new(loc, msg, kind)
     })
 }
 
@@ -131,11 +181,11 @@ fn nul_at(value: &Value, loc: Vec<Value>) -> Option<Vec<Value>> {
 }
 
 fn nul_error(loc: Vec<Value>) -> ApiError {
-    ApiError::Validation(vec![FieldError::new(
-        loc,
-        "must not contain NUL characters",
-        "value_error",
-    )])
+    ApiError::Validation(vec![nul_field(loc)])
+}
+
+fn nul_field(loc: Vec<Value>) -> FieldError {
+    FieldError::new(loc, "must not contain NUL characters", "value_error")
 }
 
 /// The field a "missing field `x`" message names (serde does not put it in the path).

@@ -81,6 +81,12 @@ impl Modify for BearerAuth {
         routes::holdings::update,
         routes::holdings::delete,
         routes::holdings::positions,
+        routes::activities::list,
+        routes::activities::create,
+        routes::activities::create_batch,
+        routes::activities::get_one,
+        routes::activities::update,
+        routes::activities::delete,
         routes::portfolio::valuation,
         routes::ledger::positions,
         routes::ledger::cash,
@@ -96,7 +102,9 @@ impl Modify for BearerAuth {
         (name = "health", description = "Served at the root and under /api/v1"),
         (name = "auth"), (name = "users"), (name = "currencies"),
         (name = "financial-institutions"), (name = "accounts"), (name = "account-values"),
-        (name = "holdings"), (name = "portfolio"), (name = "securities"),
+        (name = "holdings"), (name = "activities", description = "An account's trades, income \
+                                           and cash movements: the ledger"),
+        (name = "portfolio"), (name = "securities"),
         (name = "ledger", description = "Positions, cash, realized gains and income derived \
                                            from an account's activities"),
     )
@@ -110,6 +118,7 @@ const PATCH_TOO: &[&str] = &[
     "/api/v1/accounts/{id}",
     "/api/v1/accounts/{account_id}/values/{value_id}",
     "/api/v1/accounts/{account_id}/holdings/{holding_id}",
+    "/api/v1/accounts/{account_id}/activities/{activity_id}",
 ];
 
 /// The whole document: the health routes at both places, `PATCH` beside `PUT`, and an

@@ -13,9 +13,10 @@ use crate::domain::ledger::{
     check_ledger, AccountLedger, Activity, ActivityFields, ActivityPatch, ActivityType,
     NewActivity, NoRates, SplitRatio,
 };
-use crate::domain::{self, Account, ActivityFilter, Page, PageRequest, Symbol, User};
+use crate::domain::{self, Account, ActivityFilter, Page, PageRequest, Security, Symbol, User};
 use crate::store::Store;
 
+use super::account_locks::AccountLocks;
 use super::ledger::position_statements;
 use super::portfolio::{conflict, missing, owned_account, resolve_security, SecurityRef};
 use super::securities::SecurityService;
@@ -60,11 +61,20 @@ pub struct Recorded {
 pub struct ActivityService {
     store: Arc<dyn Store>,
     securities: Arc<SecurityService>,
+    locks: AccountLocks,
 }
 
 impl ActivityService {
-    pub fn new(store: Arc<dyn Store>, securities: Arc<SecurityService>) -> Self {
-        Self { store, securities }
+    pub(super) fn new(
+        store: Arc<dyn Store>,
+        securities: Arc<SecurityService>,
+        locks: AccountLocks,
+    ) -> Self {
+        Self {
+            store,
+            securities,
+            locks,
+        }
     }
 
     /// A page of the account's activities, oldest first.
@@ -78,6 +88,31 @@ impl ActivityService {
     ) -> ServiceResult<Page<Activity>> {
         owned_account(self.store.as_ref(), user, account_id).await?;
         Ok(self.store.activities(account_id, filter, page).await?)
+    }
+
+    /// [`list`](Self::list), narrowed to the stored security with `symbol`: an empty page
+    /// when no stored security has it (nothing is looked up upstream to answer a filter).
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id))]
+    pub async fn list_of_symbol(
+        &self,
+        user: &User,
+        account_id: Uuid,
+        filter: &ActivityFilter,
+        symbol: &Symbol,
+        page: PageRequest,
+    ) -> ServiceResult<Page<Activity>> {
+        owned_account(self.store.as_ref(), user, account_id).await?;
+        let Some(security) = self.securities.stored(symbol).await? else {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+            });
+        };
+        let filter = ActivityFilter {
+            security_id: Some(security.id),
+            ..filter.clone()
+        };
+        Ok(self.store.activities(account_id, &filter, page).await?)
     }
 
     #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
@@ -96,6 +131,7 @@ impl ActivityService {
         draft: ActivityDraft,
     ) -> ServiceResult<Recorded> {
         let account = owned_account(self.store.as_ref(), user, account_id).await?;
+        let _writing = self.locks.lock(account_id).await;
         if let Some(found) = self.by_external_id(account_id, &draft.external_id).await? {
             return Ok(Recorded {
                 activity: found,
@@ -126,6 +162,7 @@ impl ActivityService {
         drafts: Vec<ActivityDraft>,
     ) -> ServiceResult<Vec<Recorded>> {
         let account = owned_account(self.store.as_ref(), user, account_id).await?;
+        let _writing = self.locks.lock(account_id).await;
         let at = domain::now();
         let mut recorded = Vec::with_capacity(drafts.len());
         let mut errors = Vec::new();
@@ -183,6 +220,7 @@ impl ActivityService {
         change: ActivityChange,
     ) -> ServiceResult<Activity> {
         let account = owned_account(self.store.as_ref(), user, account_id).await?;
+        let _writing = self.locks.lock(account_id).await;
         let mut activity = self.owned(account_id, id).await?;
         let mut patch = change.patch;
         if let Some(security) = change.security {
@@ -208,6 +246,7 @@ impl ActivityService {
     #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]
     pub async fn delete(&self, user: &User, account_id: Uuid, id: Uuid) -> ServiceResult<()> {
         let account = owned_account(self.store.as_ref(), user, account_id).await?;
+        let _writing = self.locks.lock(account_id).await;
         self.owned(account_id, id).await?;
         let mut ledger = self.store.account_activities(account_id).await?;
         ledger.retain(|a| a.id != id);
@@ -221,6 +260,16 @@ impl ActivityService {
     /// The symbol of each security the activities name, read in one query.
     #[tracing::instrument(skip_all, fields(count = activities.len()))]
     pub async fn symbols(&self, activities: &[Activity]) -> ServiceResult<HashMap<Uuid, Symbol>> {
+        let found = self.securities_of(activities).await?;
+        Ok(found.into_iter().map(|(id, s)| (id, s.symbol)).collect())
+    }
+
+    /// Each security the activities name, read in one query.
+    #[tracing::instrument(skip_all, fields(count = activities.len()))]
+    pub async fn securities_of(
+        &self,
+        activities: &[Activity],
+    ) -> ServiceResult<HashMap<Uuid, Security>> {
         let mut ids: Vec<Uuid> = activities.iter().filter_map(|a| a.security_id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -228,7 +277,7 @@ impl ActivityService {
             return Ok(HashMap::new());
         }
         let found = self.store.securities_by_ids(&ids).await?;
-        Ok(found.into_iter().map(|s| (s.id, s.symbol)).collect())
+        Ok(found.into_iter().map(|s| (s.id, s)).collect())
     }
 
     async fn owned(&self, account_id: Uuid, id: Uuid) -> ServiceResult<Activity> {

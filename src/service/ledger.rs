@@ -17,10 +17,12 @@ use uuid::Uuid;
 
 use crate::domain::ledger::convert::to_kept_places;
 use crate::domain::ledger::{
-    ledger_as_of, AccountLedger, Activity, CashBalance, LedgerSnapshot, Position,
-    PositionStatement, RateSource, RealizedGain,
+    check_ledger, ledger_as_of, AccountLedger, Activity, CashBalance, LedgerSnapshot, NoRates,
+    Position, PositionStatement, RateSource, RealizedGain,
 };
-use crate::domain::{money, Account, CurrencyCode, PageRequest, QuoteUnit, Security, User};
+use crate::domain::{
+    money, Account, CurrencyCode, Holding, PageRequest, QuoteUnit, Security, User,
+};
 use crate::store::Store;
 
 use super::portfolio::owned_account;
@@ -366,7 +368,7 @@ impl LedgerService {
         also: &[CurrencyCode],
     ) -> ServiceResult<Vec<(Account, LedgerSnapshot, Arc<RateHistory>)>> {
         let store = self.store.as_ref();
-        let (accounts, mut activities) = match account_id {
+        let (accounts, activities) = match account_id {
             Some(id) => {
                 let account = owned_account(store, user, id).await?;
                 let activities = store.account_activities(id).await?;
@@ -380,37 +382,7 @@ impl LedgerService {
                 (accounts.items, activities)
             }
         };
-        let mut by_account: HashMap<Uuid, Vec<Activity>> = HashMap::new();
-        for a in activities.drain(..) {
-            by_account.entry(a.account_id).or_default().push(a);
-        }
-        // Sales and income come from activities: an account without any has neither.
-        let mut inputs = Vec::new();
-        for account in accounts {
-            if let Some(activities) = by_account.remove(&account.id) {
-                let statements = position_statements(store, account.id).await?;
-                inputs.push((
-                    account,
-                    Inputs {
-                        activities,
-                        statements,
-                    },
-                ));
-            }
-        }
-        let currencies: Vec<CurrencyCode> = inputs
-            .iter()
-            .flat_map(|(account, i)| i.currencies(account))
-            .chain(also.iter().cloned())
-            .collect();
-        let rates = Arc::new(RateHistory::read(store, currencies, end).await?);
-        inputs
-            .into_iter()
-            .map(|(account, i)| {
-                let snapshot = i.replay(&account, rates.as_ref(), end)?;
-                Ok((account, snapshot, rates.clone()))
-            })
-            .collect()
+        replay_accounts(store, accounts, activities, end, also).await
     }
 
     async fn inputs(&self, account: &Account) -> ServiceResult<Inputs> {
@@ -491,6 +463,48 @@ impl Inputs {
     }
 }
 
+/// The ledger of each of `accounts` that has activities, as of `end`, with the rates it was
+/// converted at; `also` names currencies the caller converts into afterwards. Accounts
+/// without activities are left out: sales and income come from activities.
+pub(super) async fn replay_accounts(
+    store: &dyn Store,
+    accounts: Vec<Account>,
+    activities: Vec<Activity>,
+    end: NaiveDate,
+    also: &[CurrencyCode],
+) -> ServiceResult<Vec<(Account, LedgerSnapshot, Arc<RateHistory>)>> {
+    let mut by_account: HashMap<Uuid, Vec<Activity>> = HashMap::new();
+    for a in activities {
+        by_account.entry(a.account_id).or_default().push(a);
+    }
+    let mut inputs = Vec::new();
+    for account in accounts {
+        if let Some(activities) = by_account.remove(&account.id) {
+            let statements = position_statements(store, account.id).await?;
+            inputs.push((
+                account,
+                Inputs {
+                    activities,
+                    statements,
+                },
+            ));
+        }
+    }
+    let currencies: Vec<CurrencyCode> = inputs
+        .iter()
+        .flat_map(|(account, i)| i.currencies(account))
+        .chain(also.iter().cloned())
+        .collect();
+    let rates = Arc::new(RateHistory::read(store, currencies, end).await?);
+    inputs
+        .into_iter()
+        .map(|(account, i)| {
+            let snapshot = i.replay(&account, rates.as_ref(), end)?;
+            Ok((account, snapshot, rates.clone()))
+        })
+        .collect()
+}
+
 /// Every holding of the account, read as a position statement in its security's unit.
 pub(super) async fn position_statements(
     store: &dyn Store,
@@ -500,6 +514,44 @@ pub(super) async fn position_statements(
         .holdings(account_id, false, PageRequest::all())
         .await?
         .items;
+    statements_of(store, &holdings).await
+}
+
+/// Refuses a change to the account's holdings after which its activities no longer replay
+/// (a statement that leaves a later sale uncovered). An account without activities has no
+/// ledger to break, and nothing more is read for it.
+pub(super) async fn check_statements(
+    store: &dyn Store,
+    account: &Account,
+    change: impl FnOnce(&mut Vec<Holding>),
+) -> ServiceResult<()> {
+    let activities = store.account_activities(account.id).await?;
+    if activities.is_empty() {
+        return Ok(());
+    }
+    let mut holdings = store
+        .holdings(account.id, false, PageRequest::all())
+        .await?
+        .items;
+    change(&mut holdings);
+    let statements = statements_of(store, &holdings).await?;
+    // Quantities do not depend on exchange rates, so none are read.
+    check_ledger(
+        AccountLedger {
+            currency: &account.currency,
+            method: account.cost_basis_method,
+            activities: &activities,
+            statements: &statements,
+        },
+        &NoRates,
+    )?;
+    Ok(())
+}
+
+async fn statements_of(
+    store: &dyn Store,
+    holdings: &[Holding],
+) -> ServiceResult<Vec<PositionStatement>> {
     if holdings.is_empty() {
         return Ok(Vec::new());
     }

@@ -1,6 +1,7 @@
 //! Services shared by the TUI and the HTTP API. A TUI key and an HTTP route that do the same
 //! thing call the same function here.
 
+mod account_locks;
 pub mod activities;
 pub mod auth;
 pub mod chart;
@@ -59,10 +60,16 @@ impl Services {
         let securities =
             Arc::new(SecurityService::new(store.clone(), market.clone()).with_deadlines(deadlines));
         let fx = Arc::new(FxService::new(store.clone(), market).with_deadline(deadlines.request));
+        let locks = account_locks::AccountLocks::default();
         Self {
             users: UserService::new(store.clone()),
-            portfolio: PortfolioService::new(store.clone(), securities.clone(), fx.clone()),
-            activities: activities::ActivityService::new(store.clone(), securities.clone()),
+            portfolio: PortfolioService::new(
+                store.clone(),
+                securities.clone(),
+                fx.clone(),
+                locks.clone(),
+            ),
+            activities: activities::ActivityService::new(store.clone(), securities.clone(), locks),
             ledger: ledger::LedgerService::new(store.clone()),
             currencies: CurrencyService::new(store.clone()),
             fx,

@@ -16,7 +16,9 @@ use crate::domain::{
 };
 use crate::store::{AccountPositions, ConflictKind, LatestClose, PricedHolding, Store, StoreError};
 
+use super::account_locks::AccountLocks;
 use super::fx::FxService;
+use super::ledger::check_statements;
 use super::securities::{FirstUse, SecurityService};
 use super::{Entity, ServiceError, ServiceResult};
 
@@ -125,18 +127,22 @@ pub struct PortfolioService {
     pub(super) store: Arc<dyn Store>,
     securities: Arc<SecurityService>,
     fx: Arc<FxService>,
+    /// Shared with the activity service: a holding is a statement in its account's ledger.
+    locks: AccountLocks,
 }
 
 impl PortfolioService {
-    pub fn new(
+    pub(super) fn new(
         store: Arc<dyn Store>,
         securities: Arc<SecurityService>,
         fx: Arc<FxService>,
+        locks: AccountLocks,
     ) -> Self {
         Self {
             store,
             securities,
             fx,
+            locks,
         }
     }
 
@@ -629,6 +635,11 @@ impl PortfolioService {
             ..new
         }
         .into_holding(Uuid::new_v4(), account_id, domain::now());
+        let _writing = self.locks.lock(account_id).await;
+        check_statements(self.store.as_ref(), &account, |held| {
+            held.push(holding.clone())
+        })
+        .await?;
         self.store.insert_holding(&holding).await.map_err(|e| {
             conflict(
                 e,
@@ -647,12 +658,21 @@ impl PortfolioService {
         security: Option<SecurityRef>,
         mut patch: HoldingPatch,
     ) -> ServiceResult<HoldingView> {
-        let mut holding = self.owned_holding(user, account_id, id).await?;
+        let account = self.account(user, account_id).await?;
         if let Some(r) = security {
             patch.security_id = Some(self.resolve(&r).await?.id);
         }
-        patch.validated()?.apply(&mut holding);
+        let patch = patch.validated()?;
+        let _writing = self.locks.lock(account_id).await;
+        let mut holding = self.owned_holding(user, account_id, id).await?;
+        patch.apply(&mut holding);
         holding.updated_at = domain::now();
+        check_statements(self.store.as_ref(), &account, |held| {
+            for h in held.iter_mut().filter(|h| h.id == id) {
+                *h = holding.clone();
+            }
+        })
+        .await?;
         self.store.update_holding(&holding).await.map_err(|e| {
             conflict(
                 e,
@@ -669,7 +689,13 @@ impl PortfolioService {
         account_id: Uuid,
         id: Uuid,
     ) -> ServiceResult<()> {
+        let account = self.account(user, account_id).await?;
+        let _writing = self.locks.lock(account_id).await;
         self.owned_holding(user, account_id, id).await?;
+        check_statements(self.store.as_ref(), &account, |held| {
+            held.retain(|h| h.id != id)
+        })
+        .await?;
         self.store
             .delete_holding(id)
             .await

@@ -5,16 +5,20 @@
 //! date, with a fixed number of queries however many accounts and positions there are, and
 //! leaves the arithmetic to [`domain::valuation::value_portfolio`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::valuation::{self, AccountFacts, Close, PositionFacts, Valuation};
-use crate::domain::{self, CurrencyCode, PageRequest, QuoteUnit, Security, User};
+use crate::domain::ledger::LedgerSnapshot;
+use crate::domain::valuation::{
+    self, AccountFacts, Close, Held, Missing, PositionFacts, Unvalued, Valuation,
+};
+use crate::domain::{self, CurrencyCode, Holding, PageRequest, QuoteUnit, Security, User};
 use crate::store::LatestClose;
 
+use super::ledger::replay_accounts;
 use super::portfolio::{AccountSummary, InstitutionGroup, Overview, PortfolioService};
 use super::{rates, ServiceError, ServiceResult};
 
@@ -43,11 +47,34 @@ impl PortfolioService {
         let store = &self.store;
         let accounts = store.accounts(user.id, PageRequest::all()).await?.items;
         let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
-        let (mut balances, holdings) = tokio::try_join!(
+        let (mut balances, holdings, activities) = tokio::try_join!(
             store.account_values_on_or_before(&ids, as_of),
             store.current_holdings_of_user(user.id),
+            store.user_activities(user.id),
         )?;
-        let mut security_ids: Vec<Uuid> = holdings.iter().map(|h| h.security_id).collect();
+        // An account with activities is valued from its ledger (its holdings read as
+        // statements in it); the others from their current holdings and balances.
+        let base = [user.base_currency.clone()];
+        let ledgers =
+            replay_accounts(store.as_ref(), accounts.clone(), activities, as_of, &base).await?;
+        let mut ledgers: HashMap<Uuid, LedgerSnapshot> = ledgers
+            .into_iter()
+            .map(|(account, snapshot, _)| (account.id, snapshot))
+            .collect();
+        let holdings: Vec<Holding> = holdings
+            .into_iter()
+            .filter(|h| !ledgers.contains_key(&h.account_id))
+            .collect();
+        let mut security_ids: Vec<Uuid> = holdings
+            .iter()
+            .map(|h| h.security_id)
+            .chain(
+                ledgers
+                    .values()
+                    .flat_map(|l| l.positions.iter().filter(|p| p.is_open()))
+                    .map(|p| p.security_id),
+            )
+            .collect();
         security_ids.sort_unstable();
         security_ids.dedup();
         let (securities, closes) = tokio::try_join!(
@@ -70,25 +97,43 @@ impl PortfolioService {
         let currencies: Vec<CurrencyCode> = currencies.into_iter().collect();
         let book = rates::rate_book(store.as_ref(), &currencies, as_of).await?;
 
+        let facts_of = |held: Held| -> ServiceResult<PositionFacts> {
+            let security = securities.get(&held.security_id()).ok_or_else(|| {
+                ServiceError::internal(format!(
+                    "position of {} has no security",
+                    held.security_id()
+                ))
+            })?;
+            let (close, previous_close) =
+                closes.get(&held.security_id()).copied().unwrap_or_default();
+            Ok(PositionFacts {
+                symbol: security.symbol.clone(),
+                quote: security.currency.clone(),
+                close,
+                previous_close,
+                held,
+            })
+        };
         let mut positions: HashMap<Uuid, Vec<PositionFacts>> = HashMap::new();
         for holding in holdings {
-            let security = securities.get(&holding.security_id).ok_or_else(|| {
-                ServiceError::internal(format!("holding {} has no security", holding.id))
-            })?;
-            let (close, previous_close) = closes
-                .get(&holding.security_id)
-                .copied()
-                .unwrap_or_default();
-            positions
-                .entry(holding.account_id)
-                .or_default()
-                .push(PositionFacts {
-                    symbol: security.symbol.clone(),
-                    quote: security.currency.clone(),
-                    close,
-                    previous_close,
-                    holding,
-                });
+            let account_id = holding.account_id;
+            let facts = facts_of(Held::Snapshot(holding))?;
+            positions.entry(account_id).or_default().push(facts);
+        }
+        for (&account_id, ledger) in &ledgers {
+            for p in ledger.positions.iter().filter(|p| p.is_open()) {
+                let held = Held::Ledger {
+                    account_id,
+                    security_id: p.security_id,
+                    quantity: p.quantity,
+                    cost: p.average_cost.map(|_| p.cost_basis),
+                    since: p.lots.first().map_or(as_of, |l| l.opened),
+                };
+                positions
+                    .entry(account_id)
+                    .or_default()
+                    .push(facts_of(held)?);
+            }
         }
         // By symbol, so that what is left out is listed in the same order every time.
         for held in positions.values_mut() {
@@ -96,10 +141,17 @@ impl PortfolioService {
         }
         let facts = accounts
             .into_iter()
-            .map(|account| AccountFacts {
-                balance: balances.remove(&account.id),
-                positions: positions.remove(&account.id).unwrap_or_default(),
-                account,
+            .map(|account| {
+                let ledger = ledgers.remove(&account.id);
+                AccountFacts {
+                    balance: balances.remove(&account.id),
+                    positions: positions.remove(&account.id).unwrap_or_default(),
+                    ledger_cash: ledger.as_ref().map(|l| l.cash.balance),
+                    unconverted: ledger
+                        .map(|l| unconverted(account.id, &l))
+                        .unwrap_or_default(),
+                    account,
+                }
             })
             .collect();
         Ok(valuation::value_portfolio(
@@ -195,6 +247,25 @@ pub(super) fn checked_as_of(date: NaiveDate, today: NaiveDate) -> ServiceResult<
         ));
     }
     Ok(date)
+}
+
+/// What a replayed ledger could not convert into its account's currency, each currency listed
+/// once from the first day it was met.
+fn unconverted(account_id: Uuid, ledger: &LedgerSnapshot) -> Vec<Unvalued> {
+    let mut first: BTreeMap<CurrencyCode, NaiveDate> = BTreeMap::new();
+    for u in &ledger.unconverted {
+        if let Ok(unit) = QuoteUnit::parse(&u.currency) {
+            let since = first.entry(unit.currency).or_insert(u.date);
+            *since = (*since).min(u.date);
+        }
+    }
+    first
+        .into_iter()
+        .map(|(currency, since)| Unvalued {
+            missing: Missing::fx(account_id, currency, None),
+            since: Some(since),
+        })
+        .collect()
 }
 
 /// Each security's newest close and the one before it, from closes grouped by security and

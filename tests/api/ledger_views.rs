@@ -44,12 +44,17 @@ fn at(s: &str) -> DateTime<Utc> {
 }
 
 /// The test's own handle on the server's database.
-async fn store(app: &TestApp) -> Arc<dyn Store> {
+pub(crate) async fn store(app: &TestApp) -> Arc<dyn Store> {
     finances::store::open(app.store_url()).await.unwrap()
 }
 
 /// A security stored with a daily close per `(time, close)`, as a sync would store them.
-async fn security(store: &dyn Store, symbol: &str, quote: &str, closes: &[(&str, &str)]) -> Uuid {
+pub(crate) async fn security(
+    store: &dyn Store,
+    symbol: &str,
+    quote: &str,
+    closes: &[(&str, &str)],
+) -> Uuid {
     let sec: Security = NewSecurity {
         symbol: Symbol::parse(symbol).unwrap(),
         name: format!("{symbol} Corp"),
@@ -81,7 +86,7 @@ async fn security(store: &dyn Store, symbol: &str, quote: &str, closes: &[(&str,
 }
 
 /// An investment account of `s` in `currency`.
-async fn account(app: &TestApp, s: &Session, name: &str, currency: &str) -> Uuid {
+pub(crate) async fn account(app: &TestApp, s: &Session, name: &str, currency: &str) -> Uuid {
     let r = app
         .post(
             "/api/v1/accounts",

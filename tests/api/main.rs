@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod activities;
 mod auth;
 mod document;
 mod input;

@@ -2,6 +2,7 @@
 //! from domain types live beside them; rules stay in the domain and the services.
 
 pub mod accounts;
+pub mod activities;
 pub mod auth;
 pub mod currencies;
 pub mod health;

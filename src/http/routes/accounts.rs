@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         )
         .nest("/{account_id}/values", super::values::router())
         .nest("/{account_id}/holdings", super::holdings::router())
+        .nest("/{account_id}/activities", super::activities::router())
         .route("/{id}/positions", get(super::ledger::positions))
         .route("/{id}/cash", get(super::ledger::cash))
 }

@@ -1,6 +1,7 @@
 //! Handlers, one file per resource.
 
 pub mod accounts;
+pub mod activities;
 pub mod auth;
 pub mod currencies;
 pub mod health;

@@ -141,7 +141,7 @@ impl App {
                 .valuation
                 .positions
                 .iter()
-                .map(|v| (v.holding_id, v))
+                .filter_map(|v| Some((v.holding_id?, v)))
                 .collect();
             for (index, v) in p.positions.iter().enumerate() {
                 if self
