@@ -168,9 +168,9 @@ fn service_error(e: ServiceError) -> Response {
                 })
                 .collect(),
         ),
-        ServiceError::Ledger(e) => validation(vec![FieldError::new(
+        refused @ ServiceError::Ledger { .. } => validation(vec![FieldError::new(
             vec![json!("body"), json!("activity")],
-            e.to_string(),
+            refused.to_string(),
             "ledger_error",
         )]),
         ServiceError::BadRequest { message, .. } => {

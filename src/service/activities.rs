@@ -10,14 +10,13 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::domain::ledger::{
-    check_ledger, AccountLedger, Activity, ActivityFields, ActivityPatch, ActivityType,
-    NewActivity, NoRates, SplitRatio,
+    Activity, ActivityFields, ActivityPatch, ActivityType, NewActivity, SplitRatio,
 };
 use crate::domain::{self, Account, ActivityFilter, Page, PageRequest, Security, Symbol, User};
 use crate::store::Store;
 
 use super::account_locks::AccountLocks;
-use super::ledger::position_statements;
+use super::ledger::{check_replays, position_statements};
 use super::portfolio::{conflict, missing, owned_account, resolve_security, SecurityRef};
 use super::securities::SecurityService;
 use super::{Entity, ServiceError, ServiceResult};
@@ -335,21 +334,12 @@ impl ActivityService {
         Ok(new.into_activity(Uuid::new_v4(), account.id, at))
     }
 
-    /// Refuses a ledger the engine cannot replay (a sell of more than is then held), read
-    /// with the account's position statements (its holdings) as the engine reads them.
-    /// Quantities do not depend on exchange rates, so none are read.
+    /// Refuses a ledger the engine cannot replay, read with the account's position
+    /// statements (its holdings) as the engine reads them.
     async fn check(&self, account: &Account, ledger: &[Activity]) -> ServiceResult<()> {
-        let statements = position_statements(self.store.as_ref(), account.id).await?;
-        check_ledger(
-            AccountLedger {
-                currency: &account.currency,
-                method: account.cost_basis_method,
-                activities: ledger,
-                statements: &statements,
-            },
-            &NoRates,
-        )?;
-        Ok(())
+        let store = self.store.as_ref();
+        let statements = position_statements(store, account.id).await?;
+        check_replays(store, account, ledger, &statements).await
     }
 }
 

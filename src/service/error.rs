@@ -54,9 +54,14 @@ pub enum ServiceError {
     /// batch was stored.
     #[error("{} items are invalid", .0.len())]
     InvalidItems(Vec<(usize, ValidationError)>),
-    /// A change the ledger cannot take, such as selling more than is then held (HTTP 422).
-    #[error("{0}")]
-    Ledger(#[from] crate::domain::ledger::LedgerError),
+    /// A change the ledger cannot take, such as selling more than is then held (HTTP 422);
+    /// `symbol` names the security concerned, when there is one, for people to read.
+    #[error("{}", ledger_message(source, symbol.as_ref()))]
+    Ledger {
+        #[source]
+        source: crate::domain::ledger::LedgerError,
+        symbol: Option<crate::domain::Symbol>,
+    },
     /// A well-formed request that the rules refuse (HTTP 400); `field` names the input to
     /// blame, when one is.
     #[error("{message}")]
@@ -155,5 +160,41 @@ impl From<StoreError> for ServiceError {
             e @ StoreError::Unavailable(_) => Self::unavailable(Upstream::Database, e),
             other => Self::internal(other),
         }
+    }
+}
+
+impl From<crate::domain::ledger::LedgerError> for ServiceError {
+    fn from(source: crate::domain::ledger::LedgerError) -> Self {
+        Self::Ledger {
+            source,
+            symbol: None,
+        }
+    }
+}
+
+/// An oversold ledger told by the security's symbol, date and quantities, with the activity's
+/// id last (a client that just sent it has no id for it yet).
+fn ledger_message(
+    e: &crate::domain::ledger::LedgerError,
+    symbol: Option<&crate::domain::Symbol>,
+) -> String {
+    use crate::domain::ledger::LedgerError;
+    match (e, symbol) {
+        (
+            LedgerError::Oversold {
+                activity_id,
+                date,
+                held,
+                wanted,
+                ..
+            },
+            Some(symbol),
+        ) => format!(
+            "on {date} the account would give up {} {symbol}, but only {} are held then \
+             (activity {activity_id})",
+            wanted.normalize(),
+            held.normalize()
+        ),
+        _ => e.to_string(),
     }
 }

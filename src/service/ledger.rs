@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use crate::domain::ledger::convert::to_kept_places;
 use crate::domain::ledger::{
-    check_ledger, ledger_as_of, AccountLedger, Activity, CashBalance, LedgerSnapshot, NoRates,
-    Position, PositionStatement, RateSource, RealizedGain,
+    check_ledger, ledger_as_of, AccountLedger, Activity, CashBalance, LedgerError, LedgerSnapshot,
+    NoRates, Position, PositionStatement, RateSource, RealizedGain,
 };
 use crate::domain::{
     money, Account, CurrencyCode, Holding, PageRequest, QuoteUnit, Security, User,
@@ -535,17 +535,39 @@ pub(super) async fn check_statements(
         .items;
     change(&mut holdings);
     let statements = statements_of(store, &holdings).await?;
-    // Quantities do not depend on exchange rates, so none are read.
-    check_ledger(
+    check_replays(store, account, &activities, &statements).await
+}
+
+/// Refuses a ledger the engine cannot replay (a sale of more than is then held), naming the
+/// security by its symbol. Quantities do not depend on exchange rates, so none are read.
+pub(super) async fn check_replays(
+    store: &dyn Store,
+    account: &Account,
+    activities: &[Activity],
+    statements: &[PositionStatement],
+) -> ServiceResult<()> {
+    let checked = check_ledger(
         AccountLedger {
             currency: &account.currency,
             method: account.cost_basis_method,
-            activities: &activities,
-            statements: &statements,
+            activities,
+            statements,
         },
         &NoRates,
-    )?;
-    Ok(())
+    );
+    let Err(source) = checked else {
+        return Ok(());
+    };
+    let symbol = match &source {
+        LedgerError::Oversold { security_id, .. } => store
+            .securities_by_ids(&[*security_id])
+            .await?
+            .into_iter()
+            .next()
+            .map(|s| s.symbol),
+        _ => None,
+    };
+    Err(ServiceError::Ledger { source, symbol })
 }
 
 async fn statements_of(

@@ -65,7 +65,7 @@ impl From<ServiceError> for Failure {
                 ),
                 None => (FailureKind::Invalid, None, e.to_string()),
             },
-            ServiceError::Ledger(_) => (FailureKind::Refused, None, e.to_string()),
+            ServiceError::Ledger { .. } => (FailureKind::Refused, None, e.to_string()),
             ServiceError::Unavailable { .. } | ServiceError::UpstreamTimeout { .. } => {
                 (FailureKind::Offline, None, e.to_string())
             }

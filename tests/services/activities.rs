@@ -157,7 +157,10 @@ async fn a_sell_of_more_than_is_held_is_refused_and_nothing_changes(store: Arc<d
         .await
         .unwrap_err();
     match err {
-        ServiceError::Ledger(LedgerError::Oversold { held, wanted, .. }) => {
+        ServiceError::Ledger {
+            source: LedgerError::Oversold { held, wanted, .. },
+            ..
+        } => {
             assert_eq!((held, wanted), (dec("10"), dec("10.5")));
         }
         other => panic!("expected an oversold ledger, got {other:?}"),
@@ -168,7 +171,7 @@ async fn a_sell_of_more_than_is_held_is_refused_and_nothing_changes(store: Arc<d
         .create(&alice, acc, trade(Sell, &aapl, days_ago(11), "1", "120"))
         .await
         .unwrap_err();
-    assert!(matches!(err, ServiceError::Ledger(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::Ledger { .. }), "{err:?}");
     assert_eq!(count(&s, &alice, acc).await, 1);
     // Exactly what is held can be sold.
     s.activities
@@ -206,9 +209,9 @@ async fn an_earlier_buy_cannot_be_edited_or_deleted_from_under_a_sell(store: Arc
         .update(&alice, acc, buy.id, smaller)
         .await
         .unwrap_err();
-    assert!(matches!(err, ServiceError::Ledger(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::Ledger { .. }), "{err:?}");
     let err = s.activities.delete(&alice, acc, buy.id).await.unwrap_err();
-    assert!(matches!(err, ServiceError::Ledger(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::Ledger { .. }), "{err:?}");
     assert_eq!(s.activities.get(&alice, acc, buy.id).await.unwrap(), buy);
     // A change that keeps enough held goes through.
     let enough = ActivityChange {
@@ -254,7 +257,7 @@ async fn a_statement_counts_as_held(store: Arc<dyn Store>) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, ServiceError::Ledger(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::Ledger { .. }), "{err:?}");
     s.activities
         .create(
             &alice,
@@ -302,7 +305,7 @@ async fn a_batch_is_all_or_nothing_with_every_bad_index(store: Arc<dyn Store>) {
         .create_batch(&alice, acc, oversold)
         .await
         .unwrap_err();
-    assert!(matches!(err, ServiceError::Ledger(_)), "{err:?}");
+    assert!(matches!(err, ServiceError::Ledger { .. }), "{err:?}");
     assert_eq!(count(&s, &alice, acc).await, 0);
 
     let good = vec![
