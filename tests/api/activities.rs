@@ -28,6 +28,11 @@ async fn post(app: &TestApp, s: &Session, account: Uuid, body: Value) -> support
     app.post(&activities_of(account), &s.access, body).await
 }
 
+async fn post_batch(app: &TestApp, s: &Session, account: Uuid, items: Value) -> support::http::Res {
+    let batch = format!("{}/batch", activities_of(account));
+    app.post(&batch, &s.access, items).await
+}
+
 /// The stored activities of the account, as the list answers them.
 async fn listed(app: &TestApp, s: &Session, account: Uuid) -> Vec<Value> {
     let r = app.get(&activities_of(account), &s.access).await;
@@ -296,44 +301,39 @@ async fn a_batch_is_stored_whole_or_not_at_all(db: Db) {
     let store = store(&app).await;
     security(store.as_ref(), "AAA", "USD", &[]).await;
     let broker = account(&app, &s, "Broker", "USD").await;
-    let batch = format!("{}/batch", activities_of(broker));
 
     // Every bad item is named by its index and field.
-    let r = app
-        .post(
-            &batch,
-            &s.access,
-            json!([
-                {"activity_type": "deposit", "date": "2024-01-02", "amount": "100"},
-                {"activity_type": "buy", "security_id": "AAA", "unit_price": "1"},
-                {"activity_type": "deposit", "amount": "1", "quantity": "2"},
-                {"activity_type": "deposit", "amount": "x"},
-            ]),
-        )
-        .await;
+    let r = post_batch(
+        &app,
+        &s,
+        broker,
+        json!([
+            {"activity_type": "deposit", "date": "2024-01-02", "amount": "100"},
+            {"activity_type": "buy", "security_id": "AAA", "unit_price": "1"},
+            {"activity_type": "deposit", "amount": "1", "quantity": "2"},
+            {"activity_type": "deposit", "amount": "x"},
+        ]),
+    )
+    .await;
     assert_422_at(&r, json!(["body", 3, "amount"]));
-    let r = app
-        .post(
-            &batch,
-            &s.access,
-            json!([
-                {"activity_type": "deposit", "date": "2024-01-02", "amount": "100"},
-                {"activity_type": "buy", "security_id": "AAA", "unit_price": "1"},
-                {"activity_type": "deposit", "amount": "1", "quantity": "2"},
-            ]),
-        )
-        .await;
+    let r = post_batch(
+        &app,
+        &s,
+        broker,
+        json!([
+            {"activity_type": "deposit", "date": "2024-01-02", "amount": "100"},
+            {"activity_type": "buy", "security_id": "AAA", "unit_price": "1"},
+            {"activity_type": "deposit", "amount": "1", "quantity": "2"},
+        ]),
+    )
+    .await;
     assert_422_at(&r, json!(["body", 1, "quantity"]));
     assert_422_at(&r, json!(["body", 2, "quantity"]));
     assert_eq!(r.body["detail"].as_array().unwrap().len(), 2);
     assert!(listed(&app, &s, broker).await.is_empty());
 
     // Valid items whose ledger would oversell: refused whole.
-    let r = app
-        .post(
-            &batch,
-            &s.access,
-            json!([
+    let r = post_batch(&app, &s, broker, json!([
                 {"activity_type": "buy", "date": "2024-01-02", "security_id": "AAA", "quantity": "1", "unit_price": "5"},
                 {"activity_type": "sell", "date": "2024-01-03", "security_id": "AAA", "quantity": "2", "unit_price": "5"},
             ]),
@@ -341,16 +341,10 @@ async fn a_batch_is_stored_whole_or_not_at_all(db: Db) {
         .await;
     assert_422_at(&r, json!(["body", "activity"]));
     assert!(listed(&app, &s, broker).await.is_empty());
-    let r = app
-        .post(&batch, &s.access, json!({"activity_type": "deposit"}))
-        .await;
+    let r = post_batch(&app, &s, broker, json!({"activity_type": "deposit"})).await;
     assert_422_at(&r, json!(["body"]));
 
-    let r = app
-        .post(
-            &batch,
-            &s.access,
-            json!([
+    let r = post_batch(&app, &s, broker, json!([
                 {"activity_type": "deposit", "date": "2024-01-02", "amount": "100"},
                 {"activity_type": "buy", "date": "2024-01-02", "security_id": "AAA", "quantity": "2", "unit_price": "5"},
                 {"activity_type": "sell", "date": "2024-01-03", "security_id": "AAA", "quantity": "2", "unit_price": "6"},
@@ -377,15 +371,14 @@ async fn an_external_id_is_recorded_once(db: Db) {
     // Unique per account: another account may use it.
     post(&app, &s, other, row.clone()).await.expect(201);
 
-    let batch = format!("{}/batch", activities_of(broker));
-    let r = app
-        .post(
-            &batch,
-            &s.access,
-            json!([row, {"activity_type": "deposit", "date": "2024-01-03", "amount": "5",
+    let r = post_batch(
+        &app,
+        &s,
+        broker,
+        json!([row, {"activity_type": "deposit", "date": "2024-01-03", "amount": "5",
                           "external_id": "row-2"}]),
-        )
-        .await;
+    )
+    .await;
     r.expect(201);
     assert_eq!(
         r.body[0]["id"], first.body["id"],
@@ -394,7 +387,7 @@ async fn an_external_id_is_recorded_once(db: Db) {
     assert_eq!(listed(&app, &s, broker).await.len(), 2);
     // The same id twice in one batch is a mistake of the batch.
     let twice = json!({"activity_type": "deposit", "amount": "5", "external_id": "row-3"});
-    let r = app.post(&batch, &s.access, json!([twice, twice])).await;
+    let r = post_batch(&app, &s, broker, json!([twice, twice])).await;
     assert_422_at(&r, json!(["body", 1, "external_id"]));
     assert_eq!(listed(&app, &s, broker).await.len(), 2);
 }
@@ -473,11 +466,7 @@ async fn the_portfolio_values_an_account_kept_by_activities(db: Db) {
     .await;
     security(store.as_ref(), "BBB", "USD", &[]).await;
     let broker = account(&app, &s, "Broker", "USD").await;
-    let batch = format!("{}/batch", activities_of(broker));
-    app.post(
-        &batch,
-        &s.access,
-        json!([
+    post_batch(&app, &s, broker, json!([
             {"activity_type": "deposit", "date": "2024-01-02", "amount": "5000"},
             {"activity_type": "buy", "date": "2024-01-02", "security_id": "AAA", "quantity": "10", "unit_price": "100", "fee": "5"},
             {"activity_type": "buy", "date": "2024-01-03", "security_id": "BBB", "quantity": "3", "unit_price": "50"},
