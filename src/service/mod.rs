@@ -11,6 +11,7 @@ pub mod fx;
 pub mod ledger;
 pub mod portfolio;
 mod rates;
+mod replayed_holdings;
 pub mod securities;
 pub mod sync;
 pub mod upstream;

@@ -553,6 +553,21 @@ impl PortfolioService {
         current_only: bool,
         page: PageRequest,
     ) -> ServiceResult<Page<HoldingView>> {
+        if current_only {
+            // An account kept by activities holds what its ledger replays.
+            let activities = self.store.account_activities(account_id).await?;
+            if !activities.is_empty() {
+                let account = self.account(user, account_id).await?;
+                let all = self.replayed_holdings(vec![account], activities).await?;
+                let total = all.len() as u64;
+                let items = all
+                    .into_iter()
+                    .skip(usize::try_from(page.skip).unwrap_or(usize::MAX))
+                    .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
+                    .collect();
+                return Ok(Page { items, total });
+            }
+        }
         // One query, which finds nothing unless the caller owns the account: only an empty
         // page asks whether the account is missing or merely empty.
         let page = self
@@ -576,8 +591,30 @@ impl PortfolioService {
 
     #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     async fn positions_of(&self, user_id: Uuid) -> ServiceResult<Vec<HoldingView>> {
-        let priced = self.store.priced_positions(user_id).await?;
-        Ok(priced.into_iter().map(priced_view).collect())
+        let (priced, kept) = tokio::try_join!(
+            self.store.priced_positions(user_id),
+            self.store.accounts_with_activities(user_id),
+        )?;
+        let mut views: Vec<HoldingView> = priced
+            .into_iter()
+            .filter(|p| !kept.contains(&p.holding.account_id))
+            .map(priced_view)
+            .collect();
+        if kept.is_empty() {
+            return Ok(views);
+        }
+        // Accounts kept by activities hold what their ledgers replay.
+        let (accounts, activities) = tokio::try_join!(
+            self.store.accounts(user_id, PageRequest::all()),
+            self.store.user_activities(user_id),
+        )?;
+        let accounts = accounts
+            .items
+            .into_iter()
+            .filter(|a| kept.contains(&a.id))
+            .collect();
+        views.extend(self.replayed_holdings(accounts, activities).await?);
+        Ok(views)
     }
 
     #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]

@@ -334,6 +334,8 @@ pub trait ActivityStore: Send + Sync + 'static {
     async fn account_activities(&self, account_id: Uuid) -> StoreResult<Vec<Activity>>;
     /// Every activity of the user's accounts, by account, then as `account_activities`.
     async fn user_activities(&self, user_id: Uuid) -> StoreResult<Vec<Activity>>;
+    /// The user's accounts with at least one activity.
+    async fn accounts_with_activities(&self, user_id: Uuid) -> StoreResult<Vec<Uuid>>;
     async fn update_activity(&self, activity: &Activity) -> StoreResult<()>;
     async fn delete_activity(&self, id: Uuid) -> StoreResult<()>;
 }

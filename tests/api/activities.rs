@@ -18,6 +18,7 @@ on_both_stores!(
     another_users_activities_are_404_on_every_verb,
     the_portfolio_values_an_account_kept_by_activities,
     a_holding_that_leaves_a_sale_uncovered_is_422,
+    current_holdings_of_an_account_kept_by_activities_are_its_replayed_positions,
 );
 
 fn activities_of(account: Uuid) -> String {
@@ -552,4 +553,70 @@ async fn a_holding_that_leaves_a_sale_uncovered_is_422(db: Db) {
     app.patch(&one, &s.access, json!({"shares": "12"}))
         .await
         .expect(200);
+}
+
+/// Worked example (FIFO): a statement of 10 AAA at 5 on Jan 2 (a lot of cost 50), a buy of 5
+/// at 8 on Jan 3 (cost 40), a sale of 3 on Jan 4, which closes 3 of the statement's lot (15).
+/// Held: 7 at 5 and 5 at 8, 12 shares of cost 75, an average of 6.25. At the close of 10:
+/// worth 120, a gain of 45. The snapshot list still shows the one statement.
+async fn current_holdings_of_an_account_kept_by_activities_are_its_replayed_positions(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("ann").await;
+    let store = store(&app).await;
+    security(
+        store.as_ref(),
+        "AAA",
+        "USD",
+        &[("2024-01-04T21:00:00Z", "10")],
+    )
+    .await;
+    let broker = account(&app, &s, "Broker", "USD").await;
+    let holdings = format!("/api/v1/accounts/{broker}/holdings");
+    app.post(
+        &holdings,
+        &s.access,
+        json!({"security_id": "AAA", "shares": "10", "average_price_per_share": "5",
+               "timestamp": "2024-01-02T12:00:00Z"}),
+    )
+    .await
+    .expect(201);
+    post_batch(
+        &app,
+        &s,
+        broker,
+        json!([
+            {"activity_type": "buy", "date": "2024-01-03", "security_id": "AAA", "quantity": "5", "unit_price": "8"},
+            {"activity_type": "sell", "date": "2024-01-04", "security_id": "AAA", "quantity": "3", "unit_price": "9"},
+        ]),
+    )
+    .await
+    .expect(201);
+
+    let current = format!("{holdings}?current=true");
+    let r = app.get(&current, &s.access).await;
+    r.expect(200);
+    assert_eq!(r.header("x-total-count"), Some("1"));
+    let p = &r.body[0];
+    assert_eq!(p["shares"], "12.000000");
+    assert_eq!(p["average_price_per_share"], "6.25");
+    assert_eq!(p["cost_basis"], "75.00");
+    assert_eq!(p["market_value"], "120.00");
+    assert_eq!(p["unrealized_gain"], "45.00");
+    assert_eq!(p["security"]["symbol"], "AAA");
+    assert_eq!(p["timestamp"], "2024-01-04T00:00:00Z");
+    // The same id on every read, naming no stored holding.
+    let again = app.get(&current, &s.access).await;
+    assert_eq!(again.body[0]["id"], p["id"]);
+    let id = p["id"].as_str().unwrap();
+    app.get(&format!("{holdings}/{id}"), &s.access)
+        .await
+        .expect(404);
+
+    let everywhere = app.get("/api/v1/holdings", &s.access).await;
+    everywhere.expect(200);
+    assert_eq!(everywhere.body.as_array().unwrap().len(), 1);
+    assert_eq!(everywhere.body[0]["shares"], "12.000000");
+    let snapshots = app.get(&holdings, &s.access).await;
+    assert_eq!(snapshots.body.as_array().unwrap().len(), 1);
+    assert_eq!(snapshots.body[0]["shares"], "10.000000");
 }

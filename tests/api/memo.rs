@@ -50,8 +50,10 @@ const READS: &[(&str, &[&str])] = &[
             "users",
             "accounts",
             "holdings",
+            "activities",
             "securities",
             "security_prices",
+            "exchange_rates",
         ],
     ),
     (
@@ -60,8 +62,10 @@ const READS: &[(&str, &[&str])] = &[
             "users",
             "accounts",
             "holdings",
+            "activities",
             "securities",
             "security_prices",
+            "exchange_rates",
         ],
     ),
 ];

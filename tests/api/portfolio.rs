@@ -691,7 +691,8 @@ async fn follow_writes(db: Db, response_cache_bytes: u64) {
 
 /// Each read route runs a fixed number of SQL statements, however many accounts, holdings and
 /// securities it reads: authentication reads the caller with their data version in one, and
-/// each route then reads what it shows in one more. Counted on PostgreSQL, where a statement is
+/// each route then reads what it shows in one more. The current holdings also ask, in one
+/// more, which accounts are kept by activities (whose positions their ledgers replay). Counted on PostgreSQL, where a statement is
 /// logged in the request's span (SQLite runs statements on a worker thread, outside it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(
@@ -712,8 +713,8 @@ async fn each_read_route_runs_a_fixed_number_of_statements() {
         ("/api/v1/accounts".to_string(), 2),
         (format!("/api/v1/accounts/{broker}"), 2),
         (holdings.clone(), 2),
-        (format!("{holdings}?current=true"), 2),
-        ("/api/v1/holdings".to_string(), 2),
+        (format!("{holdings}?current=true"), 3),
+        ("/api/v1/holdings".to_string(), 3),
     ] {
         // Once unmeasured, so that no connection is being opened in the measured request.
         app.get(&path, &s.access).await.expect(200);

@@ -36,6 +36,9 @@ pub(crate) const OF_USER: &str = concat!(
     " FROM activities AS x JOIN accounts AS a ON a.id = x.account_id WHERE a.user_id = $1 \
      ORDER BY x.account_id, x.\"date\", x.created_at, x.id"
 );
+/// The user's accounts that have at least one activity: those kept by a ledger.
+pub(crate) const ACCOUNTS_OF_USER: &str = "SELECT a.id AS account_id FROM accounts AS a \
+     WHERE a.user_id = $1 AND EXISTS (SELECT 1 FROM activities AS x WHERE x.account_id = a.id)";
 /// The filter of a listed page: binds the account, then start and end dates, the type and
 /// the security, each NULL when absent.
 macro_rules! filtered {

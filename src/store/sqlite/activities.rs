@@ -6,7 +6,7 @@ use super::errors::{parent, Probe};
 use super::{SqliteQuery, SqliteStore};
 use crate::domain::ledger::Activity;
 use crate::domain::{ActivityFilter, Page, PageRequest};
-use crate::store::rows::{self, affected_one, sql_i64};
+use crate::store::rows::{self, affected_one, sql_i64, Columns};
 use crate::store::sql::activities::{self as sql, activity_columns, filtered};
 use crate::store::{ActivityStore, StoreResult};
 
@@ -136,6 +136,12 @@ impl ActivityStore for SqliteStore {
     async fn user_activities(&self, user_id: Uuid) -> StoreResult<Vec<Activity>> {
         let query = sqlx::query(sql::OF_USER).bind(uid(&user_id));
         self.list(query, rows::activity).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
+    async fn accounts_with_activities(&self, user_id: Uuid) -> StoreResult<Vec<Uuid>> {
+        let query = sqlx::query(sql::ACCOUNTS_OF_USER).bind(uid(&user_id));
+        self.list(query, |r| r.uuid("account_id")).await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(id = %a.id))]
