@@ -165,7 +165,7 @@ pub fn cost_basis_method_or_null() -> Schema {
 }
 
 /// One of `names`, any case, surrounding space ignored.
-fn any_case_of(names: &[&str]) -> Schema {
+pub fn any_case_of(names: &[&str]) -> Schema {
     let any_case: Vec<String> = names
         .iter()
         .map(|n| {
@@ -431,6 +431,15 @@ pub fn error_location() -> Schema {
 pub fn with_any_of(schema: impl Into<RefOr<Schema>>, any_of: Vec<Schema>) -> Schema {
     let mut alternatives = AnyOfBuilder::new();
     for a in any_of {
+        alternatives = alternatives.item(a);
+    }
+    AllOfBuilder::new().item(schema).item(alternatives).into()
+}
+
+/// `schema` holding exactly one of the alternatives of `one_of` too.
+pub fn with_one_of(schema: impl Into<RefOr<Schema>>, one_of: Vec<Schema>) -> Schema {
+    let mut alternatives = OneOfBuilder::new();
+    for a in one_of {
         alternatives = alternatives.item(a);
     }
     AllOfBuilder::new().item(schema).item(alternatives).into()

@@ -196,28 +196,46 @@ impl ActivityPatch {
 }
 
 /// How a type uses a field: needed, allowed, or refused.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Use {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldUse {
     Needed,
     Optional,
     Refused,
 }
 
-/// The "needs" column of the ledger's activity table, field by field.
-struct Needs {
-    security: Use,
-    quantity: Use,
-    unit_price: Use,
-    amount: Use,
-    fee: Use,
-    split_ratio: Use,
+/// The "needs" column of the ledger's activity table, field by field: the one statement of
+/// which fields each type takes, that validation, the API's document and the forms read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    pub security: FieldUse,
+    pub quantity: FieldUse,
+    pub unit_price: FieldUse,
+    pub amount: FieldUse,
+    pub fee: FieldUse,
+    pub split_ratio: FieldUse,
     /// Types that carry no money have no use for a rate.
-    fx_rate: Use,
+    pub fx_rate: FieldUse,
 }
 
-fn needs(t: ActivityType) -> Needs {
+impl Needs {
+    /// Each field by its name on the wire, with its use.
+    pub fn by_field(&self) -> [(&'static str, FieldUse); 7] {
+        [
+            ("security_id", self.security),
+            ("quantity", self.quantity),
+            ("unit_price", self.unit_price),
+            ("amount", self.amount),
+            ("fee", self.fee),
+            ("split_ratio", self.split_ratio),
+            ("fx_rate", self.fx_rate),
+        ]
+    }
+}
+
+/// Which fields a type of activity takes.
+pub fn needs(t: ActivityType) -> Needs {
     use ActivityType as T;
-    use Use::*;
+    use FieldUse::*;
     let security = if t.needs_security() {
         Needed
     } else if t.allows_security() {
@@ -250,15 +268,15 @@ fn needs(t: ActivityType) -> Needs {
 fn used<T>(
     field: &'static str,
     value: Option<T>,
-    how: Use,
+    how: FieldUse,
     t: ActivityType,
 ) -> Result<Option<T>, ValidationError> {
     match (how, value) {
-        (Use::Needed, None) => Err(ValidationError::new(
+        (FieldUse::Needed, None) => Err(ValidationError::new(
             field,
             format!("is required for a {t} activity"),
         )),
-        (Use::Refused, Some(_)) => Err(ValidationError::new(
+        (FieldUse::Refused, Some(_)) => Err(ValidationError::new(
             field,
             format!("is not used by a {t} activity"),
         )),

@@ -8,8 +8,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::ledger::{Activity, ActivityPatch, ActivityType, SplitRatio};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+
+use crate::domain::ledger::{needs, Activity, ActivityPatch, ActivityType, FieldUse, SplitRatio};
 use crate::domain::{Security, ValidationError};
+use crate::http::constraints;
 use crate::service::activities::{ActivityChange, ActivityDraft};
 use crate::service::portfolio::SecurityRef;
 
@@ -74,6 +78,51 @@ impl ActivityOut {
             created_at: a.created_at,
             updated_at: a.updated_at,
         }
+    }
+}
+
+/// One activity to record, as the document states it: the fields, and for each type the
+/// fields it needs (present, not null) and those it refuses (absent or null), from the
+/// ledger's own table of needs.
+pub struct ActivityBody;
+
+impl utoipa::PartialSchema for ActivityBody {
+    fn schema() -> RefOr<Schema> {
+        let each_type = ActivityType::ALL
+            .into_iter()
+            .map(|t| {
+                let mut variant = constraints::requires(&[])
+                    .property("activity_type", constraints::any_case_of(&[t.as_str()]));
+                for (field, used) in needs(t).by_field() {
+                    variant = match used {
+                        FieldUse::Needed => variant
+                            .required(field)
+                            .property(field, needed_schema(field)),
+                        FieldUse::Refused => {
+                            variant.property(field, ObjectBuilder::new().schema_type(Type::Null))
+                        }
+                        FieldUse::Optional => variant,
+                    };
+                }
+                variant.into()
+            })
+            .collect();
+        constraints::with_one_of(<ActivityIn as utoipa::PartialSchema>::schema(), each_type).into()
+    }
+}
+
+impl ToSchema for ActivityBody {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "ActivityIn".into()
+    }
+}
+
+/// The schema of a field a type needs: its own, without `null`.
+fn needed_schema(field: &str) -> Schema {
+    match field {
+        "security_id" => constraints::security_ref(),
+        "split_ratio" => ObjectBuilder::new().schema_type(Type::String).into(),
+        _ => constraints::money(),
     }
 }
 

@@ -13,7 +13,9 @@ use crate::domain::ledger::{Activity, ActivityType};
 use crate::domain::{ActivityFilter, Symbol};
 use crate::http::auth::CurrentUser;
 use crate::http::conditional::{list_response, Conditional, IfNoneMatch};
-use crate::http::dto::activities::{ActivitiesQuery, ActivityIn, ActivityOut, ActivityUpdateIn};
+use crate::http::dto::activities::{
+    ActivitiesQuery, ActivityBody, ActivityIn, ActivityOut, ActivityUpdateIn,
+};
 use crate::http::error::{ApiError, ApiResult, ErrorBody, ValidationBody};
 use crate::http::extract::{Json, JsonList, Path, Query};
 use crate::http::pagination::{PageParams, Paged};
@@ -87,7 +89,7 @@ pub async fn list(
 /// on Yahoo and stored). With an `external_id` the account already has, the stored activity
 /// is answered with 200 and nothing is added.
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/activities", tag = "activities",
-    security(("bearer" = [])), params(("account_id" = Uuid, Path)), request_body = ActivityIn,
+    security(("bearer" = [])), params(("account_id" = Uuid, Path)), request_body = ActivityBody,
     responses((status = 201, body = ActivityOut),
         (status = 200, body = ActivityOut, description = "Already recorded under its `external_id`"),
         (status = 404, body = ErrorBody, description = "Unknown account or security"),
@@ -119,7 +121,7 @@ pub async fn create(
 /// naming each bad item's index and field; items whose `external_id` the account already has
 /// are answered as stored and not added again.
 #[utoipa::path(post, path = "/api/v1/accounts/{account_id}/activities/batch", tag = "activities",
-    security(("bearer" = [])), params(("account_id" = Uuid, Path)), request_body = Vec<ActivityIn>,
+    security(("bearer" = [])), params(("account_id" = Uuid, Path)), request_body = Vec<ActivityBody>,
     responses((status = 201, body = Vec<ActivityOut>),
         (status = 404, body = ErrorBody, description = "Unknown account or security"),
         (status = 409, body = ErrorBody),
