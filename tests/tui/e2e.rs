@@ -168,7 +168,7 @@ fn demo_session_from_start_to_quit() {
 
     s.keys(&["2"]);
     s.wait_for("Holdings · All accounts 22 of 22");
-    s.keys(&["Enter"]);
+    s.keys(&["l"]);
     s.wait_for("Key figures");
     s.wait_for(" 1Y ");
     let before = s.screen();

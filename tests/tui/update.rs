@@ -227,7 +227,8 @@ async fn the_add_command_writes_and_offline_lookups_fail_inline() {
         .find(|r| r.symbol.as_str() == "AAPL")
         .unwrap();
     assert_eq!(aapl.account_name, "Roth IRA");
-    assert_eq!(aapl.avg_cost, Decimal::from(150));
+    assert_eq!(aapl.avg_cost, Some(Decimal::from(150)));
+    assert_eq!(aapl.holding_id, None, "a position of the account's ledger now");
 
     // A symbol that is not stored needs Yahoo, which is offline: the error names the field.
     act(&mut app, &w, key(KeyCode::Char('n'))).await;
@@ -582,8 +583,8 @@ async fn a_new_holding_goes_where_the_screen_points() {
     assert_eq!(form_account(&app), "(choose)");
     let form = app.form.as_ref().unwrap();
     assert_eq!(form.focus, 0, "the cursor is on the question");
-    assert_eq!(form.field("shares").unwrap().value, "1");
-    assert_eq!(form.field("average_price_per_share").unwrap().value, "2");
+    assert_eq!(form.field("quantity").unwrap().value, "1");
+    assert_eq!(form.field("unit_price").unwrap().value, "2");
     act(&mut app, &w, key(KeyCode::Enter)).await;
     let form = app.form.as_ref().expect("not sent");
     assert_eq!(
@@ -605,8 +606,8 @@ async fn the_add_command_asks_where_no_account_is_in_view() {
     );
     let form = app.form.as_ref().expect("the form asks");
     assert_eq!(form.field("security_id").unwrap().value, "AAPL");
-    assert_eq!(form.field("shares").unwrap().value, "10");
-    assert_eq!(form.field("average_price_per_share").unwrap().value, "150");
+    assert_eq!(form.field("quantity").unwrap().value, "10");
+    assert_eq!(form.field("unit_price").unwrap().value, "150");
     // Its answer to confirm or change: the only account that holds AAPL.
     assert_eq!(form_account(&app), "Brokerage");
     assert_eq!(app.form.as_ref().unwrap().focus, 0);

@@ -381,6 +381,7 @@ mod tests {
         f.set_error(Some("interest_rate"), "must be between 0 and 100");
         assert_eq!(f.focus, 5);
         assert!(f.has_errors());
+        f.fields[0].value = "ISA".into();
         f.focus = 6;
         f.handle(FormKey::Edit(LineKey::Insert('a')));
         match f.clone().submission() {

@@ -109,10 +109,14 @@ fn cell_text(app: &App, r: &HoldingRow, shown: Shown) -> (String, Style, bool) {
             Column::Shares => (format::shares(r.shares, private), theme.text(), true),
             Column::AvgCost => {
                 let text = r.avg_cost.map(format::price);
-                let text = if r.avg_in_quote {
-                    with_unit(text, r)
-                } else {
-                    text.unwrap_or_else(|| "—".to_string())
+                let text = match text {
+                    _ if r.avg_in_quote => with_unit(text, r),
+                    // In the account's currency: named where the price is in another.
+                    Some(t) if r.account_currency != r.currency => {
+                        format!("{t} {}", r.account_currency.as_str())
+                    }
+                    Some(t) => t,
+                    None => "—".to_string(),
                 };
                 (text, theme.text(), true)
             }
@@ -228,7 +232,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     .chain(texts.iter().map(|row| row[k].0.as_str())),
             );
             match shown {
-                Shown::Sortable(Column::Name) => ColumnFit::text(width, *priority, 8),
+                // The ledger's columns, less important, give way before a name is cut.
+                Shown::Sortable(Column::Name) => ColumnFit::name(width, *priority, 8),
                 Shown::Sortable(Column::Account) => ColumnFit::text(width, *priority, 10),
                 _ => ColumnFit::number(width, *priority),
             }
@@ -237,16 +242,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let fitted = columns::fit(&fits, table_area.width, 1);
     let hints = Span::styled("  [ ] account  < > sort  / filter", theme.muted());
     if fitted.hidden > 0 {
-        // Said in full where it fits, else briefly, so that it is never the part left off.
+        // Said in full where it fits with the keys after it, else briefly, so that it is
+        // never the part left off.
         let (long, short) = columns::hidden_note(fitted.hidden);
         let long = Span::styled(long, theme.warning());
         let short = Span::styled(short, theme.warning());
         let used: usize = title.iter().map(|s| s.width()).sum();
-        title.push(if used + long.width() <= title_area.width as usize {
-            long
-        } else {
-            short
-        });
+        let room = title_area.width as usize;
+        title.push(
+            if used + long.width() + hints.width() <= room
+                || used + short.width() + hints.width() > room && used + long.width() <= room
+            {
+                long
+            } else {
+                short
+            },
+        );
     }
     title.push(hints);
     title.push(Span::styled("  enter lots  a activities", theme.muted()));

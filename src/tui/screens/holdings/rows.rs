@@ -119,8 +119,8 @@ pub struct HoldingRow {
     pub quote: String,
     pub currency: CurrencyCode,
     pub shares: Decimal,
-    /// The engine's average cost in the account's currency; without a ledger line, the
-    /// snapshot's average price in the quote unit (`avg_in_quote`).
+    /// A snapshot's average price in the quote unit (`avg_in_quote`), else the engine's
+    /// average cost in the account's currency.
     pub avg_cost: Option<Decimal>,
     pub avg_in_quote: bool,
     pub price: Option<Decimal>,
@@ -267,7 +267,11 @@ impl App {
             .filter(|(_, p)| !p.is_zero())
             .map(|(d, p)| (d / p * Decimal::ONE_HUNDRED).round_dp(2));
         let (account_name, account_currency) = account_of(accounts, v.holding.account_id);
-        let engine = EngineFigures::of(line);
+        let mut engine = EngineFigures::of(line);
+        // An account kept by snapshots records no sales or income: its realized gain and
+        // income are unknown, not 0.
+        engine.realized = None;
+        engine.income = None;
         HoldingRow {
             index,
             holding_id: Some(v.holding.id),
@@ -280,12 +284,11 @@ impl App {
             name: v.security.name.clone(),
             quote: v.security.currency.clone(),
             currency,
-            shares: line.map_or(shares, |l| l.position.quantity),
-            avg_cost: match line {
-                Some(l) => l.position.average_cost,
-                None => Some(v.holding.average_price),
-            },
-            avg_in_quote: line.is_none(),
+            // The snapshot is the position (the engine replays it to the same quantity), and
+            // its own price keeps the quote unit the price column shows.
+            shares,
+            avg_cost: Some(v.holding.average_price),
+            avg_in_quote: true,
             price: v.valuation.market_price,
             value,
             gain,
