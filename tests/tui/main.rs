@@ -6,5 +6,6 @@ mod support;
 
 mod e2e;
 mod first_hour;
+mod ledger;
 mod screens;
 mod update;

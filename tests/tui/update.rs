@@ -24,7 +24,7 @@ use finances::tui::update;
 use finances::tui::worker::Worker;
 use finances::tui::{build_app, TuiSettings};
 
-async fn demo_app() -> (App, Worker, finances::store::testing::TestStore) {
+pub(crate) async fn demo_app() -> (App, Worker, finances::store::testing::TestStore) {
     demo_app_on(Arc::new(OfflineMarket)).await
 }
 
@@ -47,7 +47,7 @@ async fn demo_app_on(
     (app, worker, t)
 }
 
-async fn command(app: &mut App, w: &Worker, line: &str) {
+pub(crate) async fn command(app: &mut App, w: &Worker, line: &str) {
     act(app, w, key(KeyCode::Char(':'))).await;
     type_text(app, w, line).await;
     act(app, w, key(KeyCode::Enter)).await;

@@ -122,9 +122,14 @@ impl App {
                 ActivityColumn::Symbol => x.symbol.cmp(&y.symbol),
                 ActivityColumn::Amount => x.sort_amount().cmp(&y.sort_amount()),
             };
-            // Then in the order the ledger replays them: by date, then as stored.
+            // Then in the order the ledger replays them: by date, by type within a date, then
+            // as recorded.
             let ord = ord
                 .then_with(|| x.activity.date.cmp(&y.activity.date))
+                .then_with(|| {
+                    let rank = |r: &ActivityRow| r.activity.activity_type.order_rank();
+                    rank(x).cmp(&rank(y))
+                })
                 .then_with(|| xi.cmp(yi));
             if descending {
                 ord.reverse()
