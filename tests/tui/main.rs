@@ -7,5 +7,6 @@ mod support;
 mod e2e;
 mod first_hour;
 mod ledger;
+mod ledger_screens;
 mod screens;
 mod update;

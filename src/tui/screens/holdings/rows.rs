@@ -198,7 +198,10 @@ impl App {
                 }
                 for line in &ledger.lines {
                     let in_base = p.valuation.position_in(account, line.security.id);
-                    rows.push(self.ledger_row(index, account, line, in_base, &accounts));
+                    // Any snapshot of the security has its previous close, for the day's move.
+                    let quoted = p.positions.iter().find(|v| v.security.id == line.security.id);
+                    let row = self.ledger_row(index, account, line, in_base, quoted, &accounts);
+                    rows.push(row);
                     index += 1;
                 }
             }
@@ -317,6 +320,7 @@ impl App {
         account_id: Uuid,
         line: &PositionLine,
         valued: Option<&PositionValue>,
+        quoted: Option<&HoldingView>,
         accounts: &HashMap<Uuid, (&str, &CurrencyCode)>,
     ) -> HoldingRow {
         let security = &line.security;
@@ -328,6 +332,16 @@ impl App {
         let stale = price_as_of.is_some_and(|t| self.now - t > self.stale_after);
         let (account_name, account_currency) = account_of(accounts, account_id);
         let engine = EngineFigures::of(Some(line));
+        let major = |d: Decimal| match QuoteUnit::parse(&security.currency) {
+            Ok(u) => u.to_major(d),
+            Err(_) => d,
+        };
+        // The same close as the valuation's, else the move is not this row's.
+        let day = quoted
+            .filter(|v| v.price_as_of == price_as_of)
+            .and_then(|v| Some((v.day_change()?, v.previous_close?)))
+            .filter(|_| !stale);
+        let quantity = line.position.quantity;
         HoldingRow {
             index,
             holding_id: None,
@@ -347,9 +361,10 @@ impl App {
             value: valued.and_then(|p| p.value),
             gain: None,
             gain_pct: line.unrealized_gain_pct,
-            // The valuation has the day's change in the base currency only.
-            day_change: None,
-            day_change_pct: None,
+            day_change: day.map(|(d, _)| major(d * quantity)),
+            day_change_pct: day
+                .filter(|(_, p)| !p.is_zero())
+                .map(|(d, p)| (d / p * Decimal::ONE_HUNDRED).round_dp(2)),
             value_base: valued.and_then(|p| p.value_base),
             gain_base: valued.and_then(|p| p.gain_base),
             day_change_base: valued.and_then(|p| p.day_change_base).filter(|_| !stale),
