@@ -218,12 +218,12 @@ pub enum Submission {
     },
     CreateActivity {
         account: Uuid,
-        draft: ActivityDraft,
+        draft: Box<ActivityDraft>,
     },
     UpdateActivity {
         account: Uuid,
         id: Uuid,
-        change: ActivityChange,
+        change: Box<ActivityChange>,
     },
 }
 

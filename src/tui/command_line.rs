@@ -63,6 +63,26 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":privacy", "mask or show amounts"),
 ];
 
+/// The grammar of the command being typed, once its first word names one, as `:help` lists
+/// it: the hint beside the command line.
+pub fn usage(line: &str) -> Option<&'static str> {
+    let word = line
+        .trim_start()
+        .trim_start_matches(':')
+        .split_whitespace()
+        .next()?;
+    let word = match word.to_ascii_lowercase().as_str() {
+        "add" => "buy".to_string(),
+        "dividend" => "div".to_string(),
+        "deposit" => "dep".to_string(),
+        other => other.to_string(),
+    };
+    COMMANDS
+        .iter()
+        .map(|(cmd, _)| *cmd)
+        .find(|cmd| cmd.trim_start_matches(':').split_whitespace().next() == Some(&word))
+}
+
 pub fn parse(line: &str) -> Result<Cmd, String> {
     let line = line.trim().trim_start_matches(':').trim();
     let (word, rest) = match line.split_once(char::is_whitespace) {
@@ -132,7 +152,11 @@ fn number(raw: &str, what: &str) -> Result<String, String> {
 
 /// The words after the figures: `fee F` (`tax F` for a dividend's withholding) and a date, in
 /// either order, each at most once.
-fn options(words: &[&str], fee_words: &[&str], prefill: &mut ActivityPrefill) -> Result<(), String> {
+fn options(
+    words: &[&str],
+    fee_words: &[&str],
+    prefill: &mut ActivityPrefill,
+) -> Result<(), String> {
     let mut rest = words.iter();
     while let Some(word) = rest.next() {
         let lower = word.to_ascii_lowercase();
@@ -451,7 +475,9 @@ mod tests {
         assert!(parse("dep 1000 tomorrow")
             .unwrap_err()
             .contains("'tomorrow'"));
-        assert!(parse("sell AAPL 5 @ 170 fee").unwrap_err().contains("needs an amount"));
+        assert!(parse("sell AAPL 5 @ 170 fee")
+            .unwrap_err()
+            .contains("needs an amount"));
         assert!(parse("dep 1000 2025-13-01").unwrap_err().contains("date"));
         assert!(parse("div AAPL").is_err());
         assert!(parse("buy").is_err());
@@ -467,5 +493,16 @@ mod tests {
         );
         assert_eq!(parse("sync").unwrap(), Cmd::Sync(None));
         assert!(parse("frobnicate").unwrap_err().contains("unknown command"));
+    }
+
+    #[test]
+    fn the_line_being_typed_shows_its_grammar() {
+        assert_eq!(usage("buy AA"), Some(":buy SYM N @ PRICE [fee F] [DATE]"));
+        assert_eq!(usage("add"), usage("buy"), ":add is :buy");
+        assert_eq!(usage("div"), Some(":div SYM AMOUNT [tax F] [DATE]"));
+        assert_eq!(usage(" dep 100"), Some(":dep AMOUNT [DATE]"));
+        assert_eq!(usage("sell"), Some(":sell SYM N @ PRICE [fee F] [DATE]"));
+        assert_eq!(usage(""), None);
+        assert_eq!(usage("bu"), None, "only a whole word names a command");
     }
 }

@@ -213,12 +213,9 @@ impl Worker {
             let id = account.account.id;
             let (lines, recorded) = tokio::try_join!(
                 self.services.ledger.positions(&user, id, None),
-                self.services.activities.list(
-                    &user,
-                    id,
-                    &every,
-                    PageRequest { skip: 0, limit: 1 },
-                ),
+                self.services
+                    .activities
+                    .list(&user, id, &every, PageRequest { skip: 0, limit: 1 },),
             )?;
             ledgers.insert(
                 id,
@@ -241,7 +238,12 @@ impl Worker {
         let user = self.user()?;
         let a = &self.services.activities;
         let activities = a
-            .list(&user, account, &ActivityFilter::default(), PageRequest::all())
+            .list(
+                &user,
+                account,
+                &ActivityFilter::default(),
+                PageRequest::all(),
+            )
             .await?
             .items;
         let symbols = a.symbols(&activities).await?;
@@ -367,7 +369,7 @@ impl Worker {
             Submission::CreateActivity { account, draft } => self
                 .services
                 .activities
-                .create(user, account, draft)
+                .create(user, account, *draft)
                 .await
                 .map(drop),
             Submission::UpdateActivity {
@@ -377,7 +379,7 @@ impl Worker {
             } => self
                 .services
                 .activities
-                .update(user, account, id, change)
+                .update(user, account, id, *change)
                 .await
                 .map(drop),
         }

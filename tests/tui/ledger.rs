@@ -15,7 +15,10 @@ use finances::tui::worker::Worker;
 use crate::update::{command, demo_app};
 
 fn status(app: &App) -> String {
-    app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+    app.status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
 }
 
 fn types(app: &App) -> Vec<ActivityType> {
@@ -37,7 +40,11 @@ async fn brokerage_with_activities() -> (App, Worker, finances::store::testing::
         "dep 1000",
     ] {
         command(&mut app, &w, line).await;
-        assert!(status(&app).starts_with("Saved"), "{line}: {}", status(&app));
+        assert!(
+            status(&app).starts_with("Saved"),
+            "{line}: {}",
+            status(&app)
+        );
     }
     (app, w, t)
 }
@@ -61,7 +68,10 @@ async fn the_command_line_records_activities_and_the_holdings_show_the_engine() 
     assert_eq!(nvda.market_value, line.market_value);
     assert_eq!(nvda.unrealized, line.unrealized_gain);
     assert_eq!(nvda.realized, Some(line.position.realized_gain));
-    assert!(nvda.realized.unwrap() > Decimal::ZERO, "sold above its cost");
+    assert!(
+        nvda.realized.unwrap() > Decimal::ZERO,
+        "sold above its cost"
+    );
     // 12.50 gross less 1.88 withheld.
     assert_eq!(nvda.income, Some(Decimal::new(1062, 2)));
     assert_eq!(nvda.lots, line.position.lots);
@@ -81,7 +91,11 @@ async fn the_command_line_records_activities_and_the_holdings_show_the_engine() 
     act(&mut app, &w, key(KeyCode::Char('2'))).await;
     act(&mut app, &w, key(KeyCode::Char('e'))).await;
     assert!(app.form.is_none());
-    assert!(status(&app).contains("kept by its activities"), "{}", status(&app));
+    assert!(
+        status(&app).contains("kept by its activities"),
+        "{}",
+        status(&app)
+    );
 }
 
 #[tokio::test]
@@ -94,7 +108,11 @@ async fn the_activities_screen_sorts_filters_edits_and_deletes() {
     use ActivityType::*;
     assert_eq!(types(&app), [Dividend, Sell, Buy, Deposit]);
     act(&mut app, &w, key(KeyCode::Char('>'))).await;
-    assert_eq!(types(&app), [Buy, Deposit, Dividend, Sell], "by type, from A");
+    assert_eq!(
+        types(&app),
+        [Buy, Deposit, Dividend, Sell],
+        "by type, from A"
+    );
     act(&mut app, &w, key(KeyCode::Char('r'))).await;
     assert_eq!(types(&app), [Sell, Dividend, Deposit, Buy]);
     act(&mut app, &w, key(KeyCode::Char('>'))).await;
@@ -107,7 +125,11 @@ async fn the_activities_screen_sorts_filters_edits_and_deletes() {
 
     act(&mut app, &w, key(KeyCode::Char('/'))).await;
     type_text(&mut app, &w, "nvda").await;
-    assert_eq!(app.activities.order.len(), 3, "the deposit names no security");
+    assert_eq!(
+        app.activities.order.len(),
+        3,
+        "the deposit names no security"
+    );
     act(&mut app, &w, key(KeyCode::Esc)).await;
     assert_eq!(app.activities.order.len(), 4);
     act(&mut app, &w, key(KeyCode::Char('/'))).await;
@@ -139,13 +161,24 @@ async fn the_activities_screen_sorts_filters_edits_and_deletes() {
         app.mode
     );
     act(&mut app, &w, key(KeyCode::Char('y'))).await;
-    assert!(status(&app).starts_with("Deleted sell 4 NVDA"), "{}", status(&app));
+    assert!(
+        status(&app).starts_with("Deleted sell 4 NVDA"),
+        "{}",
+        status(&app)
+    );
     assert_eq!(app.activities.rows.len(), 3);
-    assert!(app.activities.order.is_empty(), "the filter still asks for sales");
+    assert!(
+        app.activities.order.is_empty(),
+        "the filter still asks for sales"
+    );
     act(&mut app, &w, key(KeyCode::Esc)).await;
     assert_eq!(app.activities.order.len(), 3);
     act(&mut app, &w, key(KeyCode::Esc)).await;
-    assert_eq!(app.screen, Screen::Holdings, "esc goes back to the holdings");
+    assert_eq!(
+        app.screen,
+        Screen::Holdings,
+        "esc goes back to the holdings"
+    );
 }
 
 #[tokio::test]
@@ -157,7 +190,11 @@ async fn a_sale_of_more_than_is_held_is_refused_on_the_status_line_and_stores_no
     command(&mut app, &w, "sell NVDA 100000 @ 1").await;
     let s = app.status.clone().unwrap();
     assert_eq!(s.level, Level::Error);
-    assert!(s.text.starts_with("sell NVDA in Brokerage: refused:"), "{}", s.text);
+    assert!(
+        s.text.starts_with("sell NVDA in Brokerage: refused:"),
+        "{}",
+        s.text
+    );
 
     // From the form: the form stays to be corrected; the status line says why.
     act(&mut app, &w, key(KeyCode::Char('n'))).await;
@@ -165,7 +202,15 @@ async fn a_sale_of_more_than_is_held_is_refused_on_the_status_line_and_stores_no
     assert_eq!(form.field("account").unwrap().display(), "Brokerage");
     act(&mut app, &w, key(KeyCode::Tab)).await;
     act(&mut app, &w, key(KeyCode::Char('s'))).await;
-    assert_eq!(app.form.as_ref().unwrap().field("activity_type").unwrap().value, "sell");
+    assert_eq!(
+        app.form
+            .as_ref()
+            .unwrap()
+            .field("activity_type")
+            .unwrap()
+            .value,
+        "sell"
+    );
     act(&mut app, &w, key(KeyCode::Tab)).await;
     type_text(&mut app, &w, "NVDA").await;
     act(&mut app, &w, key(KeyCode::Tab)).await;

@@ -228,7 +228,10 @@ async fn the_add_command_writes_and_offline_lookups_fail_inline() {
         .unwrap();
     assert_eq!(aapl.account_name, "Roth IRA");
     assert_eq!(aapl.avg_cost, Some(Decimal::from(150)));
-    assert_eq!(aapl.holding_id, None, "a position of the account's ledger now");
+    assert_eq!(
+        aapl.holding_id, None,
+        "a position of the account's ledger now"
+    );
 
     // A symbol that is not stored needs Yahoo, which is offline: the error names the field.
     act(&mut app, &w, key(KeyCode::Char('n'))).await;

@@ -82,7 +82,6 @@ impl Form {
         currency: &str,
         investment: bool,
         rate: Option<Decimal>,
-        method: CostBasisMethod,
     ) -> Vec<Field> {
         let mut inst_options = vec![("(none)".to_string(), String::new())];
         inst_options.extend(
@@ -107,13 +106,18 @@ impl Form {
                 rate.map(|r| r.to_string()).unwrap_or_default(),
                 "optional, 0 to 100",
             ),
-            Field::choice(
-                "cost_basis_method",
-                "Cost basis",
-                cost_basis_methods(),
-                method.as_str(),
-            ),
         ]
+    }
+
+    /// How the account's sold lots are chosen; the last field, so the others keep their
+    /// places.
+    fn cost_basis_field(method: CostBasisMethod) -> Field {
+        Field::choice(
+            "cost_basis_method",
+            "Cost basis",
+            cost_basis_methods(),
+            method.as_str(),
+        )
     }
 
     pub fn new_account(
@@ -121,37 +125,35 @@ impl Form {
         institution: Option<Uuid>,
         base: &CurrencyCode,
     ) -> Self {
-        Self::new(
-            "New account",
-            FormKind::NewAccount,
-            Self::account_fields(
-                institutions,
-                "",
-                AccountType::Checking,
-                institution,
-                base.as_str(),
-                false,
-                None,
-                CostBasisMethod::default(),
-            ),
-        )
+        let mut fields = Self::account_fields(
+            institutions,
+            "",
+            AccountType::Checking,
+            institution,
+            base.as_str(),
+            false,
+            None,
+        );
+        fields.push(Self::cost_basis_field(CostBasisMethod::default()));
+        Self::new("New account", FormKind::NewAccount, fields)
     }
 
     pub fn edit_account(institutions: &[(Uuid, String)], s: &AccountSummary) -> Self {
         let a = &s.account;
+        let mut fields = Self::account_fields(
+            institutions,
+            &a.name,
+            a.account_type,
+            a.institution_id,
+            a.currency.as_str(),
+            a.is_investment_account,
+            a.interest_rate,
+        );
+        fields.push(Self::cost_basis_field(a.cost_basis_method));
         let mut form = Self::new(
             format!("Edit {}", a.name),
             FormKind::EditAccount(a.id),
-            Self::account_fields(
-                institutions,
-                &a.name,
-                a.account_type,
-                a.institution_id,
-                a.currency.as_str(),
-                a.is_investment_account,
-                a.interest_rate,
-                a.cost_basis_method,
-            ),
+            fields,
         );
         form.investment_by_hand = a.is_investment_account != a.account_type.is_investment_kind();
         form

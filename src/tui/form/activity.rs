@@ -155,11 +155,7 @@ impl Form {
             };
             fields.push(field(t, key, value));
         }
-        Self::new(
-            "New activity",
-            FormKind::NewActivity { today },
-            fields,
-        )
+        Self::new("New activity", FormKind::NewActivity { today }, fields)
     }
 
     pub fn edit_activity(
@@ -232,14 +228,18 @@ impl Form {
     pub(super) fn activity_draft(&self) -> Result<Submission, ValidationError> {
         let today = match &self.kind {
             FormKind::NewActivity { today } | FormKind::EditActivity { today, .. } => *today,
-            _ => return Err(ValidationError::new("activity_type", "not an activity form")),
+            _ => {
+                return Err(ValidationError::new(
+                    "activity_type",
+                    "not an activity form",
+                ))
+            }
         };
         let t = ActivityType::from_str(self.value("activity_type"))?;
         let security = match self.value("security_id") {
             "" => None,
             raw => Some(
-                Symbol::parse(raw)
-                    .map_err(|e| ValidationError::new("security_id", e.message))?,
+                Symbol::parse(raw).map_err(|e| ValidationError::new("security_id", e.message))?,
             ),
         };
         let quantity = optional_decimal(self.value("quantity"), "quantity")?;
@@ -288,7 +288,7 @@ impl Form {
             FormKind::EditActivity { account, id, .. } => Ok(Submission::UpdateActivity {
                 account: *account,
                 id: *id,
-                change: ActivityChange {
+                change: Box::new(ActivityChange {
                     security: Some(security),
                     // Every field the type does not show is cleared: a change of type leaves
                     // nothing of the old one behind.
@@ -306,14 +306,14 @@ impl Form {
                         notes: Some(notes),
                         external_id: None,
                     },
-                },
+                }),
             }),
             _ => {
                 let account = Uuid::parse_str(self.value("account"))
                     .map_err(|_| ValidationError::new("account", "choose an investment account"))?;
                 Ok(Submission::CreateActivity {
                     account,
-                    draft: ActivityDraft {
+                    draft: Box::new(ActivityDraft {
                         activity_type: t,
                         date,
                         security,
@@ -326,7 +326,7 @@ impl Form {
                         split_ratio,
                         notes,
                         external_id: None,
-                    },
+                    }),
                 })
             }
         }
@@ -397,7 +397,15 @@ mod tests {
         assert_eq!(f.value("activity_type"), "deposit");
         assert_eq!(
             keys(&f),
-            ["account", "activity_type", "amount", "date", "currency", "fx_rate", "notes"]
+            [
+                "account",
+                "activity_type",
+                "amount",
+                "date",
+                "currency",
+                "fx_rate",
+                "notes"
+            ]
         );
         assert_eq!(f.value("date"), "2025-06-30");
     }
@@ -435,7 +443,13 @@ mod tests {
         type_text(&mut f, "2025-07-01");
         assert!(f.submission().is_none());
         assert_eq!(f.focus, 6, "the cursor goes to the field in error");
-        assert!(f.field("date").unwrap().error.as_deref().unwrap().contains("today"));
+        assert!(f
+            .field("date")
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("today"));
         f.handle(FormKey::Edit(crate::tui::line_edit::LineKey::Clear));
         match f.submission() {
             Some(Submission::CreateActivity { account, draft }) => {
@@ -447,7 +461,10 @@ mod tests {
                 );
                 assert_eq!(draft.quantity, Some(Decimal::from(10)));
                 assert_eq!(draft.unit_price, Some(Decimal::from(150)));
-                assert_eq!(draft.date, None, "an empty date is today, as the service says");
+                assert_eq!(
+                    draft.date, None,
+                    "an empty date is today, as the service says"
+                );
                 assert_eq!(draft.currency, None, "left to the security's");
             }
             other => panic!("{other:?}"),
@@ -465,7 +482,14 @@ mod tests {
         let mut f = Form::new_activity(&[(acct, "B".into())], Some(acct), &prefill, today());
         assert_eq!(
             keys(&f),
-            ["account", "activity_type", "security_id", "split_ratio", "date", "notes"]
+            [
+                "account",
+                "activity_type",
+                "security_id",
+                "split_ratio",
+                "date",
+                "notes"
+            ]
         );
         f.focus = 3;
         type_text(&mut f, "ten");

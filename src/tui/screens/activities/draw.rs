@@ -119,7 +119,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .account
         .and_then(|id| app.all_accounts().find(|s| s.account.id == id));
     let name = account.map_or("account", |s| s.account.name.as_str());
-    let mut spans = vec![Span::styled(format!(" Activities · {name} "), theme.title())];
+    let mut spans = vec![Span::styled(
+        format!(" Activities · {name} "),
+        theme.title(),
+    )];
     if let Some(s) = account {
         spans.push(Span::styled(
             format!("{} · {} ", s.account.currency, s.account.cost_basis_method),
@@ -166,14 +169,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if fitted.hidden > 0 {
         let (long, short) = columns::hidden_note(fitted.hidden);
         let used: usize = spans.iter().map(|s| s.width()).sum();
-        spans.push(if used + long.chars().count() <= title_area.width as usize {
-            Span::styled(long, theme.warning())
-        } else {
-            Span::styled(short, theme.warning())
-        });
+        spans.push(
+            if used + long.chars().count() <= title_area.width as usize {
+                Span::styled(long, theme.warning())
+            } else {
+                Span::styled(short, theme.warning())
+            },
+        );
     }
     spans.push(Span::styled("  n new  e edit  d delete", theme.muted()));
-    spans.push(Span::styled("  / filter  < > sort  [ ] account", theme.muted()));
+    spans.push(Span::styled(
+        "  / filter  < > sort  [ ] account",
+        theme.muted(),
+    ));
     frame.render_widget(
         Paragraph::new(columns::whole_spans(spans, title_area.width)),
         title_area,

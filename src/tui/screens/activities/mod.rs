@@ -135,8 +135,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
 pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
     use Intent::*;
     if let Some(delta) = movement(intent, app.page_rows) {
-        app.activities.selected =
-            step(app.activities.selected, app.activities.order.len(), delta);
+        app.activities.selected = step(app.activities.selected, app.activities.order.len(), delta);
         return Vec::new();
     }
     match intent {

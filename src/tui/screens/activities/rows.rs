@@ -57,8 +57,7 @@ impl ActivityRow {
     /// price. Only an order for the list: no figure shown is made here.
     fn sort_amount(&self) -> Option<Decimal> {
         let a = &self.activity;
-        a.amount
-            .or_else(|| a.quantity?.checked_mul(a.unit_price?))
+        a.amount.or_else(|| a.quantity?.checked_mul(a.unit_price?))
     }
 
     fn matches(&self, needle: &str) -> bool {

@@ -137,7 +137,11 @@ fn cell_text(app: &App, r: &HoldingRow, shown: Shown) -> (String, Style, bool) {
                 ),
             },
             Column::Weight => (format::weight(r.weight), theme.text(), true),
-            Column::MarketValue => (in_account(app, r, r.market_value, false), theme.text(), true),
+            Column::MarketValue => (
+                in_account(app, r, r.market_value, false),
+                theme.text(),
+                true,
+            ),
             Column::Unrealized => (
                 in_account(app, r, r.unrealized, true),
                 signed(r.unrealized),
@@ -344,7 +348,8 @@ fn lots(frame: &mut Frame, area: Rect, app: &App) {
         return;
     };
     let private = app.privacy;
-    let cost = |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), |v| format::money(v, private));
+    let cost =
+        |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), |v| format::money(v, private));
     let per_unit = |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), format::price);
     let header = ["Opened", "Quantity", "Cost", "Cost/unit"];
     let cells: Vec<[String; 4]> = r
@@ -361,9 +366,7 @@ fn lots(frame: &mut Frame, area: Rect, app: &App) {
         .collect();
     let widths: Vec<u16> = (0..4)
         .map(|k| {
-            columns::widest(
-                std::iter::once(header[k]).chain(cells.iter().map(|c| c[k].as_str())),
-            )
+            columns::widest(std::iter::once(header[k]).chain(cells.iter().map(|c| c[k].as_str())))
         })
         .collect();
     let title = format!(
@@ -377,7 +380,9 @@ fn lots(frame: &mut Frame, area: Rect, app: &App) {
     let inner = popup::frame_box(frame, rect, &title, theme);
     let [table_area, hint_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    let right = |t: &str, style: Style| Cell::from(Line::from(Span::styled(t.to_string(), style)).right_aligned());
+    let right = |t: &str, style: Style| {
+        Cell::from(Line::from(Span::styled(t.to_string(), style)).right_aligned())
+    };
     let rows: Vec<Row> = cells
         .iter()
         .map(|c| {
@@ -399,7 +404,9 @@ fn lots(frame: &mut Frame, area: Rect, app: &App) {
     .style(theme.muted().add_modifier(Modifier::BOLD));
     let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
     frame.render_widget(
-        Table::new(rows, constraints).header(header).column_spacing(2),
+        Table::new(rows, constraints)
+            .header(header)
+            .column_spacing(2),
         table_area,
     );
     if empty {

@@ -75,11 +75,7 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                 return security::open(app, symbol);
             }
         }
-        Lots => {
-            if app.selected_holding().is_some() {
-                app.mode = Mode::Lots;
-            }
-        }
+        Lots if app.selected_holding().is_some() => app.mode = Mode::Lots,
         Activities => {
             let account = app
                 .holdings
@@ -93,20 +89,21 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
             Some(r) => app.form = Some(Form::edit_holding(r)),
             None => {}
         },
-        Delete => match app.selected_holding() {
-            Some(r) => match r.holding_id {
-                Some(id) => {
-                    let what = format!("holding {} in {}", r.symbol, r.account_name);
-                    let deletion = Deletion::Holding {
-                        account: r.account_id,
-                        id,
-                    };
-                    app.confirm(what, deletion);
+        Delete => {
+            if let Some(r) = app.selected_holding() {
+                match r.holding_id {
+                    Some(id) => {
+                        let what = format!("holding {} in {}", r.symbol, r.account_name);
+                        let deletion = Deletion::Holding {
+                            account: r.account_id,
+                            id,
+                        };
+                        app.confirm(what, deletion);
+                    }
+                    None => kept_by_activities(app),
                 }
-                None => kept_by_activities(app),
-            },
-            None => {}
-        },
+            }
+        }
         SyncOne => {
             if let Some(symbol) = app.selected_holding().map(|r| r.symbol.clone()) {
                 return app.sync_one(symbol);

@@ -163,7 +163,9 @@ impl HoldingRow {
 impl App {
     /// Recomputes the holding rows from the positions (after a load or an account change).
     pub fn rebuild_holdings(&mut self) {
-        let keep = self.selected_holding().map(|r| (r.account_id, r.security_id));
+        let keep = self
+            .selected_holding()
+            .map(|r| (r.account_id, r.security_id));
         let mut rows = Vec::new();
         if let Some(p) = &self.portfolio {
             let accounts: HashMap<Uuid, (&str, &CurrencyCode)> = p
@@ -174,8 +176,11 @@ impl App {
                 .map(|a| (a.account.id, (a.account.name.as_str(), &a.account.currency)))
                 .collect();
             let shown = |account: Uuid| self.holdings.account.is_none_or(|a| a == account);
-            let kept_by_activities =
-                |account: Uuid| p.ledgers.get(&account).is_some_and(|l| l.kept_by_activities);
+            let kept_by_activities = |account: Uuid| {
+                p.ledgers
+                    .get(&account)
+                    .is_some_and(|l| l.kept_by_activities)
+            };
             for (index, v) in p.positions.iter().enumerate() {
                 let account = v.holding.account_id;
                 // Such an account's holdings are statements inside its ledger, shown below.
@@ -199,7 +204,10 @@ impl App {
                 for line in &ledger.lines {
                     let in_base = p.valuation.position_in(account, line.security.id);
                     // Any snapshot of the security has its previous close, for the day's move.
-                    let quoted = p.positions.iter().find(|v| v.security.id == line.security.id);
+                    let quoted = p
+                        .positions
+                        .iter()
+                        .find(|v| v.security.id == line.security.id);
                     let row = self.ledger_row(index, account, line, in_base, quoted, &accounts);
                     rows.push(row);
                     index += 1;
@@ -472,10 +480,7 @@ fn ledger_line(p: &Portfolio, account: Uuid, security: Uuid) -> Option<&Position
         .and_then(|l: &AccountPositions| l.lines.iter().find(|l| l.security.id == security))
 }
 
-fn account_of(
-    accounts: &HashMap<Uuid, (&str, &CurrencyCode)>,
-    id: Uuid,
-) -> (String, CurrencyCode) {
+fn account_of(accounts: &HashMap<Uuid, (&str, &CurrencyCode)>, id: Uuid) -> (String, CurrencyCode) {
     match accounts.get(&id) {
         Some((name, currency)) => (name.to_string(), (*currency).clone()),
         None => (String::new(), CurrencyCode::usd()),
