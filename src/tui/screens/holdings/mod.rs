@@ -160,7 +160,7 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
 fn kept_by_activities(app: &mut App) {
     let key = app.keymap.key_of(Intent::Activities);
     app.warn(format!(
-        "this account is kept by its activities: {key} lists them to change"
+        "this account is kept by its activities: change them on its activities ({key})"
     ));
 }
 
