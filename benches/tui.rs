@@ -189,7 +189,7 @@ fn bench_store(c: &mut Criterion, name: &str, fixture: &Fixture, rt: &tokio::run
     // The crosshair on a loaded chart.
     rt.block_on(async {
         update::update(&mut app, key(KeyCode::Char('2')));
-        let cmds = update::update(&mut app, key(KeyCode::Enter));
+        let cmds = update::update(&mut app, key(KeyCode::Char('l')));
         settle(&mut app, &worker, cmds).await;
     });
     for (case, style) in [("line", None), ("candles", Some('c'))] {

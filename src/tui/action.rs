@@ -9,11 +9,14 @@ use crossterm::event::KeyEvent;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::domain::ledger::Activity;
 use crate::domain::valuation::Valuation;
 use crate::domain::{
     AccountPatch, AccountValue, AccountValuePatch, HoldingPatch, InstitutionPatch, NewAccount,
     NewAccountValue, NewHolding, NewInstitution, Security, Symbol, User,
 };
+use crate::service::activities::{ActivityChange, ActivityDraft};
+use crate::service::ledger::PositionLine;
 use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
 use crate::service::securities::{FirstUseStep, KeyFigures, PriceSeries, SearchResults};
 use crate::service::ServiceError;
@@ -123,6 +126,24 @@ pub struct Portfolio {
     pub positions: Vec<HoldingView>,
     /// Net worth, accounts and positions in the base currency: every figure in base shown.
     pub valuation: Valuation,
+    /// Each investment account's positions as its ledger replays them, in its currency.
+    pub ledgers: HashMap<Uuid, AccountPositions>,
+}
+
+/// An investment account's positions from the ledger engine.
+#[derive(Debug, Clone, Default)]
+pub struct AccountPositions {
+    /// The account records activities: its positions are its ledger's, and its holdings
+    /// are statements within it rather than rows of their own.
+    pub kept_by_activities: bool,
+    pub lines: Vec<PositionLine>,
+}
+
+/// An account's activities, oldest first, with the symbols of the securities they name.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityList {
+    pub activities: Vec<Activity>,
+    pub symbols: HashMap<Uuid, Symbol>,
 }
 
 /// Stored bars for the chart, with why they differ from what was asked, if they do.
@@ -195,6 +216,15 @@ pub enum Submission {
         security: Option<SecurityRef>,
         patch: HoldingPatch,
     },
+    CreateActivity {
+        account: Uuid,
+        draft: Box<ActivityDraft>,
+    },
+    UpdateActivity {
+        account: Uuid,
+        id: Uuid,
+        change: Box<ActivityChange>,
+    },
 }
 
 impl Submission {
@@ -211,7 +241,21 @@ impl Submission {
                 SecurityRef::Id(_) => "holding".into(),
             },
             Self::UpdateHolding { .. } => "holding".into(),
+            Self::CreateActivity { draft, .. } => match &draft.security {
+                Some(SecurityRef::Symbol(s)) => format!("{} {s}", draft.activity_type),
+                _ => draft.activity_type.to_string(),
+            },
+            Self::UpdateActivity { .. } => "activity".into(),
         }
+    }
+
+    /// Whether it records an activity, whose refusals (a sale of more than is held) belong on
+    /// the status line rather than to one field.
+    pub fn is_activity(&self) -> bool {
+        matches!(
+            self,
+            Self::CreateActivity { .. } | Self::UpdateActivity { .. }
+        )
     }
 }
 
@@ -222,6 +266,7 @@ pub enum Deletion {
     Account(Uuid),
     Value { account: Uuid, id: Uuid },
     Holding { account: Uuid, id: Uuid },
+    Activity { account: Uuid, id: Uuid },
 }
 
 /// Slow work, run off the terminal task; each answers with actions.
@@ -251,6 +296,10 @@ pub enum Command {
     LoadKeyFigures {
         gen: u64,
         symbol: Symbol,
+    },
+    LoadActivities {
+        gen: u64,
+        account: Uuid,
     },
     SearchStored {
         gen: u64,
@@ -332,6 +381,11 @@ pub enum Action {
     KeyFiguresLoaded {
         gen: u64,
         result: Outcome<KeyFigures>,
+    },
+    ActivitiesLoaded {
+        gen: u64,
+        account: Uuid,
+        result: Outcome<ActivityList>,
     },
     StoredMatches {
         gen: u64,

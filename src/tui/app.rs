@@ -16,6 +16,7 @@ use super::settings::TuiSettings;
 use super::theme::Theme;
 
 pub use super::screens::accounts::{AccountLine, AccountsState};
+pub use super::screens::activities::{ActivitiesState, ActivityColumn, ActivityRow};
 pub use super::screens::holdings::{Column, HoldingRow, HoldingsState};
 pub use super::screens::search::SearchState;
 pub use super::screens::security::SecurityState;
@@ -24,24 +25,38 @@ pub use super::screens::security::SecurityState;
 pub enum Screen {
     Accounts,
     Holdings,
+    /// An account's activities: reached from the accounts and holdings screens, and under
+    /// the holdings tab rather than a tab of its own.
+    Activities,
     Security,
     Search,
 }
 
 impl Screen {
+    /// The screens with a tab, in tab order.
     pub const ALL: [Screen; 4] = [Self::Accounts, Self::Holdings, Self::Security, Self::Search];
 
     pub fn title(self) -> &'static str {
         match self {
             Self::Accounts => "Accounts",
             Self::Holdings => "Holdings",
+            Self::Activities => "Activities",
             Self::Security => "Security",
             Self::Search => "Search",
         }
     }
 
+    /// The tab the screen is under.
+    pub fn tab(self) -> Screen {
+        match self {
+            Self::Activities => Self::Holdings,
+            other => other,
+        }
+    }
+
     pub fn index(self) -> usize {
-        Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
+        let tab = self.tab();
+        Self::ALL.iter().position(|s| *s == tab).unwrap_or(0)
     }
 }
 
@@ -49,8 +64,10 @@ impl Screen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
     Normal,
-    /// Typing the holdings filter.
+    /// Typing the filter of the holdings or the activities.
     Filter,
+    /// The open lots of the position under the cursor, over the holdings.
+    Lots,
     /// Typing a `:` command.
     CommandLine(String),
     /// Typing the search query.
@@ -78,6 +95,7 @@ pub struct Generations {
     pub chart: u64,
     pub figures: u64,
     pub search: u64,
+    pub activities: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +147,7 @@ pub struct App {
     pub preparing: bool,
     pub accounts: AccountsState,
     pub holdings: HoldingsState,
+    pub activities: ActivitiesState,
     pub security: SecurityState,
     pub search: SearchState,
     pub sync: SyncState,
@@ -163,6 +182,7 @@ impl App {
                 sort: Some((Column::Value, true)),
                 ..HoldingsState::default()
             },
+            activities: ActivitiesState::default(),
             security: SecurityState {
                 symbol: None,
                 range: Range::Y1,
@@ -189,6 +209,7 @@ impl App {
             Screen::Accounts if self.accounts.values_focus => Scope::Values,
             Screen::Accounts => Scope::Accounts,
             Screen::Holdings => Scope::Holdings,
+            Screen::Activities => Scope::Activities,
             Screen::Security => Scope::Security,
             Screen::Search => Scope::Search,
         }
@@ -329,6 +350,7 @@ impl App {
         let is_inv = |id: &Uuid| investment.iter().any(|(a, _)| a == id);
         let shown = match self.screen {
             Screen::Holdings => self.holdings.account,
+            Screen::Activities => self.activities.account,
             Screen::Accounts => self.selected_account().map(|s| s.account.id),
             Screen::Security | Screen::Search => None,
         };
@@ -362,7 +384,7 @@ impl App {
         let pointed = match self.screen {
             Screen::Holdings => self.selected_holding().map(|r| r.account_id),
             Screen::Security | Screen::Search => self.holdings.account,
-            Screen::Accounts => None,
+            Screen::Accounts | Screen::Activities => None,
         };
         self.account_in_view()
             .or(only_holder().filter(is_inv))

@@ -1,16 +1,15 @@
 //! The `:` command line: a few words for what would take several keys. Parsed here, and run
 //! here on the screens they are about.
 
-use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::{self, NewHolding, Symbol};
-use crate::service::portfolio::SecurityRef;
+use crate::domain::ledger::ActivityType;
+use crate::domain::{time, Symbol};
 
-use super::action::{Command, Submission};
+use super::action::Command;
 use super::app::{App, Column, Mode, Range, Screen};
-use super::form::parse_decimal;
-use super::screens::{holdings, search, security};
+use super::form::{parse_decimal, ActivityPrefill};
+use super::screens::{activities, holdings, search, security};
 
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,13 +18,10 @@ pub enum Cmd {
     Help,
     /// Holdings of the account whose name contains this (every account when `None`).
     Account(Option<String>),
-    /// `:add AAPL 10 @ 150`: a holding in the account in view. Without a price, or with no
-    /// one account in view, the form opens to ask for what is missing.
-    Add {
-        symbol: Symbol,
-        shares: Decimal,
-        price: Option<Decimal>,
-    },
+    /// `:buy AAPL 10 @ 150`, `:sell`, `:div`, `:dep`: an activity in the account in view,
+    /// as typed. With something missing (a price, or one account in view) the activity form
+    /// opens to ask for it.
+    Record(ActivityPrefill),
     Open(Symbol),
     Search(String),
     Sync(Option<Symbol>),
@@ -43,9 +39,18 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "holdings of the account named NAME (:acct alone: all)",
     ),
     (
-        ":add SYM N @ PRICE",
-        "add N shares of SYM at PRICE to the account in view (else asks)",
+        ":buy SYM N @ PRICE [fee F] [DATE]",
+        "record a buy of N shares of SYM at PRICE in the account in view (else asks); :add is the same",
     ),
+    (
+        ":sell SYM N @ PRICE [fee F] [DATE]",
+        "record a sale; refused if more than is held then",
+    ),
+    (
+        ":div SYM AMOUNT [tax F] [DATE]",
+        "record a dividend, gross, with the tax withheld",
+    ),
+    (":dep AMOUNT [DATE]", "record a deposit of cash"),
     (":open SYM", "chart of SYM"),
     (":search TEXT", "search securities"),
     (":sync [SYM]", "sync SYM, or everything"),
@@ -57,6 +62,26 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":filter TEXT", "filter holdings"),
     (":privacy", "mask or show amounts"),
 ];
+
+/// The grammar of the command being typed, once its first word names one, as `:help` lists
+/// it: the hint beside the command line.
+pub fn usage(line: &str) -> Option<&'static str> {
+    let word = line
+        .trim_start()
+        .trim_start_matches(':')
+        .split_whitespace()
+        .next()?;
+    let word = match word.to_ascii_lowercase().as_str() {
+        "add" => "buy".to_string(),
+        "dividend" => "div".to_string(),
+        "deposit" => "dep".to_string(),
+        other => other.to_string(),
+    };
+    COMMANDS
+        .iter()
+        .map(|(cmd, _)| *cmd)
+        .find(|cmd| cmd.trim_start_matches(':').split_whitespace().next() == Some(&word))
+}
 
 pub fn parse(line: &str) -> Result<Cmd, String> {
     let line = line.trim().trim_start_matches(':').trim();
@@ -71,7 +96,10 @@ pub fn parse(line: &str) -> Result<Cmd, String> {
         "acct" | "account" | "a" => Ok(Cmd::Account(
             (!rest.is_empty() && !rest.eq_ignore_ascii_case("all")).then(|| rest.to_string()),
         )),
-        "add" => parse_add(rest),
+        "buy" | "add" => parse_trade(ActivityType::Buy, rest),
+        "sell" => parse_trade(ActivityType::Sell, rest),
+        "div" | "dividend" => parse_dividend(rest),
+        "dep" | "deposit" => parse_deposit(rest),
         "open" | "sec" | "chart" | "o" => {
             if rest.is_empty() {
                 Err("usage: :open SYMBOL".into())
@@ -115,28 +143,107 @@ pub fn parse(line: &str) -> Result<Cmd, String> {
     }
 }
 
-fn parse_add(rest: &str) -> Result<Cmd, String> {
-    const USAGE: &str = "usage: :add SYMBOL SHARES @ PRICE";
+/// A number as typed, or why it is not one.
+fn number(raw: &str, what: &str) -> Result<String, String> {
+    parse_decimal(raw)
+        .map(|d| d.normalize().to_string())
+        .ok_or_else(|| format!("'{raw}' is not {what}"))
+}
+
+/// The words after the figures: `fee F` (`tax F` for a dividend's withholding) and a date, in
+/// either order, each at most once.
+fn options(
+    words: &[&str],
+    fee_words: &[&str],
+    prefill: &mut ActivityPrefill,
+) -> Result<(), String> {
+    let mut rest = words.iter();
+    while let Some(word) = rest.next() {
+        let lower = word.to_ascii_lowercase();
+        if fee_words.contains(&lower.as_str()) && prefill.fee.is_none() {
+            let raw = rest
+                .next()
+                .ok_or_else(|| format!("'{word}' needs an amount after it"))?;
+            prefill.fee = Some(number(raw, "an amount")?);
+        } else if prefill.date.is_none() && word.len() == 10 && word.contains('-') {
+            time::parse_date("date", word).map_err(|e| format!("'{word}': {}", e.message))?;
+            prefill.date = Some(word.to_string());
+        } else {
+            return Err(match fee_words.first() {
+                Some(fee) => format!("'{word}' is neither {fee} F nor a date"),
+                None => format!("'{word}' is not a date (YYYY-MM-DD)"),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn symbol_word(raw: &str) -> Result<String, String> {
+    Symbol::parse(raw)
+        .map(|s| s.to_string())
+        .map_err(|e| e.message)
+}
+
+/// `SYM N [@] [PRICE] [fee F] [DATE]`.
+fn parse_trade(t: ActivityType, rest: &str) -> Result<Cmd, String> {
+    let usage = format!("usage: :{t} SYMBOL QUANTITY @ PRICE [fee F] [YYYY-MM-DD]");
     let spaced = rest.replace('@', " @ ");
     let words: Vec<&str> = spaced.split_whitespace().collect();
-    let (symbol, shares, price) = match words.as_slice() {
-        [s, n] => (*s, *n, None),
-        [s, n, "@", p] => (*s, *n, Some(*p)),
-        [s, n, p] => (*s, *n, Some(*p)),
-        _ => return Err(USAGE.into()),
+    let (symbol, quantity, more) = match words.as_slice() {
+        [s, n, more @ ..] => (*s, *n, more),
+        _ => return Err(usage),
     };
-    let symbol = Symbol::parse(symbol).map_err(|e| e.message)?;
-    let shares =
-        parse_decimal(shares).ok_or_else(|| format!("'{shares}' is not a number of shares"))?;
-    let price = match price {
-        Some(p) => Some(parse_decimal(p).ok_or_else(|| format!("'{p}' is not a price"))?),
-        None => None,
+    let mut prefill = ActivityPrefill {
+        activity_type: Some(t),
+        symbol: Some(symbol_word(symbol)?),
+        quantity: Some(number(quantity, "a number of shares")?),
+        ..ActivityPrefill::default()
     };
-    Ok(Cmd::Add {
-        symbol,
-        shares,
-        price,
-    })
+    let more = match more {
+        ["@", price, more @ ..] => {
+            prefill.unit_price = Some(number(price, "a price")?);
+            more
+        }
+        ["@"] => return Err(usage),
+        [price, more @ ..] if parse_decimal(price).is_some() => {
+            prefill.unit_price = Some(number(price, "a price")?);
+            more
+        }
+        more => more,
+    };
+    options(more, &["fee"], &mut prefill)?;
+    Ok(Cmd::Record(prefill))
+}
+
+/// `SYM AMOUNT [tax F] [DATE]`.
+fn parse_dividend(rest: &str) -> Result<Cmd, String> {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let [symbol, amount, more @ ..] = words.as_slice() else {
+        return Err("usage: :div SYMBOL AMOUNT [tax F] [YYYY-MM-DD]".into());
+    };
+    let mut prefill = ActivityPrefill {
+        activity_type: Some(ActivityType::Dividend),
+        symbol: Some(symbol_word(symbol)?),
+        amount: Some(number(amount, "an amount")?),
+        ..ActivityPrefill::default()
+    };
+    options(more, &["tax", "fee", "withheld"], &mut prefill)?;
+    Ok(Cmd::Record(prefill))
+}
+
+/// `AMOUNT [DATE]`.
+fn parse_deposit(rest: &str) -> Result<Cmd, String> {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let [amount, more @ ..] = words.as_slice() else {
+        return Err("usage: :dep AMOUNT [YYYY-MM-DD]".into());
+    };
+    let mut prefill = ActivityPrefill {
+        activity_type: Some(ActivityType::Deposit),
+        amount: Some(number(amount, "an amount")?),
+        ..ActivityPrefill::default()
+    };
+    options(more, &[], &mut prefill)?;
+    Ok(Cmd::Record(prefill))
 }
 
 /// Runs a command line as typed; what is wrong with it goes to the status line.
@@ -173,45 +280,7 @@ pub fn run(app: &mut App, line: &str) -> Vec<Command> {
             }
             Err(why) => app.error(why),
         },
-        Cmd::Add {
-            symbol,
-            shares,
-            price,
-        } => match (price, app.account_in_view()) {
-            (Some(price), Some(account)) => {
-                let what = format!(
-                    "holding {symbol} in {}",
-                    app.account_name(account).unwrap_or("the account")
-                );
-                let holding = match NewHolding::new(Uuid::nil(), shares, price, domain::now()) {
-                    Ok(h) => h,
-                    Err(e) => {
-                        app.error(format!("{}: {}", e.field, e.message));
-                        return Vec::new();
-                    }
-                };
-                app.info(format!("Adding {what}..."));
-                return vec![Command::Submit {
-                    what,
-                    submission: Submission::CreateHolding {
-                        account,
-                        security: SecurityRef::Symbol(symbol),
-                        holding,
-                    },
-                }];
-            }
-            // No price, or no one account in view: the form asks for what is missing.
-            (price, _) => {
-                let price = price.map(|p| p.to_string()).unwrap_or_default();
-                holdings::add_holding_form(app, symbol.as_str(), &shares.to_string(), &price);
-                // The cursor on the first thing to fill in: the account, else the price.
-                if let Some(f) = &mut app.form {
-                    if let Some(i) = f.fields.iter().position(|f| f.value.trim().is_empty()) {
-                        f.focus = i;
-                    }
-                }
-            }
-        },
+        Cmd::Record(prefill) => return record(app, prefill),
         Cmd::Open(symbol) => return security::open(app, symbol),
         Cmd::Search(q) => {
             app.screen = Screen::Search;
@@ -234,6 +303,45 @@ pub fn run(app: &mut App, line: &str) -> Vec<Command> {
             app.screen = Screen::Holdings;
         }
         Cmd::Privacy => app.toggle_privacy(),
+    }
+    Vec::new()
+}
+
+/// Records what the command line says in the account in view, checked as the activity form
+/// checks it; the form is left open to ask when something is missing or wrong.
+fn record(app: &mut App, prefill: ActivityPrefill) -> Vec<Command> {
+    let in_view = app.account_in_view();
+    let priced = prefill.unit_price.is_some()
+        || !matches!(
+            prefill.activity_type,
+            Some(ActivityType::Buy | ActivityType::Sell)
+        );
+    activities::new_activity_form(app, Some(prefill));
+    let Some(form) = app.form.as_mut() else {
+        return Vec::new();
+    };
+    if let (Some(account), true) = (in_view, priced) {
+        if let Some(submission) = form.submission() {
+            app.form = None;
+            let what = format!(
+                "{} in {}",
+                submission.what(),
+                app.account_name(account).unwrap_or("the account")
+            );
+            app.info(format!("Recording {what}..."));
+            return vec![Command::Submit { what, submission }];
+        }
+        // The form shows what is wrong, at its field.
+        return Vec::new();
+    }
+    // The cursor on the question: the account when none is in view, else the price.
+    let ask = if in_view.is_none() {
+        "account"
+    } else {
+        "unit_price"
+    };
+    if let Some(i) = form.fields.iter().position(|f| f.key == ask) {
+        form.focus = i;
     }
     Vec::new()
 }
@@ -307,33 +415,72 @@ mod tests {
             Cmd::Account(Some("Roth IRA".into()))
         );
         assert_eq!(parse("acct").unwrap(), Cmd::Account(None));
+        let buy = |symbol: &str, quantity: &str, price: Option<&str>| {
+            Cmd::Record(ActivityPrefill {
+                activity_type: Some(ActivityType::Buy),
+                symbol: Some(symbol.into()),
+                quantity: Some(quantity.into()),
+                unit_price: price.map(Into::into),
+                ..ActivityPrefill::default()
+            })
+        };
+        assert_eq!(
+            parse("buy AAPL 10 @ 150").unwrap(),
+            buy("AAPL", "10", Some("150"))
+        );
         assert_eq!(
             parse("add AAPL 10 @ 150").unwrap(),
-            Cmd::Add {
-                symbol: Symbol::parse("AAPL").unwrap(),
-                shares: Decimal::from(10),
-                price: Some(Decimal::from(150)),
-            }
+            buy("AAPL", "10", Some("150")),
+            ":add is :buy"
         );
         assert_eq!(
-            parse("add ocdo.l 2.5@1234.5").unwrap(),
-            Cmd::Add {
-                symbol: Symbol::parse("OCDO.L").unwrap(),
-                shares: Decimal::new(25, 1),
-                price: Some(Decimal::new(12345, 1)),
-            }
+            parse("buy ocdo.l 2.5@1,234.5").unwrap(),
+            buy("OCDO.L", "2.5", Some("1234.5"))
         );
-        assert!(matches!(
-            parse("add AAPL 10").unwrap(),
-            Cmd::Add { price: None, .. }
-        ));
-        assert!(parse("add AAPL ten @ 1").is_err());
-        // The one symbol rule: nothing path-like.
-        for bad in [":open ..", ":sync .", ":add ../X 1 @ 2", ":open A/B"] {
-            let err = parse(bad).unwrap_err();
-            assert!(err.contains("is not a ticker symbol"), "{bad}: {err}");
-        }
-        assert!(parse("add").is_err());
+        assert_eq!(parse("buy AAPL 10").unwrap(), buy("AAPL", "10", None));
+        assert!(parse("buy AAPL ten @ 1")
+            .unwrap_err()
+            .contains("'ten' is not a number"));
+        assert_eq!(
+            parse("sell AAPL 5 @ 170 fee 1.5 2025-03-04").unwrap(),
+            Cmd::Record(ActivityPrefill {
+                activity_type: Some(ActivityType::Sell),
+                symbol: Some("AAPL".into()),
+                quantity: Some("5".into()),
+                unit_price: Some("170".into()),
+                fee: Some("1.5".into()),
+                date: Some("2025-03-04".into()),
+                ..ActivityPrefill::default()
+            })
+        );
+        assert_eq!(
+            parse("div AAPL 12.50 tax 1.88").unwrap(),
+            Cmd::Record(ActivityPrefill {
+                activity_type: Some(ActivityType::Dividend),
+                symbol: Some("AAPL".into()),
+                amount: Some("12.5".into()),
+                fee: Some("1.88".into()),
+                ..ActivityPrefill::default()
+            })
+        );
+        assert_eq!(
+            parse("dep 1000 2025-01-02").unwrap(),
+            Cmd::Record(ActivityPrefill {
+                activity_type: Some(ActivityType::Deposit),
+                amount: Some("1000".into()),
+                date: Some("2025-01-02".into()),
+                ..ActivityPrefill::default()
+            })
+        );
+        assert!(parse("dep 1000 tomorrow")
+            .unwrap_err()
+            .contains("'tomorrow'"));
+        assert!(parse("sell AAPL 5 @ 170 fee")
+            .unwrap_err()
+            .contains("needs an amount"));
+        assert!(parse("dep 1000 2025-13-01").unwrap_err().contains("date"));
+        assert!(parse("div AAPL").is_err());
+        assert!(parse("buy").is_err());
         assert_eq!(parse("range ytd").unwrap(), Cmd::Range(Range::Ytd));
         assert!(parse("range 2W").is_err());
         assert_eq!(
@@ -346,5 +493,16 @@ mod tests {
         );
         assert_eq!(parse("sync").unwrap(), Cmd::Sync(None));
         assert!(parse("frobnicate").unwrap_err().contains("unknown command"));
+    }
+
+    #[test]
+    fn the_line_being_typed_shows_its_grammar() {
+        assert_eq!(usage("buy AA"), Some(":buy SYM N @ PRICE [fee F] [DATE]"));
+        assert_eq!(usage("add"), usage("buy"), ":add is :buy");
+        assert_eq!(usage("div"), Some(":div SYM AMOUNT [tax F] [DATE]"));
+        assert_eq!(usage(" dep 100"), Some(":dep AMOUNT [DATE]"));
+        assert_eq!(usage("sell"), Some(":sell SYM N @ PRICE [fee F] [DATE]"));
+        assert_eq!(usage(""), None);
+        assert_eq!(usage("bu"), None, "only a whole word names a command");
     }
 }

@@ -57,6 +57,10 @@ pub enum Intent {
     CrosshairOff,
     AddHolding,
     Type,
+    /// The open lots of the position under the cursor.
+    Lots,
+    /// The activities of the account in view.
+    Activities,
 }
 
 impl Intent {
@@ -90,6 +94,7 @@ pub enum Scope {
     Accounts,
     Values,
     Holdings,
+    Activities,
     Security,
     Search,
 }
@@ -101,6 +106,7 @@ impl Scope {
             Self::Accounts => "Accounts",
             Self::Values => "Account values (v on Accounts)",
             Self::Holdings => "Holdings",
+            Self::Activities => "Activities (a on Accounts or Holdings)",
             Self::Security => "Security",
             Self::Search => "Search",
         }
@@ -362,15 +368,28 @@ fn defaults() -> Vec<Binding> {
             vec![c('v')],
             "balance history of the account",
         ),
+        b(
+            S::Accounts,
+            Activities,
+            vec![c('a')],
+            "activities of the investment account",
+        ),
         b(S::Values, New, vec![c('n')], "record a balance"),
         b(S::Values, Edit, vec![c('e')], "edit balance"),
         b(S::Values, Delete, vec![c('d')], "delete balance"),
         b(S::Values, Values, vec![c('v')], "back to the accounts"),
         b(
             S::Holdings,
-            Open,
-            vec![k(K::Enter), c('l')],
-            "chart of the security",
+            Lots,
+            vec![k(K::Enter)],
+            "open lots of the position",
+        ),
+        b(S::Holdings, Open, vec![c('l')], "chart of the security"),
+        b(
+            S::Holdings,
+            Activities,
+            vec![c('a')],
+            "activities of the account (of the position under the cursor)",
         ),
         b(
             S::Holdings,
@@ -411,6 +430,40 @@ fn defaults() -> Vec<Binding> {
             SyncOne,
             vec![c('s')],
             "sync the selected security",
+        ),
+        b(S::Activities, New, vec![c('n')], "new activity"),
+        b(S::Activities, Edit, vec![c('e')], "edit activity"),
+        b(S::Activities, Delete, vec![c('d')], "delete activity"),
+        b(
+            S::Activities,
+            Filter,
+            vec![c('/')],
+            "filter by type, symbol or notes",
+        ),
+        b(
+            S::Activities,
+            SortNext,
+            vec![c('>'), c('o')],
+            "sort by the next column (date, type, symbol, amount)",
+        ),
+        b(
+            S::Activities,
+            SortPrev,
+            vec![c('<')],
+            "sort by the previous column",
+        ),
+        b(S::Activities, SortReverse, vec![c('r')], "reverse the sort"),
+        b(
+            S::Activities,
+            NextAccount,
+            vec![c(']')],
+            "next investment account",
+        ),
+        b(
+            S::Activities,
+            PrevAccount,
+            vec![c('[')],
+            "previous investment account",
         ),
         b(S::Security, RangeNext, vec![c(']'), c('+')], "longer range"),
         b(

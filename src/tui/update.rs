@@ -10,7 +10,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::action::{Action, Command, Preparation, SyncEvent};
+use super::action::{Action, Command, FailureKind, Preparation, SyncEvent};
 use super::app::{App, Mode, Screen};
 use super::command_line;
 use super::form::{Form, FormEvent, FormKey, FormKind};
@@ -101,6 +101,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::StoredMatches { .. } | Action::RemoteMatches { .. } => {
             screens::search::update(app, action)
         }
+        Action::ActivitiesLoaded { .. } => screens::activities::update(app, action),
         Action::Saved { what, result } => match result {
             Ok(()) => {
                 app.form = None;
@@ -108,10 +109,21 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 let mut cmds = app.reload();
                 // Adding a holding may have stored its security.
                 cmds.extend(screens::search::refresh(app));
+                cmds.extend(screens::activities::reload(app));
                 cmds
             }
             Err(f) => {
                 match &mut app.form {
+                    // A ledger that would sell what it lacks is no one field's fault: the
+                    // status line says so, and the form stays to be corrected.
+                    Some(form)
+                        if form.kind.is_activity()
+                            && f.kind == FailureKind::Refused
+                            && f.field.is_none() =>
+                    {
+                        form.submitting = false;
+                        app.error(format!("{what}: {}", f.summary()));
+                    }
                     Some(form) => {
                         form.submitting = false;
                         form.set_error(f.field, f.message.clone());
@@ -124,7 +136,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::Deleted { what, result } => match result {
             Ok(()) => {
                 app.info(format!("Deleted {what}"));
-                app.reload()
+                let mut cmds = app.reload();
+                cmds.extend(screens::activities::reload(app));
+                cmds
             }
             Err(f) => {
                 app.error(format!("cannot delete {what}: {}", f.summary()));
@@ -278,9 +292,14 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             }
         },
         Mode::Filter => {
-            screens::holdings::handle_key(app, &key);
+            if app.screen == Screen::Activities {
+                screens::activities::handle_key(app, &key);
+            } else {
+                screens::holdings::handle_key(app, &key);
+            }
             Vec::new()
         }
+        Mode::Lots => screens::holdings::handle_lots_key(app, &key),
         Mode::SearchInput => screens::search::handle_key(app, &key),
         Mode::Normal => match app.keymap.intent(app.scope(), Key::from_event(&key)) {
             Some(intent) => on_intent(app, intent),
@@ -356,6 +375,7 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
             return match app.screen {
                 Screen::Accounts => screens::accounts::handle_intent(app, intent),
                 Screen::Holdings => screens::holdings::handle_intent(app, intent),
+                Screen::Activities => screens::activities::handle_intent(app, intent),
                 Screen::Security => screens::security::handle_intent(app, intent),
                 Screen::Search => screens::search::handle_intent(app, intent),
             }

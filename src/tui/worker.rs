@@ -8,14 +8,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::domain::{PageRequest, Symbol, User};
+use crate::domain::{ActivityFilter, PageRequest, Symbol, User};
 use crate::service::chart::ChartFallback;
 use crate::service::securities::{FirstUse, FirstUseStep, SyncProgress};
 use crate::service::{sync, Entity, ServiceError, Services, Upstream};
 
 use super::action::{
-    Action, ChartData, Command, Deletion, Failure, FailureKind, Outcome, Portfolio, Submission,
-    SyncEvent,
+    AccountPositions, Action, ActivityList, ChartData, Command, Deletion, Failure, FailureKind,
+    Outcome, Portfolio, Submission, SyncEvent,
 };
 use super::app::Range;
 
@@ -127,6 +127,14 @@ impl Worker {
                     .map_err(Failure::from);
                 send(Action::KeyFiguresLoaded { gen, result });
             }
+            Command::LoadActivities { gen, account } => {
+                let result = self.activities(account).await;
+                send(Action::ActivitiesLoaded {
+                    gen,
+                    account,
+                    result,
+                });
+            }
             Command::SearchStored { gen, query } => {
                 self.latest_search.store(gen, Ordering::SeqCst);
                 let result = self
@@ -195,10 +203,53 @@ impl Worker {
         let (valuation, positions) = tokio::join!(p.valuation(&user, None), p.positions(&user));
         let (valuation, positions) = (valuation?, positions?);
         let overview = p.overview_of(&user, &valuation).await?;
+        let mut ledgers = HashMap::new();
+        let every = ActivityFilter::default();
+        for account in valuation
+            .accounts
+            .iter()
+            .filter(|a| a.account.is_investment_account)
+        {
+            let id = account.account.id;
+            let (lines, recorded) = tokio::try_join!(
+                self.services.ledger.positions(&user, id, None),
+                self.services
+                    .activities
+                    .list(&user, id, &every, PageRequest { skip: 0, limit: 1 },),
+            )?;
+            ledgers.insert(
+                id,
+                AccountPositions {
+                    kept_by_activities: recorded.total > 0,
+                    lines,
+                },
+            );
+        }
         Ok(Portfolio {
             overview,
             positions,
             valuation,
+            ledgers,
+        })
+    }
+
+    /// Every activity of the account, oldest first, with the symbols they name.
+    async fn activities(&self, account: uuid::Uuid) -> Outcome<ActivityList> {
+        let user = self.user()?;
+        let a = &self.services.activities;
+        let activities = a
+            .list(
+                &user,
+                account,
+                &ActivityFilter::default(),
+                PageRequest::all(),
+            )
+            .await?
+            .items;
+        let symbols = a.symbols(&activities).await?;
+        Ok(ActivityList {
+            activities,
+            symbols,
         })
     }
 
@@ -315,6 +366,22 @@ impl Worker {
                 .update_holding(user, account, id, security, patch)
                 .await
                 .map(drop),
+            Submission::CreateActivity { account, draft } => self
+                .services
+                .activities
+                .create(user, account, *draft)
+                .await
+                .map(drop),
+            Submission::UpdateActivity {
+                account,
+                id,
+                change,
+            } => self
+                .services
+                .activities
+                .update(user, account, id, *change)
+                .await
+                .map(drop),
         }
         .map_err(|e| match e {
             // A refusal that names its input is shown at that field of the form.
@@ -353,6 +420,9 @@ impl Worker {
             Deletion::Account(id) => p.delete_account(user, id).await?,
             Deletion::Value { account, id } => p.delete_value(user, account, id).await?,
             Deletion::Holding { account, id } => p.delete_holding(user, account, id).await?,
+            Deletion::Activity { account, id } => {
+                self.services.activities.delete(user, account, id).await?
+            }
         }
         Ok(())
     }

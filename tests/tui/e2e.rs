@@ -168,7 +168,7 @@ fn demo_session_from_start_to_quit() {
 
     s.keys(&["2"]);
     s.wait_for("Holdings · All accounts 22 of 22");
-    s.keys(&["Enter"]);
+    s.keys(&["l"]);
     s.wait_for("Key figures");
     s.wait_for(" 1Y ");
     let before = s.screen();
@@ -208,6 +208,50 @@ fn demo_session_from_start_to_quit() {
 
     s.keys(&["1"]);
     s.wait_for("Everyday Checking");
+    s.keys(&["q"]);
+    s.assert_restored();
+}
+
+/// The demo's Brokerage on last-in-first-out: a buy of 10 NVDA at 100 and a sale of 5 at 180
+/// from the command line; the sale closes 5 of the bought shares, so the holdings screen shows
+/// a realized gain of 5 x (180 - 100) = 400 on NVDA, and its activities list both.
+#[test]
+#[cfg_attr(not(finances_test_tmux), ignore = "needs tmux on PATH")]
+fn a_buy_then_a_part_sale_shows_the_realized_gain() {
+    let s = Session::start("ledger");
+    s.wait_for("Everyday Checking");
+    let command = |line: &str| {
+        s.keys(&[":"]);
+        s.text(line);
+        s.keys(&["Enter"]);
+    };
+    command("acct brokerage");
+    s.wait_for("Holdings · Brokerage");
+    // The account form's last field is its cost-basis method.
+    s.keys(&["1", "e"]);
+    s.wait_for("Edit Brokerage");
+    s.keys(&["Up"]);
+    s.text("l");
+    s.wait_for("‹ lifo ›");
+    s.keys(&["Enter"]);
+    s.wait_for("Saved account");
+
+    s.keys(&["2"]);
+    command("buy NVDA 10 @ 100");
+    s.wait_for("Saved buy NVDA in Brokerage");
+    command("sell NVDA 5 @ 180");
+    s.wait_for("Saved sell NVDA in Brokerage");
+    command("filter NVDA");
+    let screen = s.wait_for("Realized");
+    let nvda = screen
+        .lines()
+        .find(|l| l.starts_with("NVDA"))
+        .unwrap_or_else(|| panic!("no NVDA row:\n{screen}"));
+    assert!(nvda.contains("+400.00"), "{screen}");
+
+    s.keys(&["a"]);
+    let screen = s.wait_for("Activities · Brokerage USD · lifo 2 of 2");
+    assert!(screen.contains("sell NVDA          5 180.00"), "{screen}");
     s.keys(&["q"]);
     s.assert_restored();
 }

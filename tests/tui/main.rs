@@ -6,5 +6,7 @@ mod support;
 
 mod e2e;
 mod first_hour;
+mod ledger;
+mod ledger_screens;
 mod screens;
 mod update;

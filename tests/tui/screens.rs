@@ -70,7 +70,7 @@ async fn every_screen(width: u16, height: u16) {
     act(&mut app, &w, key(KeyCode::Char('>'))).await;
     snap("holdings_account_sorted", &app);
 
-    act(&mut app, &w, key(KeyCode::Enter)).await;
+    act(&mut app, &w, key(KeyCode::Char('l'))).await;
     assert_eq!(app.screen, Screen::Security);
     snap("security_line", &app);
     act(&mut app, &w, key(KeyCode::Char('c'))).await;

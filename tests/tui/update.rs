@@ -24,7 +24,7 @@ use finances::tui::update;
 use finances::tui::worker::Worker;
 use finances::tui::{build_app, TuiSettings};
 
-async fn demo_app() -> (App, Worker, finances::store::testing::TestStore) {
+pub(crate) async fn demo_app() -> (App, Worker, finances::store::testing::TestStore) {
     demo_app_on(Arc::new(OfflineMarket)).await
 }
 
@@ -47,7 +47,7 @@ async fn demo_app_on(
     (app, worker, t)
 }
 
-async fn command(app: &mut App, w: &Worker, line: &str) {
+pub(crate) async fn command(app: &mut App, w: &Worker, line: &str) {
     act(app, w, key(KeyCode::Char(':'))).await;
     type_text(app, w, line).await;
     act(app, w, key(KeyCode::Enter)).await;
@@ -227,7 +227,11 @@ async fn the_add_command_writes_and_offline_lookups_fail_inline() {
         .find(|r| r.symbol.as_str() == "AAPL")
         .unwrap();
     assert_eq!(aapl.account_name, "Roth IRA");
-    assert_eq!(aapl.avg_cost, Decimal::from(150));
+    assert_eq!(aapl.avg_cost, Some(Decimal::from(150)));
+    assert_eq!(
+        aapl.holding_id, None,
+        "a position of the account's ledger now"
+    );
 
     // A symbol that is not stored needs Yahoo, which is offline: the error names the field.
     act(&mut app, &w, key(KeyCode::Char('n'))).await;
@@ -582,8 +586,8 @@ async fn a_new_holding_goes_where_the_screen_points() {
     assert_eq!(form_account(&app), "(choose)");
     let form = app.form.as_ref().unwrap();
     assert_eq!(form.focus, 0, "the cursor is on the question");
-    assert_eq!(form.field("shares").unwrap().value, "1");
-    assert_eq!(form.field("average_price_per_share").unwrap().value, "2");
+    assert_eq!(form.field("quantity").unwrap().value, "1");
+    assert_eq!(form.field("unit_price").unwrap().value, "2");
     act(&mut app, &w, key(KeyCode::Enter)).await;
     let form = app.form.as_ref().expect("not sent");
     assert_eq!(
@@ -605,8 +609,8 @@ async fn the_add_command_asks_where_no_account_is_in_view() {
     );
     let form = app.form.as_ref().expect("the form asks");
     assert_eq!(form.field("security_id").unwrap().value, "AAPL");
-    assert_eq!(form.field("shares").unwrap().value, "10");
-    assert_eq!(form.field("average_price_per_share").unwrap().value, "150");
+    assert_eq!(form.field("quantity").unwrap().value, "10");
+    assert_eq!(form.field("unit_price").unwrap().value, "150");
     // Its answer to confirm or change: the only account that holds AAPL.
     assert_eq!(form_account(&app), "Brokerage");
     assert_eq!(app.form.as_ref().unwrap().focus, 0);

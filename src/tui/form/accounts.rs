@@ -7,8 +7,8 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::domain::{
-    AccountPatch, AccountType, AccountValue, AccountValuePatch, CurrencyCode, Institution,
-    InstitutionPatch, NewAccount, NewAccountValue, NewInstitution, ValidationError,
+    AccountPatch, AccountType, AccountValue, AccountValuePatch, CostBasisMethod, CurrencyCode,
+    Institution, InstitutionPatch, NewAccount, NewAccountValue, NewInstitution, ValidationError,
 };
 use crate::service::portfolio::AccountSummary;
 use crate::tui::action::Submission;
@@ -23,6 +23,13 @@ fn account_types() -> Vec<(String, String)> {
     AccountType::ALL
         .iter()
         .map(|t| (t.as_str().replace('_', " "), t.as_str().to_string()))
+        .collect()
+}
+
+fn cost_basis_methods() -> Vec<(String, String)> {
+    CostBasisMethod::ALL
+        .iter()
+        .map(|m| (m.as_str().to_string(), m.as_str().to_string()))
         .collect()
 }
 
@@ -102,40 +109,51 @@ impl Form {
         ]
     }
 
+    /// How the account's sold lots are chosen; the last field, so the others keep their
+    /// places.
+    fn cost_basis_field(method: CostBasisMethod) -> Field {
+        Field::choice(
+            "cost_basis_method",
+            "Cost basis",
+            cost_basis_methods(),
+            method.as_str(),
+        )
+    }
+
     pub fn new_account(
         institutions: &[(Uuid, String)],
         institution: Option<Uuid>,
         base: &CurrencyCode,
     ) -> Self {
-        Self::new(
-            "New account",
-            FormKind::NewAccount,
-            Self::account_fields(
-                institutions,
-                "",
-                AccountType::Checking,
-                institution,
-                base.as_str(),
-                false,
-                None,
-            ),
-        )
+        let mut fields = Self::account_fields(
+            institutions,
+            "",
+            AccountType::Checking,
+            institution,
+            base.as_str(),
+            false,
+            None,
+        );
+        fields.push(Self::cost_basis_field(CostBasisMethod::default()));
+        Self::new("New account", FormKind::NewAccount, fields)
     }
 
     pub fn edit_account(institutions: &[(Uuid, String)], s: &AccountSummary) -> Self {
         let a = &s.account;
+        let mut fields = Self::account_fields(
+            institutions,
+            &a.name,
+            a.account_type,
+            a.institution_id,
+            a.currency.as_str(),
+            a.is_investment_account,
+            a.interest_rate,
+        );
+        fields.push(Self::cost_basis_field(a.cost_basis_method));
         let mut form = Self::new(
             format!("Edit {}", a.name),
             FormKind::EditAccount(a.id),
-            Self::account_fields(
-                institutions,
-                &a.name,
-                a.account_type,
-                a.institution_id,
-                a.currency.as_str(),
-                a.is_investment_account,
-                a.interest_rate,
-            ),
+            fields,
         );
         form.investment_by_hand = a.is_investment_account != a.account_type.is_investment_kind();
         form
@@ -248,7 +266,8 @@ impl Form {
         };
         let investment = self.value("is_investment_account") == "yes";
         let rate = optional_decimal(self.value("interest_rate"), "interest_rate")?;
-        let new = NewAccount::new(
+        let method = CostBasisMethod::from_str(self.value("cost_basis_method"))?;
+        let mut new = NewAccount::new(
             self.value("name"),
             kind,
             currency,
@@ -256,6 +275,7 @@ impl Form {
             investment,
             rate,
         )?;
+        new.cost_basis_method = method;
         match &self.kind {
             FormKind::EditAccount(id) => Ok(Submission::UpdateAccount(
                 *id,
@@ -266,7 +286,7 @@ impl Form {
                     currency: Some(new.currency),
                     is_investment_account: Some(new.is_investment_account),
                     interest_rate: Some(new.interest_rate),
-                    cost_basis_method: None,
+                    cost_basis_method: Some(new.cost_basis_method),
                 },
             )),
             _ => Ok(Submission::CreateAccount(new)),
@@ -363,6 +383,15 @@ mod tests {
         f.set_error(Some("interest_rate"), "must be between 0 and 100");
         assert_eq!(f.focus, 5);
         assert!(f.has_errors());
+        f.fields[0].value = "ISA".into();
+        f.focus = 6;
+        f.handle(FormKey::Edit(LineKey::Insert('a')));
+        match f.clone().submission() {
+            Some(Submission::CreateAccount(n)) => {
+                assert_eq!(n.cost_basis_method, CostBasisMethod::Average);
+            }
+            other => panic!("{other:?}"),
+        }
         f.set_error(Some("nonexistent"), "Account not found");
         assert_eq!(f.error.as_deref(), Some("Account not found"));
     }

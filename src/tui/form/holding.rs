@@ -70,7 +70,7 @@ impl Form {
             format!("Edit {} in {}", row.symbol, row.account_name),
             FormKind::EditHolding {
                 account: row.account_id,
-                id: row.holding_id,
+                id: row.holding_id.unwrap_or_default(),
             },
             vec![
                 Field::text("security_id", "Symbol", row.symbol.as_str(), "ticker"),
@@ -83,7 +83,9 @@ impl Form {
                 Field::text(
                     "average_price_per_share",
                     "Avg price",
-                    row.avg_cost.normalize().to_string(),
+                    row.holding_price
+                        .map(|p| p.normalize().to_string())
+                        .unwrap_or_default(),
                     "per share, in the quote currency",
                 ),
             ],

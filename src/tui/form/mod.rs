@@ -7,7 +7,10 @@
 //! (institutions, accounts, balances) and `form/holding.rs`; sign-in is here.
 
 mod accounts;
+mod activity;
 mod holding;
+
+pub use activity::ActivityPrefill;
 
 use std::str::FromStr;
 
@@ -42,6 +45,21 @@ pub enum FormKind {
         account: Uuid,
         id: Uuid,
     },
+    /// `today`: the latest date an activity may have.
+    NewActivity {
+        today: NaiveDate,
+    },
+    EditActivity {
+        account: Uuid,
+        id: Uuid,
+        today: NaiveDate,
+    },
+}
+
+impl FormKind {
+    pub fn is_activity(&self) -> bool {
+        matches!(self, Self::NewActivity { .. } | Self::EditActivity { .. })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,6 +319,7 @@ impl Form {
         match self.fields[focus].key {
             "account_type" if changed => self.follow_account_type(),
             "is_investment_account" if changed => self.investment_by_hand = true,
+            "activity_type" if changed && self.kind.is_activity() => self.follow_activity_type(),
             _ => {}
         }
         self.error = None;
@@ -323,6 +342,7 @@ impl Form {
             FormKind::NewAccount | FormKind::EditAccount(_) => self.account_draft(),
             FormKind::NewValue { .. } | FormKind::EditValue { .. } => self.value_draft(),
             FormKind::NewHolding | FormKind::EditHolding { .. } => self.holding_draft(),
+            FormKind::NewActivity { .. } | FormKind::EditActivity { .. } => self.activity_draft(),
         };
         match built {
             Ok(s) => Some(s),

@@ -3,7 +3,9 @@
 //!
 //! - [`accounts`] (`screens/accounts/mod.rs`): institutions with their accounts, and the
 //!   balances of one account;
-//! - [`holdings`] (`screens/holdings/mod.rs`): the positions of one account or all;
+//! - [`holdings`] (`screens/holdings/mod.rs`): the positions of one account or all, and the
+//!   open lots of one;
+//! - [`activities`] (`screens/activities/mod.rs`): one investment account's ledger;
 //! - [`security`] (`screens/security/mod.rs`): one security's chart, figures and position;
 //! - [`search`] (`screens/search.rs`): stored and Yahoo's matches of a query;
 //! - [`help`] (`screens/help.rs`): the `?` overlay.
@@ -16,6 +18,7 @@
 //! what their lists share.
 
 pub mod accounts;
+pub mod activities;
 pub mod help;
 pub mod holdings;
 pub mod search;
@@ -81,6 +84,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         match app.screen {
             Screen::Accounts => accounts::draw(frame, body, app),
             Screen::Holdings => holdings::draw(frame, body, app),
+            Screen::Activities => activities::draw(frame, body, app),
             Screen::Security => security::draw(frame, body, app),
             Screen::Search => search::draw(frame, body, app),
         }
@@ -105,9 +109,10 @@ fn tabs(frame: &mut Frame, area: Rect, app: &App) {
     let tab_line = |compact: bool| {
         let mut spans = vec![Span::styled(" finances ", theme.title())];
         for (i, s) in Screen::ALL.iter().enumerate() {
-            if *s == app.screen {
+            if *s == app.screen.tab() {
+                // The screen shown, which may be one under this tab.
                 spans.push(Span::styled(
-                    format!(" {} {} ", i + 1, s.title()),
+                    format!(" {} {} ", i + 1, app.screen.title()),
                     theme.selected(),
                 ));
             } else if compact {

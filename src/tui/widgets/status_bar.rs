@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::tui::app::{App, Level, Mode};
+use crate::tui::app::{App, Level, Mode, Screen};
+use crate::tui::command_line;
 use crate::tui::keymap::Intent;
 
 use super::format;
@@ -103,14 +104,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 fn parts(app: &App) -> (Line<'static>, Line<'static>) {
     let theme = &app.theme;
     let left: Line = match &app.mode {
-        Mode::CommandLine(line) => Line::from(vec![
-            Span::styled(":", theme.accent()),
-            Span::raw(line.clone()),
-            Span::styled("▏", theme.accent()),
-        ]),
+        Mode::CommandLine(line) => {
+            let mut spans = vec![
+                Span::styled(":", theme.accent()),
+                Span::raw(line.clone()),
+                Span::styled("▏", theme.accent()),
+            ];
+            if let Some(usage) = command_line::usage(line) {
+                spans.push(Span::styled(format!("  {usage}"), theme.muted()));
+            }
+            Line::from(spans)
+        }
         Mode::Filter => Line::from(vec![
             Span::styled("/", theme.accent()),
-            Span::raw(app.holdings.filter.clone()),
+            Span::raw(if app.screen == Screen::Activities {
+                app.activities.filter.clone()
+            } else {
+                app.holdings.filter.clone()
+            }),
             Span::styled("▏", theme.accent()),
             Span::styled("  enter: keep  esc: clear", theme.muted()),
         ]),

@@ -120,6 +120,10 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                 app.screen = Screen::Holdings;
             }
         }
+        Activities => {
+            let account = app.selected_account().map(|a| a.account.id);
+            return super::activities::open(app, account);
+        }
         Values => {
             app.accounts.values_focus = !app.accounts.values_focus;
             if app.accounts.values_focus {

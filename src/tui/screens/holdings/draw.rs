@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::tui::app::{App, Mode};
 use crate::tui::widgets::columns::{self, ColumnFit};
-use crate::tui::widgets::format;
+use crate::tui::widgets::{format, popup};
 
 use super::super::scroll_offset;
 use super::{Column, HoldingRow};
@@ -46,8 +46,31 @@ fn candidates(all_accounts: bool, any_foreign: bool) -> Vec<(Shown, u8)> {
         (Shown::Sortable(GainPct), 5),
         (Shown::Sortable(DayChange), 6),
         (Shown::Sortable(Weight), 10),
+        // The ledger's figures in the account's currency, left off first when narrow.
+        (Shown::Sortable(MarketValue), 15),
+        (Shown::Sortable(Unrealized), 14),
+        (Shown::Sortable(Realized), 12),
+        (Shown::Sortable(Income), 13),
     ]);
     out
+}
+
+/// An amount in the account's currency, its code after it where that is not the base
+/// currency; "—" when unknown.
+fn in_account(app: &App, r: &HoldingRow, value: Option<Decimal>, signed: bool) -> String {
+    let Some(v) = value else {
+        return "—".to_string();
+    };
+    let text = if signed {
+        format::signed(v, app.privacy)
+    } else {
+        format::money(v, app.privacy)
+    };
+    if r.account_currency == app.base_currency() {
+        text
+    } else {
+        format!("{text} {}", r.account_currency.as_str())
+    }
 }
 
 /// `p` after a pence price, nothing after a missing one.
@@ -84,11 +107,19 @@ fn cell_text(app: &App, r: &HoldingRow, shown: Shown) -> (String, Style, bool) {
             Column::Account => (r.account_name.clone(), theme.text(), false),
             Column::Name => (r.name.clone(), theme.text(), false),
             Column::Shares => (format::shares(r.shares, private), theme.text(), true),
-            Column::AvgCost => (
-                with_unit(Some(format::price(r.avg_cost)), r),
-                theme.text(),
-                true,
-            ),
+            Column::AvgCost => {
+                let text = r.avg_cost.map(format::price);
+                let text = match text {
+                    _ if r.avg_in_quote => with_unit(text, r),
+                    // In the account's currency: named where the price is in another.
+                    Some(t) if r.account_currency != r.currency => {
+                        format!("{t} {}", r.account_currency.as_str())
+                    }
+                    Some(t) => t,
+                    None => "—".to_string(),
+                };
+                (text, theme.text(), true)
+            }
             Column::Price => (with_unit(r.price.map(format::price), r), theme.text(), true),
             Column::Value => (format::money_opt(r.value_base, private), theme.text(), true),
             Column::Gain => (
@@ -106,6 +137,22 @@ fn cell_text(app: &App, r: &HoldingRow, shown: Shown) -> (String, Style, bool) {
                 ),
             },
             Column::Weight => (format::weight(r.weight), theme.text(), true),
+            Column::MarketValue => (
+                in_account(app, r, r.market_value, false),
+                theme.text(),
+                true,
+            ),
+            Column::Unrealized => (
+                in_account(app, r, r.unrealized, true),
+                signed(r.unrealized),
+                true,
+            ),
+            Column::Realized => (
+                in_account(app, r, r.realized, true),
+                signed(r.realized),
+                true,
+            ),
+            Column::Income => (in_account(app, r, r.income, false), theme.text(), true),
         },
     }
 }
@@ -189,7 +236,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                     .chain(texts.iter().map(|row| row[k].0.as_str())),
             );
             match shown {
-                Shown::Sortable(Column::Name) => ColumnFit::text(width, *priority, 8),
+                // The ledger's columns, less important, give way before a name is cut.
+                Shown::Sortable(Column::Name) => ColumnFit::name(width, *priority, 8),
                 Shown::Sortable(Column::Account) => ColumnFit::text(width, *priority, 10),
                 _ => ColumnFit::number(width, *priority),
             }
@@ -198,18 +246,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let fitted = columns::fit(&fits, table_area.width, 1);
     let hints = Span::styled("  [ ] account  < > sort  / filter", theme.muted());
     if fitted.hidden > 0 {
-        // Said in full where it fits, else briefly, so that it is never the part left off.
+        // Said in full where it fits with the keys after it, else briefly, so that it is
+        // never the part left off.
         let (long, short) = columns::hidden_note(fitted.hidden);
         let long = Span::styled(long, theme.warning());
         let short = Span::styled(short, theme.warning());
         let used: usize = title.iter().map(|s| s.width()).sum();
-        title.push(if used + long.width() <= title_area.width as usize {
-            long
-        } else {
-            short
-        });
+        let room = title_area.width as usize;
+        title.push(
+            if used + long.width() + hints.width() <= room
+                || used + short.width() + hints.width() > room && used + long.width() <= room
+            {
+                long
+            } else {
+                short
+            },
+        );
     }
     title.push(hints);
+    title.push(Span::styled("  enter lots  a activities", theme.muted()));
     frame.render_widget(
         Paragraph::new(columns::whole_spans(title, title_area.width)),
         title_area,
@@ -281,6 +336,96 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         );
     }
     totals(frame, totals_area, app);
+    if app.mode == Mode::Lots {
+        lots(frame, area, app);
+    }
+}
+
+/// The open lots of the position under the cursor, oldest first, in the account's currency.
+fn lots(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let Some(r) = app.selected_holding() else {
+        return;
+    };
+    let private = app.privacy;
+    let cost =
+        |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), |v| format::money(v, private));
+    let per_unit = |v: Option<Decimal>| v.map_or_else(|| "—".to_string(), format::price);
+    let header = ["Opened", "Quantity", "Cost", "Cost/unit"];
+    let cells: Vec<[String; 4]> = r
+        .lots
+        .iter()
+        .map(|l| {
+            [
+                l.opened.format("%Y-%m-%d").to_string(),
+                format::shares(l.quantity, private),
+                cost(l.cost),
+                per_unit(l.cost_per_unit),
+            ]
+        })
+        .collect();
+    let widths: Vec<u16> = (0..4)
+        .map(|k| {
+            columns::widest(std::iter::once(header[k]).chain(cells.iter().map(|c| c[k].as_str())))
+        })
+        .collect();
+    let title = format!(
+        "Lots of {} in {} · {}",
+        r.symbol, r.account_name, r.account_currency
+    );
+    let inner_width = widths.iter().sum::<u16>() + 3 * 2;
+    let width = (inner_width.max(title.chars().count() as u16 + 2) + 2).min(area.width);
+    let height = (cells.len().max(1) as u16 + 5).min(area.height);
+    let rect = popup::centered(area, width, height);
+    let inner = popup::frame_box(frame, rect, &title, theme);
+    let [table_area, hint_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let right = |t: &str, style: Style| {
+        Cell::from(Line::from(Span::styled(t.to_string(), style)).right_aligned())
+    };
+    let rows: Vec<Row> = cells
+        .iter()
+        .map(|c| {
+            Row::new(vec![
+                Cell::from(Span::styled(c[0].clone(), theme.text())),
+                right(&c[1], theme.text()),
+                right(&c[2], theme.text()),
+                right(&c[3], theme.text()),
+            ])
+        })
+        .collect();
+    let empty = rows.is_empty();
+    let header = Row::new(vec![
+        Cell::from(header[0]),
+        right(header[1], theme.muted()),
+        right(header[2], theme.muted()),
+        right(header[3], theme.muted()),
+    ])
+    .style(theme.muted().add_modifier(Modifier::BOLD));
+    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
+    frame.render_widget(
+        Table::new(rows, constraints)
+            .header(header)
+            .column_spacing(2),
+        table_area,
+    );
+    if empty {
+        frame.render_widget(
+            Paragraph::new(Span::styled("No open lot known", theme.muted())),
+            Rect {
+                y: table_area.y + 1,
+                height: 1,
+                ..table_area
+            },
+        );
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            "l chart · esc close",
+            theme.muted().add_modifier(Modifier::ITALIC),
+        )),
+        hint_area,
+    );
 }
 
 /// `Total USD  value 2,000.00  gain +500.00 (+33.33%)  day +12.00 · MSFT unpriced`, each part

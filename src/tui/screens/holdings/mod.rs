@@ -21,7 +21,7 @@ use crate::tui::form::Form;
 use crate::tui::keymap::Intent;
 use crate::tui::line_edit::LineKey;
 
-use super::{movement, security, step};
+use super::{activities, movement, security, step};
 
 pub use draw::draw;
 pub use rows::{Column, HoldingRow};
@@ -75,20 +75,33 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                 return security::open(app, symbol);
             }
         }
-        New => add_holding_form(app, "", "", ""),
-        Edit => {
-            if let Some(r) = app.selected_holding() {
-                app.form = Some(Form::edit_holding(r));
-            }
+        Lots if app.selected_holding().is_some() => app.mode = Mode::Lots,
+        Activities => {
+            let account = app
+                .holdings
+                .account
+                .or(app.selected_holding().map(|r| r.account_id));
+            return activities::open(app, account);
         }
+        New => add_holding_form(app, "", "", ""),
+        Edit => match app.selected_holding() {
+            Some(r) if r.holding_id.is_none() => kept_by_activities(app),
+            Some(r) => app.form = Some(Form::edit_holding(r)),
+            None => {}
+        },
         Delete => {
             if let Some(r) = app.selected_holding() {
-                let what = format!("holding {} in {}", r.symbol, r.account_name);
-                let deletion = Deletion::Holding {
-                    account: r.account_id,
-                    id: r.holding_id,
-                };
-                app.confirm(what, deletion);
+                match r.holding_id {
+                    Some(id) => {
+                        let what = format!("holding {} in {}", r.symbol, r.account_name);
+                        let deletion = Deletion::Holding {
+                            account: r.account_id,
+                            id,
+                        };
+                        app.confirm(what, deletion);
+                    }
+                    None => kept_by_activities(app),
+                }
             }
         }
         SyncOne => {
@@ -141,6 +154,26 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         _ => {}
     }
     Vec::new()
+}
+
+/// A position of an account kept by activities changes through them, not as a snapshot.
+fn kept_by_activities(app: &mut App) {
+    let key = app.keymap.key_of(Intent::Activities);
+    app.warn(format!(
+        "this account is kept by its activities: change them on its activities ({key})"
+    ));
+}
+
+/// A key while the lot view is open: it closes, or opens the security's chart.
+pub fn handle_lots_key(app: &mut App, key: &KeyEvent) -> Vec<Command> {
+    app.mode = Mode::Normal;
+    match key.code {
+        KeyCode::Char('l') => match app.selected_holding().map(|r| r.symbol.clone()) {
+            Some(symbol) => security::open(app, symbol),
+            None => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
 }
 
 /// A key while the filter is typed: the rows narrow as it is typed.

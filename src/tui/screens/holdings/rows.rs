@@ -7,9 +7,12 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::domain::ledger::OpenLot;
 use crate::domain::valuation::{self, Missing, PositionTotals, PositionValue};
 use crate::domain::{CurrencyCode, QuoteUnit, Symbol};
+use crate::service::ledger::PositionLine;
 use crate::service::portfolio::HoldingView;
+use crate::tui::action::{AccountPositions, Portfolio};
 use crate::tui::app::App;
 
 /// Sortable columns of the holdings table.
@@ -26,10 +29,14 @@ pub enum Column {
     GainPct,
     DayChange,
     Weight,
+    MarketValue,
+    Unrealized,
+    Realized,
+    Income,
 }
 
 impl Column {
-    pub const ALL: [Column; 11] = [
+    pub const ALL: [Column; 15] = [
         Self::Symbol,
         Self::Account,
         Self::Name,
@@ -41,6 +48,10 @@ impl Column {
         Self::GainPct,
         Self::DayChange,
         Self::Weight,
+        Self::MarketValue,
+        Self::Unrealized,
+        Self::Realized,
+        Self::Income,
     ];
 
     pub fn title(self) -> &'static str {
@@ -56,6 +67,10 @@ impl Column {
             Self::GainPct => "Gain %",
             Self::DayChange => "Day",
             Self::Weight => "Weight",
+            Self::MarketValue => "Mkt value",
+            Self::Unrealized => "Unrealized",
+            Self::Realized => "Realized",
+            Self::Income => "Income",
         }
     }
 
@@ -73,27 +88,41 @@ impl Column {
                 "gain%" | "gainpct" | "pct" => Self::GainPct,
                 "day" | "day%" | "change" => Self::DayChange,
                 "weight" => Self::Weight,
+                "mktvalue" | "market" | "marketvalue" => Self::MarketValue,
+                "unrealized" | "unrealised" => Self::Unrealized,
+                "realized" | "realised" => Self::Realized,
+                "income" => Self::Income,
                 _ => return None,
             },
         )
     }
 }
 
-/// A holding with its figures worked out for display: amounts in the major unit of the quote
-/// currency (pounds for a pence quote), weights from values in the base currency.
+/// A position with its figures worked out for display: amounts in the major unit of the quote
+/// currency (pounds for a pence quote), weights from values in the base currency, and the
+/// ledger engine's figures in the account's currency.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HoldingRow {
     pub index: usize,
-    pub holding_id: Uuid,
+    /// The holding snapshot the row is; `None` for a position of an account kept by
+    /// activities, which is changed through its activities.
+    pub holding_id: Option<Uuid>,
+    /// The snapshot's own average price, in the quote unit, for its form.
+    pub holding_price: Option<Decimal>,
+    pub security_id: Uuid,
     pub account_id: Uuid,
     pub account_name: String,
+    pub account_currency: CurrencyCode,
     pub symbol: Symbol,
     pub name: String,
     /// The quote unit as given (`GBp`).
     pub quote: String,
     pub currency: CurrencyCode,
     pub shares: Decimal,
-    pub avg_cost: Decimal,
+    /// A snapshot's average price in the quote unit (`avg_in_quote`), else the engine's
+    /// average cost in the account's currency.
+    pub avg_cost: Option<Decimal>,
+    pub avg_in_quote: bool,
     pub price: Option<Decimal>,
     pub value: Option<Decimal>,
     pub gain: Option<Decimal>,
@@ -107,6 +136,13 @@ pub struct HoldingRow {
     pub price_as_of: Option<DateTime<Utc>>,
     /// The close is older than the stale age: the row shows its age, and no day change.
     pub stale: bool,
+    /// The engine's figures, in the account's currency; `None` when unknown.
+    pub market_value: Option<Decimal>,
+    pub unrealized: Option<Decimal>,
+    pub realized: Option<Decimal>,
+    pub income: Option<Decimal>,
+    /// Open lots, oldest first.
+    pub lots: Vec<OpenLot>,
 }
 
 impl HoldingRow {
@@ -127,32 +163,55 @@ impl HoldingRow {
 impl App {
     /// Recomputes the holding rows from the positions (after a load or an account change).
     pub fn rebuild_holdings(&mut self) {
-        let keep = self.selected_holding().map(|r| r.holding_id);
+        let keep = self
+            .selected_holding()
+            .map(|r| (r.account_id, r.security_id));
         let mut rows = Vec::new();
         if let Some(p) = &self.portfolio {
-            let names: HashMap<Uuid, &str> = p
+            let accounts: HashMap<Uuid, (&str, &CurrencyCode)> = p
                 .overview
                 .groups
                 .iter()
                 .flat_map(|g| g.accounts.iter())
-                .map(|a| (a.account.id, a.account.name.as_str()))
+                .map(|a| (a.account.id, (a.account.name.as_str(), &a.account.currency)))
                 .collect();
-            let valued: HashMap<Uuid, &PositionValue> = p
-                .valuation
-                .positions
-                .iter()
-                .filter_map(|v| Some((v.holding_id?, v)))
-                .collect();
+            let shown = |account: Uuid| self.holdings.account.is_none_or(|a| a == account);
+            let kept_by_activities = |account: Uuid| {
+                p.ledgers
+                    .get(&account)
+                    .is_some_and(|l| l.kept_by_activities)
+            };
             for (index, v) in p.positions.iter().enumerate() {
-                if self
-                    .holdings
-                    .account
-                    .is_some_and(|a| a != v.holding.account_id)
-                {
+                let account = v.holding.account_id;
+                // Such an account's holdings are statements inside its ledger, shown below.
+                if !shown(account) || kept_by_activities(account) {
                     continue;
                 }
-                let in_base = valued.get(&v.holding.id).copied();
-                rows.push(self.holding_row(index, v, in_base, &names));
+                let line = ledger_line(p, account, v.security.id);
+                let in_base = p.valuation.position(v.holding.id);
+                rows.push(self.holding_row(index, v, line, in_base, &accounts));
+            }
+            let mut index = p.positions.len();
+            // In the valuation's order of accounts, so that rows keep their places.
+            for a in &p.valuation.accounts {
+                let account = a.account.id;
+                let Some(ledger) = p.ledgers.get(&account) else {
+                    continue;
+                };
+                if !ledger.kept_by_activities || !shown(account) {
+                    continue;
+                }
+                for line in &ledger.lines {
+                    let in_base = p.valuation.position_in(account, line.security.id);
+                    // Any snapshot of the security has its previous close, for the day's move.
+                    let quoted = p
+                        .positions
+                        .iter()
+                        .find(|v| v.security.id == line.security.id);
+                    let row = self.ledger_row(index, account, line, in_base, quoted, &accounts);
+                    rows.push(row);
+                    index += 1;
+                }
             }
         }
         let values: Vec<Option<Decimal>> = rows.iter().map(|r| r.value_base).collect();
@@ -175,26 +234,26 @@ impl App {
         self.holdings.left_out.dedup();
         self.holdings.rows = rows;
         self.reorder_holdings();
-        if let Some(id) = keep {
-            if let Some(pos) = self
-                .holdings
-                .order
-                .iter()
-                .position(|i| self.holdings.rows[*i].holding_id == id)
-            {
+        if let Some((account, security)) = keep {
+            if let Some(pos) = self.holdings.order.iter().position(|i| {
+                let r = &self.holdings.rows[*i];
+                r.account_id == account && r.security_id == security
+            }) {
                 self.holdings.selected = pos;
             }
         }
         self.clamp_holdings();
     }
 
-    /// `valued`: the position as the service valued it in the base currency.
+    /// `line`: the position as the ledger engine replays it; `valued`: as the service valued
+    /// it in the base currency.
     fn holding_row(
         &self,
         index: usize,
         v: &HoldingView,
+        line: Option<&PositionLine>,
         valued: Option<&PositionValue>,
-        names: &HashMap<Uuid, &str>,
+        accounts: &HashMap<Uuid, (&str, &CurrencyCode)>,
     ) -> HoldingRow {
         let unit = QuoteUnit::parse(&v.security.currency).ok();
         let major = |d: Decimal| match &unit {
@@ -218,20 +277,29 @@ impl App {
             .zip(v.previous_close)
             .filter(|(_, p)| !p.is_zero())
             .map(|(d, p)| (d / p * Decimal::ONE_HUNDRED).round_dp(2));
+        let (account_name, account_currency) = account_of(accounts, v.holding.account_id);
+        let mut engine = EngineFigures::of(line);
+        // An account kept by snapshots records no sales or income: its realized gain and
+        // income are unknown, not 0.
+        engine.realized = None;
+        engine.income = None;
         HoldingRow {
             index,
-            holding_id: v.holding.id,
+            holding_id: Some(v.holding.id),
+            holding_price: Some(v.holding.average_price),
+            security_id: v.security.id,
             account_id: v.holding.account_id,
-            account_name: names
-                .get(&v.holding.account_id)
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
+            account_name,
+            account_currency,
             symbol: v.security.symbol.clone(),
             name: v.security.name.clone(),
             quote: v.security.currency.clone(),
             currency,
+            // The snapshot is the position (the engine replays it to the same quantity), and
+            // its own price keeps the quote unit the price column shows.
             shares,
-            avg_cost: v.holding.average_price,
+            avg_cost: Some(v.holding.average_price),
+            avg_in_quote: true,
             price: v.valuation.market_price,
             value,
             gain,
@@ -244,6 +312,78 @@ impl App {
             weight: None,
             price_as_of: v.price_as_of,
             stale,
+            market_value: engine.market_value,
+            unrealized: engine.unrealized,
+            realized: engine.realized,
+            income: engine.income,
+            lots: engine.lots,
+        }
+    }
+
+    /// A position of an account kept by activities: its figures from the ledger engine, its
+    /// close and base-currency figures from the valuation.
+    fn ledger_row(
+        &self,
+        index: usize,
+        account_id: Uuid,
+        line: &PositionLine,
+        valued: Option<&PositionValue>,
+        quoted: Option<&HoldingView>,
+        accounts: &HashMap<Uuid, (&str, &CurrencyCode)>,
+    ) -> HoldingRow {
+        let security = &line.security;
+        let currency = QuoteUnit::parse(&security.currency)
+            .map(|u| u.currency)
+            .unwrap_or_else(|_| CurrencyCode::usd());
+        let close = valued.and_then(|p| p.close);
+        let price_as_of = close.map(|c| c.at);
+        let stale = price_as_of.is_some_and(|t| self.now - t > self.stale_after);
+        let (account_name, account_currency) = account_of(accounts, account_id);
+        let engine = EngineFigures::of(Some(line));
+        let major = |d: Decimal| match QuoteUnit::parse(&security.currency) {
+            Ok(u) => u.to_major(d),
+            Err(_) => d,
+        };
+        // The same close as the valuation's, else the move is not this row's.
+        let day = quoted
+            .filter(|v| v.price_as_of == price_as_of)
+            .and_then(|v| Some((v.day_change()?, v.previous_close?)))
+            .filter(|_| !stale);
+        let quantity = line.position.quantity;
+        HoldingRow {
+            index,
+            holding_id: None,
+            holding_price: None,
+            security_id: security.id,
+            account_id,
+            account_name,
+            account_currency,
+            symbol: security.symbol.clone(),
+            name: security.name.clone(),
+            quote: security.currency.clone(),
+            currency,
+            shares: line.position.quantity,
+            avg_cost: line.position.average_cost,
+            avg_in_quote: false,
+            price: close.map(|c| c.price),
+            value: valued.and_then(|p| p.value),
+            gain: None,
+            gain_pct: line.unrealized_gain_pct,
+            day_change: day.map(|(d, _)| major(d * quantity)),
+            day_change_pct: day
+                .filter(|(_, p)| !p.is_zero())
+                .map(|(d, p)| (d / p * Decimal::ONE_HUNDRED).round_dp(2)),
+            value_base: valued.and_then(|p| p.value_base),
+            gain_base: valued.and_then(|p| p.gain_base),
+            day_change_base: valued.and_then(|p| p.day_change_base).filter(|_| !stale),
+            weight: None,
+            price_as_of,
+            stale,
+            market_value: engine.market_value,
+            unrealized: engine.unrealized,
+            realized: engine.realized,
+            income: engine.income,
+            lots: engine.lots,
         }
     }
 
@@ -277,6 +417,10 @@ impl App {
                     Column::GainPct => a.gain_pct.cmp(&b.gain_pct),
                     Column::DayChange => a.day_change_pct.cmp(&b.day_change_pct),
                     Column::Weight => a.weight.cmp(&b.weight),
+                    Column::MarketValue => a.market_value.cmp(&b.market_value),
+                    Column::Unrealized => a.unrealized.cmp(&b.unrealized),
+                    Column::Realized => a.realized.cmp(&b.realized),
+                    Column::Income => a.income.cmp(&b.income),
                 };
                 let ord = if descending { ord.reverse() } else { ord };
                 ord.then_with(|| a.symbol.cmp(&b.symbol))
@@ -292,5 +436,53 @@ impl App {
         if self.holdings.selected >= n {
             self.holdings.selected = n.saturating_sub(1);
         }
+    }
+}
+
+/// The engine's figures of a position as the row shows them: a realized gain or income that
+/// leaves out an unconverted amount is not shown as if it were whole.
+struct EngineFigures {
+    market_value: Option<Decimal>,
+    unrealized: Option<Decimal>,
+    realized: Option<Decimal>,
+    income: Option<Decimal>,
+    lots: Vec<OpenLot>,
+}
+
+impl EngineFigures {
+    fn of(line: Option<&PositionLine>) -> Self {
+        match line {
+            Some(l) => {
+                let whole = l.position.complete;
+                Self {
+                    market_value: l.market_value,
+                    unrealized: l.unrealized_gain,
+                    realized: Some(l.position.realized_gain).filter(|_| whole),
+                    income: Some(l.position.income).filter(|_| whole),
+                    lots: l.position.lots.clone(),
+                }
+            }
+            None => Self {
+                market_value: None,
+                unrealized: None,
+                realized: None,
+                income: None,
+                lots: Vec::new(),
+            },
+        }
+    }
+}
+
+/// The engine's line of the account's position in the security.
+fn ledger_line(p: &Portfolio, account: Uuid, security: Uuid) -> Option<&PositionLine> {
+    p.ledgers
+        .get(&account)
+        .and_then(|l: &AccountPositions| l.lines.iter().find(|l| l.security.id == security))
+}
+
+fn account_of(accounts: &HashMap<Uuid, (&str, &CurrencyCode)>, id: Uuid) -> (String, CurrencyCode) {
+    match accounts.get(&id) {
+        Some((name, currency)) => (name.to_string(), (*currency).clone()),
+        None => (String::new(), CurrencyCode::usd()),
     }
 }
