@@ -5,6 +5,7 @@
 //! built through the domain constructors, so they obey the same rules as typed-in data.
 
 mod catalog;
+mod ledger;
 mod walk;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::domain::ledger::{check_ledger, AccountLedger, CostBasisMethod, LedgerError, NoRates};
 use crate::domain::{
     self, AccountType, CurrencyCode, Email, ExchangeRate, NewAccount, NewAccountValue, NewHolding,
     NewInstitution, NewSecurity, Password, QuoteUnit, Security, SecurityType, Symbol, User,
@@ -25,6 +27,7 @@ use crate::service::ServiceError;
 use crate::store::{Store, StoreError};
 
 pub use catalog::{Listing, LISTINGS};
+use ledger::{PlannedSplit, TradingPlan};
 
 /// The login of the generated user.
 pub const DEMO_USERNAME: &str = "demo";
@@ -41,6 +44,7 @@ pub struct DemoSummary {
     pub accounts: usize,
     pub securities: usize,
     pub holdings: usize,
+    pub activities: usize,
     pub price_bars: usize,
     pub exchange_rates: usize,
     pub account_values: usize,
@@ -54,6 +58,8 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    #[error("generated activities do not replay: {0}")]
+    Ledger(#[from] LedgerError),
 }
 
 /// Institution index, name, type, currency, interest rate, held symbols.
@@ -294,6 +300,85 @@ pub async fn generate_large_reporting(
     Ok(g.summary(user))
 }
 
+/// Activities in the large ledger store.
+pub const LEDGER_LARGE_ACTIVITIES: usize = 100_000;
+
+/// A large ledger for benchmarks: 50 securities with ten years of daily prices and rates, and
+/// [`LEDGER_LARGE_ACTIVITIES`] activities spread evenly over five investment accounts of one
+/// user (fifo, lifo and hifo in USD, an `average` pool in GBP, fifo in EUR; each trades 30 of
+/// the securities, some quoted in pence or euros, with a 2-for-1 split halfway), plus a
+/// checking account with monthly balances.
+pub async fn generate_ledger_large(
+    store: &Arc<dyn Store>,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<DemoSummary, DemoError> {
+    const SECURITIES: usize = 50;
+    const HELD: usize = 30;
+    let mut g = Generator::new(store, seed, today, 10, &|_| {});
+    let user = g.user().await?;
+    let listings = synthetic_listings(&mut g.rng, SECURITIES);
+    let securities = g.securities(&listings).await?;
+    let institution = g
+        .institution(&user, "Northwind Securities", "https://northwind.example")
+        .await?;
+    use CostBasisMethod as M;
+    let accounts = [
+        ("Brokerage", "USD", M::Fifo),
+        ("Trading", "USD", M::Lifo),
+        ("Retirement", "USD", M::Hifo),
+        ("Pooled", "GBP", M::Average),
+        ("Depot", "EUR", M::Fifo),
+    ];
+    let per_account = LEDGER_LARGE_ACTIVITIES / accounts.len();
+    let halfway = g.days[g.days.len() / 2];
+    for (k, (name, currency, method)) in accounts.into_iter().enumerate() {
+        let held: Vec<&SimSecurity> = (0..HELD)
+            .map(|j| &securities[(k * 10 + j) % SECURITIES])
+            .collect();
+        let trading = TradingPlan {
+            trades_per_day: 7.5,
+            sell_share: 0.3,
+            first_deposit: 100_000.0,
+            monthly_deposit: 20_000.0,
+            buy_budget: (500.0, 5_000.0),
+            cash_bound: false,
+            trade_fee: 1.0,
+            dividend_yield: 0.02,
+            withholding: 0.15,
+            yearly_fee: Some(50.0),
+            cash_interest: Some(0.01),
+            splits: vec![PlannedSplit {
+                security: 0,
+                date: halfway,
+                new_for_one: 2,
+            }],
+            limit: Some(per_account),
+        };
+        g.ledger_account(
+            &user,
+            Some(institution),
+            (name, AccountType::Brokerage, currency),
+            method,
+            &held,
+            &trading,
+        )
+        .await?;
+    }
+    g.account(
+        &user,
+        Some(institution),
+        "Checking",
+        AccountType::Checking,
+        "USD",
+        None,
+        &[],
+        8_000.0,
+    )
+    .await?;
+    Ok(g.summary(user))
+}
+
 /// Made-up instruments for the large store: mostly US, every tenth in London (pence), every
 /// seventh in Frankfurt (euros).
 fn synthetic_listings(rng: &mut ChaCha8Rng, n: usize) -> Vec<Listing> {
@@ -363,6 +448,7 @@ struct Counts {
     accounts: usize,
     securities: usize,
     holdings: usize,
+    activities: usize,
     price_bars: usize,
     exchange_rates: usize,
     account_values: usize,
@@ -407,6 +493,7 @@ impl<'a> Generator<'a> {
             accounts: c.accounts,
             securities: c.securities,
             holdings: c.holdings,
+            activities: c.activities,
             price_bars: c.price_bars,
             exchange_rates: c.exchange_rates,
             account_values: c.account_values,
@@ -515,13 +602,73 @@ impl<'a> Generator<'a> {
 
     /// USD -> `currency` on trading day `i`.
     fn usd_to(&self, currency: &CurrencyCode, i: usize) -> f64 {
-        if *currency == CurrencyCode::usd() {
-            return 1.0;
+        usd_to(&self.usd_rates, currency, i)
+    }
+
+    /// An investment account kept by activities: its simulated trading, checked by the
+    /// engine, stored as activities, and its month-start values from the same simulation.
+    async fn ledger_account(
+        &mut self,
+        user: &User,
+        institution: Option<Uuid>,
+        (name, kind, currency): (&str, AccountType, &str),
+        method: CostBasisMethod,
+        held: &[&SimSecurity],
+        plan: &TradingPlan,
+    ) -> Result<Uuid, DemoError> {
+        let currency = code(currency);
+        let mut new = NewAccount::new(name, kind, currency.clone(), institution, true, None)?;
+        new.cost_basis_method = method;
+        let account = new.into_account(Uuid::new_v4(), user.id, domain::now());
+        self.store.insert_account(&account).await?;
+        self.counts.accounts += 1;
+
+        let usd_rates = &self.usd_rates;
+        let to_account = |from: &CurrencyCode, i: usize| {
+            usd_to(usd_rates, &currency, i) / usd_to(usd_rates, from, i)
+        };
+        let sim = ledger::simulate(
+            &mut self.rng,
+            account.id,
+            &currency,
+            held,
+            &self.days,
+            &to_account,
+            plan,
+            domain::now(),
+        )?;
+        // Quantities do not depend on rates: the engine's check needs none.
+        check_ledger(
+            AccountLedger {
+                currency: &currency,
+                method,
+                activities: &sim.activities,
+                statements: &[],
+            },
+            &NoRates,
+        )?;
+        // Batches keep each transaction's size bounded on either store.
+        for batch in sim.activities.chunks(5_000) {
+            self.store.insert_activities(batch).await?;
         }
-        self.usd_rates
+        self.counts.activities += sim.activities.len();
+
+        let values = sim
+            .values
             .iter()
-            .find(|(c, _)| c == currency)
-            .map_or(1.0, |(_, path)| path[i])
+            .map(|&(i, value, cash)| {
+                Ok(NewAccountValue::new(
+                    walk::decimal(value, 2),
+                    Some(walk::decimal(cash, 2)),
+                    at_time(self.days[i], 12),
+                    true,
+                )?
+                .into_value(Uuid::new_v4(), account.id, domain::now()))
+            })
+            .collect::<Result<Vec<_>, DemoError>>()?;
+        self.store.insert_account_values(&values).await?;
+        self.counts.account_values += values.len();
+        Ok(account.id)
     }
 
     /// An account, its holdings (bought at a random day in the past) and a monthly balance
@@ -632,6 +779,17 @@ impl<'a> Generator<'a> {
         self.counts.account_values += values.len();
         Ok(())
     }
+}
+
+/// USD -> `currency` on trading day `i`, from the simulated paths.
+fn usd_to(paths: &[(CurrencyCode, Vec<f64>)], currency: &CurrencyCode, i: usize) -> f64 {
+    if *currency == CurrencyCode::usd() {
+        return 1.0;
+    }
+    paths
+        .iter()
+        .find(|(c, _)| c == currency)
+        .map_or(1.0, |(_, path)| path[i])
 }
 
 fn unit_factor(unit: &QuoteUnit) -> f64 {

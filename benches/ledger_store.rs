@@ -1,0 +1,285 @@
+//! The ledger through the services on a stored portfolio: 100,000 activities over 50
+//! securities with ten years of daily prices and exchange rates, in five investment accounts
+//! of one user (one on `average`, one in GBP and one in EUR) and a checking account
+//! (`demo::generate_ledger_large`), on SQLite and on PostgreSQL.
+//!
+//! - `*/positions_and_valuation`: `LedgerService::positions` of every account, then
+//!   `PortfolioService::valuation`, store reads included (target: 50 ms).
+//! - `*/realized_gains_year`: `LedgerService::realized_gains` of one calendar year across the
+//!   accounts (target: 100 ms).
+//! - `*/read_activities`, `*/positions_every_account`, `*/valuation`: the parts, to tell where
+//!   the time goes.
+//!
+//! The peak memory of the process (VmHWM) is printed at the end (target: under 200 MB).
+//!
+//! `cargo bench --bench ledger_store`. The SQLite store is generated once into
+//! `target/bench-ledger-store-<generation>.db`; the PostgreSQL one into the database
+//! `finances_bench_ledger_<generation>` on the server `FINANCES_TEST_DATABASE_URL` names (left
+//! out, with a notice, when it is not set). Both are reused by later runs.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, Criterion};
+use sqlx::Connection;
+use uuid::Uuid;
+
+use finances::context::open_store;
+use finances::demo;
+use finances::domain::{PageRequest, User};
+use finances::market::OfflineMarket;
+use finances::service::ledger::DateRange;
+use finances::service::Services;
+use finances::store::testing::{with_database, TEST_DATABASE_URL_VAR};
+use finances::store::Store;
+
+/// Raised when the generator changes, so that a stale store is not measured.
+const GENERATION: u32 = 1;
+const SEED: u64 = 12;
+const POOL: u32 = 4;
+
+struct Fixture {
+    store: Arc<dyn Store>,
+    services: Services,
+    user: User,
+    accounts: Vec<Uuid>,
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn generate(url: &str) {
+    let t = Instant::now();
+    let store = open_store(url, POOL).await.unwrap();
+    let s = demo::generate_ledger_large(&store, SEED, demo::reference_today())
+        .await
+        .unwrap();
+    eprintln!(
+        "generated: {} securities, {} prices, {} accounts, {} activities in {:.0?}",
+        s.securities,
+        s.price_bars,
+        s.accounts,
+        s.activities,
+        t.elapsed()
+    );
+}
+
+async fn fixture(url: &str) -> Fixture {
+    let store = open_store(url, POOL).await.unwrap();
+    let services = Services::new(store.clone(), Arc::new(OfflineMarket));
+    let user = services.users.local_owner().await.unwrap();
+    let accounts: Vec<Uuid> = services
+        .portfolio
+        .accounts(&user, PageRequest::all())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    let activities = store.user_activities(user.id).await.unwrap().len();
+    assert_eq!(activities, demo::LEDGER_LARGE_ACTIVITIES, "store at {url}");
+    Fixture {
+        store,
+        services,
+        user,
+        accounts,
+    }
+}
+
+async fn sqlite_fixture() -> Fixture {
+    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target");
+    let path = target.join(format!("bench-ledger-store-{GENERATION}.db"));
+    let done = target.join(format!("bench-ledger-store-{GENERATION}.done"));
+    let url = format!("sqlite://{}", path.display());
+    if !done.exists() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        eprintln!(
+            "generating the SQLite ledger store once into {} ...",
+            path.display()
+        );
+        generate(&url).await;
+        std::fs::write(&done, "").unwrap();
+    }
+    fixture(&url).await
+}
+
+/// The benchmark's own database on the test server, generated under a temporary name and
+/// renamed when complete, so that an interrupted generation is never measured.
+async fn postgres_fixture() -> Option<Fixture> {
+    let Ok(admin_url) = std::env::var(TEST_DATABASE_URL_VAR) else {
+        eprintln!("{TEST_DATABASE_URL_VAR} is not set: the PostgreSQL benchmarks are left out");
+        return None;
+    };
+    let name = format!("finances_bench_ledger_{GENERATION}");
+    let partial = format!("{name}_partial");
+    let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    if !exists {
+        eprintln!("generating the PostgreSQL ledger store once into database {name} ...");
+        let drop_partial = format!("DROP DATABASE IF EXISTS \"{partial}\" WITH (FORCE)");
+        sqlx::query(&drop_partial)
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE \"{partial}\""))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        generate(&with_database(&admin_url, &partial).unwrap()).await;
+        sqlx::query(&format!(
+            "ALTER DATABASE \"{partial}\" RENAME TO \"{name}\""
+        ))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    }
+    let _ = admin.close().await;
+    Some(fixture(&with_database(&admin_url, &name).unwrap()).await)
+}
+
+fn year(y: i32) -> DateRange {
+    DateRange {
+        start: NaiveDate::from_ymd_opt(y, 1, 1),
+        end: NaiveDate::from_ymd_opt(y, 12, 31),
+    }
+}
+
+fn bench_store(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime::Runtime) {
+    let as_of = Some(demo::reference_today());
+    let gains_year = year(2024);
+    // What is measured, once, so that an empty answer cannot pass for a fast one.
+    rt.block_on(async {
+        let mut open = 0;
+        for &id in &f.accounts {
+            open += f
+                .services
+                .ledger
+                .positions(&f.user, id, as_of)
+                .await
+                .unwrap()
+                .len();
+        }
+        let v = f
+            .services
+            .portfolio
+            .valuation(&f.user, as_of)
+            .await
+            .unwrap();
+        let gains = f
+            .services
+            .ledger
+            .realized_gains(&f.user, gains_year, None)
+            .await
+            .unwrap();
+        eprintln!(
+            "{name}: {} accounts, {open} open positions, net worth {} {}, {} sales in 2024 \
+             with a gain of {} {}",
+            f.accounts.len(),
+            v.net_worth.assets - v.net_worth.liabilities,
+            v.base_currency,
+            gains.rows.len(),
+            gains.total,
+            gains.total_currency,
+        );
+        assert!(open > 0 && !gains.rows.is_empty());
+    });
+
+    let mut group = c.benchmark_group(format!("ledger_store/{name}"));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("positions_and_valuation", |b| {
+        b.to_async(rt).iter(|| async {
+            for &id in &f.accounts {
+                f.services
+                    .ledger
+                    .positions(&f.user, id, as_of)
+                    .await
+                    .unwrap();
+            }
+            f.services
+                .portfolio
+                .valuation(&f.user, as_of)
+                .await
+                .unwrap()
+        })
+    });
+    group.bench_function("realized_gains_year", |b| {
+        b.to_async(rt).iter(|| async {
+            f.services
+                .ledger
+                .realized_gains(&f.user, gains_year, None)
+                .await
+                .unwrap()
+        })
+    });
+    group.bench_function("read_activities", |b| {
+        b.to_async(rt)
+            .iter(|| async { f.store.user_activities(f.user.id).await.unwrap() })
+    });
+    group.bench_function("positions_every_account", |b| {
+        b.to_async(rt).iter(|| async {
+            for &id in &f.accounts {
+                f.services
+                    .ledger
+                    .positions(&f.user, id, as_of)
+                    .await
+                    .unwrap();
+            }
+        })
+    });
+    group.bench_function("valuation", |b| {
+        b.to_async(rt).iter(|| async {
+            f.services
+                .portfolio
+                .valuation(&f.user, as_of)
+                .await
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = runtime();
+    let sqlite = rt.block_on(sqlite_fixture());
+    bench_store(c, "sqlite", &sqlite, &rt);
+    drop(sqlite);
+    if let Some(pg) = rt.block_on(postgres_fixture()) {
+        bench_store(c, "postgres", &pg, &rt);
+    }
+}
+
+/// The process's peak resident memory, as the kernel counts it.
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    match peak_memory() {
+        Some(peak) => println!("peak memory of the process (VmHWM): {peak}"),
+        None => println!("peak memory of the process: not available on this system"),
+    }
+}
