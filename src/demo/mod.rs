@@ -203,6 +203,19 @@ pub async fn generate_reporting(
             .iter()
             .filter_map(|s| securities.iter().find(|x| x.security.symbol.as_str() == *s))
             .collect();
+        if !held.is_empty() {
+            let (method, trading) = brokerage_plan(name);
+            g.ledger_account(
+                &user,
+                Some(institutions[inst]),
+                (name, kind, currency),
+                method,
+                &held,
+                &trading,
+            )
+            .await?;
+            continue;
+        }
         let starting = match kind {
             T::Checking => 6_000.0,
             T::Savings => 18_000.0,
@@ -298,6 +311,78 @@ pub async fn generate_large_reporting(
         }
     }
     Ok(g.summary(user))
+}
+
+/// How each of the demo's brokerage accounts trades: a taxable account that trades most and
+/// holds NVIDIA through its 10-for-1 split of 10 June 2024, a retirement account that mostly
+/// buys, a UK ISA on the average (section 104) pool, and a euro account whose dividends are
+/// taxed at source.
+fn brokerage_plan(name: &str) -> (CostBasisMethod, TradingPlan) {
+    let base = TradingPlan {
+        trades_per_day: 0.06,
+        sell_share: 0.2,
+        first_deposit: 15_000.0,
+        monthly_deposit: 400.0,
+        buy_budget: (800.0, 3_000.0),
+        cash_bound: true,
+        trade_fee: 0.0,
+        dividend_yield: 0.025,
+        withholding: 0.0,
+        yearly_fee: None,
+        cash_interest: None,
+        splits: Vec::new(),
+        limit: None,
+    };
+    match name {
+        "Brokerage" => (
+            CostBasisMethod::Fifo,
+            TradingPlan {
+                trades_per_day: 0.12,
+                sell_share: 0.25,
+                first_deposit: 40_000.0,
+                monthly_deposit: 1_000.0,
+                buy_budget: (1_500.0, 6_000.0),
+                trade_fee: 1.0,
+                dividend_yield: 0.02,
+                cash_interest: Some(0.01),
+                splits: vec![PlannedSplit {
+                    // NVDA in the account's list.
+                    security: 4,
+                    date: NaiveDate::from_ymd_opt(2024, 6, 10).unwrap_or_default(),
+                    new_for_one: 10,
+                }],
+                ..base
+            },
+        ),
+        "Roth IRA" => (
+            CostBasisMethod::Fifo,
+            TradingPlan {
+                trades_per_day: 0.05,
+                sell_share: 0.1,
+                first_deposit: 12_000.0,
+                monthly_deposit: 500.0,
+                ..base
+            },
+        ),
+        "Stocks & Shares ISA" => (
+            CostBasisMethod::Average,
+            TradingPlan {
+                first_deposit: 20_000.0,
+                trade_fee: 5.0,
+                dividend_yield: 0.04,
+                yearly_fee: Some(24.0),
+                ..base
+            },
+        ),
+        _ => (
+            CostBasisMethod::Fifo,
+            TradingPlan {
+                trade_fee: 4.9,
+                withholding: 0.15,
+                ..base
+            },
+        ),
+    }
 }
 
 /// Activities in the large ledger store.
@@ -814,6 +899,7 @@ pub fn reference_today() -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::PageRequest;
     use crate::service::Services;
 
     #[tokio::test]
@@ -842,7 +928,8 @@ mod tests {
         );
         assert_eq!(s.institutions, 3);
         assert!(s.accounts >= 6);
-        assert!(s.holdings >= 20);
+        assert_eq!(s.holdings, 0, "brokerage accounts are kept by activities");
+        assert!(s.activities >= 200, "{}", s.activities);
         assert!(s.price_bars >= 22 * 5 * 250);
         let services = Services::new(store.clone(), Arc::new(crate::market::OfflineMarket));
         let overview = services.portfolio.overview(&s.user).await.unwrap();
@@ -854,11 +941,131 @@ mod tests {
         assert_eq!(currencies.len(), 3);
         assert!(overview.complete(), "{:?}", overview.missing);
         assert!(overview.net_worth.liabilities > Decimal::ZERO);
-        let positions = services.portfolio.positions(&s.user).await.unwrap();
-        assert!(positions.len() >= 20);
+        let mut positions = Vec::new();
+        for account in services
+            .portfolio
+            .accounts(&s.user, PageRequest::all())
+            .await
+            .unwrap()
+            .items
+        {
+            let lines = services
+                .ledger
+                .positions(&s.user, account.id, Some(today))
+                .await
+                .unwrap();
+            assert_eq!(
+                account.is_investment_account,
+                !lines.is_empty(),
+                "{}",
+                account.name
+            );
+            positions.extend(lines);
+        }
+        assert!(positions.len() >= 15, "{}", positions.len());
         assert!(positions.iter().any(|p| p.security.currency == "GBp"));
-        assert!(positions.iter().all(|p| p.valuation.market_value.is_some()));
-        assert!(positions.iter().all(|p| p.previous_close.is_some()));
+        assert!(positions.iter().all(|p| p.complete()));
+    }
+
+    #[tokio::test]
+    async fn the_demos_ledger_replays_with_gains_income_a_split_and_an_average_pool() {
+        use crate::domain::ledger::ActivityType;
+        use crate::service::ledger::{DateRange, IncomeGrouping};
+
+        let t = crate::store::testing::sqlite().await;
+        let store = t.store();
+        let today = reference_today();
+        let s = generate(&store, DEFAULT_SEED, today).await.unwrap();
+        let services = Services::new(store.clone(), Arc::new(crate::market::OfflineMarket));
+        let accounts = services
+            .portfolio
+            .accounts(&s.user, PageRequest::all())
+            .await
+            .unwrap()
+            .items;
+        let activities = store.user_activities(s.user.id).await.unwrap();
+        assert_eq!(activities.len(), s.activities);
+        for account in &accounts {
+            let own: Vec<_> = activities
+                .iter()
+                .filter(|a| a.account_id == account.id)
+                .cloned()
+                .collect();
+            // Brokerage accounts are kept by activities alone; bank accounts by balances.
+            assert_eq!(
+                account.is_investment_account,
+                !own.is_empty(),
+                "{}",
+                account.name
+            );
+            let holdings = store
+                .holdings(account.id, false, PageRequest::all())
+                .await
+                .unwrap();
+            assert_eq!(holdings.total, 0, "{}", account.name);
+            check_ledger(
+                AccountLedger {
+                    currency: &account.currency,
+                    method: account.cost_basis_method,
+                    activities: &own,
+                    statements: &[],
+                },
+                &NoRates,
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", account.name));
+        }
+        let count = |kind: ActivityType| {
+            activities
+                .iter()
+                .filter(|a| a.activity_type == kind)
+                .count()
+        };
+        for kind in [
+            ActivityType::Deposit,
+            ActivityType::Buy,
+            ActivityType::Sell,
+            ActivityType::Dividend,
+            ActivityType::Fee,
+            ActivityType::Interest,
+        ] {
+            assert!(count(kind) > 0, "no {kind}");
+        }
+        assert_eq!(count(ActivityType::Split), 1);
+        assert!(accounts
+            .iter()
+            .any(|a| a.cost_basis_method == CostBasisMethod::Average));
+
+        let gains = services
+            .ledger
+            .realized_gains(&s.user, DateRange::default(), None)
+            .await
+            .unwrap();
+        assert!(!gains.rows.is_empty());
+        assert!(gains.total_complete);
+        assert!(!gains.total.is_zero());
+        let income = services
+            .ledger
+            .income(&s.user, DateRange::default(), None, IncomeGrouping::Year)
+            .await
+            .unwrap();
+        assert!(income.iter().all(|g| g.complete));
+        assert!(income.iter().any(|g| g.gross > Decimal::ZERO));
+        assert!(income.iter().any(|g| g.withheld > Decimal::ZERO));
+        // Every cash flow covered by the account's own cash: nothing implicit.
+        for account in accounts.iter().filter(|a| a.is_investment_account) {
+            let cash = services
+                .ledger
+                .cash(&s.user, account.id, Some(today))
+                .await
+                .unwrap();
+            assert!(cash.complete, "{}", account.name);
+            assert!(
+                cash.cash.implicit_deposits.is_empty(),
+                "{}: {:?}",
+                account.name,
+                cash.cash.implicit_deposits
+            );
+        }
     }
 
     #[tokio::test]
