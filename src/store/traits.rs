@@ -306,7 +306,8 @@ pub trait HoldingStore: Send + Sync + 'static {
     /// [`HoldingStore::current_holdings_of_user`], each with its security and closes, in one
     /// round trip; each security's closes are looked up once however many accounts hold it.
     async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>>;
-    /// Every security held by anyone (what a full sync refreshes).
+    /// Every security held by anyone, through a holding or an activity (what a full sync
+    /// refreshes).
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>>;
     async fn update_holding(&self, holding: &Holding) -> StoreResult<()>;
     async fn delete_holding(&self, id: Uuid) -> StoreResult<()>;

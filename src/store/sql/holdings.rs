@@ -115,8 +115,10 @@ pub(crate) const COUNT_CURRENT_OF_OWNED_ACCOUNT: &str = concat!(
     " AND ",
     newest_only!()
 );
-pub(crate) const HELD_SECURITY_IDS: &str =
-    "SELECT DISTINCT security_id FROM holdings ORDER BY security_id";
+/// Securities named by a holding or by an activity: an account kept by activities holds
+/// what they bought, with no holding row.
+pub(crate) const HELD_SECURITY_IDS: &str = "SELECT security_id FROM holdings UNION \
+     SELECT security_id FROM activities WHERE security_id IS NOT NULL ORDER BY security_id";
 pub(crate) const UPDATE: &str = "UPDATE holdings SET security_id = $2, shares = $3, \
      average_price = $4, \"timestamp\" = $5, updated_at = $6 WHERE id = $1";
 pub(crate) const DELETE: &str = "DELETE FROM holdings WHERE id = $1";
