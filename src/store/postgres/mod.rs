@@ -130,7 +130,33 @@ impl PgStore {
         query: PgQuery<'_>,
         map: impl Fn(&PgRow) -> StoreResult<T>,
     ) -> StoreResult<C> {
-        self.rows(query).await?.iter().map(map).collect()
+        use futures::TryStreamExt;
+        // Each row is mapped as it arrives, so that a long list never holds its driver rows
+        // and its values at once.
+        let mut conn = self.conn().await?;
+        let mut out = Vec::new();
+        let mut unmapped = None;
+        let fetched = {
+            let mut rows = query.fetch(&mut *conn);
+            loop {
+                match rows.try_next().await {
+                    Ok(Some(row)) => match map(&row) {
+                        Ok(item) => out.push(item),
+                        Err(e) => {
+                            unmapped = Some(e);
+                            break Ok(());
+                        }
+                    },
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            }
+        };
+        conn.settle(fetched)?;
+        match unmapped {
+            Some(e) => Err(e),
+            None => Ok(out.into_iter().collect()),
+        }
     }
 
     /// Every row a query finds.

@@ -113,7 +113,16 @@ impl SqliteStore {
         query: SqliteQuery<'_>,
         map: impl Fn(&SqliteRow) -> StoreResult<T>,
     ) -> StoreResult<C> {
-        self.rows(query).await?.iter().map(map).collect()
+        use futures::TryStreamExt;
+        // Each row is mapped as it arrives: a driver row holds a copy of every value, so
+        // collecting them all first made a long list (a ledger's 100,000 activities) cost
+        // several times its own size in memory.
+        let mut rows = query.fetch(&self.pool);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await.map_err(errors::db_err)? {
+            out.push(map(&row)?);
+        }
+        Ok(out.into_iter().collect())
     }
 
     /// Every row a query finds.
