@@ -35,6 +35,10 @@ use finances::service::Services;
 use finances::store::testing::{with_database, TEST_DATABASE_URL_VAR};
 use finances::store::Store;
 
+// The allocator the binary ships with, so that row decoding costs what it costs there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Raised when the generator changes, so that a stale store is not measured.
 const GENERATION: u32 = 1;
 const SEED: u64 = 12;
@@ -258,9 +262,11 @@ fn bench(c: &mut Criterion) {
     let rt = runtime();
     let sqlite = rt.block_on(sqlite_fixture());
     bench_store(c, "sqlite", &sqlite, &rt);
-    drop(sqlite);
+    // Pools hand their connections back from tasks of the runtime, so they close inside it.
+    rt.block_on(async move { drop(sqlite) });
     if let Some(pg) = rt.block_on(postgres_fixture()) {
         bench_store(c, "postgres", &pg, &rt);
+        rt.block_on(async move { drop(pg) });
     }
 }
 
