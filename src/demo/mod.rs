@@ -203,7 +203,10 @@ pub async fn generate_reporting(
             .iter()
             .filter_map(|s| securities.iter().find(|x| x.security.symbol.as_str() == *s))
             .collect();
-        if !held.is_empty() {
+        // Brokerage accounts are kept by activities; the retirement account by holding
+        // snapshots, as an account whose broker only reports positions is, so that both
+        // ways of keeping an account are there to see.
+        if !held.is_empty() && kind == T::Brokerage {
             let (method, trading) = brokerage_plan(name);
             g.ledger_account(
                 &user,
@@ -314,9 +317,8 @@ pub async fn generate_large_reporting(
 }
 
 /// How each of the demo's brokerage accounts trades: a taxable account that trades most and
-/// holds NVIDIA through its 10-for-1 split of 10 June 2024, a retirement account that mostly
-/// buys, a UK ISA on the average (section 104) pool, and a euro account whose dividends are
-/// taxed at source.
+/// holds NVIDIA through its 10-for-1 split of 10 June 2024, a UK ISA on the average (section
+/// 104) pool, and a euro account whose dividends are taxed at source.
 fn brokerage_plan(name: &str) -> (CostBasisMethod, TradingPlan) {
     let base = TradingPlan {
         trades_per_day: 0.06,
@@ -351,16 +353,6 @@ fn brokerage_plan(name: &str) -> (CostBasisMethod, TradingPlan) {
                     date: NaiveDate::from_ymd_opt(2024, 6, 10).unwrap_or_default(),
                     new_for_one: 10,
                 }],
-                ..base
-            },
-        ),
-        "Roth IRA" => (
-            CostBasisMethod::Fifo,
-            TradingPlan {
-                trades_per_day: 0.05,
-                sell_share: 0.1,
-                first_deposit: 12_000.0,
-                monthly_deposit: 500.0,
                 ..base
             },
         ),
@@ -928,7 +920,8 @@ mod tests {
         );
         assert_eq!(s.institutions, 3);
         assert!(s.accounts >= 6);
-        assert_eq!(s.holdings, 0, "brokerage accounts are kept by activities");
+        // The retirement account's five positions, two of them with an older snapshot.
+        assert_eq!(s.holdings, 7, "the retirement account is kept by snapshots");
         assert!(s.activities >= 200, "{}", s.activities);
         assert!(s.price_bars >= 22 * 5 * 250);
         let services = Services::new(store.clone(), Arc::new(crate::market::OfflineMarket));
@@ -991,9 +984,10 @@ mod tests {
                 .filter(|a| a.account_id == account.id)
                 .cloned()
                 .collect();
-            // Brokerage accounts are kept by activities alone; bank accounts by balances.
+            // Brokerage accounts are kept by activities alone; the retirement account by
+            // snapshots; bank accounts by balances.
             assert_eq!(
-                account.is_investment_account,
+                account.account_type == crate::domain::AccountType::Brokerage,
                 !own.is_empty(),
                 "{}",
                 account.name
@@ -1002,7 +996,12 @@ mod tests {
                 .holdings(account.id, false, PageRequest::all())
                 .await
                 .unwrap();
-            assert_eq!(holdings.total, 0, "{}", account.name);
+            assert_eq!(
+                holdings.total == 0,
+                account.account_type != crate::domain::AccountType::Retirement,
+                "{}",
+                account.name
+            );
             check_ledger(
                 AccountLedger {
                     currency: &account.currency,

@@ -29,14 +29,14 @@ fn types(app: &App) -> Vec<ActivityType> {
         .collect()
 }
 
-/// Brokerage's holdings, with a buy, a part sale, a dividend and a deposit recorded.
+/// Roth IRA's holdings, with a buy, a part sale, a dividend and a deposit recorded.
 async fn brokerage_with_activities() -> (App, Worker, finances::store::testing::TestStore) {
     let (mut app, w, t) = demo_app().await;
-    command(&mut app, &w, "acct brokerage").await;
+    command(&mut app, &w, "acct roth").await;
     for line in [
-        "buy NVDA 10 @ 100 fee 1",
-        "sell NVDA 5 @ 180",
-        "div NVDA 12.50 tax 1.88",
+        "buy VTI 10 @ 100 fee 1",
+        "sell VTI 5 @ 180",
+        "div VTI 12.50 tax 1.88",
         "dep 1000",
     ] {
         command(&mut app, &w, line).await;
@@ -52,14 +52,14 @@ async fn brokerage_with_activities() -> (App, Worker, finances::store::testing::
 #[tokio::test]
 async fn the_command_line_records_activities_and_the_holdings_show_the_engine() {
     let (mut app, w, _t) = brokerage_with_activities().await;
-    assert_eq!(status(&app), "Saved deposit in Brokerage");
-    command(&mut app, &w, "filter NVDA").await;
+    assert_eq!(status(&app), "Saved deposit in Roth IRA");
+    command(&mut app, &w, "filter VTI").await;
     let nvda = app.selected_holding().unwrap().clone();
     assert_eq!(nvda.holding_id, None, "kept by its activities now");
     let line = app.portfolio.as_ref().unwrap().ledgers[&nvda.account_id]
         .lines
         .iter()
-        .find(|l| l.security.symbol.as_str() == "NVDA")
+        .find(|l| l.security.symbol.as_str() == "VTI")
         .unwrap()
         .clone();
     // The row shows the engine's figures as they are, and every one is known here.
@@ -124,7 +124,7 @@ async fn the_activities_screen_sorts_filters_edits_and_deletes() {
     assert_eq!(types(&app), [Buy, Deposit, Sell, Dividend]);
 
     act(&mut app, &w, key(KeyCode::Char('/'))).await;
-    type_text(&mut app, &w, "nvda").await;
+    type_text(&mut app, &w, "vti").await;
     assert_eq!(
         app.activities.order.len(),
         3,
@@ -154,7 +154,7 @@ async fn the_activities_screen_sorts_filters_edits_and_deletes() {
 
     // Delete it, after asking.
     act(&mut app, &w, key(KeyCode::Char('d'))).await;
-    let prompt = format!("Delete sell 4 NVDA on {}? y/n", app.now.date_naive());
+    let prompt = format!("Delete sell 4 VTI on {}? y/n", app.now.date_naive());
     assert!(
         matches!(&app.mode, Mode::Confirm { prompt: p, .. } if *p == prompt),
         "{:?}",
@@ -162,7 +162,7 @@ async fn the_activities_screen_sorts_filters_edits_and_deletes() {
     );
     act(&mut app, &w, key(KeyCode::Char('y'))).await;
     assert!(
-        status(&app).starts_with("Deleted sell 4 NVDA"),
+        status(&app).starts_with("Deleted sell 4 VTI"),
         "{}",
         status(&app)
     );
@@ -187,11 +187,11 @@ async fn a_sale_of_more_than_is_held_is_refused_on_the_status_line_and_stores_no
     act(&mut app, &w, key(KeyCode::Char('a'))).await;
     let before = app.activities.rows.len();
 
-    command(&mut app, &w, "sell NVDA 100000 @ 1").await;
+    command(&mut app, &w, "sell VTI 100000 @ 1").await;
     let s = app.status.clone().unwrap();
     assert_eq!(s.level, Level::Error);
     assert!(
-        s.text.starts_with("sell NVDA in Brokerage: refused:"),
+        s.text.starts_with("sell VTI in Roth IRA: refused:"),
         "{}",
         s.text
     );
@@ -199,7 +199,7 @@ async fn a_sale_of_more_than_is_held_is_refused_on_the_status_line_and_stores_no
     // From the form: the form stays to be corrected; the status line says why.
     act(&mut app, &w, key(KeyCode::Char('n'))).await;
     let form = app.form.as_ref().unwrap();
-    assert_eq!(form.field("account").unwrap().display(), "Brokerage");
+    assert_eq!(form.field("account").unwrap().display(), "Roth IRA");
     act(&mut app, &w, key(KeyCode::Tab)).await;
     act(&mut app, &w, key(KeyCode::Char('s'))).await;
     assert_eq!(
@@ -212,7 +212,7 @@ async fn a_sale_of_more_than_is_held_is_refused_on_the_status_line_and_stores_no
         "sell"
     );
     act(&mut app, &w, key(KeyCode::Tab)).await;
-    type_text(&mut app, &w, "NVDA").await;
+    type_text(&mut app, &w, "VTI").await;
     act(&mut app, &w, key(KeyCode::Tab)).await;
     type_text(&mut app, &w, "100000").await;
     act(&mut app, &w, key(KeyCode::Tab)).await;
@@ -225,7 +225,7 @@ async fn a_sale_of_more_than_is_held_is_refused_on_the_status_line_and_stores_no
     assert_eq!(s.level, Level::Error);
     assert!(s.text.contains("refused"), "{}", s.text);
     act(&mut app, &w, key(KeyCode::Esc)).await;
-    command(&mut app, &w, "acct brokerage").await;
+    command(&mut app, &w, "acct roth").await;
     act(&mut app, &w, key(KeyCode::Char('a'))).await;
     assert_eq!(app.activities.rows.len(), before, "nothing stored");
 }
@@ -233,7 +233,7 @@ async fn a_sale_of_more_than_is_held_is_refused_on_the_status_line_and_stores_no
 #[tokio::test]
 async fn the_form_checks_inline_with_the_domain_rules() {
     let (mut app, w, _t) = demo_app().await;
-    command(&mut app, &w, "acct brokerage").await;
+    command(&mut app, &w, "acct roth").await;
     act(&mut app, &w, key(KeyCode::Char('a'))).await;
     assert_eq!(app.screen, Screen::Activities);
     assert!(app.activities.rows.is_empty());
@@ -264,9 +264,9 @@ async fn the_form_checks_inline_with_the_domain_rules() {
 #[tokio::test]
 async fn the_account_form_sets_the_cost_basis_method() {
     let (mut app, w, _t) = demo_app().await;
-    command(&mut app, &w, "acct brokerage").await;
+    command(&mut app, &w, "acct roth").await;
     act(&mut app, &w, key(KeyCode::Char('1'))).await;
-    assert_eq!(app.selected_account().unwrap().account.name, "Brokerage");
+    assert_eq!(app.selected_account().unwrap().account.name, "Roth IRA");
     act(&mut app, &w, key(KeyCode::Char('e'))).await;
     // The last field: up from the first.
     act(&mut app, &w, key(KeyCode::Up)).await;

@@ -1,5 +1,5 @@
 //! The ledger's screens of the demo portfolio drawn on a `TestBackend` and compared with the
-//! accepted snapshots: Brokerage after a buy, a part sale, a dividend and a deposit (its
+//! accepted snapshots: Roth IRA after a buy, a part sale, a dividend and a deposit (its
 //! holdings with the engine's figures, the lots of one position, its activities), and the
 //! activity form of a buy and of a dividend. The clock is the demo's reference day.
 
@@ -25,11 +25,11 @@ async fn ledger_screens_at_120x40() {
     let snap = |name: &str, app: &App| {
         insta::assert_snapshot!(format!("{name}_120x40"), render(app, 120, 40));
     };
-    command(&mut app, &w, "acct brokerage").await;
+    command(&mut app, &w, "acct roth").await;
     for line in [
-        "buy NVDA 10 @ 100 fee 1",
-        "sell NVDA 100 @ 180 fee 2",
-        "div NVDA 12.50 tax 1.88",
+        "buy VTI 10 @ 100 fee 1",
+        "sell VTI 100 @ 180 fee 2",
+        "div VTI 12.50 tax 1.88",
         "dep 1000",
     ] {
         command(&mut app, &w, line).await;
@@ -39,7 +39,7 @@ async fn ledger_screens_at_120x40() {
 
     act(&mut app, &w, key(KeyCode::Enter)).await;
     assert_eq!(app.mode, Mode::Lots);
-    assert_eq!(app.selected_holding().unwrap().symbol.as_str(), "NVDA");
+    assert_eq!(app.selected_holding().unwrap().symbol.as_str(), "VTI");
     snap("ledger_lots", &app);
     act(&mut app, &w, key(KeyCode::Esc)).await;
 
@@ -62,9 +62,9 @@ async fn ledger_screens_at_120x40() {
 #[tokio::test]
 async fn ledger_holdings_at_80x24() {
     let (mut app, w, _t) = demo_app().await;
-    command(&mut app, &w, "acct brokerage").await;
-    command(&mut app, &w, "buy NVDA 10 @ 100").await;
-    command(&mut app, &w, "sell NVDA 100 @ 180").await;
+    command(&mut app, &w, "acct roth").await;
+    command(&mut app, &w, "buy VTI 10 @ 100").await;
+    command(&mut app, &w, "sell VTI 100 @ 180").await;
     command(&mut app, &w, "filter nvda").await;
     act(&mut app, &w, key(KeyCode::Enter)).await;
     insta::assert_snapshot!("ledger_lots_80x24", render(&app, 80, 24));

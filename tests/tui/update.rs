@@ -142,12 +142,13 @@ async fn sorting_and_filtering_holdings() {
 async fn add_a_holding_with_the_form_then_delete_it() {
     let (mut app, w, _t) = demo_app().await;
     act(&mut app, &w, key(KeyCode::Char('2'))).await;
-    let before = count_of(&app, "KO");
+    let before = count_of(&app, "VTI");
     act(&mut app, &w, key(KeyCode::Char('n'))).await;
     assert!(app.form.is_some());
-    // Account (default Brokerage), symbol, shares, price.
+    // Account (Roth IRA, kept by snapshots, picked by its initial), symbol, shares, price.
+    type_text(&mut app, &w, "r").await;
     act(&mut app, &w, key(KeyCode::Tab)).await;
-    type_text(&mut app, &w, "ko").await;
+    type_text(&mut app, &w, "vti").await;
     act(&mut app, &w, key(KeyCode::Tab)).await;
     type_text(&mut app, &w, "-3").await;
     act(&mut app, &w, key(KeyCode::Tab)).await;
@@ -178,19 +179,19 @@ async fn add_a_holding_with_the_form_then_delete_it() {
         .as_ref()
         .unwrap()
         .text
-        .starts_with("Saved holding KO"));
-    // The new snapshot is the current one for KO in Brokerage.
-    let ko = app
+        .starts_with("Saved holding VTI"));
+    // The new snapshot is the current one for VTI in Roth IRA.
+    let vti = app
         .holdings
         .rows
         .iter()
-        .find(|r| r.symbol.as_str() == "KO")
+        .find(|r| r.symbol.as_str() == "VTI")
         .unwrap();
-    assert_eq!(ko.shares, Decimal::from(3));
-    assert_eq!(count_of(&app, "KO"), before);
+    assert_eq!(vti.shares, Decimal::from(3));
+    assert_eq!(count_of(&app, "VTI"), before);
 
     // Delete it: select it, d, then n keeps it and y deletes it.
-    command(&mut app, &w, "filter KO").await;
+    command(&mut app, &w, "filter VTI").await;
     assert_eq!(app.selected_holding().unwrap().shares, Decimal::from(3));
     act(&mut app, &w, key(KeyCode::Char('d'))).await;
     assert!(matches!(app.mode, Mode::Confirm { .. }));
@@ -203,10 +204,10 @@ async fn add_a_holding_with_the_form_then_delete_it() {
         .as_ref()
         .unwrap()
         .text
-        .starts_with("Deleted holding KO"));
-    let ko = app.selected_holding().unwrap();
+        .starts_with("Deleted holding VTI"));
+    let vti = app.selected_holding().unwrap();
     assert_ne!(
-        ko.shares,
+        vti.shares,
         Decimal::from(3),
         "the demo's own snapshot is current again"
     );
