@@ -2200,7 +2200,22 @@ async fn activities_round_trip_in_replay_order(s: &dyn Store) {
             day("2024-03-01")
         ]
     );
-    assert_eq!(s.user_activities(alice.id).await.unwrap().len(), 4);
+    // Across the user's accounts: by account, each in the same order as its own ledger.
+    let other = account(s, alice.id, "Other").await;
+    let elsewhere = Activity {
+        amount: Some(dec("5")),
+        ..new_activity(other.id, ActivityType::Deposit, "2023-12-01")
+    };
+    s.insert_activities(std::slice::from_ref(&elsewhere))
+        .await
+        .unwrap();
+    let all = s.user_activities(alice.id).await.unwrap();
+    let (first, second) = if acc.id < other.id {
+        (replay.clone(), vec![elsewhere])
+    } else {
+        (vec![elsewhere], replay.clone())
+    };
+    assert_eq!(all, [first, second].concat());
     let bob = user(s, "bob").await;
     assert!(s.user_activities(bob.id).await.unwrap().is_empty());
     assert_eq!(

@@ -102,8 +102,11 @@ impl ActivityStore for PgStore {
 
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn user_activities(&self, user_id: Uuid) -> StoreResult<Vec<Activity>> {
-        self.list(sqlx::query(sql::OF_USER).bind(user_id), rows::activity)
-            .await
+        let mut found: Vec<Activity> = self
+            .list(sqlx::query(sql::OF_USER).bind(user_id), rows::activity)
+            .await?;
+        sql::in_replay_order(&mut found);
+        Ok(found)
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]

@@ -1,3 +1,5 @@
+use crate::domain::ledger::Activity;
+
 macro_rules! activity_columns {
     () => {
         "id, account_id, activity_type, \"date\", security_id, quantity, unit_price, amount, \
@@ -27,15 +29,24 @@ pub(crate) const OF_ACCOUNT: &str = concat!(
     activity_columns!(),
     " FROM activities WHERE account_id = $1 ORDER BY \"date\", created_at, id"
 );
-/// Every activity of the user's accounts, by account then in replay order.
+/// Every activity of the user's accounts, in no order: [`in_replay_order`] sorts them. Both
+/// databases sort a whole user's ledger on disk or in a temporary tree (on 100,000 activities
+/// PostgreSQL took 300 ms with the `ORDER BY` and 56 ms without it, SQLite twice as long),
+/// while the rows arrive nearly in order and sort in memory in a few milliseconds.
 pub(crate) const OF_USER: &str = concat!(
     "SELECT ",
     "x.id, x.account_id, x.activity_type, x.\"date\", x.security_id, x.quantity, \
      x.unit_price, x.amount, x.fee, x.currency, x.fx_rate, x.split_ratio, x.notes, \
      x.external_id, x.created_at, x.updated_at",
-    " FROM activities AS x JOIN accounts AS a ON a.id = x.account_id WHERE a.user_id = $1 \
-     ORDER BY x.account_id, x.\"date\", x.created_at, x.id"
+    " FROM activities AS x JOIN accounts AS a ON a.id = x.account_id WHERE a.user_id = $1"
 );
+
+/// By account, then as an account's ledger is replayed: by date, creation, id.
+pub(crate) fn in_replay_order(activities: &mut [Activity]) {
+    activities.sort_by(|a, b| {
+        (a.account_id, a.date, a.created_at, a.id).cmp(&(b.account_id, b.date, b.created_at, b.id))
+    });
+}
 /// The user's accounts that have at least one activity: those kept by a ledger.
 pub(crate) const ACCOUNTS_OF_USER: &str = "SELECT a.id AS account_id FROM accounts AS a \
      WHERE a.user_id = $1 AND EXISTS (SELECT 1 FROM activities AS x WHERE x.account_id = a.id)";

@@ -135,7 +135,9 @@ impl ActivityStore for SqliteStore {
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
     async fn user_activities(&self, user_id: Uuid) -> StoreResult<Vec<Activity>> {
         let query = sqlx::query(sql::OF_USER).bind(uid(&user_id));
-        self.list(query, rows::activity).await
+        let mut found: Vec<Activity> = self.list(query, rows::activity).await?;
+        sql::in_replay_order(&mut found);
+        Ok(found)
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
