@@ -111,8 +111,9 @@ fn cell_text(app: &App, r: &HoldingRow, shown: Shown) -> (String, Style, bool) {
                 let text = r.avg_cost.map(format::price);
                 let text = match text {
                     _ if r.avg_in_quote => with_unit(text, r),
-                    // In the account's currency: named where the price is in another.
-                    Some(t) if r.account_currency != r.currency => {
+                    // In the account's currency: named where the price is in another
+                    // currency or unit (pence beside a cost in pounds).
+                    Some(t) if r.quote != r.account_currency.as_str() => {
                         format!("{t} {}", r.account_currency.as_str())
                     }
                     Some(t) => t,
