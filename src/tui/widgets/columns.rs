@@ -170,6 +170,49 @@ pub fn widest<'a>(cells: impl IntoIterator<Item = &'a str>) -> u16 {
         .unwrap_or(0)
 }
 
+/// The rows of a table in view: `visible` of `texts` from the one that keeps `selected` on
+/// screen, each showing the `fitted` columns (text, style, right-aligned), the selected one
+/// highlighted with `selected_style`.
+pub fn visible_rows(
+    texts: &[Vec<(String, ratatui::style::Style, bool)>],
+    fitted: &Fitted,
+    selected: usize,
+    visible: usize,
+    selected_style: ratatui::style::Style,
+) -> Vec<ratatui::widgets::Row<'static>> {
+    use ratatui::widgets::{Cell, Row};
+    let offset = crate::tui::screens::scroll_offset(selected, visible);
+    texts
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, row)| {
+            let cells: Vec<Cell> = fitted
+                .shown
+                .iter()
+                .map(|(k, w)| {
+                    let (text, style, right) = &row[*k];
+                    if *right {
+                        Cell::from(Line::from(Span::styled(text.clone(), *style)).right_aligned())
+                    } else {
+                        Cell::from(Span::styled(
+                            crate::tui::widgets::format::fit(text, *w as usize),
+                            *style,
+                        ))
+                    }
+                })
+                .collect();
+            let row = Row::new(cells);
+            if i == selected {
+                row.style(selected_style)
+            } else {
+                row
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,6 @@ use crate::tui::app::{App, Mode};
 use crate::tui::widgets::columns::{self, ColumnFit};
 use crate::tui::widgets::format;
 
-use super::super::scroll_offset;
 use super::{ActivityColumn, ActivityRow};
 
 /// What a table column shows.
@@ -200,33 +199,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     let visible = table_area.height.saturating_sub(2) as usize;
-    let offset = scroll_offset(a.selected, visible);
-    let rows: Vec<Row> = texts
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(visible)
-        .map(|(i, row)| {
-            let cells: Vec<Cell> = fitted
-                .shown
-                .iter()
-                .map(|(k, w)| {
-                    let (text, style, right) = &row[*k];
-                    if *right {
-                        Cell::from(Line::from(Span::styled(text.clone(), *style)).right_aligned())
-                    } else {
-                        Cell::from(Span::styled(format::fit(text, *w as usize), *style))
-                    }
-                })
-                .collect();
-            let row = Row::new(cells);
-            if i == a.selected {
-                row.style(theme.selected())
-            } else {
-                row
-            }
-        })
-        .collect();
+    let rows = columns::visible_rows(&texts, &fitted, a.selected, visible, theme.selected());
     let empty = rows.is_empty();
     frame.render_widget(
         Table::new(rows, fitted.constraints())
