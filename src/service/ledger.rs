@@ -7,8 +7,9 @@
 //! cost, never 1:1.
 
 mod rates;
+mod rows;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, Utc};
@@ -23,13 +24,13 @@ use crate::domain::ledger::{
 use crate::domain::{
     money, Account, CurrencyCode, Holding, PageRequest, QuoteUnit, Security, User,
 };
-use crate::store::Store;
+use crate::store::{LatestClose, Store};
 
-use super::portfolio::owned_account;
 use super::valuation::checked_as_of;
 use super::{Entity, ServiceError, ServiceResult};
 
 pub(crate) use rates::RateHistory;
+pub(crate) use rows::{LedgerRows, UserRows};
 
 /// An open position on a date with its market figures, all in the account's currency.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,11 +146,20 @@ impl DateRange {
 #[derive(Clone)]
 pub struct LedgerService {
     store: Arc<dyn Store>,
+    rows: LedgerRows,
 }
 
 impl LedgerService {
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+        Self {
+            rows: LedgerRows::new(store.clone()),
+            store,
+        }
+    }
+
+    /// The owner's ledger rows as of their current data version.
+    pub(crate) async fn rows(&self, user: &User) -> ServiceResult<Arc<UserRows>> {
+        self.rows.of_user(user.id).await
     }
 
     /// The securities the account holds at the end of `as_of` (default today; a later day is
@@ -162,52 +172,22 @@ impl LedgerService {
         as_of: Option<NaiveDate>,
     ) -> ServiceResult<Vec<PositionLine>> {
         let as_of = as_of_or_today(as_of)?;
-        let account = owned_account(self.store.as_ref(), user, account_id).await?;
-        let inputs = self.inputs(&account).await?;
-        // Every security the account ever touched, so that securities, closes and rates
-        // are each read once before the one replay.
-        let touched = inputs.security_ids();
-        let (securities, closes) = tokio::try_join!(
-            self.store.securities_by_ids(&touched),
-            self.store.closes_on_or_before(&touched, as_of, 1),
-        )?;
-        let securities: HashMap<Uuid, Security> =
-            securities.into_iter().map(|s| (s.id, s)).collect();
-        let quotes = securities
-            .values()
-            .filter_map(|s| QuoteUnit::parse(&s.currency).ok())
-            .map(|u| u.currency);
-        let rates = RateHistory::read(
-            self.store.as_ref(),
-            inputs.currencies(&account).chain(quotes),
-            as_of,
-        )
-        .await?;
-        let snapshot = inputs.replay(&account, &rates, as_of)?;
-        let closes: HashMap<Uuid, _> = closes.into_iter().map(|c| (c.security_id, c)).collect();
-        let mut lines = Vec::new();
-        for position in snapshot.positions.into_iter().filter(Position::is_open) {
-            let security = securities
-                .get(&position.security_id)
-                .cloned()
-                .ok_or_else(|| ServiceError::not_found(Entity::Security, "Security not found"))?;
-            let close = closes.get(&position.security_id);
-            let market_price = close.and_then(|c| {
-                let unit = QuoteUnit::parse(&security.currency).ok()?;
-                let rate = rates.rate(&unit.currency, &account.currency, as_of)?;
-                Some(to_kept_places(
-                    c.close.checked_div(unit.per_major)?.checked_mul(rate)?,
-                ))
-            });
-            lines.push(priced(
-                security,
-                position,
-                market_price,
-                market_price.and(close.map(|c| c.timestamp.date_naive())),
-            ));
+        let rows = self.rows(user).await?;
+        let account = owned(&rows, account_id)?;
+        let replayed = replay_rows(self.store.as_ref(), &rows, [account], as_of, &[], 1).await?;
+        let closes = newest_closes(&replayed.closes);
+        let mut ledgers = replayed.ledgers;
+        match ledgers.pop() {
+            Some((account, snapshot)) => position_lines(
+                account,
+                snapshot,
+                &replayed.securities,
+                &closes,
+                &replayed.rates,
+                as_of,
+            ),
+            None => Ok(Vec::new()),
         }
-        lines.sort_by(|a, b| a.security.symbol.cmp(&b.security.symbol));
-        Ok(lines)
     }
 
     /// The account's cash at the end of `as_of` (default today; a later day is refused), with
@@ -220,11 +200,13 @@ impl LedgerService {
         as_of: Option<NaiveDate>,
     ) -> ServiceResult<CashView> {
         let as_of = as_of_or_today(as_of)?;
-        let account = owned_account(self.store.as_ref(), user, account_id).await?;
-        let inputs = self.inputs(&account).await?;
-        let rates =
-            RateHistory::read(self.store.as_ref(), inputs.currencies(&account), as_of).await?;
-        let snapshot = inputs.replay(&account, &rates, as_of)?;
+        let rows = self.rows(user).await?;
+        let account = owned(&rows, account_id)?;
+        let replayed = replay_rows(self.store.as_ref(), &rows, [account], as_of, &[], 0).await?;
+        let snapshot = match replayed.ledgers.into_iter().next() {
+            Some((_, snapshot)) => snapshot,
+            None => empty_ledger(account, &replayed.rates, as_of)?,
+        };
         Ok(CashView {
             as_of,
             complete: snapshot.complete(),
@@ -250,17 +232,16 @@ impl LedgerService {
                 std::slice::from_ref(&user.base_currency),
             )
             .await?;
-        let sold: Vec<Uuid> = snapshots
-            .iter()
-            .flat_map(|(_, s, _)| s.realized_gains.iter().map(|g| g.security_id))
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let securities = self.securities(&sold).await?;
+        let Replayed {
+            ledgers,
+            securities,
+            rates,
+            ..
+        } = snapshots;
         let mut rows = Vec::new();
         let mut total = Decimal::ZERO;
         let mut total_complete = true;
-        for (account, snapshot, rates) in snapshots {
+        for (account, snapshot) in ledgers {
             for sale in snapshot.realized_gains {
                 if !range.contains(sale.date) {
                     continue;
@@ -304,18 +285,13 @@ impl LedgerService {
     ) -> ServiceResult<Vec<IncomeGroup>> {
         let end = range.checked_end()?;
         let snapshots = self.snapshots(user, account_id, end, &[]).await?;
+        let securities = snapshots.securities;
         let rows: Vec<_> = snapshots
+            .ledgers
             .into_iter()
-            .flat_map(|(_, s, _)| s.income)
+            .flat_map(|(_, s)| s.income)
             .filter(|r| range.contains(r.date))
             .collect();
-        let ids: Vec<Uuid> = rows
-            .iter()
-            .filter_map(|r| r.security_id)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let securities = self.securities(&ids).await?;
         // Ordered by key, income of no security last, then by currency.
         let mut groups: BTreeMap<(bool, Option<String>, String), IncomeGroup> = BTreeMap::new();
         for row in rows {
@@ -359,52 +335,214 @@ impl LedgerService {
 
     /// The ledger of each of the owner's accounts (or of the one `account_id`) with
     /// activities, as of `end`, with the rates it was converted at; `also` names currencies
-    /// the caller converts into afterwards.
+    /// the caller converts into afterwards. Accounts without activities are left out: sales
+    /// and income come from activities.
     async fn snapshots(
         &self,
         user: &User,
         account_id: Option<Uuid>,
         end: NaiveDate,
         also: &[CurrencyCode],
-    ) -> ServiceResult<Vec<(Account, LedgerSnapshot, Arc<RateHistory>)>> {
-        let store = self.store.as_ref();
-        let (accounts, activities) = match account_id {
-            Some(id) => {
-                let account = owned_account(store, user, id).await?;
-                let activities = store.account_activities(id).await?;
-                (vec![account], activities)
-            }
-            None => {
-                let (accounts, activities) = tokio::try_join!(
-                    store.accounts(user.id, PageRequest::all()),
-                    store.user_activities(user.id),
-                )?;
-                (accounts.items, activities)
-            }
+    ) -> ServiceResult<Replayed> {
+        let rows = self.rows(user).await?;
+        let accounts: Vec<&Account> = match account_id {
+            Some(id) => vec![owned(&rows, id)?],
+            None => rows.accounts.iter().collect(),
         };
-        replay_accounts(store, accounts, activities, end, also).await
+        let kept = accounts.into_iter().filter(|a| rows.has_activities(a.id));
+        replay_rows(self.store.as_ref(), &rows, kept, end, also, 0).await
     }
+}
 
-    async fn inputs(&self, account: &Account) -> ServiceResult<Inputs> {
-        let (activities, statements) = tokio::try_join!(
-            async { Ok::<_, ServiceError>(self.store.account_activities(account.id).await?) },
-            position_statements(self.store.as_ref(), account.id),
-        )?;
-        Ok(Inputs {
-            activities,
-            statements,
+const ACCOUNT_NOT_FOUND: &str = "Account not found";
+
+/// Accounts replayed from their stored rows as of one date.
+pub(crate) struct Replayed {
+    /// Each account asked for that has activities or holdings, in the order asked.
+    pub ledgers: Vec<(Account, LedgerSnapshot)>,
+    /// Every security their rows name.
+    pub securities: HashMap<Uuid, Security>,
+    /// Every stored rate among the currencies they are written, kept and quoted in.
+    pub rates: RateHistory,
+    /// The newest closes on or before the date of every security their rows name, as many
+    /// per security as asked, grouped by security and newest first.
+    pub closes: Vec<LatestClose>,
+}
+
+/// Replays each of `accounts` that has activities or holdings once, as of `as_of`: the
+/// securities they name, the stored rates of every currency they are written, kept or quoted
+/// in (with `also`) and `closes` closes per security are each read in one statement.
+pub(crate) async fn replay_rows<'a>(
+    store: &dyn Store,
+    rows: &'a UserRows,
+    accounts: impl IntoIterator<Item = &'a Account>,
+    as_of: NaiveDate,
+    also: &[CurrencyCode],
+    closes: i64,
+) -> ServiceResult<Replayed> {
+    let accounts: Vec<&Account> = accounts
+        .into_iter()
+        .filter(|a| {
+            let r = rows.of(a.id);
+            !r.activities.is_empty() || !r.holdings.is_empty()
         })
-    }
-
-    async fn securities(&self, ids: &[Uuid]) -> ServiceResult<HashMap<Uuid, Security>> {
-        Ok(self
-            .store
-            .securities_by_ids(ids)
+        .collect();
+    let mut ids: Vec<Uuid> = accounts
+        .iter()
+        .flat_map(|a| rows.of(a.id).securities.iter().copied())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let securities: HashMap<Uuid, Security> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        store
+            .securities_by_ids(&ids)
             .await?
             .into_iter()
             .map(|s| (s.id, s))
-            .collect())
+            .collect()
+    };
+    let mut inputs = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        let r = rows.of(account.id);
+        let statements = r
+            .holdings
+            .iter()
+            .map(|h| {
+                let unit = securities
+                    .get(&h.security_id)
+                    .map(|s| s.currency.as_str())
+                    .ok_or_else(|| {
+                        ServiceError::not_found(Entity::Security, "Security not found")
+                    })?;
+                Ok(PositionStatement::from_holding(h, unit))
+            })
+            .collect::<ServiceResult<Vec<_>>>()?;
+        inputs.push((account, &r.activities, statements));
     }
+    let currencies: Vec<CurrencyCode> = inputs
+        .iter()
+        .flat_map(|(account, _, statements)| {
+            let r = rows.of(account.id);
+            r.units
+                .iter()
+                .map(String::as_str)
+                .chain(statements.iter().map(|s| s.currency.as_str()))
+                .filter_map(|c| QuoteUnit::parse(c).ok().map(|u| u.currency))
+                .chain(std::iter::once(account.currency.clone()))
+        })
+        .chain(
+            securities
+                .values()
+                .filter_map(|s| QuoteUnit::parse(&s.currency).ok())
+                .map(|u| u.currency),
+        )
+        .chain(also.iter().cloned())
+        .collect();
+    let (rates, closes) = tokio::try_join!(RateHistory::read(store, currencies, as_of), async {
+        if closes > 0 && !ids.is_empty() {
+            Ok(store.closes_on_or_before(&ids, as_of, closes).await?)
+        } else {
+            Ok(Vec::new())
+        }
+    },)?;
+    let ledgers = inputs
+        .into_iter()
+        .map(|(account, activities, statements)| {
+            let snapshot = replay(account, activities, &statements, &rates, as_of)?;
+            Ok((account.clone(), snapshot))
+        })
+        .collect::<ServiceResult<_>>()?;
+    Ok(Replayed {
+        ledgers,
+        securities,
+        rates,
+        closes,
+    })
+}
+
+/// The ledger of an account with nothing recorded: no positions, no cash.
+fn empty_ledger(
+    account: &Account,
+    rates: &RateHistory,
+    as_of: NaiveDate,
+) -> ServiceResult<LedgerSnapshot> {
+    replay(account, &[], &[], rates, as_of)
+}
+
+/// Each security's newest close, from closes grouped by security and newest first.
+pub(crate) fn newest_closes(closes: &[LatestClose]) -> HashMap<Uuid, &LatestClose> {
+    let mut newest = HashMap::new();
+    for c in closes {
+        newest.entry(c.security_id).or_insert(c);
+    }
+    newest
+}
+
+/// The open positions of a replayed account with their market figures, by symbol: each at
+/// its security's newest close on or before `as_of`, converted at the rate in force on it.
+pub(crate) fn position_lines(
+    account: Account,
+    snapshot: LedgerSnapshot,
+    securities: &HashMap<Uuid, Security>,
+    closes: &HashMap<Uuid, &LatestClose>,
+    rates: &RateHistory,
+    as_of: NaiveDate,
+) -> ServiceResult<Vec<PositionLine>> {
+    let mut lines = Vec::new();
+    for position in snapshot.positions.into_iter().filter(Position::is_open) {
+        let security = security_of(securities, position.security_id)?;
+        let close = closes.get(&position.security_id);
+        let market_price = close.and_then(|c| {
+            let unit = QuoteUnit::parse(&security.currency).ok()?;
+            let rate = rates.rate(&unit.currency, &account.currency, as_of)?;
+            Some(to_kept_places(
+                c.close.checked_div(unit.per_major)?.checked_mul(rate)?,
+            ))
+        });
+        lines.push(priced(
+            security,
+            position,
+            market_price,
+            market_price.and(close.map(|c| c.timestamp.date_naive())),
+        ));
+    }
+    lines.sort_by(|a, b| a.security.symbol.cmp(&b.security.symbol));
+    Ok(lines)
+}
+
+/// The account `id` among the owner's, or not found.
+fn owned(rows: &UserRows, id: Uuid) -> ServiceResult<&Account> {
+    rows.account(id)
+        .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))
+}
+
+/// The ledger of `account` from its activities and statements as of `as_of`.
+fn replay(
+    account: &Account,
+    activities: &[Activity],
+    statements: &[PositionStatement],
+    rates: &impl RateSource,
+    as_of: NaiveDate,
+) -> ServiceResult<LedgerSnapshot> {
+    ledger_as_of(
+        AccountLedger {
+            currency: &account.currency,
+            method: account.cost_basis_method,
+            activities,
+            statements,
+        },
+        rates,
+        as_of,
+    )
+    .map_err(|e| {
+        // Stored activities were checked when written; only a later change of the
+        // account's holdings can leave a ledger that no longer replays.
+        ServiceError::Conflict(format!(
+            "The account's activities and holdings cannot be replayed: {e}"
+        ))
+    })
 }
 
 /// What one account's ledger is replayed from.
@@ -425,41 +563,13 @@ impl Inputs {
             .chain(std::iter::once(account.currency.clone()))
     }
 
-    fn security_ids(&self) -> Vec<Uuid> {
-        let mut ids: Vec<Uuid> = self
-            .activities
-            .iter()
-            .filter_map(|a| a.security_id)
-            .chain(self.statements.iter().map(|s| s.security_id))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
     fn replay(
         &self,
         account: &Account,
         rates: &impl RateSource,
         as_of: NaiveDate,
     ) -> ServiceResult<LedgerSnapshot> {
-        ledger_as_of(
-            AccountLedger {
-                currency: &account.currency,
-                method: account.cost_basis_method,
-                activities: &self.activities,
-                statements: &self.statements,
-            },
-            rates,
-            as_of,
-        )
-        .map_err(|e| {
-            // Stored activities were checked when written; only a later change of the
-            // account's holdings can leave a ledger that no longer replays.
-            ServiceError::Conflict(format!(
-                "The account's activities and holdings cannot be replayed: {e}"
-            ))
-        })
+        replay(account, &self.activities, &self.statements, rates, as_of)
     }
 }
 

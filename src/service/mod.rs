@@ -62,6 +62,7 @@ impl Services {
             Arc::new(SecurityService::new(store.clone(), market.clone()).with_deadlines(deadlines));
         let fx = Arc::new(FxService::new(store.clone(), market).with_deadline(deadlines.request));
         let locks = account_locks::AccountLocks::default();
+        let ledger = ledger::LedgerService::new(store.clone());
         Self {
             users: UserService::new(store.clone()),
             portfolio: PortfolioService::new(
@@ -69,9 +70,10 @@ impl Services {
                 securities.clone(),
                 fx.clone(),
                 locks.clone(),
+                ledger.clone(),
             ),
             activities: activities::ActivityService::new(store.clone(), securities.clone(), locks),
-            ledger: ledger::LedgerService::new(store.clone()),
+            ledger,
             currencies: CurrencyService::new(store.clone()),
             fx,
             securities,

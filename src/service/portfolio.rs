@@ -18,8 +18,9 @@ use crate::store::{AccountPositions, ConflictKind, LatestClose, PricedHolding, S
 
 use super::account_locks::AccountLocks;
 use super::fx::FxService;
-use super::ledger::check_statements;
+use super::ledger::{check_statements, LedgerService};
 use super::securities::{FirstUse, SecurityService};
+pub use super::valuation::PortfolioLedgers;
 use super::{Entity, ServiceError, ServiceResult};
 
 const INSTITUTION_NOT_FOUND: &str = "Financial institution not found";
@@ -129,6 +130,8 @@ pub struct PortfolioService {
     fx: Arc<FxService>,
     /// Shared with the activity service: a holding is a statement in its account's ledger.
     locks: AccountLocks,
+    /// Its ledger rows, shared with the ledger service: the valuation replays the accounts.
+    pub(super) ledger: LedgerService,
 }
 
 impl PortfolioService {
@@ -137,12 +140,14 @@ impl PortfolioService {
         securities: Arc<SecurityService>,
         fx: Arc<FxService>,
         locks: AccountLocks,
+        ledger: LedgerService,
     ) -> Self {
         Self {
             store,
             securities,
             fx,
             locks,
+            ledger,
         }
     }
 

@@ -5,7 +5,7 @@
 //! date, with a fixed number of queries however many accounts and positions there are, and
 //! leaves the arithmetic to [`domain::valuation::value_portfolio`].
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -15,15 +15,37 @@ use crate::domain::ledger::LedgerSnapshot;
 use crate::domain::valuation::{
     self, AccountFacts, Close, Held, Missing, PositionFacts, Unvalued, Valuation,
 };
-use crate::domain::{self, CurrencyCode, Holding, PageRequest, QuoteUnit, Security, User};
+use crate::domain::{self, CurrencyCode, Holding, PageRequest, QuoteUnit, User};
 use crate::store::LatestClose;
 
-use super::ledger::replay_accounts;
+use super::ledger::{newest_closes, position_lines, replay_rows, PositionLine, Replayed};
 use super::portfolio::{AccountSummary, InstitutionGroup, Overview, PortfolioService};
-use super::{rates, ServiceError, ServiceResult};
+use super::{ServiceError, ServiceResult};
 
 /// The closes read per security: the price, and the one before it for the day's change.
 const CLOSES_PER_SECURITY: i64 = 2;
+
+/// The portfolio's valuation and the positions of each of its accounts on one date, from one
+/// replay of each account: what the TUI's accounts and holdings screens show together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortfolioLedgers {
+    pub valuation: Valuation,
+    /// By account, as [`super::ledger::LedgerService::positions`] answers each on the same
+    /// date; an account with neither activities nor holdings has none.
+    pub positions: HashMap<Uuid, Vec<PositionLine>>,
+    /// The accounts kept by activities (their holdings are statements in the ledger).
+    pub kept_by_activities: Vec<Uuid>,
+}
+
+impl PortfolioLedgers {
+    pub fn positions_of(&self, account_id: Uuid) -> &[PositionLine] {
+        self.positions.get(&account_id).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn is_kept_by_activities(&self, account_id: Uuid) -> bool {
+        self.kept_by_activities.contains(&account_id)
+    }
+}
 
 impl PortfolioService {
     /// The user's accounts and positions valued in their base currency as of `as_of` (today,
@@ -39,63 +61,77 @@ impl PortfolioService {
         user: &User,
         as_of: Option<NaiveDate>,
     ) -> ServiceResult<Valuation> {
+        Ok(self.valuation_and_positions(user, as_of).await?.valuation)
+    }
+
+    /// [`PortfolioService::valuation`] with the positions of every account, each account
+    /// replayed once for both: its stored rows as of the user's data version, then the
+    /// securities, closes and rates they need, each read in one statement whatever the number
+    /// of accounts and positions, and the arithmetic left to
+    /// [`domain::valuation::value_portfolio`].
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
+    pub async fn valuation_and_positions(
+        &self,
+        user: &User,
+        as_of: Option<NaiveDate>,
+    ) -> ServiceResult<PortfolioLedgers> {
         let today = Utc::now().date_naive();
         let as_of = match as_of {
             Some(date) => checked_as_of(date, today)?,
             None => today,
         };
-        let store = &self.store;
-        let accounts = store.accounts(user.id, PageRequest::all()).await?.items;
-        let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
-        let (mut balances, holdings, activities) = tokio::try_join!(
-            store.account_values_on_or_before(&ids, as_of),
-            store.current_holdings_of_user(user.id),
-            store.user_activities(user.id),
+        let store = self.store.as_ref();
+        let rows = self.ledger.rows(user).await?;
+        let ids: Vec<Uuid> = rows.accounts.iter().map(|a| a.id).collect();
+        // Every account's currency and the base currency, so that the rates read for the
+        // replay also value every account.
+        let also: Vec<CurrencyCode> = rows
+            .accounts
+            .iter()
+            .map(|a| a.currency.clone())
+            .chain(std::iter::once(user.base_currency.clone()))
+            .collect();
+        let (mut balances, replayed) = tokio::try_join!(
+            async { Ok::<_, ServiceError>(store.account_values_on_or_before(&ids, as_of).await?) },
+            replay_rows(
+                store,
+                &rows,
+                &rows.accounts,
+                as_of,
+                &also,
+                CLOSES_PER_SECURITY
+            ),
         )?;
+        let Replayed {
+            ledgers: replayed,
+            securities,
+            rates,
+            closes,
+        } = replayed;
+        let book = rates.book_on(as_of);
+        let newest = newest_closes(&closes);
         // An account with activities is valued from its ledger (its holdings read as
         // statements in it); the others from their current holdings and balances.
-        let base = [user.base_currency.clone()];
-        let ledgers =
-            replay_accounts(store.as_ref(), accounts.clone(), activities, as_of, &base).await?;
-        let mut ledgers: HashMap<Uuid, LedgerSnapshot> = ledgers
-            .into_iter()
-            .map(|(account, snapshot, _)| (account.id, snapshot))
-            .collect();
-        let holdings: Vec<Holding> = holdings
-            .into_iter()
-            .filter(|h| !ledgers.contains_key(&h.account_id))
-            .collect();
-        let mut security_ids: Vec<Uuid> = holdings
+        let mut ledgers: HashMap<Uuid, LedgerFacts> = HashMap::new();
+        let mut lines = HashMap::new();
+        let mut kept_by_activities = Vec::new();
+        for (account, snapshot) in replayed {
+            let id = account.id;
+            if rows.has_activities(id) {
+                kept_by_activities.push(id);
+                ledgers.insert(id, LedgerFacts::of(id, &snapshot, as_of));
+            }
+            let replayed = position_lines(account, snapshot, &securities, &newest, &rates, as_of)?;
+            lines.insert(id, replayed);
+        }
+        let holdings: Vec<Holding> = rows
+            .accounts
             .iter()
-            .map(|h| h.security_id)
-            .chain(
-                ledgers
-                    .values()
-                    .flat_map(|l| l.positions.iter().filter(|p| p.is_open()))
-                    .map(|p| p.security_id),
-            )
+            .filter(|a| !ledgers.contains_key(&a.id))
+            .flat_map(|a| rows.current_holdings(a.id))
+            .cloned()
             .collect();
-        security_ids.sort_unstable();
-        security_ids.dedup();
-        let (securities, closes) = tokio::try_join!(
-            store.securities_by_ids(&security_ids),
-            store.closes_on_or_before(&security_ids, as_of, CLOSES_PER_SECURITY),
-        )?;
-        let securities: HashMap<Uuid, Security> =
-            securities.into_iter().map(|s| (s.id, s)).collect();
         let closes = newest_two(closes);
-
-        let mut currencies: HashSet<CurrencyCode> =
-            accounts.iter().map(|a| a.currency.clone()).collect();
-        currencies.insert(user.base_currency.clone());
-        currencies.extend(
-            securities
-                .values()
-                .filter_map(|s| QuoteUnit::parse(&s.currency).ok())
-                .map(|u| u.currency),
-        );
-        let currencies: Vec<CurrencyCode> = currencies.into_iter().collect();
-        let book = rates::rate_book(store.as_ref(), &currencies, as_of).await?;
 
         let facts_of = |held: Held| -> ServiceResult<PositionFacts> {
             let security = securities.get(&held.security_id()).ok_or_else(|| {
@@ -120,15 +156,8 @@ impl PortfolioService {
             let facts = facts_of(Held::Snapshot(holding))?;
             positions.entry(account_id).or_default().push(facts);
         }
-        for (&account_id, ledger) in &ledgers {
-            for p in ledger.positions.iter().filter(|p| p.is_open()) {
-                let held = Held::Ledger {
-                    account_id,
-                    security_id: p.security_id,
-                    quantity: p.quantity,
-                    cost: p.average_cost.map(|_| p.cost_basis),
-                    since: p.lots.first().map_or(as_of, |l| l.opened),
-                };
+        for (&account_id, ledger) in &mut ledgers {
+            for held in std::mem::take(&mut ledger.held) {
                 positions
                     .entry(account_id)
                     .or_default()
@@ -139,27 +168,26 @@ impl PortfolioService {
         for held in positions.values_mut() {
             held.sort_by(|a, b| a.symbol.cmp(&b.symbol));
         }
-        let facts = accounts
-            .into_iter()
+        let facts = rows
+            .accounts
+            .iter()
+            .cloned()
             .map(|account| {
                 let ledger = ledgers.remove(&account.id);
                 AccountFacts {
                     balance: balances.remove(&account.id),
                     positions: positions.remove(&account.id).unwrap_or_default(),
-                    ledger_cash: ledger.as_ref().map(|l| l.cash.balance),
-                    unconverted: ledger
-                        .map(|l| unconverted(account.id, &l))
-                        .unwrap_or_default(),
+                    ledger_cash: ledger.as_ref().map(|l| l.cash),
+                    unconverted: ledger.map(|l| l.unconverted).unwrap_or_default(),
                     account,
                 }
             })
             .collect();
-        Ok(valuation::value_portfolio(
-            &user.base_currency,
-            as_of,
-            facts,
-            &book,
-        ))
+        Ok(PortfolioLedgers {
+            valuation: valuation::value_portfolio(&user.base_currency, as_of, facts, &book),
+            positions: lines,
+            kept_by_activities,
+        })
     }
 
     /// Accounts grouped by institution with their figures and totals in the user's base
@@ -247,6 +275,35 @@ pub(super) fn checked_as_of(date: NaiveDate, today: NaiveDate) -> ServiceResult<
         ));
     }
     Ok(date)
+}
+
+/// What the valuation reads of an account's replayed ledger.
+struct LedgerFacts {
+    held: Vec<Held>,
+    cash: Decimal,
+    unconverted: Vec<Unvalued>,
+}
+
+impl LedgerFacts {
+    fn of(account_id: Uuid, ledger: &LedgerSnapshot, as_of: NaiveDate) -> Self {
+        let held = ledger
+            .positions
+            .iter()
+            .filter(|p| p.is_open())
+            .map(|p| Held::Ledger {
+                account_id,
+                security_id: p.security_id,
+                quantity: p.quantity,
+                cost: p.average_cost.map(|_| p.cost_basis),
+                since: p.lots.first().map_or(as_of, |l| l.opened),
+            })
+            .collect();
+        Self {
+            held,
+            cash: ledger.cash.balance,
+            unconverted: unconverted(account_id, ledger),
+        }
+    }
 }
 
 /// What a replayed ledger could not convert into its account's currency, each currency listed

@@ -200,31 +200,29 @@ impl Worker {
     async fn portfolio(&self) -> Outcome<Portfolio> {
         let user = self.user()?;
         let p = &self.services.portfolio;
-        let (valuation, positions) = tokio::join!(p.valuation(&user, None), p.positions(&user));
-        let (valuation, positions) = (valuation?, positions?);
+        // The valuation and each account's ledger positions come from one replay.
+        let (ledgers, positions) =
+            tokio::join!(p.valuation_and_positions(&user, None), p.positions(&user));
+        let (ledgers, positions) = (ledgers?, positions?);
+        let kept = ledgers.kept_by_activities;
+        let (valuation, mut lines) = (ledgers.valuation, ledgers.positions);
         let overview = p.overview_of(&user, &valuation).await?;
-        let mut ledgers = HashMap::new();
-        let every = ActivityFilter::default();
+        let mut accounts = HashMap::new();
         for account in valuation
             .accounts
             .iter()
             .filter(|a| a.account.is_investment_account)
         {
             let id = account.account.id;
-            let (lines, recorded) = tokio::try_join!(
-                self.services.ledger.positions(&user, id, None),
-                self.services
-                    .activities
-                    .list(&user, id, &every, PageRequest { skip: 0, limit: 1 },),
-            )?;
-            ledgers.insert(
+            accounts.insert(
                 id,
                 AccountPositions {
-                    kept_by_activities: recorded.total > 0,
-                    lines,
+                    kept_by_activities: kept.contains(&id),
+                    lines: lines.remove(&id).unwrap_or_default(),
                 },
             );
         }
+        let ledgers = accounts;
         Ok(Portfolio {
             overview,
             positions,

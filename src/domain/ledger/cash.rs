@@ -23,6 +23,10 @@ impl Cash {
         &self.implicit
     }
 
+    pub fn into_implicit_deposits(self) -> Vec<ImplicitDeposit> {
+        self.implicit
+    }
+
     /// Adds `change` (negative for an outflow); returns the implicit deposit it needed, if any.
     /// `None` on overflow.
     pub fn apply(

@@ -47,6 +47,7 @@ pub(crate) struct Converter {
 impl Converter {
     /// `None` when no way is known: the amount is unconverted. An `fx_rate` is read per unit of
     /// the major currency, as rates are quoted; between a currency and itself it has no use.
+    #[cfg(test)]
     pub(crate) fn find(
         unit: &str,
         fx_rate: Option<Decimal>,
@@ -58,12 +59,25 @@ impl Converter {
             return Some(Self::IDENTITY);
         }
         let unit = QuoteUnit::parse(unit).ok()?;
+        Self::of_unit(&unit, fx_rate, account, || {
+            rates.rate(&unit.currency, account, date)
+        })
+    }
+
+    /// The converter of a unit already parsed, with the stored rate of the date asked of
+    /// `stored` only when neither the unit nor an `fx_rate` settles it.
+    pub(crate) fn of_unit(
+        unit: &QuoteUnit,
+        fx_rate: Option<Decimal>,
+        account: &CurrencyCode,
+        stored: impl FnOnce() -> Option<Decimal>,
+    ) -> Option<Self> {
         let rate = if unit.currency == *account {
             Decimal::ONE
         } else {
             match fx_rate {
                 Some(r) => r,
-                None => rates.rate(&unit.currency, account, date)?,
+                None => stored()?,
             }
         };
         Some(Self {
@@ -73,7 +87,7 @@ impl Converter {
         })
     }
 
-    const IDENTITY: Self = Self {
+    pub(crate) const IDENTITY: Self = Self {
         per_major: Decimal::ONE,
         rate: Decimal::ONE,
         identity: true,

@@ -73,6 +73,11 @@ impl<'a, R: RateSource> Timeline<'a, R> {
     pub fn replay(&self) -> &Replay {
         &self.replay
     }
+
+    /// The state after the events fed so far, for a caller done advancing.
+    pub fn into_replay(self) -> Replay {
+        self.replay
+    }
 }
 
 /// The ledger as of the end of `as_of`: events after it are not read.
@@ -82,7 +87,8 @@ pub fn ledger_as_of(
     as_of: NaiveDate,
 ) -> Result<LedgerSnapshot, LedgerError> {
     let mut timeline = Timeline::new(account, rates);
-    Ok(timeline.advance_to(as_of)?.snapshot(as_of))
+    timeline.advance_to(as_of)?;
+    Ok(timeline.into_replay().into_snapshot(as_of))
 }
 
 /// Whether every event of the account can be replayed: the service calls it on the ledger a

@@ -164,13 +164,24 @@ impl LotBook {
 
     /// Closes `quantity` shares, lot by lot in the method's order, and returns the parts
     /// closed; or, when fewer are held, changes nothing and says how many are.
+    #[cfg(test)]
     pub fn close(&mut self, quantity: Decimal) -> Result<Vec<Lot>, Shortfall> {
+        let mut closed = Vec::new();
+        self.close_into(quantity, &mut closed)?;
+        Ok(closed)
+    }
+
+    /// [`LotBook::close`], adding the parts closed to `closed`.
+    pub fn close_into(
+        &mut self,
+        quantity: Decimal,
+        closed: &mut Vec<Lot>,
+    ) -> Result<(), Shortfall> {
         if quantity > self.quantity {
             return Err(Shortfall {
                 held: self.quantity,
             });
         }
-        let mut closed = Vec::new();
         let mut left = quantity;
         while left > Decimal::ZERO {
             let Some(part) = self.take_next(left) else {
@@ -180,7 +191,7 @@ impl LotBook {
             closed.push(part);
         }
         self.quantity -= quantity;
-        Ok(closed)
+        Ok(())
     }
 
     /// Takes up to `wanted` shares from the lot the method closes next.

@@ -16,7 +16,7 @@ use super::views::{
     IncomeRow, LedgerSnapshot, OpenLot, Position, RealizedGain, Source, Totals, Unconverted,
 };
 use super::{Activity, ActivityType, CostBasisMethod, LedgerError, PositionStatement};
-use crate::domain::{money, CurrencyCode};
+use crate::domain::{money, CurrencyCode, QuoteUnit};
 
 /// One input of the replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,16 @@ struct Holding {
     unconverted_history: bool,
 }
 
+/// A unit amounts are written in, parsed once per replay, with the stored rate into the
+/// account's currency on the last date it was asked for: a replay meets a few units and many
+/// events on each date.
+#[derive(Debug, Clone)]
+struct Unit {
+    raw: String,
+    parsed: Option<QuoteUnit>,
+    rate_on: Option<(NaiveDate, Option<Decimal>)>,
+}
+
 /// The state of one account's ledger after the events fed so far.
 #[derive(Debug, Clone)]
 pub struct Replay {
@@ -83,6 +93,9 @@ pub struct Replay {
     unconverted: Vec<Unconverted>,
     totals: Totals,
     last_date: Option<NaiveDate>,
+    units: Vec<Unit>,
+    /// The lots a sale closes, kept between sales so that each needs no list of its own.
+    closing: Vec<Lot>,
 }
 
 impl Replay {
@@ -98,6 +111,8 @@ impl Replay {
             unconverted: Vec::new(),
             totals: Totals::default(),
             last_date: None,
+            units: Vec::new(),
+            closing: Vec::new(),
         }
     }
 
@@ -220,6 +235,26 @@ impl Replay {
             .collect()
     }
 
+    /// [`Replay::snapshot`] of a replay no longer needed: its lists are moved, not copied.
+    pub fn into_snapshot(self, as_of: NaiveDate) -> LedgerSnapshot {
+        LedgerSnapshot {
+            as_of,
+            positions: self.positions(),
+            currency: self.currency.clone(),
+            method: self.method,
+            cash: CashBalance {
+                balance: self.cash.balance(),
+                implicit_deposits: self.cash.into_implicit_deposits(),
+                currency: self.currency,
+            },
+            realized_gains: self.realized,
+            income: self.income,
+            flows: self.flows,
+            unconverted: self.unconverted,
+            totals: self.totals,
+        }
+    }
+
     /// Everything fed so far, labelled as of `as_of` (the caller feeds events up to it).
     pub fn snapshot(&self, as_of: NaiveDate) -> LedgerSnapshot {
         LedgerSnapshot {
@@ -259,7 +294,7 @@ impl Replay {
         fx_rate: Option<Decimal>,
         rates: &impl RateSource,
     ) -> Option<Converter> {
-        let found = Converter::find(unit, fx_rate, &self.currency, date, rates);
+        let found = self.find_converter(date, unit, fx_rate, rates);
         if found.is_none() {
             self.unconverted.push(Unconverted {
                 source,
@@ -268,6 +303,45 @@ impl Replay {
             });
         }
         found
+    }
+
+    /// The converter of `unit` on `date` (the account's own currency, a minor unit by its
+    /// factor, the `fx_rate`, else the stored rate), each unit parsed once and its stored rate
+    /// read once per date.
+    fn find_converter(
+        &mut self,
+        date: NaiveDate,
+        unit: &str,
+        fx_rate: Option<Decimal>,
+        rates: &impl RateSource,
+    ) -> Option<Converter> {
+        if unit == self.currency.as_str() {
+            return Some(Converter::IDENTITY);
+        }
+        let i = match self.units.iter().position(|u| u.raw == unit) {
+            Some(i) => i,
+            None => {
+                self.units.push(Unit {
+                    raw: unit.to_string(),
+                    parsed: QuoteUnit::parse(unit).ok(),
+                    rate_on: None,
+                });
+                self.units.len() - 1
+            }
+        };
+        let Unit {
+            parsed, rate_on, ..
+        } = &mut self.units[i];
+        let parsed = parsed.as_ref()?;
+        let account = &self.currency;
+        Converter::of_unit(parsed, fx_rate, account, || match *rate_on {
+            Some((on, rate)) if on == date => rate,
+            _ => {
+                let rate = rates.rate(&parsed.currency, account, date);
+                *rate_on = Some((date, rate));
+                rate
+            }
+        })
     }
 
     fn statement(
@@ -360,7 +434,7 @@ impl Replay {
                 let security_id = security()?;
                 let quantity = need(a.quantity, "quantity")?;
                 let price = need(a.unit_price, "unit_price")?;
-                let closed = self.close(a, security_id, quantity)?;
+                self.close(a, security_id, quantity)?;
                 let net = quantity
                     .checked_mul(price)
                     .and_then(|v| v.checked_sub(fee))
@@ -373,7 +447,7 @@ impl Replay {
                     self.fee_paid(c, fee, a.id)?;
                     self.cash_change(proceeds, a)?;
                 }
-                self.realize(a, security_id, quantity, proceeds, closed)?;
+                self.realize(a, security_id, quantity, proceeds)?;
             }
             ActivityType::TransferOut => {
                 let security_id = security()?;
@@ -498,13 +572,14 @@ impl Replay {
         Ok(())
     }
 
-    /// Closes `quantity` shares by the method, or refuses a sale of more than is held.
+    /// Closes `quantity` shares by the method into `self.closing`, or refuses a sale of more
+    /// than is held.
     fn close(
         &mut self,
         a: &Activity,
         security_id: Uuid,
         quantity: Decimal,
-    ) -> Result<Vec<Lot>, LedgerError> {
+    ) -> Result<(), LedgerError> {
         let oversold = |held| LedgerError::Oversold {
             activity_id: a.id,
             security_id,
@@ -513,7 +588,12 @@ impl Replay {
             wanted: quantity,
         };
         match self.holdings.get_mut(&security_id) {
-            Some(h) => h.lots.close(quantity).map_err(|short| oversold(short.held)),
+            Some(h) => {
+                self.closing.clear();
+                h.lots
+                    .close_into(quantity, &mut self.closing)
+                    .map_err(|short| oversold(short.held))
+            }
             None => Err(oversold(Decimal::ZERO)),
         }
     }
@@ -524,9 +604,9 @@ impl Replay {
         security_id: Uuid,
         quantity: Decimal,
         proceeds: Option<Decimal>,
-        closed: Vec<Lot>,
     ) -> Result<(), LedgerError> {
         let overflow = || LedgerError::Overflow { id: a.id };
+        let closed = std::mem::take(&mut self.closing);
         let mut cost = Some(Decimal::ZERO);
         for lot in &closed {
             cost = match (cost, lot.cost) {
@@ -553,7 +633,7 @@ impl Replay {
                 .ok_or_else(overflow)?;
         }
         let lots: Vec<ClosedLot> = closed
-            .into_iter()
+            .iter()
             .map(|l| ClosedLot {
                 opened: l.opened,
                 quantity: l.quantity,
@@ -561,6 +641,7 @@ impl Replay {
                 holding_days: (a.date - l.opened).num_days(),
             })
             .collect();
+        self.closing = closed;
         self.realized.push(RealizedGain {
             activity_id: a.id,
             date: a.date,

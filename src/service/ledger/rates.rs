@@ -10,30 +10,44 @@ use rust_decimal::Decimal;
 
 use crate::domain::ledger::RateSource;
 use crate::domain::rate_book::newer_of;
-use crate::domain::{money, CurrencyCode, ExchangeRate};
+use crate::domain::{money, CurrencyCode, ExchangeRate, RateBook};
 use crate::store::Store;
 
 use crate::service::ServiceResult;
 
 /// Every stored rate of each ordered pair, oldest first.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct RateHistory {
-    by_pair: HashMap<(CurrencyCode, CurrencyCode), Vec<ExchangeRate>>,
+    /// By source, then target currency, keyed by the codes' text so that a lookup borrows the
+    /// codes it is asked about instead of copying them: a replay asks once per unit and date.
+    by_pair: HashMap<String, HashMap<String, Vec<ExchangeRate>>>,
+    usd: CurrencyCode,
+}
+
+impl Default for RateHistory {
+    fn default() -> Self {
+        Self::new(std::iter::empty())
+    }
 }
 
 impl RateHistory {
     pub(crate) fn new(rates: impl IntoIterator<Item = ExchangeRate>) -> Self {
-        let mut by_pair: HashMap<(CurrencyCode, CurrencyCode), Vec<ExchangeRate>> = HashMap::new();
+        let mut by_pair: HashMap<String, HashMap<String, Vec<ExchangeRate>>> = HashMap::new();
         for rate in rates {
             by_pair
-                .entry((rate.from.clone(), rate.to.clone()))
+                .entry(rate.from.as_str().to_string())
+                .or_default()
+                .entry(rate.to.as_str().to_string())
                 .or_default()
                 .push(rate);
         }
-        for rates in by_pair.values_mut() {
+        for rates in by_pair.values_mut().flat_map(HashMap::values_mut) {
             rates.sort_by_key(|r| r.date);
         }
-        Self { by_pair }
+        Self {
+            by_pair,
+            usd: CurrencyCode::usd(),
+        }
     }
 
     /// Every rate among `currencies` (and USD, for crosses) dated on or before `until`, in one
@@ -48,13 +62,27 @@ impl RateHistory {
         Ok(Self::new(store.rate_history_among(&codes, until).await?))
     }
 
+    /// The rates in force on `date`, as [`crate::domain::RateBook`] reads them: the newest of
+    /// each pair dated on or before it.
+    pub(crate) fn book_on(&self, date: NaiveDate) -> RateBook {
+        RateBook::new(
+            self.by_pair
+                .values()
+                .flat_map(HashMap::values)
+                .filter_map(|rates| {
+                    let after = rates.partition_point(|r| r.date <= date);
+                    after.checked_sub(1).map(|i| rates[i].clone())
+                }),
+        )
+    }
+
     fn newest(
         &self,
         from: &CurrencyCode,
         to: &CurrencyCode,
         date: NaiveDate,
     ) -> Option<&ExchangeRate> {
-        let rates = self.by_pair.get(&(from.clone(), to.clone()))?;
+        let rates = self.by_pair.get(from.as_str())?.get(to.as_str())?;
         let after = rates.partition_point(|r| r.date <= date);
         after.checked_sub(1).map(|i| &rates[i])
     }
@@ -77,12 +105,12 @@ impl RateSource for RateHistory {
         if let Some(rate) = self.direct_or_inverse(from, to, date) {
             return Some(rate);
         }
-        let usd = CurrencyCode::usd();
-        if *from == usd || *to == usd {
+        let usd = &self.usd;
+        if from == usd || to == usd {
             return None;
         }
-        let leg1 = self.direct_or_inverse(from, &usd, date)?;
-        let leg2 = self.direct_or_inverse(&usd, to, date)?;
+        let leg1 = self.direct_or_inverse(from, usd, date)?;
+        let leg2 = self.direct_or_inverse(usd, to, date)?;
         Some((leg1 * leg2).round_dp(money::MAX_SCALE))
     }
 }
@@ -92,7 +120,6 @@ mod tests {
     use std::str::FromStr;
 
     use super::*;
-    use crate::domain::RateBook;
 
     fn code(c: &str) -> CurrencyCode {
         CurrencyCode::parse(c).unwrap()
@@ -128,6 +155,7 @@ mod tests {
                     book.rate(from, to),
                     "{from} -> {to} on day {d}"
                 );
+                assert_eq!(history.book_on(day(d)), book, "the book of day {d}");
             }
         }
         assert_eq!(
