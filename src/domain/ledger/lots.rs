@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::convert::to_kept_places;
 use super::CostBasisMethod;
+use crate::domain::money;
 
 /// Shares acquired together. `cost` is in the account's currency; `None` when the amount paid
 /// could not be converted into it (never counted as 0).
@@ -60,14 +61,19 @@ fn prorate(cost: Decimal, part: Decimal, whole: Decimal) -> Decimal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ByCost {
     cost_per_unit: Option<Decimal>,
+    /// `cost_per_unit` as a whole number of its smallest kept place, when it fits: the heap
+    /// compares on every sale, and two such numbers compare without aligning scales.
+    fixed: Option<i128>,
     lot: Lot,
 }
 
 impl Ord for ByCost {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.cost_per_unit
-            .cmp(&other.cost_per_unit)
-            .then_with(|| other.lot.seq.cmp(&self.lot.seq))
+        let by_cost = match (self.fixed, other.fixed) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => self.cost_per_unit.cmp(&other.cost_per_unit),
+        };
+        by_cost.then_with(|| other.lot.seq.cmp(&self.lot.seq))
     }
 }
 
@@ -79,8 +85,15 @@ impl PartialOrd for ByCost {
 
 impl ByCost {
     fn new(lot: Lot) -> Self {
+        let cost_per_unit = lot.cost_per_unit();
+        let fixed = cost_per_unit.and_then(|c| {
+            let mut c = c;
+            c.rescale(money::MAX_SCALE);
+            (c.scale() == money::MAX_SCALE).then(|| c.mantissa())
+        });
         Self {
-            cost_per_unit: lot.cost_per_unit(),
+            cost_per_unit,
+            fixed,
             lot,
         }
     }
