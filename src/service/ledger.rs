@@ -30,7 +30,7 @@ use super::valuation::checked_as_of;
 use super::{Entity, ServiceError, ServiceResult};
 
 pub(crate) use rates::RateHistory;
-pub(crate) use rows::{LedgerRows, UserRows};
+pub(crate) use rows::{LedgerRows, UserLedger, UserRows};
 
 /// An open position on a date with its market figures, all in the account's currency.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +158,7 @@ impl LedgerService {
     }
 
     /// The owner's ledger rows as of their current data version.
-    pub(crate) async fn rows(&self, user: &User) -> ServiceResult<Arc<UserRows>> {
+    pub(crate) async fn rows(&self, user: &User) -> ServiceResult<UserLedger> {
         self.rows.of_user(user.id).await
     }
 
@@ -172,9 +172,9 @@ impl LedgerService {
         as_of: Option<NaiveDate>,
     ) -> ServiceResult<Vec<PositionLine>> {
         let as_of = as_of_or_today(as_of)?;
-        let rows = self.rows(user).await?;
-        let account = owned(&rows, account_id)?;
-        let replayed = replay_rows(self.store.as_ref(), &rows, [account], as_of, &[], 1).await?;
+        let ledger = self.rows(user).await?;
+        let account = owned(&ledger.rows, account_id)?;
+        let replayed = self.replay_rows(&ledger, [account], as_of, &[], 1).await?;
         let closes = newest_closes(&replayed.closes);
         let mut ledgers = replayed.ledgers;
         match ledgers.pop() {
@@ -200,9 +200,9 @@ impl LedgerService {
         as_of: Option<NaiveDate>,
     ) -> ServiceResult<CashView> {
         let as_of = as_of_or_today(as_of)?;
-        let rows = self.rows(user).await?;
-        let account = owned(&rows, account_id)?;
-        let replayed = replay_rows(self.store.as_ref(), &rows, [account], as_of, &[], 0).await?;
+        let ledger = self.rows(user).await?;
+        let account = owned(&ledger.rows, account_id)?;
+        let replayed = self.replay_rows(&ledger, [account], as_of, &[], 0).await?;
         let snapshot = match replayed.ledgers.into_iter().next() {
             Some((_, snapshot)) => snapshot,
             None => empty_ledger(account, &replayed.rates, as_of)?,
@@ -344,13 +344,38 @@ impl LedgerService {
         end: NaiveDate,
         also: &[CurrencyCode],
     ) -> ServiceResult<Replayed> {
-        let rows = self.rows(user).await?;
+        let ledger = self.rows(user).await?;
+        let rows = &ledger.rows;
         let accounts: Vec<&Account> = match account_id {
-            Some(id) => vec![owned(&rows, id)?],
+            Some(id) => vec![owned(rows, id)?],
             None => rows.accounts.iter().collect(),
         };
         let kept = accounts.into_iter().filter(|a| rows.has_activities(a.id));
-        replay_rows(self.store.as_ref(), &rows, kept, end, also, 0).await
+        self.replay_rows(&ledger, kept, end, also, 0).await
+    }
+
+    /// Replays each of `accounts` that has activities or holdings once, as of `as_of`: the
+    /// securities they name and `closes` closes per security are each read in one statement,
+    /// and the stored rates of every currency they are written, kept or quoted in (with
+    /// `also`) are read once per market data version.
+    pub(crate) async fn replay_rows<'a>(
+        &self,
+        ledger: &'a UserLedger,
+        accounts: impl IntoIterator<Item = &'a Account>,
+        as_of: NaiveDate,
+        also: &[CurrencyCode],
+        closes: i64,
+    ) -> ServiceResult<Replayed> {
+        replay_rows(
+            self.store.as_ref(),
+            &self.rows,
+            ledger,
+            accounts,
+            as_of,
+            also,
+            closes,
+        )
+        .await
     }
 }
 
@@ -363,28 +388,28 @@ pub(crate) struct Replayed {
     /// Every security their rows name.
     pub securities: HashMap<Uuid, Security>,
     /// Every stored rate among the currencies they are written, kept and quoted in.
-    pub rates: RateHistory,
+    pub rates: Arc<RateHistory>,
     /// The newest closes on or before the date of every security their rows name, as many
     /// per security as asked, grouped by security and newest first.
     pub closes: Vec<LatestClose>,
 }
 
-/// Replays each of `accounts` that has activities or holdings once, as of `as_of`: the
-/// securities they name, the stored rates of every currency they are written, kept or quoted
-/// in (with `also`) and `closes` closes per security are each read in one statement.
-pub(crate) async fn replay_rows<'a>(
+/// [`LedgerService::replay_rows`].
+async fn replay_rows<'a>(
     store: &dyn Store,
-    rows: &'a UserRows,
+    held: &LedgerRows,
+    ledger: &'a UserLedger,
     accounts: impl IntoIterator<Item = &'a Account>,
     as_of: NaiveDate,
     also: &[CurrencyCode],
     closes: i64,
 ) -> ServiceResult<Replayed> {
+    let rows = ledger.rows.as_ref();
     let accounts: Vec<&Account> = accounts
         .into_iter()
         .filter(|a| {
             let r = rows.of(a.id);
-            !r.activities.is_empty() || !r.holdings.is_empty()
+            rows.has_activities(a.id) || !r.holdings.is_empty()
         })
         .collect();
     let mut ids: Vec<Uuid> = accounts
@@ -419,7 +444,7 @@ pub(crate) async fn replay_rows<'a>(
                 Ok(PositionStatement::from_holding(h, unit))
             })
             .collect::<ServiceResult<Vec<_>>>()?;
-        inputs.push((account, &r.activities, statements));
+        inputs.push((account, rows.activities(account.id), statements));
     }
     let currencies: Vec<CurrencyCode> = inputs
         .iter()
@@ -440,17 +465,20 @@ pub(crate) async fn replay_rows<'a>(
         )
         .chain(also.iter().cloned())
         .collect();
-    let (rates, closes) = tokio::try_join!(RateHistory::read(store, currencies, as_of), async {
-        if closes > 0 && !ids.is_empty() {
-            Ok(store.closes_on_or_before(&ids, as_of, closes).await?)
-        } else {
-            Ok(Vec::new())
-        }
-    },)?;
+    let (rates, closes) = tokio::try_join!(
+        held.rates(currencies, as_of, ledger.version.market),
+        async {
+            if closes > 0 && !ids.is_empty() {
+                Ok(store.closes_on_or_before(&ids, as_of, closes).await?)
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )?;
     let ledgers = inputs
         .into_iter()
         .map(|(account, activities, statements)| {
-            let snapshot = replay(account, activities, &statements, &rates, as_of)?;
+            let snapshot = replay(account, activities, &statements, rates.as_ref(), as_of)?;
             Ok((account.clone(), snapshot))
         })
         .collect::<ServiceResult<_>>()?;

@@ -18,7 +18,7 @@ use crate::domain::valuation::{
 use crate::domain::{self, CurrencyCode, Holding, PageRequest, QuoteUnit, User};
 use crate::store::LatestClose;
 
-use super::ledger::{newest_closes, position_lines, replay_rows, PositionLine, Replayed};
+use super::ledger::{newest_closes, position_lines, PositionLine, Replayed};
 use super::portfolio::{AccountSummary, InstitutionGroup, Overview, PortfolioService};
 use super::{ServiceError, ServiceResult};
 
@@ -81,7 +81,8 @@ impl PortfolioService {
             None => today,
         };
         let store = self.store.as_ref();
-        let rows = self.ledger.rows(user).await?;
+        let ledger = self.ledger.rows(user).await?;
+        let rows = ledger.rows.as_ref();
         let ids: Vec<Uuid> = rows.accounts.iter().map(|a| a.id).collect();
         // Every account's currency and the base currency, so that the rates read for the
         // replay also value every account.
@@ -93,14 +94,8 @@ impl PortfolioService {
             .collect();
         let (mut balances, replayed) = tokio::try_join!(
             async { Ok::<_, ServiceError>(store.account_values_on_or_before(&ids, as_of).await?) },
-            replay_rows(
-                store,
-                &rows,
-                &rows.accounts,
-                as_of,
-                &also,
-                CLOSES_PER_SECURITY
-            ),
+            self.ledger
+                .replay_rows(&ledger, &rows.accounts, as_of, &also, CLOSES_PER_SECURITY),
         )?;
         let Replayed {
             ledgers: replayed,

@@ -5,6 +5,7 @@
 mod support;
 
 mod activities;
+mod ledger_rows;
 mod market;
 mod market_cache;
 mod market_upstream;

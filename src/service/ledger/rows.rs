@@ -1,29 +1,39 @@
 //! The stored rows a user's ledgers are replayed from (their accounts, each account's
-//! activities and holdings), read once per data version of the user and kept in process.
+//! activities and holdings), read once per data version of the user and kept in process, and
+//! the exchange-rate history they are converted with, read once per version of the market
+//! data.
 //!
 //! What is kept is the rows as the store mapped them, never a figure computed from them:
 //! every view still replays. Before answering from what it holds, each read asks the store
-//! for the user's data version (one cheap statement). Every write to accounts, activities or
-//! holdings raises that counter in its own transaction, whichever process makes it, so a
-//! changed counter means the rows are read again. The counter is read before the rows: rows
-//! read after it are at least as new as it says, never older.
+//! for the user's data version (one cheap statement: the user's counter and the market's).
+//! Every write to accounts, activities or holdings raises the user's counter, and every write
+//! to rates the market's, in its own transaction, whichever process makes it; so a changed
+//! counter means the rows are read again. The counters are read before the rows: rows read
+//! after them are at least as new as they say, never older.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use chrono::NaiveDate;
+
 use crate::domain::ledger::Activity;
-use crate::domain::{Account, Holding, PageRequest};
+use crate::domain::{Account, CurrencyCode, DataVersion, Holding, PageRequest};
 use crate::store::Store;
 
 use crate::service::ServiceResult;
 
+use super::RateHistory;
+
 /// Roughly how many bytes of rows are kept across users; a user whose rows weigh more is
 /// read on every call instead.
 const CAPACITY_BYTES: u64 = 128 * 1024 * 1024;
+/// Rate histories kept, each of one set of currencies.
+const RATE_HISTORIES: u64 = 16;
 /// Rows of a user who has not asked for a while are let go.
 const IDLE: Duration = Duration::from_secs(10 * 60);
 
@@ -34,6 +44,9 @@ pub(crate) struct UserRows {
     pub version: i64,
     /// As the store lists them.
     pub accounts: Vec<Account>,
+    /// Every activity of the user, by account, kept as the store lists them: one list
+    /// that each account's rows name a part of, so that reading them copies none.
+    activities: Vec<Activity>,
     /// By account; accounts with neither activities nor holdings are absent.
     ledgers: HashMap<Uuid, AccountRows>,
 }
@@ -41,8 +54,8 @@ pub(crate) struct UserRows {
 /// One account's rows, with what a replay asks of them before it starts.
 #[derive(Debug, Default)]
 pub(crate) struct AccountRows {
-    /// In the store's order.
-    pub activities: Vec<Activity>,
+    /// Its part of the user's activities.
+    activities: Range<usize>,
     /// Every holding, each a position statement in the ledger.
     pub holdings: Vec<Holding>,
     /// Every security the activities and holdings name, sorted, once each.
@@ -52,7 +65,8 @@ pub(crate) struct AccountRows {
 }
 
 impl AccountRows {
-    fn new(activities: Vec<Activity>, holdings: Vec<Holding>) -> Self {
+    fn new(all: &[Activity], part: Range<usize>, holdings: Vec<Holding>) -> Self {
+        let activities = &all[part.clone()];
         let mut securities: Vec<Uuid> = activities
             .iter()
             .filter_map(|a| a.security_id)
@@ -61,13 +75,13 @@ impl AccountRows {
         securities.sort_unstable();
         securities.dedup();
         let mut units: Vec<String> = Vec::new();
-        for a in &activities {
+        for a in activities {
             if !units.contains(&a.currency) {
                 units.push(a.currency.clone());
             }
         }
         Self {
-            activities,
+            activities: part,
             holdings,
             securities,
             units,
@@ -76,7 +90,7 @@ impl AccountRows {
 }
 
 static NO_ROWS: AccountRows = AccountRows {
-    activities: Vec::new(),
+    activities: 0..0,
     holdings: Vec::new(),
     securities: Vec::new(),
     units: Vec::new(),
@@ -106,6 +120,11 @@ impl UserRows {
             .filter(move |h| newest.get(&h.security_id) == Some(&h.timestamp))
     }
 
+    /// The account's activities, in the store's order.
+    pub fn activities(&self, account_id: Uuid) -> &[Activity] {
+        &self.activities[self.of(account_id).activities.clone()]
+    }
+
     /// Whether the account is kept by activities (its holdings are then statements in it).
     pub fn has_activities(&self, account_id: Uuid) -> bool {
         !self.of(account_id).activities.is_empty()
@@ -116,9 +135,8 @@ impl UserRows {
         let activity = std::mem::size_of::<Activity>() as u64;
         let text = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() as u64);
         let activities: u64 = self
-            .ledgers
-            .values()
-            .flat_map(|l| &l.activities)
+            .activities
+            .iter()
             .map(|a| activity + a.currency.len() as u64 + text(&a.notes) + text(&a.external_id))
             .sum();
         let holdings = self
@@ -132,12 +150,31 @@ impl UserRows {
     }
 }
 
-/// The in-process copy of users' ledger rows, checked against their data version on every
-/// read. Shared by the services of one process; each process keeps its own.
+/// A user's rows with the data version read just before they were asked for: what the rates
+/// read alongside them are checked against.
+#[derive(Debug, Clone)]
+pub(crate) struct UserLedger {
+    pub rows: Arc<UserRows>,
+    pub version: DataVersion,
+}
+
+/// The rate history among some currencies, as stored at a market data version, with every
+/// rate dated on or before `until`.
+#[derive(Debug)]
+struct HeldRates {
+    market: i64,
+    until: NaiveDate,
+    history: Arc<RateHistory>,
+}
+
+/// The in-process copy of users' ledger rows and of rate histories, checked against the data
+/// version on every read. Shared by the services of one process; each process keeps its own.
 #[derive(Clone)]
 pub(crate) struct LedgerRows {
     store: Arc<dyn Store>,
     held: moka::sync::Cache<Uuid, Arc<UserRows>>,
+    /// By the sorted currencies asked for.
+    rates: moka::sync::Cache<Vec<CurrencyCode>, Arc<HeldRates>>,
 }
 
 impl LedgerRows {
@@ -151,24 +188,69 @@ impl LedgerRows {
             .weigher(|_: &Uuid, rows: &Arc<UserRows>| rows.weight())
             .time_to_idle(IDLE)
             .build();
-        Self { store, held }
+        let rates = moka::sync::Cache::builder()
+            .max_capacity(RATE_HISTORIES)
+            .time_to_idle(IDLE)
+            .build();
+        Self { store, held, rates }
+    }
+
+    /// Every stored rate among `currencies` (and USD, for crosses) dated on or before `until`
+    /// at least, as of the market data version `market`: those held when it is unchanged and
+    /// they reach `until`, else read again. A replay asks only for rates dated on or before
+    /// the days it converts, so later rates held beside them change no answer.
+    pub async fn rates(
+        &self,
+        currencies: impl IntoIterator<Item = CurrencyCode>,
+        until: NaiveDate,
+        market: i64,
+    ) -> ServiceResult<Arc<RateHistory>> {
+        let mut codes: Vec<CurrencyCode> = currencies.into_iter().collect();
+        codes.push(CurrencyCode::usd());
+        codes.sort_unstable();
+        codes.dedup();
+        if let Some(held) = self.rates.get(&codes) {
+            if held.market == market && held.until >= until {
+                return Ok(held.history.clone());
+            }
+        }
+        // Through today, so that the next days' reads find them too.
+        let until = until.max(chrono::Utc::now().date_naive());
+        let history = Arc::new(RateHistory::read(self.store.as_ref(), codes.clone(), until).await?);
+        let held = HeldRates {
+            market,
+            until,
+            history: history.clone(),
+        };
+        self.rates.insert(codes, Arc::new(held));
+        Ok(history)
     }
 
     /// The user's rows as of their current data version: those held when the version is
     /// unchanged, else read again.
     #[tracing::instrument(skip_all, fields(user_id = %user_id))]
-    pub async fn of_user(&self, user_id: Uuid) -> ServiceResult<Arc<UserRows>> {
-        let version = self.store.data_version(user_id).await?.user;
+    pub async fn of_user(&self, user_id: Uuid) -> ServiceResult<UserLedger> {
+        let versions = self.store.data_version(user_id).await?;
+        let version = versions.user;
         if let Some(held) = self.held.get(&user_id) {
             if held.version == version {
-                return Ok(held);
+                return Ok(UserLedger {
+                    rows: held,
+                    version: versions,
+                });
             }
-            // Let the stale rows go before the new ones arrive, so both are not held at once.
+            // Let the stale rows go before the new ones arrive, so both are not held at once:
+            // the cache's pending work holds a dropped entry until it runs.
             self.held.invalidate(&user_id);
+            self.held.run_pending_tasks();
         }
         let rows = Arc::new(self.read(user_id, version).await?);
         self.held.insert(user_id, rows.clone());
-        Ok(rows)
+        self.held.run_pending_tasks();
+        Ok(UserLedger {
+            rows,
+            version: versions,
+        })
     }
 
     async fn read(&self, user_id: Uuid, version: i64) -> ServiceResult<UserRows> {
@@ -178,9 +260,17 @@ impl LedgerRows {
             store.user_activities(user_id),
         )?;
         let accounts = accounts.items;
-        let mut by_account: HashMap<Uuid, Vec<Activity>> = HashMap::new();
-        for a in activities {
-            by_account.entry(a.account_id).or_default().push(a);
+        let mut activities = activities;
+        // The store lists them by account; a stable sort keeps each account's order.
+        if !activities.is_sorted_by_key(|a| a.account_id) {
+            activities.sort_by_key(|a| a.account_id);
+        }
+        activities.shrink_to_fit();
+        let mut parts: HashMap<Uuid, Range<usize>> = HashMap::new();
+        let mut start = 0;
+        for same in activities.chunk_by(|a, b| a.account_id == b.account_id) {
+            parts.insert(same[0].account_id, start..start + same.len());
+            start += same.len();
         }
         let mut ledgers = HashMap::new();
         for account in &accounts {
@@ -188,14 +278,15 @@ impl LedgerRows {
                 .holdings(account.id, false, PageRequest::all())
                 .await?
                 .items;
-            let activities = by_account.remove(&account.id).unwrap_or_default();
-            if !activities.is_empty() || !holdings.is_empty() {
-                ledgers.insert(account.id, AccountRows::new(activities, holdings));
+            let part = parts.remove(&account.id).unwrap_or(0..0);
+            if !part.is_empty() || !holdings.is_empty() {
+                ledgers.insert(account.id, AccountRows::new(&activities, part, holdings));
             }
         }
         Ok(UserRows {
             version,
             accounts,
+            activities,
             ledgers,
         })
     }
