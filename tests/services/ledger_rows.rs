@@ -4,7 +4,6 @@
 //! replay of the valuation answers what the separate entry points do.
 
 use std::str::FromStr;
-use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
