@@ -5,6 +5,7 @@ pub mod error;
 pub mod ledger;
 pub mod market;
 pub mod output;
+pub mod performance;
 pub mod serve;
 pub mod tui;
 pub mod user;

@@ -13,6 +13,7 @@ pub mod institution;
 pub mod ledger;
 pub mod money;
 pub mod page;
+pub mod performance;
 pub mod price;
 pub mod rate_book;
 pub mod security;

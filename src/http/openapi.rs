@@ -92,6 +92,7 @@ impl Modify for BearerAuth {
         routes::ledger::cash,
         routes::ledger::realized_gains,
         routes::ledger::income,
+        routes::performance::performance,
         routes::securities::list,
         routes::securities::search,
         routes::securities::get_one,

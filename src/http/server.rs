@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/portfolio", get(routes::portfolio::valuation))
         .route("/realized-gains", get(routes::ledger::realized_gains))
         .route("/income", get(routes::ledger::income))
+        .route("/performance", get(routes::performance::performance))
         .nest("/securities", routes::securities::router())
         .merge(routes::health::router());
     let settings = state.settings.clone();

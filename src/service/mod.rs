@@ -9,6 +9,7 @@ pub mod currencies;
 mod error;
 pub mod fx;
 pub mod ledger;
+pub mod performance;
 pub mod portfolio;
 mod rates;
 mod replayed_holdings;
@@ -41,6 +42,7 @@ pub struct Services {
     pub portfolio: PortfolioService,
     pub activities: activities::ActivityService,
     pub ledger: ledger::LedgerService,
+    pub performance: performance::PerformanceService,
     pub currencies: CurrencyService,
     pub securities: Arc<SecurityService>,
     pub fx: Arc<FxService>,
@@ -72,6 +74,7 @@ impl Services {
             ),
             activities: activities::ActivityService::new(store.clone(), securities.clone(), locks),
             ledger: ledger::LedgerService::new(store.clone()),
+            performance: performance::PerformanceService::new(store.clone()),
             currencies: CurrencyService::new(store.clone()),
             fx,
             securities,

@@ -12,6 +12,7 @@ mod ledger_views;
 mod market;
 mod memo;
 mod ops;
+mod performance;
 mod portfolio;
 mod scale;
 mod serve_faults;

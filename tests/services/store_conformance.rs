@@ -66,6 +66,7 @@ conformance!(
     the_newest_on_or_before_a_day,
     holdings,
     holdings_read_priced,
+    the_closes_kept_beside_a_security_follow_its_bars,
     refresh_tokens,
     concurrent_spends_spend_once,
     concurrent_writes_all_land,
@@ -1559,6 +1560,57 @@ async fn holdings(s: &dyn Store) {
     s.delete_holding(moved.id).await.unwrap();
     assert_not_found(s.delete_holding(moved.id).await);
     assert_not_found(s.update_holding(&moved).await);
+}
+
+/// The two newest daily closes kept in a security's row follow every write of its bars: a
+/// late bar of an older day becomes the previous close only where it is one, a newer day
+/// moves both, a corrected close replaces it.
+async fn the_closes_kept_beside_a_security_follow_its_bars(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let acc = account(s, ann.id, "Broker").await;
+    let aapl = security(s, "AAPL").await;
+    let t0 = at("2024-03-01T21:00:00Z");
+    s.insert_holding(&new_holding(acc.id, aapl.id, t0, "1"))
+        .await
+        .unwrap();
+    let read = || async {
+        let line = s
+            .priced_holdings(ann.id, acc.id, true, all())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        (line.close, line.previous_close)
+    };
+    let write = |days: i64, close: &'static str| {
+        let b = bar(aapl.id, Interval::D1, t0 + Duration::days(days), close);
+        let sec = aapl.clone();
+        async move { s.save_sync(&sec, &[b]).await.unwrap() }
+    };
+    assert_eq!(read().await, (None, None));
+    write(0, "10").await;
+    write(3, "13").await;
+    assert_eq!(
+        read().await,
+        (Some((t0 + Duration::days(3), dec("13"))), Some(dec("10")))
+    );
+    // Day 1 arrives late: between day 0 and day 3, it becomes the previous close.
+    write(1, "11").await;
+    assert_eq!(
+        read().await,
+        (Some((t0 + Duration::days(3), dec("13"))), Some(dec("11")))
+    );
+    write(4, "14").await;
+    assert_eq!(
+        read().await,
+        (Some((t0 + Duration::days(4), dec("14"))), Some(dec("13")))
+    );
+    // The newest day corrected.
+    write(4, "14.5").await;
+    assert_eq!(
+        read().await,
+        (Some((t0 + Duration::days(4), dec("14.5"))), Some(dec("13")))
+    );
 }
 
 /// The holdings lists' reads: each holding with its security and its security's two newest

@@ -8,6 +8,7 @@ pub mod health;
 pub mod holdings;
 pub mod institutions;
 pub mod ledger;
+pub mod performance;
 pub mod portfolio;
 pub mod securities;
 pub mod users;

@@ -9,7 +9,7 @@ use super::PgStore;
 use crate::domain::{Interval, PriceBar, Security};
 use crate::store::rows::{self, dedup_bars, distinct_ids};
 use crate::store::sql::prices::{self as sql, bar_columns};
-use crate::store::sql::securities::UPSERT as UPSERT_SECURITY;
+use crate::store::sql::securities::{REFRESH_CLOSES, UPSERT as UPSERT_SECURITY};
 use crate::store::{LatestClose, PriceStore, StoreResult, UpsertCount};
 
 /// Bars per statement: each is one array element per column, so a long history is a few
@@ -69,6 +69,12 @@ async fn write_sync(
         let n = upsert_bars(&mut tx, chunk).await?;
         total.inserted += n.inserted;
         total.updated += n.updated;
+    }
+    for id in distinct_ids(&bars.iter().map(|b| b.security_id).collect::<Vec<_>>()) {
+        sqlx::query(REFRESH_CLOSES)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(total)

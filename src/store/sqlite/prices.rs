@@ -10,7 +10,7 @@ use super::SqliteStore;
 use crate::domain::{Interval, PriceBar, Security};
 use crate::store::rows::{self, dedup_bars, distinct_ids};
 use crate::store::sql::prices::{self as sql, bar_columns};
-use crate::store::sql::securities::UPSERT as UPSERT_SECURITY;
+use crate::store::sql::securities::{REFRESH_CLOSES, UPSERT as UPSERT_SECURITY};
 use crate::store::{LatestClose, PriceStore, StoreResult, UpsertCount};
 
 /// Bars written by one statement: a whole history of daily bars of most securities.
@@ -109,6 +109,12 @@ impl SqliteStore {
             let n = upsert_bars(&mut tx, chunk).await?;
             total.inserted += n.inserted;
             total.updated += n.updated;
+        }
+        for id in distinct_ids(&bars.iter().map(|b| b.security_id).collect::<Vec<_>>()) {
+            sqlx::query(REFRESH_CLOSES)
+                .bind(uid(&id))
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(total)
