@@ -17,6 +17,7 @@ pub mod performance;
 pub mod price;
 pub mod rate_book;
 pub mod security;
+pub mod security_event;
 pub mod time;
 pub mod token;
 pub mod user;

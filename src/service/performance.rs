@@ -248,8 +248,8 @@ impl PerformanceService {
     }
 
     /// The daily closes of every security the ledgers touch, from the newest on or before
-    /// `start` to `end`, with their splits. Until splits are stored from the market data,
-    /// the splits are those recorded as activities in the owner's ledgers, each once.
+    /// `start` to `end`, with their splits: those the market data reported (stored by every
+    /// sync), and those recorded as activities in the owner's ledgers on other days.
     async fn market(
         &self,
         ledgers: &[Ledger],
@@ -266,9 +266,10 @@ impl PerformanceService {
         ids.sort_unstable();
         ids.dedup();
         let store = self.store.as_ref();
-        let (securities, before) = tokio::try_join!(
+        let (securities, before, events) = tokio::try_join!(
             store.securities_by_ids(&ids),
             store.closes_on_or_before(&ids, start, 1),
+            store.security_events(&ids),
         )?;
         let mut market = Market::new();
         for security in securities {
@@ -303,6 +304,14 @@ impl PerformanceService {
                     .map(|b| (b.timestamp.date_naive(), b.close)),
             );
         }
+        for event in &events {
+            if let (Some(s), Some(factor)) =
+                (market.get_mut(&event.security_id), event.split_factor())
+            {
+                s.splits.push((event.date, factor));
+            }
+        }
+        // A split recorded in a ledger stands in for one the market data has not reported.
         for l in ledgers {
             for a in &l.activities {
                 if let (ActivityType::Split, Some(id), Some(ratio)) =

@@ -50,9 +50,9 @@ impl StoreError {
                 ConflictKind::ParentGone("Account")
             }
             "fk_accounts_institution" => ConflictKind::ParentGone("Financial institution"),
-            "fk_holdings_security" | "fk_security_prices_security" => {
-                ConflictKind::ParentGone("Security")
-            }
+            "fk_holdings_security"
+            | "fk_security_prices_security"
+            | "fk_security_events_security" => ConflictKind::ParentGone("Security"),
             _ => ConflictKind::Rule,
         })
     }

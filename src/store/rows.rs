@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{AccountPositions, LatestClose, PositionPrice, PricedHolding, StoreError, StoreResult};
 use crate::domain::ledger::{Activity, SplitRatio};
+use crate::domain::security_event::{CorporateAction, SecurityEvent};
 use crate::domain::{
     Account, AccountValue, Currency, CurrencyCode, DataVersion, Email, ExchangeRate, Holding,
     Institution, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
@@ -366,6 +367,27 @@ pub(crate) fn dedup_bars(bars: &[PriceBar]) -> Vec<&PriceBar> {
         .collect();
     kept.reverse();
     kept
+}
+
+/// A row of `sql::prices::event_columns!`.
+pub(crate) fn security_event(r: &impl Columns) -> StoreResult<SecurityEvent> {
+    let kind = r.text("kind")?;
+    let action = match kind.as_str() {
+        "split" => CorporateAction::Split {
+            new: r.dec("numerator")?,
+            old: r.dec("denominator")?,
+        },
+        "dividend" => CorporateAction::Dividend {
+            amount: r.dec("amount")?,
+            currency: r.opt_text("currency")?,
+        },
+        other => return Err(corrupt("kind", format!("'{other}' is no event kind"))),
+    };
+    Ok(SecurityEvent {
+        security_id: r.uuid("security_id")?,
+        date: r.date("date")?,
+        action,
+    })
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use super::{AccountPositions, Backend, LatestClose, PricedHolding, StoreResult, UpsertCount};
 use crate::domain::ledger::Activity;
+use crate::domain::security_event::SecurityEvent;
 use crate::domain::{
     Account, AccountValue, ActivityFilter, Currency, CurrencyCode, DataVersion, ExchangeRate,
     Holding, Institution, Interval, Page, PageRequest, PasswordResetToken, PriceBar,
@@ -229,6 +230,11 @@ pub trait PriceStore: Send + Sync + 'static {
     /// Writes the security's metadata and upserts its bars in one transaction: either all of
     /// it is stored or none. Bars are unique on (security, interval, timestamp).
     async fn save_sync(&self, security: &Security, bars: &[PriceBar]) -> StoreResult<UpsertCount>;
+    /// Upserts splits and dividends as the market data reports them, in one transaction;
+    /// unique on (security, kind, date).
+    async fn save_events(&self, events: &[SecurityEvent]) -> StoreResult<()>;
+    /// The stored splits and dividends of the given securities, by security, then date.
+    async fn security_events(&self, security_ids: &[Uuid]) -> StoreResult<Vec<SecurityEvent>>;
     /// Bars within `[start, end]` (either open), oldest first.
     async fn prices(
         &self,

@@ -4,10 +4,16 @@
 
 use crate::support;
 
-use chrono::Utc;
-use finances::domain::ledger::ActivityType;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, Utc};
+use finances::domain::ledger::{ActivityFields, ActivityType, NewActivity, SplitRatio};
+use finances::domain::security_event::{CorporateAction, SecurityEvent};
+use finances::domain::Interval;
+use rust_decimal::Decimal;
 use serde_json::json;
 use support::http::{Db, TestApp};
+use support::yahoo::{fixture, fixtures_dir, Reply};
 use uuid::Uuid;
 
 use crate::ledger_views::{account, buy, cash, record, security, store};
@@ -16,6 +22,11 @@ on_both_stores!(
     returns_of_a_deposit_mid_range_worked_by_hand,
     an_unpriced_position_is_listed_with_its_days,
     another_users_account_is_404_and_bad_ranges_refused,
+    #[cfg_attr(
+        not(finances_test_yahoo_fixtures),
+        ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
+    )]
+    a_synced_split_keeps_the_value_continuous,
 );
 
 /// Worked example (USD account):
@@ -185,4 +196,140 @@ async fn another_users_account_is_404_and_bad_ranges_refused(db: Db) {
     assert_eq!(r.body["twr"], "0.00");
     assert_eq!(r.body["series"].as_array().unwrap().len(), 1);
     assert_eq!(r.body["excluded"][0]["name"], "Bob's");
+}
+
+/// NVDA split 4:1 on 2021-07-20, and Yahoo's stored closes are split-adjusted. Its recorded
+/// chart of 2021 is synced through the API (a sync stores the split with the bars); 10 shares
+/// were bought on 2021-07-14. Each day before the split the position is worth
+/// 10 x close x 4 (the split after the day); from the split on 40 x close once the split is
+/// recorded as an activity, so the value runs on without a jump. Without that activity the
+/// quantity stays 10 and the value falls to a quarter on the split's day: what the stored
+/// split alone cannot fix, and proposals will.
+async fn a_synced_split_keeps_the_value_continuous(db: Db) {
+    let dir = fixtures_dir();
+    let app = TestApp::start(db).await;
+    let s = app.signup("ann").await;
+    let store = store(&app).await;
+    let nvda = security(store.as_ref(), "NVDA", "USD", &[]).await;
+    app.yahoo.route(
+        "/v8/finance/chart/NVDA",
+        Reply::json(fixture(
+            &dir,
+            "chart_NVDA_1d_2021-02-01_2022-01-31_split.json",
+        )),
+    );
+    app.post("/api/v1/securities/NVDA/sync", &s.access, json!({}))
+        .await
+        .expect(200);
+    let day = |d: &str| NaiveDate::from_str(d).unwrap();
+    assert_eq!(
+        store.security_events(&[nvda]).await.unwrap(),
+        vec![SecurityEvent {
+            security_id: nvda,
+            date: day("2021-07-20"),
+            action: CorporateAction::Split {
+                new: Decimal::from(4),
+                old: Decimal::ONE,
+            },
+        }]
+    );
+    let closes: std::collections::HashMap<NaiveDate, Decimal> = store
+        .prices(nvda, Interval::D1, None, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.timestamp.date_naive(), b.close))
+        .collect();
+    let broker = account(&app, &s, "Broker", "USD").await;
+    record(
+        store.as_ref(),
+        broker,
+        &[buy("2021-07-14", nvda, "10", "79.37", "0", "USD")],
+    )
+    .await;
+    let range = "/api/v1/performance?start=2021-07-16&end=2021-07-21";
+    let values = |body: &serde_json::Value| -> Vec<Decimal> {
+        body["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| Decimal::from_str(p["value"].as_str().unwrap()).unwrap())
+            .collect()
+    };
+    // The 793.70 paid is an implicit deposit on 2021-07-14, before the range: the cash
+    // stays 0, and the value is the position's alone.
+    let four = Decimal::from(4);
+    let ten = Decimal::from(10);
+    let r = app.get(range, &s.access).await;
+    r.expect(200);
+    let v = values(&r.body);
+    assert_eq!(v[0], ten * closes[&day("2021-07-16")] * four);
+    assert_eq!(v[3], ten * closes[&day("2021-07-19")] * four);
+    assert_eq!(v[4], ten * closes[&day("2021-07-20")]);
+
+    let fields = ActivityFields {
+        activity_type: ActivityType::Split,
+        date: day("2021-07-20"),
+        security_id: Some(nvda),
+        quantity: None,
+        unit_price: None,
+        amount: None,
+        fee: None,
+        currency: "USD".into(),
+        fx_rate: None,
+        split_ratio: Some(SplitRatio::parse("4:1").unwrap()),
+        notes: None,
+        external_id: None,
+    };
+    let split = NewActivity::new(fields, Utc::now().date_naive())
+        .unwrap()
+        .into_activity(Uuid::new_v4(), broker, finances::domain::now());
+    store.insert_activities(&[split]).await.unwrap();
+    let r = app.get(range, &s.access).await;
+    r.expect(200);
+    let v = values(&r.body);
+    assert_eq!(v[3], ten * closes[&day("2021-07-19")] * four);
+    assert_eq!(v[4], Decimal::from(40) * closes[&day("2021-07-20")]);
+    assert_eq!(v[5], Decimal::from(40) * closes[&day("2021-07-21")]);
+    assert_eq!(r.body["complete"], true);
+
+    // Dividends come the same way: MSFT's four of 2021, per share in its quote unit.
+    let msft = security(store.as_ref(), "MSFT", "USD", &[]).await;
+    app.yahoo.route(
+        "/v8/finance/chart/MSFT",
+        Reply::json(fixture(
+            &dir,
+            "chart_MSFT_1d_2021-02-01_2022-01-31_dividends.json",
+        )),
+    );
+    for _ in 0..2 {
+        app.post("/api/v1/securities/MSFT/sync", &s.access, json!({}))
+            .await
+            .expect(200);
+    }
+    let dividends: Vec<(NaiveDate, CorporateAction)> = store
+        .security_events(&[msft])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.date, e.action))
+        .collect();
+    let paid = |d: &str, amount: &str| {
+        (
+            day(d),
+            CorporateAction::Dividend {
+                amount: Decimal::from_str(amount).unwrap(),
+                currency: Some("USD".into()),
+            },
+        )
+    };
+    assert_eq!(
+        dividends,
+        vec![
+            paid("2021-02-17", "0.56"),
+            paid("2021-05-19", "0.56"),
+            paid("2021-08-18", "0.56"),
+            paid("2021-11-17", "0.62"),
+        ]
+    );
 }

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use finances::domain::ledger::{Activity, ActivityType, CostBasisMethod, SplitRatio};
+use finances::domain::security_event::{CorporateAction, SecurityEvent};
 use finances::domain::{
     Account, AccountType, AccountValue, ActivityFilter, Currency, CurrencyCode, DataVersion, Email,
     ExchangeRate, Holding, Institution, Interval, PageRequest, PasswordResetToken, PriceBar,
@@ -67,6 +68,7 @@ conformance!(
     holdings,
     holdings_read_priced,
     the_closes_kept_beside_a_security_follow_its_bars,
+    splits_and_dividends_are_kept_once_per_kind_and_day,
     refresh_tokens,
     concurrent_spends_spend_once,
     concurrent_writes_all_land,
@@ -1560,6 +1562,58 @@ async fn holdings(s: &dyn Store) {
     s.delete_holding(moved.id).await.unwrap();
     assert_not_found(s.delete_holding(moved.id).await);
     assert_not_found(s.update_holding(&moved).await);
+}
+
+/// A sync stores the splits and dividends it is sent again: one row per security, kind and
+/// day, the last values written; they read back by security, then date; writing for a
+/// security not stored is a conflict naming it.
+async fn splits_and_dividends_are_kept_once_per_kind_and_day(s: &dyn Store) {
+    let nvda = security(s, "NVDA").await;
+    let msft = security(s, "MSFT").await;
+    let split = SecurityEvent {
+        security_id: nvda.id,
+        date: day("2021-07-20"),
+        action: CorporateAction::Split {
+            new: dec("4"),
+            old: dec("1"),
+        },
+    };
+    let dividend = |on: &str, amount: &str| SecurityEvent {
+        security_id: msft.id,
+        date: day(on),
+        action: CorporateAction::Dividend {
+            amount: dec(amount),
+            currency: Some("USD".into()),
+        },
+    };
+    let events = vec![
+        split.clone(),
+        dividend("2021-05-19", "0.56"),
+        dividend("2021-08-18", "0.56"),
+    ];
+    s.save_events(&events).await.unwrap();
+    s.save_events(&events).await.unwrap();
+    // A corrected amount replaces the one stored; a dividend on the split's day is its own row.
+    let corrected = dividend("2021-08-18", "0.62");
+    s.save_events(std::slice::from_ref(&corrected))
+        .await
+        .unwrap();
+    let mut read = s.security_events(&[msft.id, nvda.id]).await.unwrap();
+    read.sort_by_key(|e| (e.security_id, e.date));
+    let mut expected = vec![split.clone(), events[1].clone(), corrected];
+    expected.sort_by_key(|e| (e.security_id, e.date));
+    assert_eq!(read, expected);
+    assert_eq!(
+        s.security_events(&[nvda.id]).await.unwrap(),
+        vec![split.clone()]
+    );
+    assert!(s.security_events(&[]).await.unwrap().is_empty());
+    let stray = SecurityEvent {
+        security_id: Uuid::new_v4(),
+        ..split
+    };
+    let e = s.save_events(&[stray]).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
 }
 
 /// The two newest daily closes kept in a security's row follow every write of its bars: a

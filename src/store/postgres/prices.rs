@@ -6,9 +6,10 @@ use uuid::Uuid;
 
 use super::securities::bind_security;
 use super::PgStore;
+use crate::domain::security_event::{CorporateAction, SecurityEvent};
 use crate::domain::{Interval, PriceBar, Security};
 use crate::store::rows::{self, dedup_bars, distinct_ids};
-use crate::store::sql::prices::{self as sql, bar_columns};
+use crate::store::sql::prices::{self as sql, bar_columns, event_columns};
 use crate::store::sql::securities::{REFRESH_CLOSES, UPSERT as UPSERT_SECURITY};
 use crate::store::{LatestClose, PriceStore, StoreResult, UpsertCount};
 
@@ -80,6 +81,30 @@ async fn write_sync(
     Ok(total)
 }
 
+/// Every event in one transaction.
+async fn write_events(conn: &mut PgConnection, events: &[SecurityEvent]) -> sqlx::Result<()> {
+    let mut tx = conn.begin().await?;
+    for e in events {
+        let (numerator, denominator, amount, currency) = match &e.action {
+            CorporateAction::Split { new, old } => (Some(*new), Some(*old), None, None),
+            CorporateAction::Dividend { amount, currency } => {
+                (None, None, Some(*amount), currency.clone())
+            }
+        };
+        sqlx::query(sql::UPSERT_EVENT)
+            .bind(e.security_id)
+            .bind(e.kind())
+            .bind(e.date)
+            .bind(numerator)
+            .bind(denominator)
+            .bind(amount)
+            .bind(currency)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
 #[async_trait]
 impl PriceStore for PgStore {
     #[tracing::instrument(level = "debug", skip_all)]
@@ -87,6 +112,31 @@ impl PriceStore for PgStore {
         let mut conn = self.conn().await?;
         let written = write_sync(&mut conn, security, bars).await;
         conn.settle(written)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(events = events.len()))]
+    async fn save_events(&self, events: &[SecurityEvent]) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn().await?;
+        let written = write_events(&mut conn, events).await;
+        conn.settle(written)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn security_events(&self, ids: &[Uuid]) -> StoreResult<Vec<SecurityEvent>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(concat!(
+            "SELECT ",
+            event_columns!(),
+            " FROM security_events WHERE security_id = ANY($1) \
+             ORDER BY security_id, \"date\", kind"
+        ))
+        .bind(distinct_ids(ids));
+        self.list(query, rows::security_event).await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]
