@@ -71,6 +71,9 @@ pub enum Command {
     /// Returns over a range: time-weighted, annualized and money-weighted (XIRR), gain,
     /// income, fees and taxes, for the portfolio or one account.
     Perf(PerfArgs),
+    /// Splits and dividends the market data reported that the ledger lacks: list them,
+    /// record one (--accept ID) or stop proposing it (--dismiss ID).
+    Proposals(ProposalsArgs),
     /// Open the terminal UI on a generated demo portfolio in a throwaway database.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -262,6 +265,18 @@ pub struct PerfArgs {
     /// The last day (YYYY-MM-DD); default today.
     #[arg(long)]
     pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProposalsArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Record the proposal's activity.
+    #[arg(long, conflicts_with = "dismiss")]
+    pub accept: Option<String>,
+    /// Stop proposing it.
+    #[arg(long)]
+    pub dismiss: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

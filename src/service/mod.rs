@@ -11,6 +11,7 @@ pub mod fx;
 pub mod ledger;
 pub mod performance;
 pub mod portfolio;
+pub mod proposals;
 mod rates;
 mod replayed_holdings;
 pub mod securities;
@@ -43,6 +44,7 @@ pub struct Services {
     pub activities: activities::ActivityService,
     pub ledger: ledger::LedgerService,
     pub performance: performance::PerformanceService,
+    pub proposals: proposals::ProposalService,
     pub currencies: CurrencyService,
     pub securities: Arc<SecurityService>,
     pub fx: Arc<FxService>,
@@ -64,15 +66,13 @@ impl Services {
             Arc::new(SecurityService::new(store.clone(), market.clone()).with_deadlines(deadlines));
         let fx = Arc::new(FxService::new(store.clone(), market).with_deadline(deadlines.request));
         let locks = account_locks::AccountLocks::default();
+        let activities =
+            activities::ActivityService::new(store.clone(), securities.clone(), locks.clone());
         Self {
             users: UserService::new(store.clone()),
-            portfolio: PortfolioService::new(
-                store.clone(),
-                securities.clone(),
-                fx.clone(),
-                locks.clone(),
-            ),
-            activities: activities::ActivityService::new(store.clone(), securities.clone(), locks),
+            portfolio: PortfolioService::new(store.clone(), securities.clone(), fx.clone(), locks),
+            activities: activities.clone(),
+            proposals: proposals::ProposalService::new(store.clone(), activities),
             ledger: ledger::LedgerService::new(store.clone()),
             performance: performance::PerformanceService::new(store.clone()),
             currencies: CurrencyService::new(store.clone()),

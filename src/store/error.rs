@@ -46,9 +46,9 @@ impl StoreError {
             | "fk_accounts_user"
             | "fk_refresh_tokens_user"
             | "fk_password_reset_tokens_user" => ConflictKind::OwnerGone,
-            "fk_account_values_account" | "fk_holdings_account" => {
-                ConflictKind::ParentGone("Account")
-            }
+            "fk_account_values_account"
+            | "fk_holdings_account"
+            | "fk_proposal_dismissals_account" => ConflictKind::ParentGone("Account"),
             "fk_accounts_institution" => ConflictKind::ParentGone("Financial institution"),
             "fk_holdings_security"
             | "fk_security_prices_security"

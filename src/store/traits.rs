@@ -41,6 +41,7 @@ pub trait Store:
     + PriceStore
     + HoldingStore
     + ActivityStore
+    + ProposalStore
     + TokenStore
     + LeaseStore
 {
@@ -57,6 +58,7 @@ impl<T> Store for T where
         + PriceStore
         + HoldingStore
         + ActivityStore
+        + ProposalStore
         + TokenStore
         + LeaseStore
 {
@@ -317,6 +319,20 @@ pub trait HoldingStore: Send + Sync + 'static {
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>>;
     async fn update_holding(&self, holding: &Holding) -> StoreResult<()>;
     async fn delete_holding(&self, id: Uuid) -> StoreResult<()>;
+}
+
+/// The proposed activities an owner said no to. Owner checks live in the services.
+#[async_trait]
+pub trait ProposalStore: Send + Sync + 'static {
+    /// Dismissing twice keeps the first.
+    async fn dismiss_proposal(
+        &self,
+        account_id: Uuid,
+        proposal_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// `(account, proposal)` of every dismissal in the given accounts.
+    async fn dismissed_proposals(&self, account_ids: &[Uuid]) -> StoreResult<Vec<(Uuid, Uuid)>>;
 }
 
 /// The ledger's activities. Owner checks live in the services, as for holdings.

@@ -14,6 +14,7 @@ mod memo;
 mod ops;
 mod performance;
 mod portfolio;
+mod proposals;
 mod scale;
 mod serve_faults;
 mod serve_two_processes;

@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use finances::domain::security_event::{CorporateAction, SecurityEvent};
 use finances::domain::{
     self, AccountType, CurrencyCode, NewAccount, NewSecurity, SecurityType, Symbol,
 };
@@ -301,4 +302,69 @@ async fn perf_prints_the_returns_and_their_daily_series() {
     assert!(stdout(&o).contains("TWR"), "{}", stdout(&o));
     let bad = sandbox.run(&["perf", "--start", "2024-02-30"], None);
     assert_clear_failure(&bad, "start");
+}
+
+/// AAPL split 4:1 on 2024-06-10 as the market data reports it; the 10 shares bought on
+/// 2024-01-02 make it a proposal. Accepted once, it is recorded and no longer proposed.
+#[tokio::test]
+async fn proposals_are_listed_and_accepted_from_the_shell() {
+    let sandbox = sandbox_with_account().await;
+    let o = sandbox.run(
+        &[
+            "activity",
+            "add",
+            "-a",
+            "Broker",
+            "buy",
+            "--symbol",
+            "AAPL",
+            "--quantity",
+            "10",
+            "--price",
+            "150",
+            "--date",
+            "2024-01-02",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = format!("sqlite://{}", sandbox.path("finances.db").display());
+    let store = finances::store::open(&url).await.unwrap();
+    let aapl = store
+        .security_by_symbol(&Symbol::parse("AAPL").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .save_events(&[SecurityEvent {
+            security_id: aapl.id,
+            date: "2024-06-10".parse().unwrap(),
+            action: CorporateAction::Split {
+                new: Decimal::from(4),
+                old: Decimal::ONE,
+            },
+        }])
+        .await
+        .unwrap();
+    let o = sandbox.run(&["proposals", "--csv"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,date,account,symbol,activity_type,quantity,split_ratio,amount,currency")
+    );
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        row[1..],
+        ["2024-06-10", "Broker", "AAPL", "split", "10", "4:1", "", ""]
+    );
+    assert_eq!(lines.next(), None);
+    let o = sandbox.run(&["proposals", "--accept", row[0]], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("recorded split"), "{}", stdout(&o));
+    let o = sandbox.run(&["proposals", "--json"], None);
+    assert_eq!(stdout(&o).trim(), "[]");
+    let bad = sandbox.run(&["proposals", "--dismiss", "nonsense"], None);
+    assert_clear_failure(&bad, "nonsense");
 }

@@ -69,6 +69,7 @@ conformance!(
     holdings_read_priced,
     the_closes_kept_beside_a_security_follow_its_bars,
     splits_and_dividends_are_kept_once_per_kind_and_day,
+    dismissed_proposals_are_kept_per_account,
     refresh_tokens,
     concurrent_spends_spend_once,
     concurrent_writes_all_land,
@@ -1562,6 +1563,35 @@ async fn holdings(s: &dyn Store) {
     s.delete_holding(moved.id).await.unwrap();
     assert_not_found(s.delete_holding(moved.id).await);
     assert_not_found(s.update_holding(&moved).await);
+}
+
+/// A dismissal is kept once per account and proposal, read back for the accounts asked, and
+/// goes with its account; one for an account not stored is a conflict.
+async fn dismissed_proposals_are_kept_per_account(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let a = account(s, ann.id, "A").await;
+    let b = account(s, ann.id, "B").await;
+    let (p1, p2) = (Uuid::new_v4(), Uuid::new_v4());
+    let now = Utc::now();
+    s.dismiss_proposal(a.id, p1, now).await.unwrap();
+    s.dismiss_proposal(a.id, p1, now).await.unwrap();
+    s.dismiss_proposal(b.id, p2, now).await.unwrap();
+    assert_eq!(
+        s.dismissed_proposals(&[a.id]).await.unwrap(),
+        vec![(a.id, p1)]
+    );
+    let mut both = s.dismissed_proposals(&[a.id, b.id]).await.unwrap();
+    both.sort();
+    let mut expected = vec![(a.id, p1), (b.id, p2)];
+    expected.sort();
+    assert_eq!(both, expected);
+    s.delete_account(b.id).await.unwrap();
+    assert!(s.dismissed_proposals(&[b.id]).await.unwrap().is_empty());
+    let e = s
+        .dismiss_proposal(Uuid::new_v4(), p1, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
 }
 
 /// A sync stores the splits and dividends it is sent again: one row per security, kind and

@@ -10,6 +10,7 @@ pub mod institutions;
 pub mod ledger;
 pub mod performance;
 pub mod portfolio;
+pub mod proposals;
 pub mod securities;
 pub mod users;
 pub mod values;
