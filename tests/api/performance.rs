@@ -7,7 +7,7 @@ use crate::support;
 use std::str::FromStr;
 
 use chrono::{NaiveDate, Utc};
-use finances::domain::ledger::{ActivityFields, ActivityType, NewActivity, SplitRatio};
+use finances::domain::ledger::ActivityType;
 use finances::domain::security_event::{CorporateAction, SecurityEvent};
 use finances::domain::Interval;
 use rust_decimal::Decimal;
@@ -203,8 +203,8 @@ async fn another_users_account_is_404_and_bad_ranges_refused(db: Db) {
 /// were bought on 2021-07-14. Each day before the split the position is worth
 /// 10 x close x 4 (the split after the day); from the split on 40 x close once the split is
 /// recorded as an activity, so the value runs on without a jump. Without that activity the
-/// quantity stays 10 and the value falls to a quarter on the split's day: what the stored
-/// split alone cannot fix, and proposals will.
+/// quantity stays 10 and the value falls to a quarter on the split's day: the split is then
+/// proposed, and accepting the proposal records it.
 async fn a_synced_split_keeps_the_value_continuous(db: Db) {
     let dir = fixtures_dir();
     let app = TestApp::start(db).await;
@@ -267,24 +267,38 @@ async fn a_synced_split_keeps_the_value_continuous(db: Db) {
     assert_eq!(v[3], ten * closes[&day("2021-07-19")] * four);
     assert_eq!(v[4], ten * closes[&day("2021-07-20")]);
 
-    let fields = ActivityFields {
-        activity_type: ActivityType::Split,
-        date: day("2021-07-20"),
-        security_id: Some(nvda),
-        quantity: None,
-        unit_price: None,
-        amount: None,
-        fee: None,
-        currency: "USD".into(),
-        fx_rate: None,
-        split_ratio: Some(SplitRatio::parse("4:1").unwrap()),
-        notes: None,
-        external_id: None,
-    };
-    let split = NewActivity::new(fields, Utc::now().date_naive())
-        .unwrap()
-        .into_activity(Uuid::new_v4(), broker, finances::domain::now());
-    store.insert_activities(&[split]).await.unwrap();
+    // The stored split is proposed for the account that held NVDA the day before; accepting
+    // it records the split, and a second sync proposes nothing new.
+    let proposals = app.get("/api/v1/proposals", &s.access).await;
+    proposals.expect(200);
+    assert_eq!(
+        proposals.body.as_array().unwrap().len(),
+        1,
+        "{}",
+        proposals.body
+    );
+    let proposal = &proposals.body[0];
+    assert_eq!(
+        (
+            proposal["symbol"].clone(),
+            proposal["date"].clone(),
+            proposal["split_ratio"].clone()
+        ),
+        (json!("NVDA"), json!("2021-07-20"), json!("4:1"))
+    );
+    let id = proposal["id"].as_str().unwrap();
+    app.post(
+        &format!("/api/v1/proposals/{id}/accept"),
+        &s.access,
+        json!({}),
+    )
+    .await
+    .expect(201);
+    app.post("/api/v1/securities/NVDA/sync", &s.access, json!({}))
+        .await
+        .expect(200);
+    let again = app.get("/api/v1/proposals", &s.access).await;
+    assert_eq!(again.body, json!([]));
     let r = app.get(range, &s.access).await;
     r.expect(200);
     let v = values(&r.body);
