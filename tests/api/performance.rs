@@ -26,7 +26,7 @@ on_both_stores!(
         not(finances_test_yahoo_fixtures),
         ignore = "needs the recorded Yahoo responses: set FINANCES_YAHOO_FIXTURES"
     )]
-    a_synced_split_keeps_the_value_continuous,
+    recorded_charts_bring_a_split_and_dividends_through_proposals,
 );
 
 /// Worked example (USD account):
@@ -205,7 +205,7 @@ async fn another_users_account_is_404_and_bad_ranges_refused(db: Db) {
 /// recorded as an activity, so the value runs on without a jump. Without that activity the
 /// quantity stays 10 and the value falls to a quarter on the split's day: the split is then
 /// proposed, and accepting the proposal records it.
-async fn a_synced_split_keeps_the_value_continuous(db: Db) {
+async fn recorded_charts_bring_a_split_and_dividends_through_proposals(db: Db) {
     let dir = fixtures_dir();
     let app = TestApp::start(db).await;
     let s = app.signup("ann").await;
@@ -307,8 +307,16 @@ async fn a_synced_split_keeps_the_value_continuous(db: Db) {
     assert_eq!(v[5], Decimal::from(40) * closes[&day("2021-07-21")]);
     assert_eq!(r.body["complete"], true);
 
-    // Dividends come the same way: MSFT's four of 2021, per share in its quote unit.
+    // Dividends come the same way: MSFT's four of 2021, per share in its quote unit. With 10
+    // shares held since 2021-02-01, each is proposed: 10 x 0.56 three times and 10 x 0.62,
+    // 23.00 of income in 2021 once accepted.
     let msft = security(store.as_ref(), "MSFT", "USD", &[]).await;
+    record(
+        store.as_ref(),
+        broker,
+        &[buy("2021-02-01", msft, "10", "240", "0", "USD")],
+    )
+    .await;
     app.yahoo.route(
         "/v8/finance/chart/MSFT",
         Reply::json(fixture(
@@ -346,4 +354,31 @@ async fn a_synced_split_keeps_the_value_continuous(db: Db) {
             paid("2021-11-17", "0.62"),
         ]
     );
+    let proposals = app.get("/api/v1/proposals", &s.access).await;
+    let amounts: Vec<&str> = proposals
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(amounts, ["5.60", "5.60", "5.60", "6.20"]);
+    for p in proposals.body.as_array().unwrap() {
+        let id = p["id"].as_str().unwrap();
+        app.post(
+            &format!("/api/v1/proposals/{id}/accept"),
+            &s.access,
+            json!({}),
+        )
+        .await
+        .expect(201);
+    }
+    let year = app
+        .get(
+            &format!("/api/v1/performance?account_id={broker}&start=2021-01-01&end=2021-12-31"),
+            &s.access,
+        )
+        .await;
+    year.expect(200);
+    assert_eq!(year.body["income"], "23.00");
 }
