@@ -262,6 +262,11 @@ fn position_price(r: &impl Columns) -> StoreResult<PositionPrice> {
     })
 }
 
+/// A row of `sql::holdings::POSITION_PRICES_OF_USER`: the account and its position.
+pub(crate) fn account_position_price(r: &impl Columns) -> StoreResult<(Uuid, PositionPrice)> {
+    Ok((r.uuid("account_id")?, position_price(r)?))
+}
+
 pub(crate) fn refresh_token(r: &impl Columns) -> StoreResult<RefreshTokenRecord> {
     Ok(RefreshTokenRecord {
         jti: r.uuid("jti")?,

@@ -19,7 +19,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{AccountPositions, Backend, LatestClose, PricedHolding, StoreResult, UpsertCount};
+use super::{
+    AccountPositions, Backend, LatestClose, PositionPrice, PricedHolding, StoreResult, UpsertCount,
+};
 use crate::domain::ledger::Activity;
 use crate::domain::security_event::SecurityEvent;
 use crate::domain::{
@@ -314,6 +316,12 @@ pub trait HoldingStore: Send + Sync + 'static {
     /// [`HoldingStore::current_holdings_of_user`], each with its security and closes, in one
     /// round trip; each security's closes are looked up once however many accounts hold it.
     async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>>;
+    /// What valuing each of the user's current holdings takes (`account_positions` for every
+    /// account at once), with the account's id, by account and security.
+    async fn position_prices_of_user(
+        &self,
+        user_id: Uuid,
+    ) -> StoreResult<Vec<(Uuid, PositionPrice)>>;
     /// Every security held by anyone, through a holding or an activity (what a full sync
     /// refreshes).
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>>;

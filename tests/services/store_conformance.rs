@@ -1829,6 +1829,17 @@ async fn holdings_read_priced(s: &dyn Store) {
         .any(|p| p.security_id == tsla.id && p.close.is_none()));
     assert_eq!(in_acc2.positions.len(), 2);
     assert_eq!(s.account_positions(bob.id, acc.id).await.unwrap(), None);
+
+    // The same for every account of the user at once, each with its account.
+    let mut all = s.position_prices_of_user(ann.id).await.unwrap();
+    all.sort_by_key(|(account, p)| (*account, p.security_id));
+    let mut expected: Vec<_> = [(acc.id, prices), (acc2.id, in_acc2.positions)]
+        .into_iter()
+        .flat_map(|(id, ps)| ps.into_iter().map(move |p| (id, p)))
+        .collect();
+    expected.sort_by_key(|(account, p)| (*account, p.security_id));
+    assert_eq!(all, expected);
+    assert!(s.position_prices_of_user(bob.id).await.unwrap().is_empty());
 }
 
 async fn refresh_tokens(s: &dyn Store) {
