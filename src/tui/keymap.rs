@@ -553,7 +553,12 @@ fn defaults() -> Vec<Binding> {
             vec![c('<')],
             "sort by the previous column",
         ),
-        b(S::Performance, SortReverse, vec![c('r')], "reverse the sort"),
+        b(
+            S::Performance,
+            SortReverse,
+            vec![c('r')],
+            "reverse the sort",
+        ),
         b(
             S::Performance,
             Explain,

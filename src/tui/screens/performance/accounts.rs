@@ -46,7 +46,11 @@ impl AccountColumn {
     pub fn step(self, forward: bool) -> Self {
         let n = Self::ALL.len();
         let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
-        Self::ALL[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+        Self::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
     }
 
     fn figure(self, a: &AccountReturns) -> Option<Decimal> {

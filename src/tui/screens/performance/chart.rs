@@ -39,8 +39,18 @@ pub fn draw(frame: &mut Frame, area: Rect, series: &[SeriesPoint], private: bool
     }
     let put_in = contributions(series);
     let values: Vec<Decimal> = series.iter().map(|p| p.value).collect();
-    let lo = values.iter().chain(&put_in).min().copied().unwrap_or_default();
-    let hi = values.iter().chain(&put_in).max().copied().unwrap_or_default();
+    let lo = values
+        .iter()
+        .chain(&put_in)
+        .min()
+        .copied()
+        .unwrap_or_default();
+    let hi = values
+        .iter()
+        .chain(&put_in)
+        .max()
+        .copied()
+        .unwrap_or_default();
 
     let legend = area;
     let plot = Rect {

@@ -100,7 +100,10 @@ fn title(frame: &mut Frame, area: Rect, app: &App) {
         });
     }
     if let PerfRange::Custom { .. } = s.range {
-        spans.push(Span::styled(format!(" {} ", s.range.label()), theme.selected()));
+        spans.push(Span::styled(
+            format!(" {} ", s.range.label()),
+            theme.selected(),
+        ));
     }
     if s.loading {
         spans.push(Span::styled("  loading…", theme.accent()));
@@ -142,7 +145,11 @@ fn figures(frame: &mut Frame, area: Rect, app: &App, p: &Performance) {
         .iter()
         .map(|g| {
             let label = g.iter().map(|(l, _, _)| l.len()).max().unwrap_or(0);
-            let value = g.iter().map(|(_, v, _)| v.chars().count()).max().unwrap_or(0);
+            let value = g
+                .iter()
+                .map(|(_, v, _)| v.chars().count())
+                .max()
+                .unwrap_or(0);
             (label, value)
         })
         .collect();
@@ -226,7 +233,11 @@ fn table(frame: &mut Frame, area: Rect, app: &App, p: &Performance) {
     let texts: Vec<Vec<(String, Style, bool)>> = s
         .order
         .iter()
-        .map(|i| cols.iter().map(|c| cell(app, &p.accounts[*i], *c)).collect())
+        .map(|i| {
+            cols.iter()
+                .map(|c| cell(app, &p.accounts[*i], *c))
+                .collect()
+        })
         .collect();
     let headers: Vec<String> = cols
         .iter()

@@ -57,10 +57,12 @@ pub fn lines(p: &Performance, app: &App) -> Vec<Line<'static>> {
         ),
         (
             "Net flows",
-            format!(
-                "{flows_counted} flow{}",
-                if flows_counted == 1 { "" } else { "s" }
-            ),
+            match p.flows.len() {
+                1 if flows_counted == 1 => "1 flow".to_string(),
+                n if n == flows_counted => format!("{n} flows"),
+                // The flows not valued are left out of the sum.
+                n => format!("{flows_counted} of {n} flows"),
+            },
             signed(r.net_flows),
             "the flows listed below".into(),
         ),
@@ -84,6 +86,11 @@ pub fn lines(p: &Performance, app: &App) -> Vec<Line<'static>> {
         .map(|(_, _, a, _)| a.chars().count())
         .max()
         .unwrap_or(0);
+    let when_width = amounts
+        .iter()
+        .map(|(_, w, _, _)| w.chars().count() + 2)
+        .max()
+        .unwrap_or(0);
     let mut out = vec![Line::from(Span::styled(
         format!(
             " The portfolio in {} from {} to {} ({} days)",
@@ -97,7 +104,7 @@ pub fn lines(p: &Performance, app: &App) -> Vec<Line<'static>> {
     out.push(Line::default());
     for (label, when, amount, note) in amounts {
         out.push(Line::from(vec![
-            Span::styled(format!(" {label:<12}{when:<11}"), theme.muted()),
+            Span::styled(format!(" {label:<13}{when:<when_width$}"), theme.muted()),
             Span::styled(format!("{amount:>width$}"), theme.text()),
             Span::styled(format!("  {note}"), theme.muted()),
         ]));
@@ -127,7 +134,7 @@ pub fn lines(p: &Performance, app: &App) -> Vec<Line<'static>> {
         .unwrap_or(0);
     for (label, value, how) in rates {
         out.push(Line::from(vec![
-            Span::styled(format!(" {label:<12}"), theme.muted()),
+            Span::styled(format!(" {label:<13}"), theme.muted()),
             Span::styled(format!("{value:>rate_width$}"), theme.text()),
             Span::styled(format!("  {how}"), theme.muted()),
         ]));
@@ -208,16 +215,26 @@ pub fn line_count(p: &Performance, app: &App) -> usize {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &Performance) {
     let theme = &app.theme;
     let rect = popup::centered(area, WIDTH, area.height);
-    let inner = popup::frame_box(frame, rect, "Explain: what the figures are read from", theme);
+    let inner = popup::frame_box(
+        frame,
+        rect,
+        "Explain: what the figures are read from",
+        theme,
+    );
     let [text_area, hint_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let text = lines(p, app);
     let max = (text.len() as u16).saturating_sub(text_area.height);
     let scroll = app.performance.explain.unwrap_or(0).min(max);
     frame.render_widget(Paragraph::new(text).scroll((scroll, 0)), text_area);
+    let below = max - scroll;
+    let hint = match below {
+        0 => " j/k scroll · x or esc close".to_string(),
+        n => format!(" j/k scroll ({n} more lines) · x or esc close"),
+    };
     frame.render_widget(
         Paragraph::new(Span::styled(
-            " j/k scroll · x or esc close",
+            hint,
             theme.muted().add_modifier(Modifier::ITALIC),
         )),
         hint_area,
