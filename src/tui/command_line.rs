@@ -59,12 +59,9 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":search TEXT", "search securities"),
     (":sync [SYM]", "sync SYM, or everything"),
     (
-        ":range 1D|5D|1M|3M|6M|YTD|1Y|3Y|5Y|MAX",
-        "chart range; on Performance, its range (1M 3M YTD 1Y 3Y 5Y MAX)",
-    ),
-    (
-        ":range FROM..TO",
-        "performance over the days FROM to TO (YYYY-MM-DD..YYYY-MM-DD)",
+        ":range 1D|5D|1M|3M|6M|YTD|1Y|3Y|5Y|MAX|FROM..TO",
+        "chart range; on Performance its range (1M 3M YTD 1Y 3Y 5Y MAX); FROM..TO \
+         (YYYY-MM-DD..YYYY-MM-DD): the performance over those days",
     ),
     (
         ":sort COLUMN [asc|desc]",

@@ -432,7 +432,15 @@ mod tests {
         press(&mut a, KeyCode::Char('1'));
         assert_eq!(a.screen, Screen::Accounts);
         press(&mut a, KeyCode::BackTab);
+        assert_eq!(a.screen, Screen::Performance, "the last tab");
+        press(&mut a, KeyCode::BackTab);
         assert_eq!(a.screen, Screen::Search);
+        let cmds = press(&mut a, KeyCode::Char('5'));
+        assert_eq!(a.screen, Screen::Performance);
+        assert!(
+            cmds.is_empty(),
+            "asked for once, when first shown: {cmds:?}"
+        );
     }
 
     #[test]

@@ -170,7 +170,8 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
             app.performance.sort = (column, !descending);
             app.performance.reorder();
         }
-        Explain => {
+        // Only figures shown can be explained.
+        Explain if app.performance.data.is_some() => {
             app.performance.explain = match app.performance.explain {
                 Some(_) => None,
                 None => Some(0),
