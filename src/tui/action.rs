@@ -17,6 +17,7 @@ use crate::domain::{
 };
 use crate::service::activities::{ActivityChange, ActivityDraft};
 use crate::service::ledger::PositionLine;
+use crate::service::performance::{Performance, PerformanceQuery};
 use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
 use crate::service::securities::{FirstUseStep, KeyFigures, PriceSeries, SearchResults};
 use crate::service::ServiceError;
@@ -301,6 +302,11 @@ pub enum Command {
         gen: u64,
         account: Uuid,
     },
+    /// The portfolio's performance over the days asked for.
+    LoadPerformance {
+        gen: u64,
+        query: PerformanceQuery,
+    },
     SearchStored {
         gen: u64,
         query: String,
@@ -386,6 +392,10 @@ pub enum Action {
         gen: u64,
         account: Uuid,
         result: Outcome<ActivityList>,
+    },
+    PerformanceLoaded {
+        gen: u64,
+        result: Outcome<Box<Performance>>,
     },
     StoredMatches {
         gen: u64,

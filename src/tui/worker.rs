@@ -135,6 +135,19 @@ impl Worker {
                     result,
                 });
             }
+            Command::LoadPerformance { gen, query } => {
+                let result = match self.user() {
+                    Ok(user) => self
+                        .services
+                        .performance
+                        .performance(&user, query)
+                        .await
+                        .map(Box::new)
+                        .map_err(Failure::from),
+                    Err(e) => Err(e),
+                };
+                send(Action::PerformanceLoaded { gen, result });
+            }
             Command::SearchStored { gen, query } => {
                 self.latest_search.store(gen, Ordering::SeqCst);
                 let result = self
