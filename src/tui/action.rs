@@ -19,6 +19,7 @@ use crate::service::activities::{ActivityChange, ActivityDraft};
 use crate::service::ledger::PositionLine;
 use crate::service::performance::{Performance, PerformanceQuery};
 use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
+use crate::service::proposals::Proposal;
 use crate::service::securities::{FirstUseStep, KeyFigures, PriceSeries, SearchResults};
 use crate::service::ServiceError;
 
@@ -307,6 +308,16 @@ pub enum Command {
         gen: u64,
         query: PerformanceQuery,
     },
+    LoadProposals {
+        gen: u64,
+    },
+    /// Records the proposal's activity (`accept`) or stops proposing it; `what` names it
+    /// on the status line.
+    DecideProposal {
+        id: Uuid,
+        accept: bool,
+        what: String,
+    },
     SearchStored {
         gen: u64,
         query: String,
@@ -396,6 +407,15 @@ pub enum Action {
     PerformanceLoaded {
         gen: u64,
         result: Outcome<Box<Performance>>,
+    },
+    ProposalsLoaded {
+        gen: u64,
+        result: Outcome<Vec<Proposal>>,
+    },
+    ProposalDecided {
+        accepted: bool,
+        what: String,
+        result: Outcome<()>,
     },
     StoredMatches {
         gen: u64,

@@ -106,6 +106,7 @@ pub struct Generations {
     pub search: u64,
     pub activities: u64,
     pub performance: u64,
+    pub proposals: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +225,7 @@ impl App {
             Screen::Activities => Scope::Activities,
             Screen::Security => Scope::Security,
             Screen::Search => Scope::Search,
+            Screen::Performance if self.performance.proposals.is_some() => Scope::Proposals,
             Screen::Performance => Scope::Performance,
         }
     }

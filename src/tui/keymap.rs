@@ -64,6 +64,12 @@ pub enum Intent {
     Activities,
     /// The values and flows the performance figures are computed from.
     Explain,
+    /// The splits and dividends proposed for the ledger, on the performance screen.
+    Proposals,
+    /// Record the proposal under the cursor.
+    Accept,
+    /// Stop proposing it.
+    Dismiss,
 }
 
 impl Intent {
@@ -101,6 +107,7 @@ pub enum Scope {
     Security,
     Search,
     Performance,
+    Proposals,
 }
 
 impl Scope {
@@ -114,6 +121,7 @@ impl Scope {
             Self::Security => "Security",
             Self::Search => "Search",
             Self::Performance => "Performance",
+            Self::Proposals => "Proposals (P on Performance)",
         }
     }
 }
@@ -565,6 +573,15 @@ fn defaults() -> Vec<Binding> {
             vec![c('x')],
             "the values and flows the figures are computed from",
         ),
+        b(
+            S::Performance,
+            Proposals,
+            vec![c('P')],
+            "splits and dividends the market data reported that the ledger lacks",
+        ),
+        b(S::Proposals, Accept, vec![c('a')], "record the proposal"),
+        b(S::Proposals, Dismiss, vec![c('d')], "stop proposing it"),
+        b(S::Proposals, Proposals, vec![c('P')], "close the proposals"),
     ]
 }
 

@@ -102,7 +102,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             screens::search::update(app, action)
         }
         Action::ActivitiesLoaded { .. } => screens::activities::update(app, action),
-        Action::PerformanceLoaded { .. } => screens::performance::update(app, action),
+        Action::PerformanceLoaded { .. } | Action::ProposalsLoaded { .. } => {
+            screens::performance::update(app, action)
+        }
+        Action::ProposalDecided { .. } => screens::performance::decided(app, action),
         Action::Saved { what, result } => match result {
             Ok(()) => {
                 app.form = None;

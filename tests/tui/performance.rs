@@ -11,11 +11,12 @@ use ratatui::Terminal;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use finances::domain::ledger::{FlowKind, Source};
+use finances::domain::ledger::{FlowKind, Source, SplitRatio};
 use finances::domain::performance::{FlowEntry, MissingSpan, Returns, SeriesPoint};
 use finances::domain::valuation::Missing;
-use finances::domain::{CurrencyCode, Email, Symbol, User, Username};
+use finances::domain::{CurrencyCode, Email, NewSecurity, SecurityType, Symbol, User, Username};
 use finances::service::performance::{AccountReturns, Excluded, Performance, PerformanceQuery};
+use finances::service::proposals::{Proposal, ProposedAction};
 use finances::tui::action::{Action, Command, Failure, FailureKind};
 use finances::tui::app::{App, Level, Mode, Screen};
 use finances::tui::driver::{act, key};
@@ -590,4 +591,167 @@ async fn the_demo_portfolio_over_a_year_then_typed_days() {
     act(&mut app, &w, key(KeyCode::Char('x'))).await;
     let pane = render(&app, 120, 40);
     assert!(pane.contains("Start value  2025-01-01"), "{pane}");
+}
+
+/// A split and a dividend proposed for the sample's accounts, as the service lists them.
+fn proposals() -> Vec<Proposal> {
+    let security = |symbol: &str, n: u128| {
+        NewSecurity {
+            symbol: Symbol::parse(symbol).unwrap(),
+            name: format!("{symbol} Corp"),
+            exchange: None,
+            currency: "USD".into(),
+            security_type: SecurityType::Equity,
+            sector: None,
+            industry: None,
+            market_cap: None,
+        }
+        .into_security(Uuid::from_u128(n), Utc::now())
+    };
+    vec![
+        Proposal {
+            id: Uuid::from_u128(0x51),
+            account_id: BROKERAGE,
+            account_name: "Brokerage".into(),
+            security: security("MSFT", 0x10),
+            date: day(2025, 2, 19),
+            quantity: dec("40"),
+            action: ProposedAction::Dividend {
+                amount: dec("33.20"),
+                per_share: dec("0.83"),
+                currency: "USD".into(),
+            },
+        },
+        Proposal {
+            id: Uuid::from_u128(0x52),
+            account_id: ROTH,
+            account_name: "Roth IRA".into(),
+            security: security("NVDA", 0x11),
+            date: day(2024, 6, 10),
+            quantity: dec("12"),
+            action: ProposedAction::Split(SplitRatio::parse("10:1").unwrap()),
+        },
+    ]
+}
+
+fn proposals_asked(cmds: &[Command]) -> u64 {
+    match cmds {
+        [Command::LoadProposals { gen }] => *gen,
+        other => panic!("not one load of the proposals: {other:?}"),
+    }
+}
+
+#[test]
+fn shift_p_lists_the_proposals_a_records_and_d_dismisses() {
+    let mut a = shown();
+    let gen = proposals_asked(&press(&mut a, KeyCode::Char('P')));
+    assert!(a.performance.proposals.as_ref().unwrap().loading);
+    // An overtaken answer is dropped; the newest is shown.
+    update(
+        &mut a,
+        Action::ProposalsLoaded {
+            gen: gen - 1,
+            result: Ok(Vec::new()),
+        },
+    );
+    assert_eq!(a.performance.proposals.as_ref().unwrap().items, None);
+    update(
+        &mut a,
+        Action::ProposalsLoaded {
+            gen,
+            result: Ok(proposals()),
+        },
+    );
+    // j moves in the pane, not the accounts table; `p` still masks amounts there.
+    press(&mut a, KeyCode::Char('j'));
+    assert_eq!(a.performance.proposals.as_ref().unwrap().selected, 1);
+    assert_eq!(a.performance.selected, 0);
+    let cmds = press(&mut a, KeyCode::Char('a'));
+    let (id, what) = match cmds.as_slice() {
+        [Command::DecideProposal { id, accept, what }] => {
+            assert!(*accept);
+            (*id, what.clone())
+        }
+        other => panic!("not one decision: {other:?}"),
+    };
+    assert_eq!(id, Uuid::from_u128(0x52));
+    assert_eq!(what, "the 10:1 split of NVDA in Roth IRA on 2024-06-10");
+    assert!(
+        press(&mut a, KeyCode::Char('a')).is_empty(),
+        "one decision at a time"
+    );
+    // Recorded: the status line says so, the proposals and every figure are read again.
+    let cmds = update(
+        &mut a,
+        Action::ProposalDecided {
+            accepted: true,
+            what,
+            result: Ok(()),
+        },
+    );
+    assert_eq!(
+        status(&a),
+        (
+            Level::Info,
+            "Recorded the 10:1 split of NVDA in Roth IRA on 2024-06-10".to_string()
+        )
+    );
+    assert!(cmds
+        .iter()
+        .any(|c| matches!(c, Command::LoadProposals { .. })));
+    assert!(cmds
+        .iter()
+        .any(|c| matches!(c, Command::LoadPerformance { .. })));
+    // d on the first: dismissed, and only the proposals are read again.
+    press(&mut a, KeyCode::Char('k'));
+    let cmds = press(&mut a, KeyCode::Char('d'));
+    assert!(matches!(
+        cmds.as_slice(),
+        [Command::DecideProposal { accept: false, .. }]
+    ));
+    let cmds = update(
+        &mut a,
+        Action::ProposalDecided {
+            accepted: false,
+            what: "the dividend".into(),
+            result: Ok(()),
+        },
+    );
+    assert!(matches!(cmds.as_slice(), [Command::LoadProposals { .. }]));
+    // A refusal goes to the status line.
+    update(
+        &mut a,
+        Action::ProposalDecided {
+            accepted: true,
+            what: "the dividend".into(),
+            result: Err(Failure {
+                kind: FailureKind::Refused,
+                field: None,
+                message: "no longer proposed".into(),
+            }),
+        },
+    );
+    assert_eq!(status(&a).0, Level::Error);
+    press(&mut a, KeyCode::Char('P'));
+    assert!(a.performance.proposals.is_none(), "P closes the pane");
+}
+
+#[test]
+fn the_proposals_pane() {
+    for (width, height) in [(120, 40), (80, 24)] {
+        let mut a = shown();
+        update(&mut a, Action::Resize(width, height));
+        let gen = proposals_asked(&press(&mut a, KeyCode::Char('P')));
+        update(
+            &mut a,
+            Action::ProposalsLoaded {
+                gen,
+                result: Ok(proposals()),
+            },
+        );
+        insta::assert_snapshot!(
+            format!("performance_proposals_{width}x{height}"),
+            render(&a, width, height)
+        );
+    }
 }

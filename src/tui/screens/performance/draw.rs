@@ -14,7 +14,7 @@ use crate::tui::app::App;
 use crate::tui::widgets::columns::{self, ColumnFit};
 use crate::tui::widgets::format;
 
-use super::{chart, explain, AccountColumn, PerfRange};
+use super::{chart, explain, proposals, AccountColumn, PerfRange};
 
 /// A rate as a percentage (`0.1234` is `+12.34%`), `n/a` where there is none.
 pub(super) fn rate(value: Option<Decimal>) -> String {
@@ -68,6 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ),
             figures_area,
         );
+        proposals::draw(frame, area, app);
         return;
     };
     figures(frame, figures_area, app, p);
@@ -77,6 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if s.explain.is_some() {
         explain::draw(frame, area, app, p);
     }
+    proposals::draw(frame, area, app);
 }
 
 /// ` Performance · USD  1M 3M YTD 1Y 3Y 5Y MAX  loading…  [ ] range  x explain`.
@@ -109,6 +111,8 @@ fn title(frame: &mut Frame, area: Rect, app: &App) {
         spans.push(Span::styled("  loading…", theme.accent()));
     }
     spans.push(Span::styled("  [ ] range  x explain", theme.muted()));
+    // Dropped first where the line is short: the help lists it too.
+    spans.push(Span::styled("  P proposals", theme.muted()));
     frame.render_widget(
         Paragraph::new(columns::whole_spans(spans, area.width)),
         area,

@@ -12,6 +12,7 @@ mod accounts;
 mod chart;
 mod draw;
 mod explain;
+mod proposals;
 mod range;
 
 use chrono::NaiveDate;
@@ -25,6 +26,7 @@ use super::{movement, step};
 
 pub use accounts::AccountColumn;
 pub use draw::draw;
+pub use proposals::{decided, ProposalsPane};
 pub use range::{check_days, parse_days, PerfRange};
 
 #[derive(Debug, Clone)]
@@ -44,6 +46,8 @@ pub struct PerformanceState {
     pub selected: usize,
     /// The explain pane, open and scrolled this many lines.
     pub explain: Option<u16>,
+    /// The proposals pane, when open.
+    pub proposals: Option<ProposalsPane>,
 }
 
 impl Default for PerformanceState {
@@ -58,6 +62,7 @@ impl Default for PerformanceState {
             order: Vec::new(),
             selected: 0,
             explain: None,
+            proposals: None,
         }
     }
 }
@@ -135,6 +140,13 @@ pub fn invalidate(app: &mut App) -> Vec<Command> {
 /// What a key means on the screen, as the keymap reads it.
 pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
     use Intent::*;
+    if app.performance.proposals.is_some() {
+        return proposals::handle_intent(app, intent);
+    }
+    if intent == Proposals {
+        app.performance.explain = None;
+        return proposals::open(app);
+    }
     if let Some(delta) = movement(intent, app.page_rows) {
         let lines = app
             .performance
@@ -185,6 +197,9 @@ pub fn handle_intent(app: &mut App, intent: Intent) -> Vec<Command> {
 
 /// The reply to what the screen asked; an overtaken one is dropped.
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    if let Action::ProposalsLoaded { .. } = action {
+        return proposals::update(app, action);
+    }
     match action {
         Action::PerformanceLoaded { gen, result } if gen == app.gens.performance => {
             let p = &mut app.performance;
