@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -15,7 +15,7 @@ use crate::domain::performance::{
     account_history, portfolio_history, returns, Days, FlowEntry, History, Market, MissingSpan,
     Returns, SecurityMarket,
 };
-use crate::domain::{Account, CurrencyCode, Interval, PageRequest, QuoteUnit, User};
+use crate::domain::{Account, CurrencyCode, PageRequest, QuoteUnit, User};
 use crate::store::Store;
 
 use super::ledger::{position_statements, RateHistory};
@@ -288,21 +288,14 @@ impl PerformanceService {
                 s.closes.push((close.timestamp.date_naive(), close.close));
             }
         }
-        let from = (start + chrono::Days::new(1))
-            .and_time(NaiveTime::MIN)
-            .and_utc();
-        let to = (end + chrono::Days::new(1))
-            .and_time(NaiveTime::MIN)
-            .and_utc();
-        for (id, security) in market.iter_mut() {
-            let bars = store
-                .prices(*id, Interval::D1, Some(from), Some(to))
-                .await?;
-            security.closes.extend(
-                bars.into_iter()
-                    .filter(|b| b.timestamp < to)
-                    .map(|b| (b.timestamp.date_naive(), b.close)),
-            );
+        if let Some(after_start) = start.succ_opt() {
+            if after_start <= end {
+                for close in store.daily_closes(&ids, after_start, end).await? {
+                    if let Some(s) = market.get_mut(&close.security_id) {
+                        s.closes.push((close.timestamp.date_naive(), close.close));
+                    }
+                }
+            }
         }
         for event in &events {
             if let (Some(s), Some(factor)) =

@@ -265,6 +265,15 @@ pub trait PriceStore: Send + Sync + 'static {
         date: NaiveDate,
         n: i64,
     ) -> StoreResult<Vec<LatestClose>>;
+    /// Every daily close of the given securities dated within `[start, end]` (UTC days, both
+    /// included), by security, then oldest first: what a daily series reads, without the rest
+    /// of each bar.
+    async fn daily_closes(
+        &self,
+        security_ids: &[Uuid],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<Vec<LatestClose>>;
     /// The newest daily close of each of the given securities (those with none are absent).
     async fn latest_closes(
         &self,

@@ -70,6 +70,7 @@ conformance!(
     the_closes_kept_beside_a_security_follow_its_bars,
     splits_and_dividends_are_kept_once_per_kind_and_day,
     dismissed_proposals_are_kept_per_account,
+    daily_closes_of_a_range_of_days,
     refresh_tokens,
     concurrent_spends_spend_once,
     concurrent_writes_all_land,
@@ -1563,6 +1564,57 @@ async fn holdings(s: &dyn Store) {
     s.delete_holding(moved.id).await.unwrap();
     assert_not_found(s.delete_holding(moved.id).await);
     assert_not_found(s.update_holding(&moved).await);
+}
+
+/// The daily closes of several securities within whole UTC days: the first moment of the
+/// first day and the last of the last count, intraday bars do not, by security then time.
+async fn daily_closes_of_a_range_of_days(s: &dyn Store) {
+    let aapl = security(s, "AAPL").await;
+    let msft = security(s, "MSFT").await;
+    let bars = [
+        bar(aapl.id, Interval::D1, at("2024-03-01T23:59:59Z"), "1"),
+        bar(aapl.id, Interval::D1, at("2024-03-02T00:00:00Z"), "2"),
+        bar(aapl.id, Interval::H1, at("2024-03-02T15:00:00Z"), "99"),
+        bar(
+            aapl.id,
+            Interval::D1,
+            at("2024-03-04T23:59:59.999999Z"),
+            "4",
+        ),
+        bar(aapl.id, Interval::D1, at("2024-03-05T00:00:00Z"), "5"),
+    ];
+    s.save_sync(&aapl, &bars).await.unwrap();
+    s.save_sync(
+        &msft,
+        &[bar(msft.id, Interval::D1, at("2024-03-03T21:00:00Z"), "30")],
+    )
+    .await
+    .unwrap();
+    let read = s
+        .daily_closes(
+            &[msft.id, aapl.id, aapl.id],
+            day("2024-03-02"),
+            day("2024-03-04"),
+        )
+        .await
+        .unwrap();
+    let mut expected = vec![
+        (aapl.id, at("2024-03-02T00:00:00Z"), dec("2")),
+        (aapl.id, at("2024-03-04T23:59:59.999999Z"), dec("4")),
+        (msft.id, at("2024-03-03T21:00:00Z"), dec("30")),
+    ];
+    expected.sort_by_key(|(id, t, _)| (*id, *t));
+    assert_eq!(
+        read.iter()
+            .map(|c| (c.security_id, c.timestamp, c.close))
+            .collect::<Vec<_>>(),
+        expected
+    );
+    assert!(s
+        .daily_closes(&[], day("2024-03-01"), day("2024-03-31"))
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 /// A dismissal is kept once per account and proposal, read back for the accounts asked, and

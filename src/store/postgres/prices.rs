@@ -201,6 +201,29 @@ impl PriceStore for PgStore {
         self.list(query, rows::latest_close).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(start = %start, end = %end))]
+    async fn daily_closes(
+        &self,
+        ids: &[Uuid],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<Vec<LatestClose>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(
+            "SELECT security_id, \"timestamp\", close FROM security_prices \
+             WHERE security_id = ANY($1) AND \"interval\" = '1d' \
+             AND \"timestamp\" >= $2::date::timestamp AT TIME ZONE 'UTC' \
+             AND \"timestamp\" < ($3::date + 1)::timestamp AT TIME ZONE 'UTC' \
+             ORDER BY security_id, \"timestamp\"",
+        )
+        .bind(distinct_ids(ids))
+        .bind(start)
+        .bind(end);
+        self.list(query, rows::latest_close).await
+    }
+
     /// As [`PriceStore::newest_closes`], the probe starting at the end of the day (in UTC).
     #[tracing::instrument(level = "debug", skip_all, fields(on = %on))]
     async fn closes_on_or_before(

@@ -265,6 +265,28 @@ impl PriceStore for SqliteStore {
         self.list(query, rows::latest_close).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all, fields(start = %start, end = %end))]
+    async fn daily_closes(
+        &self,
+        ids: &[Uuid],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<Vec<LatestClose>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(
+            "SELECT p.security_id, p.\"timestamp\", p.close FROM json_each($1) AS ids \
+             JOIN security_prices AS p ON p.security_id = ids.value AND p.\"interval\" = '1d' \
+             AND p.\"timestamp\" >= $2 AND p.\"timestamp\" < $3 \
+             ORDER BY p.security_id, p.\"timestamp\"",
+        )
+        .bind(id_list(&distinct_ids(ids)))
+        .bind(ts(&start.and_time(chrono::NaiveTime::MIN).and_utc()))
+        .bind(end_of_day(&end));
+        self.list(query, rows::latest_close).await
+    }
+
     #[tracing::instrument(level = "debug", skip_all, fields(on = %on))]
     async fn closes_on_or_before(
         &self,
