@@ -68,6 +68,12 @@ pub enum Command {
     Gains(GainsArgs),
     /// Dividends and interest, gross, withheld and net, by month, year or security.
     Income(IncomeArgs),
+    /// Returns over a range: time-weighted, annualized and money-weighted (XIRR), gain,
+    /// income, fees and taxes, for the portfolio or one account.
+    Perf(PerfArgs),
+    /// Splits and dividends the market data reported that the ledger lacks: list them,
+    /// record one (--accept ID) or stop proposing it (--dismiss ID).
+    Proposals(ProposalsArgs),
     /// Open the terminal UI on a generated demo portfolio in a throwaway database.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -247,6 +253,30 @@ pub struct IncomeArgs {
     /// month (default), year or security.
     #[arg(long)]
     pub group: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PerfArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// The first day (YYYY-MM-DD); default the first activity or statement.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// The last day (YYYY-MM-DD); default today.
+    #[arg(long)]
+    pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProposalsArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// Record the proposal's activity.
+    #[arg(long, conflicts_with = "dismiss")]
+    pub accept: Option<String>,
+    /// Stop proposing it.
+    #[arg(long)]
+    pub dismiss: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

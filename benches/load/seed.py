@@ -40,6 +40,15 @@ for i, sid in enumerate(ids):
         sql.append(
             f"INSERT INTO security_prices VALUES ('{sid}', '1d', "
             f"'2024-01-0{d + 2}T21:00:00Z', 100, 101, 99, {100 + i + d}, {100 + i + d}, 1000);")
+# As the store does after writing a security's bars: its two newest closes kept in its row.
+sql.append(
+    "UPDATE securities SET last_close = (SELECT p.close FROM security_prices AS p "
+    "WHERE p.security_id = securities.id AND p.interval = '1d' ORDER BY p.timestamp DESC LIMIT 1), "
+    "last_close_at = (SELECT p.timestamp FROM security_prices AS p "
+    "WHERE p.security_id = securities.id AND p.interval = '1d' ORDER BY p.timestamp DESC LIMIT 1), "
+    "previous_close = (SELECT p.close FROM security_prices AS p "
+    "WHERE p.security_id = securities.id AND p.interval = '1d' "
+    "ORDER BY p.timestamp DESC LIMIT 1 OFFSET 1);")
 sql.append("COMMIT;")
 subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", db_url], input="\n".join(sql),
                text=True, check=True)

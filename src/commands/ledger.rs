@@ -45,7 +45,7 @@ pub const GAIN_COLUMNS: [&str; 10] = [
 /// Columns of `income`, in order.
 pub const INCOME_COLUMNS: [&str; 6] = ["group", "currency", "gross", "withheld", "net", "count"];
 
-fn format_of(r: &ReportArgs) -> Format {
+pub(super) fn format_of(r: &ReportArgs) -> Format {
     match (r.json, r.csv) {
         (true, _) => Format::Json,
         (_, true) => Format::Csv,
@@ -57,7 +57,7 @@ fn text(d: Option<Decimal>) -> String {
     d.map(|d| d.normalize().to_string()).unwrap_or_default()
 }
 
-fn date(field: &'static str, raw: &Option<String>) -> CommandResult<Option<NaiveDate>> {
+pub(super) fn date(field: &'static str, raw: &Option<String>) -> CommandResult<Option<NaiveDate>> {
     Ok(raw
         .as_deref()
         .map(|d| time::parse_date(field, d))
@@ -90,7 +90,7 @@ fn range(
 }
 
 /// Resolves `--account` when given.
-async fn account_id(
+pub(super) async fn account_id(
     services: &Services,
     user: &crate::domain::User,
     r: &ReportArgs,

@@ -5,6 +5,8 @@ pub mod error;
 pub mod ledger;
 pub mod market;
 pub mod output;
+pub mod performance;
+pub mod proposals;
 pub mod serve;
 pub mod tui;
 pub mod user;

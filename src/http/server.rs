@@ -9,7 +9,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, Method, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
@@ -43,6 +43,10 @@ pub fn router(state: AppState) -> Router {
         .route("/portfolio", get(routes::portfolio::valuation))
         .route("/realized-gains", get(routes::ledger::realized_gains))
         .route("/income", get(routes::ledger::income))
+        .route("/performance", get(routes::performance::performance))
+        .route("/proposals", get(routes::proposals::list))
+        .route("/proposals/{id}/accept", post(routes::proposals::accept))
+        .route("/proposals/{id}/dismiss", post(routes::proposals::dismiss))
         .nest("/securities", routes::securities::router())
         .merge(routes::health::router());
     let settings = state.settings.clone();

@@ -35,6 +35,8 @@ pub enum Entity {
     AccountValue,
     Holding,
     Activity,
+    /// A proposed activity from a split or dividend the market data reported.
+    Proposal,
     Security,
     Currency,
     Rate,

@@ -9,7 +9,9 @@ pub mod currencies;
 mod error;
 pub mod fx;
 pub mod ledger;
+pub mod performance;
 pub mod portfolio;
+pub mod proposals;
 mod rates;
 mod replayed_holdings;
 pub mod securities;
@@ -41,6 +43,8 @@ pub struct Services {
     pub portfolio: PortfolioService,
     pub activities: activities::ActivityService,
     pub ledger: ledger::LedgerService,
+    pub performance: performance::PerformanceService,
+    pub proposals: proposals::ProposalService,
     pub currencies: CurrencyService,
     pub securities: Arc<SecurityService>,
     pub fx: Arc<FxService>,
@@ -62,6 +66,8 @@ impl Services {
             Arc::new(SecurityService::new(store.clone(), market.clone()).with_deadlines(deadlines));
         let fx = Arc::new(FxService::new(store.clone(), market).with_deadline(deadlines.request));
         let locks = account_locks::AccountLocks::default();
+        let activities =
+            activities::ActivityService::new(store.clone(), securities.clone(), locks.clone());
         let ledger = ledger::LedgerService::new(store.clone());
         Self {
             users: UserService::new(store.clone()),
@@ -69,11 +75,13 @@ impl Services {
                 store.clone(),
                 securities.clone(),
                 fx.clone(),
-                locks.clone(),
+                locks,
                 ledger.clone(),
             ),
-            activities: activities::ActivityService::new(store.clone(), securities.clone(), locks),
+            activities: activities.clone(),
+            proposals: proposals::ProposalService::new(store.clone(), activities),
             ledger,
+            performance: performance::PerformanceService::new(store.clone()),
             currencies: CurrencyService::new(store.clone()),
             fx,
             securities,

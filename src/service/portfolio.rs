@@ -14,7 +14,9 @@ use crate::domain::{
     Holding, HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
     NewInstitution, Page, PageRequest, QuoteUnit, Security, Symbol, User,
 };
-use crate::store::{AccountPositions, ConflictKind, LatestClose, PricedHolding, Store, StoreError};
+use crate::store::{
+    AccountPositions, ConflictKind, LatestClose, PositionPrice, PricedHolding, Store, StoreError,
+};
 
 use super::account_locks::AccountLocks;
 use super::fx::FxService;
@@ -374,22 +376,45 @@ impl PortfolioService {
     async fn summarize(&self, accounts: Vec<Account>) -> ServiceResult<Vec<AccountSummary>> {
         let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
         let latest = self.store.latest_account_values(&ids).await?;
-        let mut by_account: HashMap<Uuid, Vec<HoldingView>> = HashMap::new();
+        // A list shows each account's market value, not its holdings: what valuing them
+        // takes is read, not the holdings with their securities.
+        let mut snapshots: HashMap<Uuid, Vec<PositionPrice>> = HashMap::new();
+        let mut replayed: HashMap<Uuid, Vec<HoldingView>> = HashMap::new();
         if accounts.iter().any(|a| a.is_investment_account) {
             let user_id = accounts[0].user_id;
-            for view in self.positions_of(user_id).await? {
-                by_account
-                    .entry(view.holding.account_id)
-                    .or_default()
-                    .push(view);
+            let (prices, kept) = tokio::try_join!(
+                self.store.position_prices_of_user(user_id),
+                self.store.accounts_with_activities(user_id),
+            )?;
+            for (account_id, price) in prices {
+                if !kept.contains(&account_id) {
+                    snapshots.entry(account_id).or_default().push(price);
+                }
+            }
+            if !kept.is_empty() {
+                for view in self.ledger_positions(user_id, &kept).await? {
+                    replayed
+                        .entry(view.holding.account_id)
+                        .or_default()
+                        .push(view);
+                }
             }
         }
         let today = Utc::now().date_naive();
         let mut out = Vec::with_capacity(accounts.len());
         for account in accounts {
             let value = latest.get(&account.id);
-            let views = by_account.remove(&account.id).unwrap_or_default();
-            let positions: Vec<PositionValue> = views.iter().map(PositionValue::of).collect();
+            let prices = snapshots.remove(&account.id).unwrap_or_default();
+            let views = replayed.remove(&account.id).unwrap_or_default();
+            let positions: Vec<PositionValue> = prices
+                .iter()
+                .map(|p| PositionValue {
+                    symbol: &p.symbol,
+                    quote: &p.quote_currency,
+                    market_value: HoldingValuation::market_value(p.shares, p.close),
+                })
+                .chain(views.iter().map(PositionValue::of))
+                .collect();
             let (market_value, missing) = self
                 .value_in(account.id, &positions, &account.currency, today)
                 .await?;
@@ -399,7 +424,7 @@ impl PortfolioService {
                 balance_as_of: value.map(|v| v.timestamp),
                 market_value,
                 missing,
-                positions: views.len(),
+                positions: positions.len(),
                 account,
             });
         }
@@ -605,10 +630,18 @@ impl PortfolioService {
             .filter(|p| !kept.contains(&p.holding.account_id))
             .map(priced_view)
             .collect();
-        if kept.is_empty() {
-            return Ok(views);
+        if !kept.is_empty() {
+            views.extend(self.ledger_positions(user_id, &kept).await?);
         }
-        // Accounts kept by activities hold what their ledgers replay.
+        Ok(views)
+    }
+
+    /// The replayed positions of the user's accounts kept by activities (`kept`).
+    async fn ledger_positions(
+        &self,
+        user_id: Uuid,
+        kept: &[Uuid],
+    ) -> ServiceResult<Vec<HoldingView>> {
         let (accounts, activities) = tokio::try_join!(
             self.store.accounts(user_id, PageRequest::all()),
             self.store.user_activities(user_id),
@@ -618,8 +651,7 @@ impl PortfolioService {
             .into_iter()
             .filter(|a| kept.contains(&a.id))
             .collect();
-        views.extend(self.replayed_holdings(accounts, activities).await?);
-        Ok(views)
+        self.replayed_holdings(accounts, activities).await
     }
 
     #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = %account_id, id = %id))]

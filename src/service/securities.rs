@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::upstream::{bounded, Deadlines, LookupBudget};
 use super::{Entity, ServiceError, ServiceResult, Upstream};
+use crate::domain::security_event::{CorporateAction, SecurityEvent};
 use crate::domain::{self, Interval, NewSecurity, PriceBar, Security, SecurityType, Symbol};
 use crate::market::deadline::with_half_the_time_left;
 use crate::market::{
@@ -882,6 +883,9 @@ impl SecurityService {
 
         let bars = to_price_bars(security.id, Interval::D1, &chart.bars);
         let count = self.store.save_sync(&security, &bars).await?;
+        self.store
+            .save_events(&events_of(&security, &chart))
+            .await?;
         let synced = count.inserted + count.updated;
         Ok(SyncReport {
             message: format!(
@@ -1046,6 +1050,7 @@ impl SecurityService {
         if !bars.is_empty() {
             self.store.save_sync(security, &bars).await?;
         }
+        self.store.save_events(&events_of(security, &chart)).await?;
         Ok(())
     }
 
@@ -1249,6 +1254,31 @@ fn to_price_bars(security_id: Uuid, interval: Interval, bars: &[Bar]) -> Vec<Pri
             adj_close: b.adj_close,
             volume: b.volume,
         })
+        .collect()
+}
+
+/// The splits and dividends a chart reports, as stored: each on its UTC day, a dividend in
+/// the security's quote unit.
+fn events_of(security: &Security, chart: &Chart) -> Vec<SecurityEvent> {
+    let splits = chart.splits.iter().map(|s| SecurityEvent {
+        security_id: security.id,
+        date: s.date.date_naive(),
+        action: CorporateAction::Split {
+            new: s.numerator,
+            old: s.denominator,
+        },
+    });
+    let dividends = chart.dividends.iter().map(|d| SecurityEvent {
+        security_id: security.id,
+        date: d.date.date_naive(),
+        action: CorporateAction::Dividend {
+            amount: d.amount,
+            currency: chart.meta.currency.clone(),
+        },
+    });
+    splits
+        .filter(|e| e.split_factor().is_some())
+        .chain(dividends)
         .collect()
 }
 

@@ -46,13 +46,13 @@ impl StoreError {
             | "fk_accounts_user"
             | "fk_refresh_tokens_user"
             | "fk_password_reset_tokens_user" => ConflictKind::OwnerGone,
-            "fk_account_values_account" | "fk_holdings_account" => {
-                ConflictKind::ParentGone("Account")
-            }
+            "fk_account_values_account"
+            | "fk_holdings_account"
+            | "fk_proposal_dismissals_account" => ConflictKind::ParentGone("Account"),
             "fk_accounts_institution" => ConflictKind::ParentGone("Financial institution"),
-            "fk_holdings_security" | "fk_security_prices_security" => {
-                ConflictKind::ParentGone("Security")
-            }
+            "fk_holdings_security"
+            | "fk_security_prices_security"
+            | "fk_security_events_security" => ConflictKind::ParentGone("Security"),
             _ => ConflictKind::Rule,
         })
     }

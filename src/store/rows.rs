@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{AccountPositions, LatestClose, PositionPrice, PricedHolding, StoreError, StoreResult};
 use crate::domain::ledger::{Activity, SplitRatio};
+use crate::domain::security_event::{CorporateAction, SecurityEvent};
 use crate::domain::{
     Account, AccountValue, Currency, CurrencyCode, DataVersion, Email, ExchangeRate, Holding,
     Institution, PasswordResetToken, PriceBar, RefreshTokenRecord, Security, Symbol, User,
@@ -261,6 +262,11 @@ fn position_price(r: &impl Columns) -> StoreResult<PositionPrice> {
     })
 }
 
+/// A row of `sql::holdings::POSITION_PRICES_OF_USER`: the account and its position.
+pub(crate) fn account_position_price(r: &impl Columns) -> StoreResult<(Uuid, PositionPrice)> {
+    Ok((r.uuid("account_id")?, position_price(r)?))
+}
+
 pub(crate) fn refresh_token(r: &impl Columns) -> StoreResult<RefreshTokenRecord> {
     Ok(RefreshTokenRecord {
         jti: r.uuid("jti")?,
@@ -366,6 +372,27 @@ pub(crate) fn dedup_bars(bars: &[PriceBar]) -> Vec<&PriceBar> {
         .collect();
     kept.reverse();
     kept
+}
+
+/// A row of `sql::prices::event_columns!`.
+pub(crate) fn security_event(r: &impl Columns) -> StoreResult<SecurityEvent> {
+    let kind = r.text("kind")?;
+    let action = match kind.as_str() {
+        "split" => CorporateAction::Split {
+            new: r.dec("numerator")?,
+            old: r.dec("denominator")?,
+        },
+        "dividend" => CorporateAction::Dividend {
+            amount: r.dec("amount")?,
+            currency: r.opt_text("currency")?,
+        },
+        other => return Err(corrupt("kind", format!("'{other}' is no event kind"))),
+    };
+    Ok(SecurityEvent {
+        security_id: r.uuid("security_id")?,
+        date: r.date("date")?,
+        action,
+    })
 }
 
 #[cfg(test)]

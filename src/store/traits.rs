@@ -19,8 +19,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{AccountPositions, Backend, LatestClose, PricedHolding, StoreResult, UpsertCount};
+use super::{
+    AccountPositions, Backend, LatestClose, PositionPrice, PricedHolding, StoreResult, UpsertCount,
+};
 use crate::domain::ledger::Activity;
+use crate::domain::security_event::SecurityEvent;
 use crate::domain::{
     Account, AccountValue, ActivityFilter, Currency, CurrencyCode, DataVersion, ExchangeRate,
     Holding, Institution, Interval, Page, PageRequest, PasswordResetToken, PriceBar,
@@ -40,6 +43,7 @@ pub trait Store:
     + PriceStore
     + HoldingStore
     + ActivityStore
+    + ProposalStore
     + TokenStore
     + LeaseStore
 {
@@ -56,6 +60,7 @@ impl<T> Store for T where
         + PriceStore
         + HoldingStore
         + ActivityStore
+        + ProposalStore
         + TokenStore
         + LeaseStore
 {
@@ -229,6 +234,11 @@ pub trait PriceStore: Send + Sync + 'static {
     /// Writes the security's metadata and upserts its bars in one transaction: either all of
     /// it is stored or none. Bars are unique on (security, interval, timestamp).
     async fn save_sync(&self, security: &Security, bars: &[PriceBar]) -> StoreResult<UpsertCount>;
+    /// Upserts splits and dividends as the market data reports them, in one transaction;
+    /// unique on (security, kind, date).
+    async fn save_events(&self, events: &[SecurityEvent]) -> StoreResult<()>;
+    /// The stored splits and dividends of the given securities, by security, then date.
+    async fn security_events(&self, security_ids: &[Uuid]) -> StoreResult<Vec<SecurityEvent>>;
     /// Bars within `[start, end]` (either open), oldest first.
     async fn prices(
         &self,
@@ -254,6 +264,15 @@ pub trait PriceStore: Send + Sync + 'static {
         security_ids: &[Uuid],
         date: NaiveDate,
         n: i64,
+    ) -> StoreResult<Vec<LatestClose>>;
+    /// Every daily close of the given securities dated within `[start, end]` (UTC days, both
+    /// included), by security, then oldest first: what a daily series reads, without the rest
+    /// of each bar.
+    async fn daily_closes(
+        &self,
+        security_ids: &[Uuid],
+        start: NaiveDate,
+        end: NaiveDate,
     ) -> StoreResult<Vec<LatestClose>>;
     /// The newest daily close of each of the given securities (those with none are absent).
     async fn latest_closes(
@@ -306,11 +325,31 @@ pub trait HoldingStore: Send + Sync + 'static {
     /// [`HoldingStore::current_holdings_of_user`], each with its security and closes, in one
     /// round trip; each security's closes are looked up once however many accounts hold it.
     async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>>;
+    /// What valuing each of the user's current holdings takes (`account_positions` for every
+    /// account at once), with the account's id, by account and security.
+    async fn position_prices_of_user(
+        &self,
+        user_id: Uuid,
+    ) -> StoreResult<Vec<(Uuid, PositionPrice)>>;
     /// Every security held by anyone, through a holding or an activity (what a full sync
     /// refreshes).
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>>;
     async fn update_holding(&self, holding: &Holding) -> StoreResult<()>;
     async fn delete_holding(&self, id: Uuid) -> StoreResult<()>;
+}
+
+/// The proposed activities an owner said no to. Owner checks live in the services.
+#[async_trait]
+pub trait ProposalStore: Send + Sync + 'static {
+    /// Dismissing twice keeps the first.
+    async fn dismiss_proposal(
+        &self,
+        account_id: Uuid,
+        proposal_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// `(account, proposal)` of every dismissal in the given accounts.
+    async fn dismissed_proposals(&self, account_ids: &[Uuid]) -> StoreResult<Vec<(Uuid, Uuid)>>;
 }
 
 /// The ledger's activities. Owner checks live in the services, as for holdings.

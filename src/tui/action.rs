@@ -17,7 +17,9 @@ use crate::domain::{
 };
 use crate::service::activities::{ActivityChange, ActivityDraft};
 use crate::service::ledger::PositionLine;
+use crate::service::performance::{Performance, PerformanceQuery};
 use crate::service::portfolio::{HoldingView, Overview, SecurityRef};
+use crate::service::proposals::Proposal;
 use crate::service::securities::{FirstUseStep, KeyFigures, PriceSeries, SearchResults};
 use crate::service::ServiceError;
 
@@ -301,6 +303,21 @@ pub enum Command {
         gen: u64,
         account: Uuid,
     },
+    /// The portfolio's performance over the days asked for.
+    LoadPerformance {
+        gen: u64,
+        query: PerformanceQuery,
+    },
+    LoadProposals {
+        gen: u64,
+    },
+    /// Records the proposal's activity (`accept`) or stops proposing it; `what` names it
+    /// on the status line.
+    DecideProposal {
+        id: Uuid,
+        accept: bool,
+        what: String,
+    },
     SearchStored {
         gen: u64,
         query: String,
@@ -386,6 +403,19 @@ pub enum Action {
         gen: u64,
         account: Uuid,
         result: Outcome<ActivityList>,
+    },
+    PerformanceLoaded {
+        gen: u64,
+        result: Outcome<Box<Performance>>,
+    },
+    ProposalsLoaded {
+        gen: u64,
+        result: Outcome<Vec<Proposal>>,
+    },
+    ProposalDecided {
+        accepted: bool,
+        what: String,
+        result: Outcome<()>,
     },
     StoredMatches {
         gen: u64,

@@ -18,6 +18,7 @@ use super::theme::Theme;
 pub use super::screens::accounts::{AccountLine, AccountsState};
 pub use super::screens::activities::{ActivitiesState, ActivityColumn, ActivityRow};
 pub use super::screens::holdings::{Column, HoldingRow, HoldingsState};
+pub use super::screens::performance::PerformanceState;
 pub use super::screens::search::SearchState;
 pub use super::screens::security::SecurityState;
 
@@ -30,11 +31,18 @@ pub enum Screen {
     Activities,
     Security,
     Search,
+    Performance,
 }
 
 impl Screen {
     /// The screens with a tab, in tab order.
-    pub const ALL: [Screen; 4] = [Self::Accounts, Self::Holdings, Self::Security, Self::Search];
+    pub const ALL: [Screen; 5] = [
+        Self::Accounts,
+        Self::Holdings,
+        Self::Security,
+        Self::Search,
+        Self::Performance,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -43,6 +51,7 @@ impl Screen {
             Self::Activities => "Activities",
             Self::Security => "Security",
             Self::Search => "Search",
+            Self::Performance => "Performance",
         }
     }
 
@@ -96,6 +105,8 @@ pub struct Generations {
     pub figures: u64,
     pub search: u64,
     pub activities: u64,
+    pub performance: u64,
+    pub proposals: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +161,7 @@ pub struct App {
     pub activities: ActivitiesState,
     pub security: SecurityState,
     pub search: SearchState,
+    pub performance: PerformanceState,
     pub sync: SyncState,
     pub should_quit: bool,
     /// Ctrl-Z was pressed: the event loop suspends the process and clears this.
@@ -196,6 +208,7 @@ impl App {
                 fetching: None,
             },
             search: SearchState::default(),
+            performance: PerformanceState::default(),
             sync: SyncState::default(),
             should_quit: false,
             suspend_requested: false,
@@ -212,6 +225,8 @@ impl App {
             Screen::Activities => Scope::Activities,
             Screen::Security => Scope::Security,
             Screen::Search => Scope::Search,
+            Screen::Performance if self.performance.proposals.is_some() => Scope::Proposals,
+            Screen::Performance => Scope::Performance,
         }
     }
 
@@ -352,7 +367,7 @@ impl App {
             Screen::Holdings => self.holdings.account,
             Screen::Activities => self.activities.account,
             Screen::Accounts => self.selected_account().map(|s| s.account.id),
-            Screen::Security | Screen::Search => None,
+            Screen::Security | Screen::Search | Screen::Performance => None,
         };
         shown.filter(is_inv).or(match investment.as_slice() {
             [(only, _)] => Some(*only),
@@ -384,7 +399,7 @@ impl App {
         let pointed = match self.screen {
             Screen::Holdings => self.selected_holding().map(|r| r.account_id),
             Screen::Security | Screen::Search => self.holdings.account,
-            Screen::Accounts | Screen::Activities => None,
+            Screen::Accounts | Screen::Activities | Screen::Performance => None,
         };
         self.account_in_view()
             .or(only_holder().filter(is_inv))

@@ -9,6 +9,7 @@ use crate::domain::{time, Symbol};
 use super::action::Command;
 use super::app::{App, Column, Mode, Range, Screen};
 use super::form::{parse_decimal, ActivityPrefill};
+use super::screens::performance::{self, PerfRange};
 use super::screens::{activities, holdings, search, security};
 
 /// A parsed command.
@@ -25,7 +26,10 @@ pub enum Cmd {
     Open(Symbol),
     Search(String),
     Sync(Option<Symbol>),
+    /// A chart range; on the performance screen, its range of the same name.
     Range(Range),
+    /// A range only the performance screen has: 3Y, or days typed `FROM..TO`.
+    Period(PerfRange),
     Sort(Column, Option<bool>),
     Filter(String),
     Privacy,
@@ -54,7 +58,11 @@ pub const COMMANDS: &[(&str, &str)] = &[
     (":open SYM", "chart of SYM"),
     (":search TEXT", "search securities"),
     (":sync [SYM]", "sync SYM, or everything"),
-    (":range 1D|5D|1M|3M|6M|YTD|1Y|5Y|MAX", "chart range"),
+    (
+        ":range 1D|5D|1M|3M|6M|YTD|1Y|3Y|5Y|MAX|FROM..TO",
+        "chart range; on Performance its range (1M 3M YTD 1Y 3Y 5Y MAX); FROM..TO \
+         (YYYY-MM-DD..YYYY-MM-DD): the performance over those days",
+    ),
     (
         ":sort COLUMN [asc|desc]",
         "sort holdings (symbol, value, gain%, day, weight...)",
@@ -121,9 +129,14 @@ pub fn parse(line: &str) -> Result<Cmd, String> {
                 symbol(rest).map(|s| Cmd::Sync(Some(s)))
             }
         }
+        "range" | "r" if rest.contains("..") => performance::parse_days(rest)
+            .map(|(start, end)| Cmd::Period(PerfRange::Custom { start, end })),
         "range" | "r" => Range::parse(rest)
             .map(Cmd::Range)
-            .ok_or_else(|| format!("'{rest}' is not one of 1D 5D 1M 3M 6M YTD 1Y 5Y MAX")),
+            .or_else(|| PerfRange::parse_preset(rest).map(Cmd::Period))
+            .ok_or_else(|| {
+                format!("'{rest}' is not one of 1D 5D 1M 3M 6M YTD 1Y 3Y 5Y MAX, nor FROM..TO")
+            }),
         "sort" => {
             let mut parts = rest.split_whitespace();
             let col = parts.next().unwrap_or("");
@@ -291,7 +304,20 @@ pub fn run(app: &mut App, line: &str) -> Vec<Command> {
         }
         Cmd::Sync(None) => return app.sync_all(),
         Cmd::Sync(Some(s)) => return app.sync_one(s),
+        Cmd::Range(r) if app.screen == Screen::Performance => {
+            match PerfRange::parse_preset(r.label()) {
+                Some(range) => return performance::set_range(app, range),
+                None => app.error(format!(
+                    "{} is not a performance range: 1M 3M YTD 1Y 3Y 5Y MAX, or FROM..TO",
+                    r.label()
+                )),
+            }
+        }
         Cmd::Range(r) => return security::set_range(app, r),
+        Cmd::Period(PerfRange::Custom { start, end }) => {
+            return performance::set_days(app, start, end)
+        }
+        Cmd::Period(range) => return performance::set_range(app, range),
         Cmd::Sort(c, dir) => {
             holdings::sort_by(app, c, dir);
             app.screen = Screen::Holdings;
@@ -483,6 +509,17 @@ mod tests {
         assert!(parse("buy").is_err());
         assert_eq!(parse("range ytd").unwrap(), Cmd::Range(Range::Ytd));
         assert!(parse("range 2W").is_err());
+        assert_eq!(parse("range 3y").unwrap(), Cmd::Period(PerfRange::Y3));
+        assert_eq!(
+            parse("range 2024-01-01..2024-12-31").unwrap(),
+            Cmd::Period(PerfRange::Custom {
+                start: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+                end: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            })
+        );
+        assert!(parse("range 2024-12-31..2024-01-01")
+            .unwrap_err()
+            .contains("after it ends"));
         assert_eq!(
             parse("sort gain% desc").unwrap(),
             Cmd::Sort(Column::GainPct, Some(true))

@@ -21,6 +21,7 @@ pub enum Intent {
     GoHoldings,
     GoSecurity,
     GoSearch,
+    GoPerformance,
     Up,
     Down,
     PageUp,
@@ -61,6 +62,14 @@ pub enum Intent {
     Lots,
     /// The activities of the account in view.
     Activities,
+    /// The values and flows the performance figures are computed from.
+    Explain,
+    /// The splits and dividends proposed for the ledger, on the performance screen.
+    Proposals,
+    /// Record the proposal under the cursor.
+    Accept,
+    /// Stop proposing it.
+    Dismiss,
 }
 
 impl Intent {
@@ -97,6 +106,8 @@ pub enum Scope {
     Activities,
     Security,
     Search,
+    Performance,
+    Proposals,
 }
 
 impl Scope {
@@ -109,6 +120,8 @@ impl Scope {
             Self::Activities => "Activities (a on Accounts or Holdings)",
             Self::Security => "Security",
             Self::Search => "Search",
+            Self::Performance => "Performance",
+            Self::Proposals => "Proposals (P on Performance)",
         }
     }
 }
@@ -304,6 +317,12 @@ fn defaults() -> Vec<Binding> {
         b(S::Global, GoHoldings, vec![c('2')], "holdings"),
         b(S::Global, GoSecurity, vec![c('3')], "security chart"),
         b(S::Global, GoSearch, vec![c('4')], "search"),
+        b(
+            S::Global,
+            GoPerformance,
+            vec![c('5')],
+            "performance of the portfolio",
+        ),
         b(S::Global, Up, vec![c('k'), k(K::Up)], "move up"),
         b(S::Global, Down, vec![c('j'), k(K::Down)], "move down"),
         b(
@@ -518,6 +537,51 @@ fn defaults() -> Vec<Binding> {
         ),
         b(S::Search, Open, vec![k(K::Enter)], "open the security"),
         b(S::Search, AddHolding, vec![c('a')], "add as a holding"),
+        b(
+            S::Performance,
+            RangeNext,
+            vec![c(']'), c('+')],
+            "longer range (:range FROM..TO for any days)",
+        ),
+        b(
+            S::Performance,
+            RangePrev,
+            vec![c('['), c('-')],
+            "shorter range",
+        ),
+        b(
+            S::Performance,
+            SortNext,
+            vec![c('>'), c('o')],
+            "sort the accounts by the next column",
+        ),
+        b(
+            S::Performance,
+            SortPrev,
+            vec![c('<')],
+            "sort by the previous column",
+        ),
+        b(
+            S::Performance,
+            SortReverse,
+            vec![c('r')],
+            "reverse the sort",
+        ),
+        b(
+            S::Performance,
+            Explain,
+            vec![c('x')],
+            "the values and flows the figures are computed from",
+        ),
+        b(
+            S::Performance,
+            Proposals,
+            vec![c('P')],
+            "splits and dividends the market data reported that the ledger lacks",
+        ),
+        b(S::Proposals, Accept, vec![c('a')], "record the proposal"),
+        b(S::Proposals, Dismiss, vec![c('d')], "stop proposing it"),
+        b(S::Proposals, Proposals, vec![c('P')], "close the proposals"),
     ]
 }
 

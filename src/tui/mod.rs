@@ -6,7 +6,7 @@
 //! generation, so a stale reply never overwrites a newer one.
 //!
 //! Cut by screen: each screen under [`screens`] (accounts, holdings, activities, security,
-//! search, help) holds its state, its key handling and its drawing, and is the one place to
+//! search, performance, help) holds its state, its key handling and its drawing, and is the one place to
 //! change it.
 //! [`update`] routes: the keys that mean the same everywhere, then the screen in view;
 //! [`app`] holds the [`app::App`] composed of the screens' states and what they share.

@@ -102,6 +102,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             screens::search::update(app, action)
         }
         Action::ActivitiesLoaded { .. } => screens::activities::update(app, action),
+        Action::PerformanceLoaded { .. } | Action::ProposalsLoaded { .. } => {
+            screens::performance::update(app, action)
+        }
+        Action::ProposalDecided { .. } => screens::performance::decided(app, action),
         Action::Saved { what, result } => match result {
             Ok(()) => {
                 app.form = None;
@@ -110,6 +114,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 // Adding a holding may have stored its security.
                 cmds.extend(screens::search::refresh(app));
                 cmds.extend(screens::activities::reload(app));
+                cmds.extend(screens::performance::invalidate(app));
                 cmds
             }
             Err(f) => {
@@ -138,6 +143,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 app.info(format!("Deleted {what}"));
                 let mut cmds = app.reload();
                 cmds.extend(screens::activities::reload(app));
+                cmds.extend(screens::performance::invalidate(app));
                 cmds
             }
             Err(f) => {
@@ -204,6 +210,7 @@ fn on_sync(app: &mut App, event: SyncEvent) -> Vec<Command> {
             }
             let mut cmds = app.reload();
             cmds.extend(screens::search::refresh(app));
+            cmds.extend(screens::performance::invalidate(app));
             if let Some(current) = app.security.symbol.clone() {
                 if symbol.is_none() || symbol.as_ref() == Some(&current) {
                     cmds.extend(screens::security::load_chart(app));
@@ -361,12 +368,15 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
         GoHoldings => return screens::show(app, Screen::Holdings),
         GoSecurity => return screens::show(app, Screen::Security),
         GoSearch => return screens::show(app, Screen::Search),
+        GoPerformance => return screens::show(app, Screen::Performance),
         CommandLine => app.mode = Mode::CommandLine(String::new()),
         Privacy => app.toggle_privacy(),
         Refresh => {
             let mut cmds = app.reload();
-            if app.screen == Screen::Security {
-                cmds.extend(screens::security::load_chart(app));
+            match app.screen {
+                Screen::Security => cmds.extend(screens::security::load_chart(app)),
+                Screen::Performance => cmds.extend(screens::performance::load(app)),
+                _ => {}
             }
             return cmds;
         }
@@ -378,6 +388,7 @@ fn on_intent(app: &mut App, intent: Intent) -> Vec<Command> {
                 Screen::Activities => screens::activities::handle_intent(app, intent),
                 Screen::Security => screens::security::handle_intent(app, intent),
                 Screen::Search => screens::search::handle_intent(app, intent),
+                Screen::Performance => screens::performance::handle_intent(app, intent),
             }
         }
     }
@@ -424,7 +435,15 @@ mod tests {
         press(&mut a, KeyCode::Char('1'));
         assert_eq!(a.screen, Screen::Accounts);
         press(&mut a, KeyCode::BackTab);
+        assert_eq!(a.screen, Screen::Performance, "the last tab");
+        press(&mut a, KeyCode::BackTab);
         assert_eq!(a.screen, Screen::Search);
+        let cmds = press(&mut a, KeyCode::Char('5'));
+        assert_eq!(a.screen, Screen::Performance);
+        assert!(
+            cmds.is_empty(),
+            "asked for once, when first shown: {cmds:?}"
+        );
     }
 
     #[test]

@@ -135,6 +135,50 @@ impl Worker {
                     result,
                 });
             }
+            Command::LoadPerformance { gen, query } => {
+                let result = match self.user() {
+                    Ok(user) => self
+                        .services
+                        .performance
+                        .performance(&user, query)
+                        .await
+                        .map(Box::new)
+                        .map_err(Failure::from),
+                    Err(e) => Err(e),
+                };
+                send(Action::PerformanceLoaded { gen, result });
+            }
+            Command::LoadProposals { gen } => {
+                let result = match self.user() {
+                    Ok(user) => self
+                        .services
+                        .proposals
+                        .list(&user)
+                        .await
+                        .map_err(Failure::from),
+                    Err(e) => Err(e),
+                };
+                send(Action::ProposalsLoaded { gen, result });
+            }
+            Command::DecideProposal { id, accept, what } => {
+                let result = match self.user() {
+                    Ok(user) => {
+                        let proposals = &self.services.proposals;
+                        let done = if accept {
+                            proposals.accept(&user, id).await.map(|_| ())
+                        } else {
+                            proposals.dismiss(&user, id).await
+                        };
+                        done.map_err(Failure::from)
+                    }
+                    Err(e) => Err(e),
+                };
+                send(Action::ProposalDecided {
+                    accepted: accept,
+                    what,
+                    result,
+                });
+            }
             Command::SearchStored { gen, query } => {
                 self.latest_search.store(gen, Ordering::SeqCst);
                 let result = self

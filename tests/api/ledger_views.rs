@@ -101,7 +101,7 @@ pub(crate) async fn account(app: &TestApp, s: &Session, name: &str, currency: &s
 
 /// One activity as written: `(type, date, security, quantity, unit_price, amount, fee,
 /// currency)`.
-type Row<'a> = (
+pub(crate) type Row<'a> = (
     ActivityType,
     &'a str,
     Option<Uuid>,
@@ -114,7 +114,7 @@ type Row<'a> = (
 
 /// Stores the activities of `account`, checked as the activity service checks them, in
 /// order; returns their ids.
-async fn record(store: &dyn Store, account: Uuid, rows: &[Row<'_>]) -> Vec<Uuid> {
+pub(crate) async fn record(store: &dyn Store, account: Uuid, rows: &[Row<'_>]) -> Vec<Uuid> {
     let today = Utc::now().date_naive();
     let mut stored = Vec::new();
     for (i, (kind, day, security, quantity, price, amount, fee, currency)) in
@@ -146,7 +146,14 @@ async fn record(store: &dyn Store, account: Uuid, rows: &[Row<'_>]) -> Vec<Uuid>
     stored.iter().map(|a| a.id).collect()
 }
 
-fn buy<'a>(day: &'a str, sec: Uuid, q: &'a str, p: &'a str, fee: &'a str, cur: &'a str) -> Row<'a> {
+pub(crate) fn buy<'a>(
+    day: &'a str,
+    sec: Uuid,
+    q: &'a str,
+    p: &'a str,
+    fee: &'a str,
+    cur: &'a str,
+) -> Row<'a> {
     (
         ActivityType::Buy,
         day,
@@ -179,7 +186,7 @@ fn sell<'a>(
     )
 }
 
-fn cash<'a>(kind: ActivityType, day: &'a str, amount: &'a str, cur: &'a str) -> Row<'a> {
+pub(crate) fn cash<'a>(kind: ActivityType, day: &'a str, amount: &'a str, cur: &'a str) -> Row<'a> {
     (kind, day, None, None, None, Some(amount), None, cur)
 }
 

@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use finances::domain::security_event::{CorporateAction, SecurityEvent};
 use finances::domain::{
     self, AccountType, CurrencyCode, NewAccount, NewSecurity, SecurityType, Symbol,
 };
@@ -255,4 +256,115 @@ async fn positions_gains_and_income_come_from_the_ledger() {
     );
     let bad = sandbox.run(&["income", "--group", "week"], None);
     assert_clear_failure(&bad, "week");
+}
+
+/// 1,000 deposited on 2024-01-02 and 200 withdrawn on 2024-01-04, nothing invested: the value
+/// is 1000, 1000, 800. r(4 Jan) = 800 / (1000 - 200) - 1 = 0, so the twr is 0; net flows
+/// -200; gain 800 - 1000 + 200 = 0.
+#[tokio::test]
+async fn perf_prints_the_returns_and_their_daily_series() {
+    let sandbox = sandbox_with_account().await;
+    for args in [
+        &["deposit", "--amount", "1000", "--date", "2024-01-02"][..],
+        &["withdrawal", "--amount", "200", "--date", "2024-01-04"],
+    ] {
+        let mut full = vec!["activity", "add", "-a", "Broker"];
+        full.extend_from_slice(args);
+        let o = sandbox.run(&full, None);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let range = ["--start", "2024-01-02", "--end", "2024-01-04"];
+    let mut args = vec!["perf", "--csv"];
+    args.extend_from_slice(&range);
+    let o = sandbox.run(&args, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "date,value,flow,twr_cumulative\n\
+         2024-01-02,1000,0,0\n\
+         2024-01-03,1000,0,0\n\
+         2024-01-04,800,-200,0\n"
+    );
+    let mut args = vec!["perf", "-a", "Broker", "--json"];
+    args.extend_from_slice(&range);
+    let o = sandbox.run(&args, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["net_flows"], "-200");
+    assert_eq!(doc["gain"], "0");
+    assert_eq!(doc["twr"], "0");
+    assert_eq!(doc["flows"][0]["kind"], "withdrawal");
+    assert_eq!(doc["flows"][0]["amount"], "-200");
+    let mut args = vec!["perf"];
+    args.extend_from_slice(&range);
+    let o = sandbox.run(&args, None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("TWR"), "{}", stdout(&o));
+    let bad = sandbox.run(&["perf", "--start", "2024-02-30"], None);
+    assert_clear_failure(&bad, "start");
+}
+
+/// AAPL split 4:1 on 2024-06-10 as the market data reports it; the 10 shares bought on
+/// 2024-01-02 make it a proposal. Accepted once, it is recorded and no longer proposed.
+#[tokio::test]
+async fn proposals_are_listed_and_accepted_from_the_shell() {
+    let sandbox = sandbox_with_account().await;
+    let o = sandbox.run(
+        &[
+            "activity",
+            "add",
+            "-a",
+            "Broker",
+            "buy",
+            "--symbol",
+            "AAPL",
+            "--quantity",
+            "10",
+            "--price",
+            "150",
+            "--date",
+            "2024-01-02",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let url = format!("sqlite://{}", sandbox.path("finances.db").display());
+    let store = finances::store::open(&url).await.unwrap();
+    let aapl = store
+        .security_by_symbol(&Symbol::parse("AAPL").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .save_events(&[SecurityEvent {
+            security_id: aapl.id,
+            date: "2024-06-10".parse().unwrap(),
+            action: CorporateAction::Split {
+                new: Decimal::from(4),
+                old: Decimal::ONE,
+            },
+        }])
+        .await
+        .unwrap();
+    let o = sandbox.run(&["proposals", "--csv"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,date,account,symbol,activity_type,quantity,split_ratio,amount,currency")
+    );
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        row[1..],
+        ["2024-06-10", "Broker", "AAPL", "split", "10", "4:1", "", ""]
+    );
+    assert_eq!(lines.next(), None);
+    let o = sandbox.run(&["proposals", "--accept", row[0]], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("recorded split"), "{}", stdout(&o));
+    let o = sandbox.run(&["proposals", "--json"], None);
+    assert_eq!(stdout(&o).trim(), "[]");
+    let bad = sandbox.run(&["proposals", "--dismiss", "nonsense"], None);
+    assert_clear_failure(&bad, "nonsense");
 }

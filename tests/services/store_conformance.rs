@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use finances::domain::ledger::{Activity, ActivityType, CostBasisMethod, SplitRatio};
+use finances::domain::security_event::{CorporateAction, SecurityEvent};
 use finances::domain::{
     Account, AccountType, AccountValue, ActivityFilter, Currency, CurrencyCode, DataVersion, Email,
     ExchangeRate, Holding, Institution, Interval, PageRequest, PasswordResetToken, PriceBar,
@@ -66,6 +67,10 @@ conformance!(
     the_newest_on_or_before_a_day,
     holdings,
     holdings_read_priced,
+    the_closes_kept_beside_a_security_follow_its_bars,
+    splits_and_dividends_are_kept_once_per_kind_and_day,
+    dismissed_proposals_are_kept_per_account,
+    daily_closes_of_a_range_of_days,
     refresh_tokens,
     concurrent_spends_spend_once,
     concurrent_writes_all_land,
@@ -1561,6 +1566,189 @@ async fn holdings(s: &dyn Store) {
     assert_not_found(s.update_holding(&moved).await);
 }
 
+/// The daily closes of several securities within whole UTC days: the first moment of the
+/// first day and the last of the last count, intraday bars do not, by security then time.
+async fn daily_closes_of_a_range_of_days(s: &dyn Store) {
+    let aapl = security(s, "AAPL").await;
+    let msft = security(s, "MSFT").await;
+    let bars = [
+        bar(aapl.id, Interval::D1, at("2024-03-01T23:59:59Z"), "1"),
+        bar(aapl.id, Interval::D1, at("2024-03-02T00:00:00Z"), "2"),
+        bar(aapl.id, Interval::H1, at("2024-03-02T15:00:00Z"), "99"),
+        bar(
+            aapl.id,
+            Interval::D1,
+            at("2024-03-04T23:59:59.999999Z"),
+            "4",
+        ),
+        bar(aapl.id, Interval::D1, at("2024-03-05T00:00:00Z"), "5"),
+    ];
+    s.save_sync(&aapl, &bars).await.unwrap();
+    s.save_sync(
+        &msft,
+        &[bar(msft.id, Interval::D1, at("2024-03-03T21:00:00Z"), "30")],
+    )
+    .await
+    .unwrap();
+    let read = s
+        .daily_closes(
+            &[msft.id, aapl.id, aapl.id],
+            day("2024-03-02"),
+            day("2024-03-04"),
+        )
+        .await
+        .unwrap();
+    let mut expected = vec![
+        (aapl.id, at("2024-03-02T00:00:00Z"), dec("2")),
+        (aapl.id, at("2024-03-04T23:59:59.999999Z"), dec("4")),
+        (msft.id, at("2024-03-03T21:00:00Z"), dec("30")),
+    ];
+    expected.sort_by_key(|(id, t, _)| (*id, *t));
+    assert_eq!(
+        read.iter()
+            .map(|c| (c.security_id, c.timestamp, c.close))
+            .collect::<Vec<_>>(),
+        expected
+    );
+    assert!(s
+        .daily_closes(&[], day("2024-03-01"), day("2024-03-31"))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+/// A dismissal is kept once per account and proposal, read back for the accounts asked, and
+/// goes with its account; one for an account not stored is a conflict.
+async fn dismissed_proposals_are_kept_per_account(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let a = account(s, ann.id, "A").await;
+    let b = account(s, ann.id, "B").await;
+    let (p1, p2) = (Uuid::new_v4(), Uuid::new_v4());
+    let now = Utc::now();
+    s.dismiss_proposal(a.id, p1, now).await.unwrap();
+    s.dismiss_proposal(a.id, p1, now).await.unwrap();
+    s.dismiss_proposal(b.id, p2, now).await.unwrap();
+    assert_eq!(
+        s.dismissed_proposals(&[a.id]).await.unwrap(),
+        vec![(a.id, p1)]
+    );
+    let mut both = s.dismissed_proposals(&[a.id, b.id]).await.unwrap();
+    both.sort();
+    let mut expected = vec![(a.id, p1), (b.id, p2)];
+    expected.sort();
+    assert_eq!(both, expected);
+    s.delete_account(b.id).await.unwrap();
+    assert!(s.dismissed_proposals(&[b.id]).await.unwrap().is_empty());
+    let e = s
+        .dismiss_proposal(Uuid::new_v4(), p1, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+}
+
+/// A sync stores the splits and dividends it is sent again: one row per security, kind and
+/// day, the last values written; they read back by security, then date; writing for a
+/// security not stored is a conflict naming it.
+async fn splits_and_dividends_are_kept_once_per_kind_and_day(s: &dyn Store) {
+    let nvda = security(s, "NVDA").await;
+    let msft = security(s, "MSFT").await;
+    let split = SecurityEvent {
+        security_id: nvda.id,
+        date: day("2021-07-20"),
+        action: CorporateAction::Split {
+            new: dec("4"),
+            old: dec("1"),
+        },
+    };
+    let dividend = |on: &str, amount: &str| SecurityEvent {
+        security_id: msft.id,
+        date: day(on),
+        action: CorporateAction::Dividend {
+            amount: dec(amount),
+            currency: Some("USD".into()),
+        },
+    };
+    let events = vec![
+        split.clone(),
+        dividend("2021-05-19", "0.56"),
+        dividend("2021-08-18", "0.56"),
+    ];
+    s.save_events(&events).await.unwrap();
+    s.save_events(&events).await.unwrap();
+    // A corrected amount replaces the one stored; a dividend on the split's day is its own row.
+    let corrected = dividend("2021-08-18", "0.62");
+    s.save_events(std::slice::from_ref(&corrected))
+        .await
+        .unwrap();
+    let mut read = s.security_events(&[msft.id, nvda.id]).await.unwrap();
+    read.sort_by_key(|e| (e.security_id, e.date));
+    let mut expected = vec![split.clone(), events[1].clone(), corrected];
+    expected.sort_by_key(|e| (e.security_id, e.date));
+    assert_eq!(read, expected);
+    assert_eq!(
+        s.security_events(&[nvda.id]).await.unwrap(),
+        vec![split.clone()]
+    );
+    assert!(s.security_events(&[]).await.unwrap().is_empty());
+    let stray = SecurityEvent {
+        security_id: Uuid::new_v4(),
+        ..split
+    };
+    let e = s.save_events(&[stray]).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+}
+
+/// The two newest daily closes kept in a security's row follow every write of its bars: a
+/// late bar of an older day becomes the previous close only where it is one, a newer day
+/// moves both, a corrected close replaces it.
+async fn the_closes_kept_beside_a_security_follow_its_bars(s: &dyn Store) {
+    let ann = user(s, "ann").await;
+    let acc = account(s, ann.id, "Broker").await;
+    let aapl = security(s, "AAPL").await;
+    let t0 = at("2024-03-01T21:00:00Z");
+    s.insert_holding(&new_holding(acc.id, aapl.id, t0, "1"))
+        .await
+        .unwrap();
+    let read = || async {
+        let line = s
+            .priced_holdings(ann.id, acc.id, true, all())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        (line.close, line.previous_close)
+    };
+    let write = |days: i64, close: &'static str| {
+        let b = bar(aapl.id, Interval::D1, t0 + Duration::days(days), close);
+        let sec = aapl.clone();
+        async move { s.save_sync(&sec, &[b]).await.unwrap() }
+    };
+    assert_eq!(read().await, (None, None));
+    write(0, "10").await;
+    write(3, "13").await;
+    assert_eq!(
+        read().await,
+        (Some((t0 + Duration::days(3), dec("13"))), Some(dec("10")))
+    );
+    // Day 1 arrives late: between day 0 and day 3, it becomes the previous close.
+    write(1, "11").await;
+    assert_eq!(
+        read().await,
+        (Some((t0 + Duration::days(3), dec("13"))), Some(dec("11")))
+    );
+    write(4, "14").await;
+    assert_eq!(
+        read().await,
+        (Some((t0 + Duration::days(4), dec("14"))), Some(dec("13")))
+    );
+    // The newest day corrected.
+    write(4, "14.5").await;
+    assert_eq!(
+        read().await,
+        (Some((t0 + Duration::days(4), dec("14.5"))), Some(dec("13")))
+    );
+}
+
 /// The holdings lists' reads: each holding with its security and its security's two newest
 /// daily closes, only from the owner's accounts, in the order of the unpriced reads.
 async fn holdings_read_priced(s: &dyn Store) {
@@ -1693,6 +1881,17 @@ async fn holdings_read_priced(s: &dyn Store) {
         .any(|p| p.security_id == tsla.id && p.close.is_none()));
     assert_eq!(in_acc2.positions.len(), 2);
     assert_eq!(s.account_positions(bob.id, acc.id).await.unwrap(), None);
+
+    // The same for every account of the user at once, each with its account.
+    let mut all = s.position_prices_of_user(ann.id).await.unwrap();
+    all.sort_by_key(|(account, p)| (*account, p.security_id));
+    let mut expected: Vec<_> = [(acc.id, prices), (acc2.id, in_acc2.positions)]
+        .into_iter()
+        .flat_map(|(id, ps)| ps.into_iter().map(move |p| (id, p)))
+        .collect();
+    expected.sort_by_key(|(account, p)| (*account, p.security_id));
+    assert_eq!(all, expected);
+    assert!(s.position_prices_of_user(bob.id).await.unwrap().is_empty());
 }
 
 async fn refresh_tokens(s: &dyn Store) {

@@ -1,5 +1,6 @@
 //! The real binary in a pseudo-terminal (tmux): `finances demo`, every screen, a chart and its
-//! range, a holding added and deleted, quit; then the terminal must be restored (alternate
+//! range, a holding added and deleted, the performance over a year, three years and typed
+//! days, quit; then the terminal must be restored (alternate
 //! screen left, cursor shown). `finances` on a kept demo store with a local stand-in for Yahoo:
 //! a symbol not stored, found by search and opened; a holding added before it has a price.
 //! Ignored when tmux was not on PATH when the tests were built, except under `CI=true`, where
@@ -93,6 +94,21 @@ impl Session {
             }
             if Instant::now() > deadline {
                 panic!("'{text}' never appeared; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The screen once `done` holds of it.
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if Instant::now() > deadline {
+                panic!("{what} never came; the screen:\n{screen}");
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -223,6 +239,37 @@ fn demo_session_from_start_to_quit() {
     s.wait_for("Deleted holding VOO");
     // The demo's own snapshot is the current one again.
     s.wait_for_row("VOO", |row| row != added);
+
+    // Performance: a year's figures, then three years', then days typed.
+    s.keys(&["5"]);
+    let heading = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(" days · USD"))
+            .map(str::to_string)
+    };
+    let twr_line = |screen: &str| {
+        screen
+            .lines()
+            .any(|l| l.trim_start().starts_with("TWR ") && l.contains('%'))
+    };
+    let year = s.wait_until("the year's figures", |screen| {
+        twr_line(screen) && heading(screen).is_some()
+    });
+    let year = heading(&year).unwrap();
+    s.keys(&["]"]);
+    let longer = s.wait_until("the three years' figures", |screen| {
+        heading(screen).is_some_and(|h| h != year) && !screen.contains("loading…")
+    });
+    assert!(twr_line(&longer), "{longer}");
+    s.keys(&[":"]);
+    s.text("range 2025-01-01..2025-03-31");
+    s.keys(&["Enter"]);
+    let typed = s.wait_for("2025-01-01 to 2025-03-31 · 90 days");
+    assert!(twr_line(&typed), "{typed}");
+    s.keys(&["x"]);
+    s.wait_for("Start value  2025-01-01");
+    s.keys(&["x"]);
 
     s.keys(&["1"]);
     s.wait_for("Everyday Checking");

@@ -8,5 +8,6 @@ mod e2e;
 mod first_hour;
 mod ledger;
 mod ledger_screens;
+mod performance;
 mod screens;
 mod update;

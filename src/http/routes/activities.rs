@@ -214,7 +214,10 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn one_with_security(state: &AppState, activity: Activity) -> ApiResult<ActivityOut> {
+pub(crate) async fn one_with_security(
+    state: &AppState,
+    activity: Activity,
+) -> ApiResult<ActivityOut> {
     let mut out = with_securities(state, vec![activity]).await?;
     Ok(out.remove(0))
 }

@@ -27,6 +27,7 @@ mod holdings;
 mod institutions;
 mod leases;
 mod prices;
+mod proposals;
 mod rows;
 mod securities;
 mod tokens;

@@ -6,10 +6,11 @@ use uuid::Uuid;
 
 use super::securities::bind_security;
 use super::PgStore;
+use crate::domain::security_event::{CorporateAction, SecurityEvent};
 use crate::domain::{Interval, PriceBar, Security};
 use crate::store::rows::{self, dedup_bars, distinct_ids};
-use crate::store::sql::prices::{self as sql, bar_columns};
-use crate::store::sql::securities::UPSERT as UPSERT_SECURITY;
+use crate::store::sql::prices::{self as sql, bar_columns, event_columns};
+use crate::store::sql::securities::{REFRESH_CLOSES, UPSERT as UPSERT_SECURITY};
 use crate::store::{LatestClose, PriceStore, StoreResult, UpsertCount};
 
 /// Bars per statement: each is one array element per column, so a long history is a few
@@ -70,8 +71,38 @@ async fn write_sync(
         total.inserted += n.inserted;
         total.updated += n.updated;
     }
+    for id in distinct_ids(&bars.iter().map(|b| b.security_id).collect::<Vec<_>>()) {
+        sqlx::query(REFRESH_CLOSES)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(total)
+}
+
+/// Every event in one transaction.
+async fn write_events(conn: &mut PgConnection, events: &[SecurityEvent]) -> sqlx::Result<()> {
+    let mut tx = conn.begin().await?;
+    for e in events {
+        let (numerator, denominator, amount, currency) = match &e.action {
+            CorporateAction::Split { new, old } => (Some(*new), Some(*old), None, None),
+            CorporateAction::Dividend { amount, currency } => {
+                (None, None, Some(*amount), currency.clone())
+            }
+        };
+        sqlx::query(sql::UPSERT_EVENT)
+            .bind(e.security_id)
+            .bind(e.kind())
+            .bind(e.date)
+            .bind(numerator)
+            .bind(denominator)
+            .bind(amount)
+            .bind(currency)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
 }
 
 #[async_trait]
@@ -81,6 +112,31 @@ impl PriceStore for PgStore {
         let mut conn = self.conn().await?;
         let written = write_sync(&mut conn, security, bars).await;
         conn.settle(written)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(events = events.len()))]
+    async fn save_events(&self, events: &[SecurityEvent]) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn().await?;
+        let written = write_events(&mut conn, events).await;
+        conn.settle(written)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn security_events(&self, ids: &[Uuid]) -> StoreResult<Vec<SecurityEvent>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(concat!(
+            "SELECT ",
+            event_columns!(),
+            " FROM security_events WHERE security_id = ANY($1) \
+             ORDER BY security_id, \"date\", kind"
+        ))
+        .bind(distinct_ids(ids));
+        self.list(query, rows::security_event).await
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(security_id = %security_id, interval = ?interval))]
@@ -142,6 +198,29 @@ impl PriceStore for PgStore {
         )
         .bind(distinct_ids(ids))
         .bind(n);
+        self.list(query, rows::latest_close).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(start = %start, end = %end))]
+    async fn daily_closes(
+        &self,
+        ids: &[Uuid],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<Vec<LatestClose>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(
+            "SELECT security_id, \"timestamp\", close FROM security_prices \
+             WHERE security_id = ANY($1) AND \"interval\" = '1d' \
+             AND \"timestamp\" >= $2::date::timestamp AT TIME ZONE 'UTC' \
+             AND \"timestamp\" < ($3::date + 1)::timestamp AT TIME ZONE 'UTC' \
+             ORDER BY security_id, \"timestamp\"",
+        )
+        .bind(distinct_ids(ids))
+        .bind(start)
+        .bind(end);
         self.list(query, rows::latest_close).await
     }
 

@@ -1,4 +1,4 @@
-use super::holdings::{newest_close, newest_only, of_owned_account};
+use super::holdings::{newest_only, of_owned_account};
 
 macro_rules! account_columns {
     () => {
@@ -36,9 +36,9 @@ pub(crate) const WITH_POSITIONS: &str = concat!(
          ORDER BY n.\"timestamp\" DESC LIMIT 1) \
      WHERE a.id = $1 AND a.user_id = $2 \
      UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-         NULL, NULL, NULL, NULL, NULL, h.security_id, h.shares, s.symbol, s.currency, ",
-    newest_close!("h.security_id", "close", "0"),
-    " FROM holdings AS h JOIN securities AS s ON s.id = h.security_id WHERE ",
+         NULL, NULL, NULL, NULL, NULL, h.security_id, h.shares, s.symbol, s.currency, \
+         s.last_close AS close \
+     FROM holdings AS h JOIN securities AS s ON s.id = h.security_id WHERE ",
     of_owned_account!(),
     " AND ",
     newest_only!()

@@ -25,48 +25,20 @@ macro_rules! of_owned_account {
 }
 pub(crate) use of_owned_account;
 
-/// `$column` of a security's daily bar `$offset` places before its newest (0: the newest),
-/// `$id` naming the security's id column: one backward probe of the primary key
-/// (security, interval, timestamp), however long the history.
-macro_rules! newest_close {
-    ($id:literal, $column:literal, $offset:literal) => {
-        concat!(
-            "(SELECT p.",
-            $column,
-            " FROM security_prices AS p WHERE p.security_id = ",
-            $id,
-            " AND p.\"interval\" = '1d' ORDER BY p.\"timestamp\" DESC LIMIT 1 OFFSET ",
-            $offset,
-            ")"
-        )
-    };
-}
-pub(crate) use newest_close;
-
 /// Completes `WITH held AS (<rows of holding_columns!>)` into the rows
 /// `rows::priced_holding` reads: each holding with its security (columns named `s_*`) and
-/// the two newest closes of that security, looked up once per security however many
-/// holdings share it (`MATERIALIZED`, or the planner inlines `closes` and probes once per
-/// holding). The caller adds the `ORDER BY`.
+/// that security's two newest closes, kept in its row when its bars are written (no lookup
+/// into the price history). The caller adds the `ORDER BY`.
 macro_rules! priced_from_held {
     () => {
-        concat!(
-            ", closes AS MATERIALIZED (SELECT ids.security_id, ",
-            $crate::store::sql::holdings::newest_close!("ids.security_id", "close", "0"),
-            " AS close, ",
-            $crate::store::sql::holdings::newest_close!("ids.security_id", "\"timestamp\"", "0"),
-            " AS close_at, ",
-            $crate::store::sql::holdings::newest_close!("ids.security_id", "close", "1"),
-            " AS previous_close FROM (SELECT DISTINCT security_id FROM held) AS ids) \
-             SELECT held.*, s.id AS s_id, s.symbol AS s_symbol, s.name AS s_name, \
-                 s.exchange AS s_exchange, s.currency AS s_currency, \
-                 s.security_type AS s_security_type, s.sector AS s_sector, \
-                 s.industry AS s_industry, s.market_cap AS s_market_cap, \
-                 s.last_synced_at AS s_last_synced_at, s.created_at AS s_created_at, \
-                 s.updated_at AS s_updated_at, c.close, c.close_at, c.previous_close \
-             FROM held JOIN securities AS s ON s.id = held.security_id \
-             JOIN closes AS c ON c.security_id = held.security_id "
-        )
+        " SELECT held.*, s.id AS s_id, s.symbol AS s_symbol, s.name AS s_name, \
+             s.exchange AS s_exchange, s.currency AS s_currency, \
+             s.security_type AS s_security_type, s.sector AS s_sector, \
+             s.industry AS s_industry, s.market_cap AS s_market_cap, \
+             s.last_synced_at AS s_last_synced_at, s.created_at AS s_created_at, \
+             s.updated_at AS s_updated_at, s.last_close AS close, \
+             s.last_close_at AS close_at, s.previous_close \
+         FROM held JOIN securities AS s ON s.id = held.security_id "
     };
 }
 pub(crate) use priced_from_held;
@@ -102,6 +74,16 @@ pub(crate) const PRICED_CURRENT_OF_USER: &str = concat!(
     ")",
     priced_from_held!(),
     "ORDER BY held.account_name, held.account_id, held.security_id"
+);
+/// What valuing each current holding of the user takes, and no more: the rows
+/// `rows::account_position_price` reads, by account and security.
+pub(crate) const POSITION_PRICES_OF_USER: &str = concat!(
+    "SELECT h.account_id, h.security_id, h.shares, s.symbol, s.currency AS quote_currency, \
+         s.last_close AS close \
+     FROM holdings AS h JOIN accounts AS a ON a.id = h.account_id \
+     JOIN securities AS s ON s.id = h.security_id WHERE a.user_id = $1 AND ",
+    newest_only!(),
+    " ORDER BY h.account_id, h.security_id"
 );
 /// Binds the account and its owner.
 pub(crate) const COUNT_OF_OWNED_ACCOUNT: &str = concat!(

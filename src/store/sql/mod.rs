@@ -14,6 +14,7 @@ pub(super) mod holdings;
 pub(super) mod institutions;
 pub(super) mod leases;
 pub(super) mod prices;
+pub(super) mod proposals;
 pub(super) mod securities;
 pub(super) mod tokens;
 pub(super) mod users;

@@ -45,3 +45,14 @@ pub(crate) use search_where;
 pub(crate) const UPDATE: &str = "UPDATE securities SET symbol = $2, name = $3, exchange = $4, \
      currency = $5, security_type = $6, sector = $7, industry = $8, market_cap = $9, \
      last_synced_at = $10, updated_at = $11 WHERE id = $1";
+/// Binds the security: copies its two newest daily closes into its row (see the migration
+/// `0006_security_closes`), after its bars are written and in the same transaction.
+pub(crate) const REFRESH_CLOSES: &str = "UPDATE securities SET \
+     last_close = (SELECT p.close FROM security_prices AS p WHERE p.security_id = $1 \
+         AND p.\"interval\" = '1d' ORDER BY p.\"timestamp\" DESC LIMIT 1), \
+     last_close_at = (SELECT p.\"timestamp\" FROM security_prices AS p \
+         WHERE p.security_id = $1 AND p.\"interval\" = '1d' \
+         ORDER BY p.\"timestamp\" DESC LIMIT 1), \
+     previous_close = (SELECT p.close FROM security_prices AS p WHERE p.security_id = $1 \
+         AND p.\"interval\" = '1d' ORDER BY p.\"timestamp\" DESC LIMIT 1 OFFSET 1) \
+     WHERE id = $1";

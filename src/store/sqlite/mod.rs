@@ -26,6 +26,7 @@ mod holdings;
 mod institutions;
 mod leases;
 mod prices;
+mod proposals;
 mod securities;
 mod tokens;
 mod users;

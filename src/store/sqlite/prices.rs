@@ -3,14 +3,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::SqliteConnection;
 use uuid::Uuid;
 
-use super::codec::{dec, end_of_day, id_list, opt_dec, opt_ts, ts, uid};
+use super::codec::{date, dec, end_of_day, id_list, opt_dec, opt_ts, ts, uid};
 use super::errors::parent;
 use super::securities::bind_security;
 use super::SqliteStore;
+use crate::domain::security_event::{CorporateAction, SecurityEvent};
 use crate::domain::{Interval, PriceBar, Security};
 use crate::store::rows::{self, dedup_bars, distinct_ids};
-use crate::store::sql::prices::{self as sql, bar_columns};
-use crate::store::sql::securities::UPSERT as UPSERT_SECURITY;
+use crate::store::sql::prices::{self as sql, bar_columns, event_columns};
+use crate::store::sql::securities::{REFRESH_CLOSES, UPSERT as UPSERT_SECURITY};
 use crate::store::{LatestClose, PriceStore, StoreResult, UpsertCount};
 
 /// Bars written by one statement: a whole history of daily bars of most securities.
@@ -110,13 +111,78 @@ impl SqliteStore {
             total.inserted += n.inserted;
             total.updated += n.updated;
         }
+        for id in distinct_ids(&bars.iter().map(|b| b.security_id).collect::<Vec<_>>()) {
+            sqlx::query(REFRESH_CLOSES)
+                .bind(uid(&id))
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(total)
     }
 }
 
+impl SqliteStore {
+    /// Every event in one transaction.
+    async fn write_events(&self, events: &[SecurityEvent]) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for e in events {
+            let (numerator, denominator, amount, currency) = match &e.action {
+                CorporateAction::Split { new, old } => (Some(*new), Some(*old), None, None),
+                CorporateAction::Dividend { amount, currency } => {
+                    (None, None, Some(*amount), currency.clone())
+                }
+            };
+            sqlx::query(sql::UPSERT_EVENT)
+                .bind(uid(&e.security_id))
+                .bind(e.kind())
+                .bind(date(&e.date))
+                .bind(opt_dec(&numerator))
+                .bind(opt_dec(&denominator))
+                .bind(opt_dec(&amount))
+                .bind(currency)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+}
+
 #[async_trait]
 impl PriceStore for SqliteStore {
+    #[tracing::instrument(level = "debug", skip_all, fields(events = events.len()))]
+    async fn save_events(&self, events: &[SecurityEvent]) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        match self.write_events(events).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let ids: Vec<Uuid> = events.iter().map(|e| e.security_id).collect();
+                let probes: Vec<_> = distinct_ids(&ids)
+                    .into_iter()
+                    .map(|id| parent("fk_security_events_security", "securities", Some(id)))
+                    .collect();
+                Err(self.conflict(e, &probes).await)
+            }
+        }
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn security_events(&self, ids: &[Uuid]) -> StoreResult<Vec<SecurityEvent>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(concat!(
+            "SELECT ",
+            event_columns!(),
+            " FROM security_events WHERE security_id IN (SELECT value FROM json_each($1)) \
+             ORDER BY security_id, \"date\", kind"
+        ))
+        .bind(id_list(&distinct_ids(ids)));
+        self.list(query, rows::security_event).await
+    }
+
     #[tracing::instrument(level = "debug", skip_all)]
     async fn save_sync(&self, security: &Security, bars: &[PriceBar]) -> StoreResult<UpsertCount> {
         let written = self.write_sync(security, bars).await;
@@ -196,6 +262,28 @@ impl PriceStore for SqliteStore {
         )
         .bind(id_list(&distinct_ids(ids)))
         .bind(n);
+        self.list(query, rows::latest_close).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(start = %start, end = %end))]
+    async fn daily_closes(
+        &self,
+        ids: &[Uuid],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<Vec<LatestClose>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(
+            "SELECT p.security_id, p.\"timestamp\", p.close FROM json_each($1) AS ids \
+             JOIN security_prices AS p ON p.security_id = ids.value AND p.\"interval\" = '1d' \
+             AND p.\"timestamp\" >= $2 AND p.\"timestamp\" < $3 \
+             ORDER BY p.security_id, p.\"timestamp\"",
+        )
+        .bind(id_list(&distinct_ids(ids)))
+        .bind(ts(&start.and_time(chrono::NaiveTime::MIN).and_utc()))
+        .bind(end_of_day(&end));
         self.list(query, rows::latest_close).await
     }
 

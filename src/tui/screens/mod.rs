@@ -8,6 +8,8 @@
 //! - [`activities`] (`screens/activities/mod.rs`): one investment account's ledger;
 //! - [`security`] (`screens/security/mod.rs`): one security's chart, figures and position;
 //! - [`search`] (`screens/search.rs`): stored and Yahoo's matches of a query;
+//! - [`performance`] (`screens/performance/mod.rs`): the portfolio's returns over a range,
+//!   each account's beside them, and what they are computed from;
 //! - [`help`] (`screens/help.rs`): the `?` overlay.
 //!
 //! Each has `handle_intent` for the keys the keymap reads on it (plus `handle_key` where text is
@@ -21,6 +23,7 @@ pub mod accounts;
 pub mod activities;
 pub mod help;
 pub mod holdings;
+pub mod performance;
 pub mod search;
 pub mod security;
 
@@ -37,10 +40,14 @@ use super::keymap::Intent;
 use super::widgets::{form, format, popup, status_bar};
 
 /// Shows `screen`. The security screen with nothing open opens the holding under the cursor,
-/// if any, rather than an empty screen.
+/// if any, rather than an empty screen; the performance screen asks for its figures the first
+/// time.
 pub fn show(app: &mut App, screen: Screen) -> Vec<Command> {
     app.screen = screen;
     app.mode = Mode::Normal;
+    if screen == Screen::Performance {
+        return performance::on_show(app);
+    }
     if screen == Screen::Security && app.security.symbol.is_none() {
         if let Some(symbol) = app.selected_holding().map(|r| r.symbol.clone()) {
             return security::open(app, symbol);
@@ -87,6 +94,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             Screen::Activities => activities::draw(frame, body, app),
             Screen::Security => security::draw(frame, body, app),
             Screen::Search => search::draw(frame, body, app),
+            Screen::Performance => performance::draw(frame, body, app),
         }
     }
     status_bar::draw(frame, status, app);

@@ -1,0 +1,327 @@
+//! "How did I do?": the value of the owner's ledger accounts on every day of a range, and the
+//! returns read from it (TWR, annualized TWR, MWR, gain, income, fees, taxes), for the
+//! portfolio in the base currency or for one account in its own. The figures are computed
+//! here once, by `domain::performance`; the HTTP route, the TUI and the CLI only show them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::domain::ledger::{AccountLedger, Activity, ActivityType, PositionStatement};
+use crate::domain::performance::{
+    account_history, portfolio_history, returns, Days, FlowEntry, History, Market, MissingSpan,
+    Returns, SecurityMarket,
+};
+use crate::domain::{Account, CurrencyCode, PageRequest, QuoteUnit, User};
+use crate::store::Store;
+
+use super::ledger::{position_statements, RateHistory};
+use super::portfolio::owned_account;
+use super::{ServiceError, ServiceResult};
+
+/// The days asked for; open ends are the first activity or statement, and today.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PerformanceQuery {
+    pub account_id: Option<Uuid>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+/// An account left out of the figures: it has neither activities nor position statements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excluded {
+    pub account_id: Uuid,
+    pub name: String,
+}
+
+/// One account's returns over the same range, in its own currency, beside the portfolio's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountReturns {
+    pub account_id: Uuid,
+    pub name: String,
+    pub currency: CurrencyCode,
+    /// Its series is left empty: the account's own answer has it.
+    pub returns: Returns,
+    pub complete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Performance {
+    /// The base currency for the portfolio, the account's for one account.
+    pub currency: CurrencyCode,
+    pub returns: Returns,
+    pub income: Decimal,
+    pub fees: Decimal,
+    pub taxes: Decimal,
+    /// Every flow of the days after the first, valued in `currency`.
+    pub flows: Vec<FlowEntry>,
+    pub excluded: Vec<Excluded>,
+    /// What is left out, and on which days.
+    pub missing: Vec<MissingSpan>,
+    /// Each account counted, by name: for the portfolio, every account with a ledger; for
+    /// one account, that one.
+    pub accounts: Vec<AccountReturns>,
+}
+
+impl Performance {
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+#[derive(Clone)]
+pub struct PerformanceService {
+    store: Arc<dyn Store>,
+}
+
+/// One account with what its ledger is replayed from.
+struct Ledger {
+    account: Account,
+    activities: Vec<Activity>,
+    statements: Vec<PositionStatement>,
+}
+
+impl Ledger {
+    fn first_date(&self) -> Option<NaiveDate> {
+        let activities = self.activities.iter().map(|a| a.date);
+        let statements = self.statements.iter().map(|s| s.date);
+        activities.chain(statements).min()
+    }
+}
+
+impl PerformanceService {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self { store }
+    }
+
+    /// The performance of the owner's portfolio (or of the one account) over the range.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, account_id = ?query.account_id))]
+    pub async fn performance(
+        &self,
+        user: &User,
+        query: PerformanceQuery,
+    ) -> ServiceResult<Performance> {
+        let today = Utc::now().date_naive();
+        let end = query.end.unwrap_or(today);
+        if end > today {
+            return Err(ServiceError::bad_request(
+                "end",
+                format!("end {end} is after today ({today})"),
+            ));
+        }
+        if let Some(start) = query.start.filter(|s| *s > end) {
+            return Err(ServiceError::bad_request(
+                "start",
+                format!("start {start} is after end {end}"),
+            ));
+        }
+        let (ledgers, excluded) = self.ledgers(user, query.account_id).await?;
+        let first = ledgers.iter().filter_map(Ledger::first_date).min();
+        let start = query.start.or(first).unwrap_or(end).min(end);
+        let days = Days { start, end };
+        // One account is read in its own currency, the portfolio in the base currency.
+        let currency = match query.account_id {
+            Some(_) => ledgers
+                .iter()
+                .map(|l| &l.account)
+                .chain(&excluded)
+                .next()
+                .map_or_else(|| user.base_currency.clone(), |a| a.currency.clone()),
+            None => user.base_currency.clone(),
+        };
+        let market = self.market(&ledgers, start, end).await?;
+        let currencies = ledgers
+            .iter()
+            .flat_map(|l| {
+                l.activities
+                    .iter()
+                    .map(|a| a.currency.as_str())
+                    .chain(l.statements.iter().map(|s| s.currency.as_str()))
+                    .chain(std::iter::once(l.account.currency.as_str()))
+            })
+            .filter_map(|c| QuoteUnit::parse(c).ok().map(|u| u.currency))
+            .chain(
+                market
+                    .values()
+                    .filter_map(|s| s.unit.as_ref().map(|u| u.currency.clone())),
+            )
+            .chain(std::iter::once(currency.clone()))
+            .collect::<Vec<_>>();
+        let rates = RateHistory::read(self.store.as_ref(), currencies, end).await?;
+        let mut histories = Vec::with_capacity(ledgers.len());
+        for l in &ledgers {
+            let ledger = AccountLedger {
+                currency: &l.account.currency,
+                method: l.account.cost_basis_method,
+                activities: &l.activities,
+                statements: &l.statements,
+            };
+            histories.push((
+                l.account.id,
+                account_history(l.account.id, ledger, &rates, &market, days)?,
+            ));
+        }
+        let mut accounts: Vec<AccountReturns> = ledgers
+            .iter()
+            .zip(&histories)
+            .filter_map(|(l, (_, h))| {
+                let mut returns = returns(&h.days)?;
+                returns.series = Vec::new();
+                Some(AccountReturns {
+                    account_id: l.account.id,
+                    name: l.account.name.clone(),
+                    currency: l.account.currency.clone(),
+                    returns,
+                    complete: h.complete(),
+                })
+            })
+            .collect();
+        accounts.sort_by(|a, b| a.name.cmp(&b.name));
+        let history: History = match (query.account_id, histories.len()) {
+            (Some(_), 1) => histories.pop().map(|(_, h)| h).expect("one history"),
+            _ => portfolio_history(&currency, &histories, &rates, days),
+        };
+        let returns = returns(&history.days).expect("a range has at least one day");
+        Ok(Performance {
+            currency,
+            income: history.income(),
+            fees: history.fees(),
+            taxes: history.taxes(),
+            returns,
+            flows: history.flows,
+            excluded: excluded
+                .into_iter()
+                .map(|a| Excluded {
+                    account_id: a.id,
+                    name: a.name,
+                })
+                .collect(),
+            missing: history.missing,
+            accounts,
+        })
+    }
+
+    /// The ledgers of the owner's accounts (or of the one), and the accounts left out for
+    /// having neither activities nor statements.
+    async fn ledgers(
+        &self,
+        user: &User,
+        account_id: Option<Uuid>,
+    ) -> ServiceResult<(Vec<Ledger>, Vec<Account>)> {
+        let store = self.store.as_ref();
+        let (accounts, activities) = match account_id {
+            Some(id) => {
+                let account = owned_account(store, user, id).await?;
+                (vec![account], store.account_activities(id).await?)
+            }
+            None => {
+                let (accounts, activities) = tokio::try_join!(
+                    store.accounts(user.id, PageRequest::all()),
+                    store.user_activities(user.id),
+                )?;
+                (accounts.items, activities)
+            }
+        };
+        let mut by_account: HashMap<Uuid, Vec<Activity>> = HashMap::new();
+        for a in activities {
+            by_account.entry(a.account_id).or_default().push(a);
+        }
+        let mut ledgers = Vec::new();
+        let mut excluded = Vec::new();
+        for account in accounts {
+            let activities = by_account.remove(&account.id).unwrap_or_default();
+            let statements = position_statements(store, account.id).await?;
+            if activities.is_empty() && statements.is_empty() {
+                excluded.push(account);
+            } else {
+                ledgers.push(Ledger {
+                    account,
+                    activities,
+                    statements,
+                });
+            }
+        }
+        Ok((ledgers, excluded))
+    }
+
+    /// The daily closes of every security the ledgers touch, from the newest on or before
+    /// `start` to `end`, with their splits: those the market data reported (stored by every
+    /// sync), and those recorded as activities in the owner's ledgers on other days.
+    async fn market(
+        &self,
+        ledgers: &[Ledger],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> ServiceResult<Market> {
+        let mut ids: Vec<Uuid> = ledgers
+            .iter()
+            .flat_map(|l| {
+                let bought = l.activities.iter().filter_map(|a| a.security_id);
+                bought.chain(l.statements.iter().map(|s| s.security_id))
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let store = self.store.as_ref();
+        let (securities, before, events) = tokio::try_join!(
+            store.securities_by_ids(&ids),
+            store.closes_on_or_before(&ids, start, 1),
+            store.security_events(&ids),
+        )?;
+        let mut market = Market::new();
+        for security in securities {
+            market.insert(
+                security.id,
+                SecurityMarket {
+                    unit: QuoteUnit::parse(&security.currency).ok(),
+                    symbol: security.symbol,
+                    closes: Vec::new(),
+                    splits: Vec::new(),
+                },
+            );
+        }
+        for close in before {
+            if let Some(s) = market.get_mut(&close.security_id) {
+                s.closes.push((close.timestamp.date_naive(), close.close));
+            }
+        }
+        if let Some(after_start) = start.succ_opt() {
+            if after_start <= end {
+                for close in store.daily_closes(&ids, after_start, end).await? {
+                    if let Some(s) = market.get_mut(&close.security_id) {
+                        s.closes.push((close.timestamp.date_naive(), close.close));
+                    }
+                }
+            }
+        }
+        for event in &events {
+            if let (Some(s), Some(factor)) =
+                (market.get_mut(&event.security_id), event.split_factor())
+            {
+                s.splits.push((event.date, factor));
+            }
+        }
+        // A split recorded in a ledger stands in for one the market data has not reported.
+        for l in ledgers {
+            for a in &l.activities {
+                if let (ActivityType::Split, Some(id), Some(ratio)) =
+                    (a.activity_type, a.security_id, a.split_ratio)
+                {
+                    if let Some(s) = market.get_mut(&id) {
+                        let factor = ratio.new_shares() / ratio.old_shares();
+                        if !s.splits.iter().any(|(d, _)| *d == a.date) {
+                            s.splits.push((a.date, factor));
+                        }
+                    }
+                }
+            }
+        }
+        for s in market.values_mut() {
+            s.splits.sort_by_key(|(d, _)| *d);
+        }
+        Ok(market)
+    }
+}
