@@ -46,6 +46,7 @@ use finances::domain::Account;
 use finances::domain::{PageRequest, User};
 use finances::market::OfflineMarket;
 use finances::service::ledger::DateRange;
+use finances::service::performance::PerformanceQuery;
 use finances::service::Services;
 use finances::store::testing::{with_database, TEST_DATABASE_URL_VAR};
 use finances::store::Store;
@@ -356,6 +357,56 @@ fn bench_store(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime::
             f.services
                 .portfolio
                 .valuation(&f.user, as_of)
+                .await
+                .unwrap()
+        })
+    });
+
+    // Performance over the whole ten years: every day's value of every account, the flows,
+    // TWR and MWR; for the portfolio in the base currency and for one account.
+    let whole = |account_id| PerformanceQuery {
+        account_id,
+        start: None,
+        end: as_of,
+    };
+    // An account kept by activities (every such account holds a fifth of them).
+    let largest =
+        rt.block_on(async { f.store.accounts_with_activities(f.user.id).await.unwrap()[0] });
+    rt.block_on(async {
+        for account in [None, Some(largest)] {
+            let p = f
+                .services
+                .performance
+                .performance(&f.user, whole(account))
+                .await
+                .unwrap();
+            eprintln!(
+                "{name}: performance of {} from {} to {} ({} days): twr {}, mwr {:?}, {} flows",
+                account.map_or("the portfolio".to_string(), |a| a.to_string()),
+                p.returns.start,
+                p.returns.end,
+                p.returns.series.len(),
+                p.returns.twr,
+                p.returns.mwr,
+                p.flows.len(),
+            );
+            assert!(p.returns.series.len() > 3_000);
+        }
+    });
+    group.bench_function("performance_portfolio_10y", |b| {
+        b.to_async(rt).iter(|| async {
+            f.services
+                .performance
+                .performance(&f.user, whole(None))
+                .await
+                .unwrap()
+        })
+    });
+    group.bench_function("performance_account_10y", |b| {
+        b.to_async(rt).iter(|| async {
+            f.services
+                .performance
+                .performance(&f.user, whole(Some(largest)))
                 .await
                 .unwrap()
         })
