@@ -323,6 +323,7 @@ impl PortfolioService {
             account,
             latest_value: value,
             positions: prices,
+            kept_by_activities,
         } = self
             .store
             .account_positions(user.id, id)
@@ -334,14 +335,24 @@ impl PortfolioService {
         } else {
             Vec::new()
         };
-        let positions: Vec<PositionValue> = prices
-            .iter()
-            .map(|p| PositionValue {
-                symbol: &p.symbol,
-                quote: &p.quote_currency,
-                market_value: HoldingValuation::market_value(p.shares, p.close),
-            })
-            .collect();
+        // An account kept by activities holds what its ledger replays, as in the lists.
+        let replayed = if kept_by_activities && account.is_investment_account {
+            self.ledger_positions(user.id, &[account.id]).await?
+        } else {
+            Vec::new()
+        };
+        let positions: Vec<PositionValue> = if kept_by_activities {
+            replayed.iter().map(PositionValue::of).collect()
+        } else {
+            prices
+                .iter()
+                .map(|p| PositionValue {
+                    symbol: &p.symbol,
+                    quote: &p.quote_currency,
+                    market_value: HoldingValuation::market_value(p.shares, p.close),
+                })
+                .collect()
+        };
         let today = Utc::now().date_naive();
         let (market_value, missing) = self
             .value_in(account.id, &positions, &account.currency, today)

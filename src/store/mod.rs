@@ -95,6 +95,9 @@ pub struct AccountPositions {
     pub latest_value: Option<AccountValue>,
     /// By security id.
     pub positions: Vec<PositionPrice>,
+    /// Whether the account has activities: its positions are then its ledger's, of which
+    /// `positions` (its holdings) are only the statements.
+    pub kept_by_activities: bool,
 }
 
 /// What an upsert of price bars did.

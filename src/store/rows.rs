@@ -157,12 +157,12 @@ pub(crate) fn account_positions(rows: &[impl Columns]) -> StoreResult<Option<Acc
                 Some(_) => Some(account_value_named!(r, "value_")),
                 None => None,
             };
-            found = Some((account(r)?, latest_value));
+            found = Some((account(r)?, latest_value, r.flag("kept_by_activities")?));
         } else {
             positions.push(position_price(r)?);
         }
     }
-    let Some((account, latest_value)) = found else {
+    let Some((account, latest_value, kept_by_activities)) = found else {
         return Ok(None);
     };
     positions.sort_by_key(|p| p.security_id);
@@ -170,6 +170,7 @@ pub(crate) fn account_positions(rows: &[impl Columns]) -> StoreResult<Option<Acc
         account,
         latest_value,
         positions,
+        kept_by_activities,
     }))
 }
 

@@ -487,6 +487,25 @@ async fn the_portfolio_values_an_account_kept_by_activities(db: Db) {
     assert_eq!(missing.len(), 1, "{missing:?}");
     assert_eq!(missing[0]["kind"], "price");
     assert_eq!(missing[0]["symbol"], "BBB");
+    // The account's own figures are its ledger's too: its positions
+    // include BBB, which has no close, so its market value is not shown in part (null), where
+    // its holdings (none) would have made it 0.
+    let detail = app
+        .get(&format!("/api/v1/accounts/{broker}"), &s.access)
+        .await;
+    detail.expect(200);
+    assert_eq!(detail.body["market_value"], Value::Null);
+    // Once BBB is sold, what is held is priced: 10 x 120.
+    post_batch(&app, &s, broker, json!([
+            {"activity_type": "sell", "date": "2024-01-04", "security_id": "BBB", "quantity": "3", "unit_price": "50"},
+        ]),
+    )
+    .await
+    .expect(201);
+    let detail = app
+        .get(&format!("/api/v1/accounts/{broker}"), &s.access)
+        .await;
+    assert_eq!(detail.body["market_value"], "1200.00");
 
     // On Jan 2 only the deposit and the AAA buy had happened: 10 x 110 + 3,995.
     let r = app

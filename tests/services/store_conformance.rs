@@ -921,6 +921,7 @@ async fn account_values(s: &dyn Store) {
                 account: account.clone(),
                 latest_value: value,
                 positions: Vec::new(),
+                kept_by_activities: false,
             })
         );
     }
