@@ -15,12 +15,12 @@ use crate::domain::performance::{
     account_history, portfolio_history, returns, Days, FlowEntry, History, Market, MissingSpan,
     Returns, SecurityMarket,
 };
-use crate::domain::{Account, CurrencyCode, PageRequest, QuoteUnit, User};
+use crate::domain::{Account, CurrencyCode, QuoteUnit, Security, User};
 use crate::store::Store;
 
-use super::ledger::{position_statements, RateHistory};
-use super::portfolio::owned_account;
-use super::{ServiceError, ServiceResult};
+use super::ledger::{LedgerService, RateHistory, UserRows};
+use super::portfolio::ACCOUNT_NOT_FOUND;
+use super::{Entity, ServiceError, ServiceResult};
 
 /// The days asked for; open ends are the first activity or statement, and today.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -75,16 +75,18 @@ impl Performance {
 #[derive(Clone)]
 pub struct PerformanceService {
     store: Arc<dyn Store>,
+    /// The owner's ledger rows, held per data version and shared with the ledger's views.
+    ledger: LedgerService,
 }
 
-/// One account with what its ledger is replayed from.
-struct Ledger {
-    account: Account,
-    activities: Vec<Activity>,
+/// One account with what its ledger is replayed from, borrowed from the owner's rows.
+struct Ledger<'a> {
+    account: &'a Account,
+    activities: &'a [Activity],
     statements: Vec<PositionStatement>,
 }
 
-impl Ledger {
+impl Ledger<'_> {
     fn first_date(&self) -> Option<NaiveDate> {
         let activities = self.activities.iter().map(|a| a.date);
         let statements = self.statements.iter().map(|s| s.date);
@@ -93,8 +95,8 @@ impl Ledger {
 }
 
 impl PerformanceService {
-    pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store }
+    pub fn new(store: Arc<dyn Store>, ledger: LedgerService) -> Self {
+        Self { store, ledger }
     }
 
     /// The performance of the owner's portfolio (or of the one account) over the range.
@@ -118,7 +120,31 @@ impl PerformanceService {
                 format!("start {start} is after end {end}"),
             ));
         }
-        let (ledgers, excluded) = self.ledgers(user, query.account_id).await?;
+        let held = self.ledger.rows(user).await?;
+        let rows = held.rows.as_ref();
+        let (accounts, excluded) = select(rows, query.account_id)?;
+        let securities = self.securities(rows, &accounts).await?;
+        let ledgers = accounts
+            .into_iter()
+            .map(|account| {
+                let statements = rows
+                    .of(account.id)
+                    .holdings
+                    .iter()
+                    .map(|h| {
+                        let unit = securities.get(&h.security_id).ok_or_else(|| {
+                            ServiceError::not_found(Entity::Security, "Security not found")
+                        })?;
+                        Ok(PositionStatement::from_holding(h, &unit.currency))
+                    })
+                    .collect::<ServiceResult<Vec<_>>>()?;
+                Ok(Ledger {
+                    account,
+                    activities: rows.activities(account.id),
+                    statements,
+                })
+            })
+            .collect::<ServiceResult<Vec<_>>>()?;
         let first = ledgers.iter().filter_map(Ledger::first_date).min();
         let start = query.start.or(first).unwrap_or(end).min(end);
         let days = Days { start, end };
@@ -126,13 +152,13 @@ impl PerformanceService {
         let currency = match query.account_id {
             Some(_) => ledgers
                 .iter()
-                .map(|l| &l.account)
-                .chain(&excluded)
+                .map(|l| l.account)
+                .chain(excluded.iter().copied())
                 .next()
                 .map_or_else(|| user.base_currency.clone(), |a| a.currency.clone()),
             None => user.base_currency.clone(),
         };
-        let market = self.market(&ledgers, start, end).await?;
+        let market = self.market(&ledgers, securities, start, end).await?;
         let currencies = ledgers
             .iter()
             .flat_map(|l| {
@@ -156,7 +182,7 @@ impl PerformanceService {
             let ledger = AccountLedger {
                 currency: &l.account.currency,
                 method: l.account.cost_basis_method,
-                activities: &l.activities,
+                activities: l.activities,
                 statements: &l.statements,
             };
             histories.push((
@@ -196,7 +222,7 @@ impl PerformanceService {
                 .into_iter()
                 .map(|a| Excluded {
                     account_id: a.id,
-                    name: a.name,
+                    name: a.name.clone(),
                 })
                 .collect(),
             missing: history.missing,
@@ -204,47 +230,25 @@ impl PerformanceService {
         })
     }
 
-    /// The ledgers of the owner's accounts (or of the one), and the accounts left out for
-    /// having neither activities nor statements.
-    async fn ledgers(
+    /// Every security the accounts' activities and holdings name, by id.
+    async fn securities(
         &self,
-        user: &User,
-        account_id: Option<Uuid>,
-    ) -> ServiceResult<(Vec<Ledger>, Vec<Account>)> {
-        let store = self.store.as_ref();
-        let (accounts, activities) = match account_id {
-            Some(id) => {
-                let account = owned_account(store, user, id).await?;
-                (vec![account], store.account_activities(id).await?)
-            }
-            None => {
-                let (accounts, activities) = tokio::try_join!(
-                    store.accounts(user.id, PageRequest::all()),
-                    store.user_activities(user.id),
-                )?;
-                (accounts.items, activities)
-            }
-        };
-        let mut by_account: HashMap<Uuid, Vec<Activity>> = HashMap::new();
-        for a in activities {
-            by_account.entry(a.account_id).or_default().push(a);
-        }
-        let mut ledgers = Vec::new();
-        let mut excluded = Vec::new();
-        for account in accounts {
-            let activities = by_account.remove(&account.id).unwrap_or_default();
-            let statements = position_statements(store, account.id).await?;
-            if activities.is_empty() && statements.is_empty() {
-                excluded.push(account);
-            } else {
-                ledgers.push(Ledger {
-                    account,
-                    activities,
-                    statements,
-                });
-            }
-        }
-        Ok((ledgers, excluded))
+        rows: &UserRows,
+        accounts: &[&Account],
+    ) -> ServiceResult<HashMap<Uuid, Security>> {
+        let mut ids: Vec<Uuid> = accounts
+            .iter()
+            .flat_map(|a| rows.of(a.id).securities.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(self
+            .store
+            .securities_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect())
     }
 
     /// The daily closes of every security the ledgers touch, from the newest on or before
@@ -252,7 +256,8 @@ impl PerformanceService {
     /// sync), and those recorded as activities in the owner's ledgers on other days.
     async fn market(
         &self,
-        ledgers: &[Ledger],
+        ledgers: &[Ledger<'_>],
+        securities: HashMap<Uuid, Security>,
         start: NaiveDate,
         end: NaiveDate,
     ) -> ServiceResult<Market> {
@@ -266,13 +271,12 @@ impl PerformanceService {
         ids.sort_unstable();
         ids.dedup();
         let store = self.store.as_ref();
-        let (securities, before, events) = tokio::try_join!(
-            store.securities_by_ids(&ids),
+        let (before, events) = tokio::try_join!(
             store.closes_on_or_before(&ids, start, 1),
             store.security_events(&ids),
         )?;
         let mut market = Market::new();
-        for security in securities {
+        for security in securities.into_values() {
             market.insert(
                 security.id,
                 SecurityMarket {
@@ -306,7 +310,7 @@ impl PerformanceService {
         }
         // A split recorded in a ledger stands in for one the market data has not reported.
         for l in ledgers {
-            for a in &l.activities {
+            for a in l.activities {
                 if let (ActivityType::Split, Some(id), Some(ratio)) =
                     (a.activity_type, a.security_id, a.split_ratio)
                 {
@@ -324,4 +328,22 @@ impl PerformanceService {
         }
         Ok(market)
     }
+}
+
+/// The accounts asked for, with a ledger (activities or holdings), and those left out for
+/// having neither; one account not the owner's is not found.
+fn select(
+    rows: &UserRows,
+    account_id: Option<Uuid>,
+) -> ServiceResult<(Vec<&Account>, Vec<&Account>)> {
+    let asked: Vec<&Account> = match account_id {
+        Some(id) => vec![rows
+            .account(id)
+            .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))?],
+        None => rows.accounts.iter().collect(),
+    };
+    Ok(asked.into_iter().partition(|a| {
+        let r = rows.of(a.id);
+        rows.has_activities(a.id) || !r.holdings.is_empty()
+    }))
 }

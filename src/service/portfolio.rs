@@ -26,7 +26,7 @@ pub use super::valuation::PortfolioLedgers;
 use super::{Entity, ServiceError, ServiceResult};
 
 const INSTITUTION_NOT_FOUND: &str = "Financial institution not found";
-const ACCOUNT_NOT_FOUND: &str = "Account not found";
+pub(super) const ACCOUNT_NOT_FOUND: &str = "Account not found";
 const VALUE_NOT_FOUND: &str = "Account value not found";
 const HOLDING_NOT_FOUND: &str = "Holding not found";
 
