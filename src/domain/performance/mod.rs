@@ -10,7 +10,7 @@ pub use history::{
     account_history, portfolio_history, DayTotals, Days, FlowEntry, History, Market, MissingSpan,
     SecurityMarket,
 };
-pub use returns::{returns, DayPoint, Returns, SeriesPoint, RATE_PLACES};
+pub use returns::{contributions, returns, DayPoint, Returns, SeriesPoint, RATE_PLACES};
 pub use xirr::{xirr, DatedFlow};
 
 #[cfg(test)]

@@ -111,6 +111,20 @@ pub fn returns(days: &[DayPoint]) -> Option<Returns> {
     })
 }
 
+/// The money put in by each day of a series: the start value (its day's flows are inside it),
+/// plus every flow of the days after. What a chart draws beside the value.
+pub fn contributions(series: &[SeriesPoint]) -> Vec<Decimal> {
+    let mut total = Decimal::ZERO;
+    series
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            total = if i == 0 { p.value } else { total + p.flow };
+            total
+        })
+        .collect()
+}
+
 fn days_between(from: NaiveDate, to: NaiveDate) -> u32 {
     u32::try_from((to - from).num_days()).unwrap_or(0)
 }
@@ -277,5 +291,21 @@ mod tests {
     #[test]
     fn nothing_to_compute_from_no_days() {
         assert_eq!(returns(&[]), None);
+    }
+
+    #[test]
+    fn money_put_in_is_the_start_value_plus_later_flows() {
+        let day = |d: u32, value: i64, flow: i64| SeriesPoint {
+            date: NaiveDate::from_ymd_opt(2025, 1, d).unwrap(),
+            value: Decimal::from(value),
+            flow: Decimal::from(flow),
+            twr_cumulative: Decimal::ZERO,
+        };
+        // The first day's flow is inside its value.
+        let series = [day(1, 100, 50), day(2, 130, 20), day(3, 90, -40)];
+        assert_eq!(
+            contributions(&series),
+            [100, 120, 80].map(Decimal::from).to_vec()
+        );
     }
 }

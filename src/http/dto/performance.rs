@@ -10,7 +10,6 @@ use uuid::Uuid;
 
 use crate::domain::ledger::{FlowKind, Source};
 use crate::domain::performance::{FlowEntry, MissingSpan, SeriesPoint};
-use crate::domain::valuation::MissingKind;
 use crate::service::performance::{Excluded, Performance};
 
 use super::portfolio::MissingKindOut;
@@ -166,10 +165,7 @@ impl From<MissingSpan> for MissingSpanOut {
     fn from(s: MissingSpan) -> Self {
         let m = s.missing;
         Self {
-            kind: match m.kind {
-                MissingKind::Price => MissingKindOut::Price,
-                MissingKind::Fx => MissingKindOut::Fx,
-            },
+            kind: m.kind.into(),
             account_id: m.account_id,
             symbol: m.symbol.map(|s| s.to_string()),
             currency: m.currency.map(|c| c.to_string()),

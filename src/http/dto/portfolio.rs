@@ -125,14 +125,20 @@ impl From<AccountValuation> for PortfolioAccountOut {
     }
 }
 
+impl From<MissingKind> for MissingKindOut {
+    fn from(kind: MissingKind) -> Self {
+        match kind {
+            MissingKind::Price => Self::Price,
+            MissingKind::Fx => Self::Fx,
+        }
+    }
+}
+
 impl From<Unvalued> for MissingOut {
     fn from(u: Unvalued) -> Self {
         let m = u.missing;
         Self {
-            kind: match m.kind {
-                MissingKind::Price => MissingKindOut::Price,
-                MissingKind::Fx => MissingKindOut::Fx,
-            },
+            kind: m.kind.into(),
             account_id: m.account_id,
             symbol: m.symbol.map(|s| s.to_string()),
             currency: m.currency.map(|c| c.to_string()),

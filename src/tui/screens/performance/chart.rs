@@ -12,26 +12,12 @@ use ratatui::Frame;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::domain::performance::SeriesPoint;
+use crate::domain::performance::{contributions, SeriesPoint};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::format;
 
 /// Width of the value labels on the left.
 const GUTTER: u16 = 12;
-
-/// The money put in by each day: the start value (its day's flows are inside it), plus every
-/// flow of the days after.
-pub fn contributions(series: &[SeriesPoint]) -> Vec<Decimal> {
-    let mut total = Decimal::ZERO;
-    series
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            total = if i == 0 { p.value } else { total + p.flow };
-            total
-        })
-        .collect()
-}
 
 pub fn draw(frame: &mut Frame, area: Rect, series: &[SeriesPoint], private: bool, theme: &Theme) {
     if series.is_empty() || area.width <= GUTTER + 4 || area.height < 4 {
@@ -143,26 +129,4 @@ pub fn draw(frame: &mut Frame, area: Rect, series: &[SeriesPoint], private: bool
             }
         });
     frame.render_widget(canvas, plot);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn money_put_in_is_the_start_value_plus_later_flows() {
-        let day = |d: u32, value: i64, flow: i64| SeriesPoint {
-            date: NaiveDate::from_ymd_opt(2025, 1, d).unwrap(),
-            value: Decimal::from(value),
-            flow: Decimal::from(flow),
-            twr_cumulative: Decimal::ZERO,
-        };
-        // The first day's flow is inside its value.
-        let series = [day(1, 100, 50), day(2, 130, 20), day(3, 90, -40)];
-        assert_eq!(
-            contributions(&series),
-            [100, 120, 80].map(Decimal::from).to_vec()
-        );
-    }
 }
