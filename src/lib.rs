@@ -16,6 +16,7 @@ pub mod demo;
 pub mod domain;
 pub mod format;
 pub mod http;
+pub mod import;
 pub mod limits;
 pub mod logging;
 pub mod mail;
