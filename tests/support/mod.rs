@@ -2,6 +2,7 @@
 
 #[macro_use]
 pub mod http;
+pub mod import_files;
 pub mod offline;
 pub mod served;
 pub mod yahoo;
