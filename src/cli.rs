@@ -74,6 +74,10 @@ pub enum Command {
     /// Splits and dividends the market data reported that the ledger lacks: list them,
     /// record one (--accept ID) or stop proposing it (--dismiss ID).
     Proposals(ProposalsArgs),
+    /// Read a broker's or tracker's export into an account: a generic CSV, Ghostfolio,
+    /// Wealthfolio, Schwab, Trade Republic, Interactive Brokers Flex or OFX/QFX. All rows or
+    /// none; the same file imported again adds nothing.
+    Import(ImportArgs),
     /// Open the terminal UI on a generated demo portfolio in a throwaway database.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -265,6 +269,34 @@ pub struct PerfArgs {
     /// The last day (YYYY-MM-DD); default today.
     #[arg(long)]
     pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export file.
+    pub file: PathBuf,
+    /// The account: its name (any case) or its id; default the only account.
+    #[arg(long, short)]
+    pub account: Option<String>,
+    /// Username or email of the user to act as; on a personal SQLite store, its owner by
+    /// default.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// csv, ghostfolio, ghostfolio_csv, wealthfolio, schwab, trade_republic, ibkr_flex or
+    /// ofx; default: told from the content.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// A generic CSV's columns, e.g. `date=Trade Date,type=Action,quantity=Qty`; fields:
+    /// date, type, symbol, isin, name, quantity, unit_price, amount, fee, tax, currency,
+    /// fx_rate, split_ratio, notes, id.
+    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    pub map: Option<String>,
+    /// Show every row as it would be stored, or why it cannot be, and store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

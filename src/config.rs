@@ -97,6 +97,8 @@ pub struct ServerConfig {
     /// Origins allowed by CORS; empty allows none.
     pub cors_origins: Vec<String>,
     pub body_limit_bytes: usize,
+    /// Largest file an import takes, in MiB.
+    pub import_limit_mb: usize,
     /// 0 turns a limit off.
     pub rate_limit_auth_per_minute: u32,
     pub rate_limit_sync_per_minute: u32,
@@ -206,6 +208,7 @@ impl Default for ServerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
             cors_origins: Vec::new(),
             body_limit_bytes: 1024 * 1024,
+            import_limit_mb: 32,
             rate_limit_auth_per_minute: 5,
             rate_limit_sync_per_minute: 10,
             rate_limit_lookups_per_minute: 30,
@@ -494,6 +497,7 @@ mod tests {
             "bind",
             "cors_origins",
             "body_limit_bytes",
+            "import_limit_mb",
             "rate_limit_auth_per_minute",
             "rate_limit_sync_per_minute",
             "rate_limit_lookups_per_minute",

@@ -139,6 +139,7 @@ async fn run(cli: Cli, out: &mut Printer<'_>) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Gains(args)) => commands::ledger::gains(out, &ctx.services, args).await?,
         Some(Command::Income(args)) => commands::ledger::income(out, &ctx.services, args).await?,
+        Some(Command::Import(args)) => commands::import::run(out, &ctx.services, args).await?,
         Some(Command::Perf(args)) => commands::performance::perf(out, &ctx.services, args).await?,
         Some(Command::Proposals(args)) => {
             commands::proposals::proposals(out, &ctx.services, args).await?

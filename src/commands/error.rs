@@ -13,6 +13,9 @@ pub enum CommandError {
     /// Kept as a source of its own, so that `main` can tell a closed pipe by its kind.
     #[error("{0}")]
     Output(#[from] OutputError),
+    /// An import whose bad lines were printed: nothing was stored.
+    #[error("{bad} line{} of the file cannot be imported (listed above); nothing was imported", if *.bad == 1 { "" } else { "s" })]
+    ImportRefused { bad: usize },
 }
 
 impl From<ValidationError> for CommandError {

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod error;
+pub mod import;
 pub mod ledger;
 pub mod market;
 pub mod output;

@@ -33,6 +33,7 @@ pub fn http_settings(config: &Config) -> HttpSettings {
     HttpSettings {
         cors_origins: s.cors_origins.clone(),
         body_limit_bytes: s.body_limit_bytes,
+        import_limit_bytes: s.import_limit_mb.saturating_mul(1024 * 1024),
         auth_per_minute: s.rate_limit_auth_per_minute,
         sync_per_minute: s.rate_limit_sync_per_minute,
         lookups_per_minute: s.rate_limit_lookups_per_minute,

@@ -93,6 +93,7 @@ impl Modify for BearerAuth {
         routes::ledger::realized_gains,
         routes::ledger::income,
         routes::performance::performance,
+        routes::imports::import,
         routes::proposals::list,
         routes::proposals::accept,
         routes::proposals::dismiss,

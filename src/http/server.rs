@@ -86,7 +86,7 @@ pub fn router(state: AppState) -> Router {
                 ))
                 .layer(cors(&settings.cors_origins))
                 .layer(middleware::from_fn_with_state(
-                    settings.body_limit_bytes,
+                    (settings.body_limit_bytes, settings.import_limit_bytes),
                     refuse_large_bodies,
                 ))
                 .layer(axum::extract::DefaultBodyLimit::max(
@@ -153,8 +153,18 @@ async fn answer_until_cut_off(
     }
 }
 
-/// 413 before reading a body whose declared length is over the limit.
-async fn refuse_large_bodies(State(limit): State<usize>, req: Request, next: Next) -> Response {
+/// 413 before reading a body whose declared length is over the limit: an import's file has
+/// a limit of its own.
+async fn refuse_large_bodies(
+    State((body_limit, import_limit)): State<(usize, usize)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let limit = if routes::imports::is_import(req.uri().path()) {
+        import_limit
+    } else {
+        body_limit
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -21,6 +21,8 @@ pub struct HttpSettings {
     pub cors_origins: Vec<String>,
     /// Largest request body accepted (413 above).
     pub body_limit_bytes: usize,
+    /// Largest file an import takes (413 above).
+    pub import_limit_bytes: usize,
     /// Requests per minute per client address to each of register, login, login/tokens and
     /// forgot-password; 0 turns the limit off.
     pub auth_per_minute: u32,
@@ -47,6 +49,7 @@ impl Default for HttpSettings {
         Self {
             cors_origins: Vec::new(),
             body_limit_bytes: 1024 * 1024,
+            import_limit_bytes: 32 * 1024 * 1024,
             auth_per_minute: 5,
             sync_per_minute: 10,
             lookups_per_minute: 30,

@@ -6,9 +6,19 @@
 //! A row keeps what the file says of its security (ticker, ISIN, CUSIP, name), since only the
 //! service can ask the store or Yahoo which security that is.
 
+mod activity_words;
+mod broker_csv;
+pub mod columns;
+mod csv_rows;
+mod ghostfolio;
+mod normalize;
 mod row;
+mod table;
+mod trade_republic;
 pub mod values;
 
+pub use columns::Mapping;
+pub use normalize::normalize;
 pub use row::{line_of, Ignored, ImportRow, Parsed, RowError, SecurityKey};
 
 /// The formats read, each named as on the command line (`--format`).
@@ -73,7 +83,10 @@ impl std::fmt::Display for Format {
 /// Why a file could not be read at all (a bad row is a [`RowError`] instead).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("the file's format was not recognized; name it with --format ({})", formats())]
+    #[error(
+        "the file's format was not recognized; name it with --format ({})",
+        formats()
+    )]
     UnknownFormat,
     #[error("the file is empty")]
     Empty,
@@ -97,4 +110,72 @@ pub enum ImportError {
 
 fn formats() -> String {
     Format::ALL.map(Format::as_str).join(", ")
+}
+
+/// What the caller says of a file: its format, when detection is not wanted, and the columns
+/// of a generic CSV, when its header's words are not enough.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub format: Option<Format>,
+    pub mapping: Mapping,
+}
+
+/// The rows of a file, reshaped as the ledger takes them.
+pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Parsed, ImportError> {
+    let text = text_of(bytes)?;
+    let format = match options.format {
+        Some(format) => format,
+        None if !options.mapping.0.is_empty() => Format::Csv,
+        None => detect(text).ok_or(ImportError::UnknownFormat)?,
+    };
+    let mut parsed = match format {
+        Format::Csv => generic_csv(text, &options.mapping)?,
+        Format::Ghostfolio => ghostfolio::read(text)?,
+        Format::TradeRepublic => trade_republic::read(text)?,
+        Format::GhostfolioCsv | Format::Wealthfolio | Format::Schwab => {
+            broker_csv::read(text, format)?
+        }
+        Format::IbkrFlex | Format::Ofx => return Err(ImportError::UnknownFormat),
+    };
+    parsed.rows = parsed.rows.into_iter().flat_map(normalize).collect();
+    Ok(parsed)
+}
+
+/// The file's format, told from its content.
+pub fn detect(text: &str) -> Option<Format> {
+    if ghostfolio::looks_like(text) {
+        return Some(Format::Ghostfolio);
+    }
+    for (format, _) in broker_csv::SIGNATURES {
+        if table::has_header(text, |r| broker_csv::signature_score(*format, r)) {
+            return Some(*format);
+        }
+    }
+    table::has_header(text, columns::header_score).then_some(Format::Csv)
+}
+
+fn generic_csv(text: &str, mapping: &Mapping) -> Result<Parsed, ImportError> {
+    let table = if mapping.0.is_empty() {
+        table::read(text, Format::Csv, columns::header_score)?
+    } else {
+        table::read(text, Format::Csv, |r| mapping.score(r))?
+    };
+    let columns = columns::Columns::of(&table, mapping)?;
+    Ok(csv_rows::read(
+        &table,
+        &columns,
+        &csv_rows::Dialect::generic(Format::Csv),
+    ))
+}
+
+/// The file as text: UTF-8, with or without a byte-order mark.
+fn text_of(bytes: &[u8]) -> Result<&str, ImportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotText {
+        position: e.valid_up_to(),
+    })?;
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(text)
 }

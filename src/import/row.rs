@@ -51,6 +51,9 @@ pub struct ImportRow {
     pub unit_price: Option<Decimal>,
     pub amount: Option<Decimal>,
     pub fee: Option<Decimal>,
+    /// Tax withheld from or charged on the row: a dividend's withholding becomes its fee,
+    /// any other row's a tax activity of its own.
+    pub tax: Option<Decimal>,
     /// The unit of the price, amount and fee; `None` leaves it to the security or account.
     pub currency: Option<String>,
     pub fx_rate: Option<Decimal>,
@@ -73,6 +76,7 @@ impl ImportRow {
             unit_price: None,
             amount: None,
             fee: None,
+            tax: None,
             currency: None,
             fx_rate: None,
             split_ratio: None,
@@ -145,5 +149,9 @@ impl Parsed {
 /// The 1-based line of byte `offset` in `text`.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

@@ -30,6 +30,8 @@ pub fn decimal(raw: &str, mark: DecimalMark) -> Result<Option<Decimal>, String> 
         negative = true;
         body = inner;
     }
+    // A currency code before or after the number: `USD 12.00`, `12,00 EUR`.
+    body = strip_code(body.trim());
     let mut digits = String::with_capacity(body.len());
     for c in body.chars() {
         match c {
@@ -40,7 +42,6 @@ pub fn decimal(raw: &str, mark: DecimalMark) -> Result<Option<Decimal>, String> 
             ',' if mark == DecimalMark::Comma => digits.push('.'),
             // Thousands separators, currency signs and codes, spaces of any kind.
             ',' | '.' | '\'' | ' ' | '\u{a0}' | '\u{202f}' | '$' | '€' | '£' | '¥' | '%' => {}
-            c if c.is_ascii_alphabetic() => {}
             _ => return Err(format!("'{trimmed}' is not a number")),
         }
     }
@@ -49,6 +50,18 @@ pub fn decimal(raw: &str, mark: DecimalMark) -> Result<Option<Decimal>, String> 
     }
     let value = Decimal::from_str(&digits).map_err(|_| format!("'{trimmed}' is not a number"))?;
     Ok(Some(if negative { -value } else { value }))
+}
+
+fn strip_code(body: &str) -> &str {
+    let letters = |s: &str| s.len() <= 3 && s.chars().all(|c| c.is_ascii_alphabetic());
+    let body = match body.split_once(' ') {
+        Some((code, rest)) if letters(code) => rest.trim_start(),
+        _ => body,
+    };
+    match body.rsplit_once(' ') {
+        Some((rest, code)) if letters(code) => rest.trim_end(),
+        _ => body,
+    }
 }
 
 /// The date at the start of `raw`: an ISO date or timestamp, `YYYYMMDD`, or `D.M.YYYY`;
@@ -61,8 +74,12 @@ pub fn date(raw: &str, order: DayOrder) -> Result<NaiveDate, String> {
         .find(|s| !s.is_empty())
         .unwrap_or("");
     let formats: &[&str] = match order {
-        DayOrder::DayFirst => &["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"],
-        DayOrder::MonthFirst => &["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%m-%d-%Y", "%m/%d/%Y"],
+        DayOrder::DayFirst => &[
+            "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y",
+        ],
+        DayOrder::MonthFirst => &[
+            "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%m-%d-%Y", "%m/%d/%Y",
+        ],
     };
     let four_digit_year = head
         .split(['-', '/', '.'])
@@ -92,8 +109,7 @@ pub fn is_isin(raw: &str) -> bool {
         return false;
     }
     let b = s.as_bytes();
-    if !b[..2].iter().all(u8::is_ascii_uppercase) || !b[2..].iter().all(u8::is_ascii_alphanumeric)
-    {
+    if !b[..2].iter().all(u8::is_ascii_uppercase) || !b[2..].iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
     // Letters become two digits (A = 10), then the Luhn check over the digit string.
@@ -163,15 +179,27 @@ mod tests {
         assert_eq!(decimal("$-12.00", p).unwrap(), Some(d("-12.00")));
         assert_eq!(decimal("-$12.00", p).unwrap(), Some(d("-12.00")));
         assert_eq!(decimal("(3.10)", p).unwrap(), Some(d("-3.10")));
-        assert_eq!(decimal(" 0.2232140000 ", p).unwrap(), Some(d("0.2232140000")));
+        assert_eq!(
+            decimal(" 0.2232140000 ", p).unwrap(),
+            Some(d("0.2232140000"))
+        );
         assert_eq!(decimal("", p).unwrap(), None);
         assert_eq!(
             decimal("4.312,50", DecimalMark::Comma).unwrap(),
             Some(d("4312.50"))
         );
-        assert_eq!(decimal("-1,5", DecimalMark::Comma).unwrap(), Some(d("-1.5")));
+        assert_eq!(
+            decimal("-1,5", DecimalMark::Comma).unwrap(),
+            Some(d("-1.5"))
+        );
         assert!(decimal("1.2.3", p).is_err());
         assert!(decimal("12#", p).is_err());
+        assert!(decimal("3-for-1 stock split", p).is_err());
+        assert_eq!(decimal("USD 12.00", p).unwrap(), Some(d("12.00")));
+        assert_eq!(
+            decimal("12,00 EUR", DecimalMark::Comma).unwrap(),
+            Some(d("12.00"))
+        );
     }
 
     #[test]
@@ -179,7 +207,10 @@ mod tests {
         let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let df = DayOrder::DayFirst;
         assert_eq!(date("2024-01-15", df).unwrap(), ymd(2024, 1, 15));
-        assert_eq!(date("2026-03-06T10:20:05.865Z", df).unwrap(), ymd(2026, 3, 6));
+        assert_eq!(
+            date("2026-03-06T10:20:05.865Z", df).unwrap(),
+            ymd(2026, 3, 6)
+        );
         assert_eq!(date("20230403;095853", df).unwrap(), ymd(2023, 4, 3));
         assert_eq!(date("17/11/2021", df).unwrap(), ymd(2021, 11, 17));
         assert_eq!(date("01.01.2022", df).unwrap(), ymd(2022, 1, 1));

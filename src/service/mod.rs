@@ -8,6 +8,7 @@ pub mod chart;
 pub mod currencies;
 mod error;
 pub mod fx;
+pub mod import;
 pub mod ledger;
 pub mod performance;
 pub mod portfolio;
@@ -44,6 +45,7 @@ pub struct Services {
     pub activities: activities::ActivityService,
     pub ledger: ledger::LedgerService,
     pub performance: performance::PerformanceService,
+    pub imports: import::ImportService,
     pub proposals: proposals::ProposalService,
     pub currencies: CurrencyService,
     pub securities: Arc<SecurityService>,
@@ -75,13 +77,14 @@ impl Services {
                 store.clone(),
                 securities.clone(),
                 fx.clone(),
-                locks,
+                locks.clone(),
                 ledger.clone(),
             ),
             activities: activities.clone(),
             proposals: proposals::ProposalService::new(store.clone(), activities),
             ledger: ledger.clone(),
             performance: performance::PerformanceService::new(store.clone(), ledger),
+            imports: import::ImportService::new(store.clone(), securities.clone(), locks.clone()),
             currencies: CurrencyService::new(store.clone()),
             fx,
             securities,

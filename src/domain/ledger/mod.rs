@@ -16,7 +16,10 @@ pub mod views;
 #[cfg(test)]
 mod scenarios;
 
-pub use activity::{needs, Activity, ActivityFields, ActivityPatch, FieldUse, Needs, NewActivity};
+pub use activity::{
+    needs, Activity, ActivityFields, ActivityPatch, FieldUse, Needs, NewActivity,
+    EXTERNAL_ID_MAX_CHARS,
+};
 pub use activity_type::{ActivityType, CostBasisMethod, SplitRatio};
 pub use convert::{NoRates, RateSource};
 pub use engine::{check_ledger, ledger_as_of, AccountLedger, Timeline};

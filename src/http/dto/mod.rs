@@ -7,6 +7,7 @@ pub mod auth;
 pub mod currencies;
 pub mod health;
 pub mod holdings;
+pub mod imports;
 pub mod institutions;
 pub mod ledger;
 pub mod performance;

@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .nest("/{account_id}/activities", super::activities::router())
         .route("/{id}/positions", get(super::ledger::positions))
         .route("/{id}/cash", get(super::ledger::cash))
+        .route("/{id}/import", super::imports::route())
 }
 
 /// The caller's accounts, by name.
