@@ -92,7 +92,16 @@ pub fn read(table: &Table, columns: &Columns, dialect: &Dialect) -> Parsed {
                 Err(reason) => parsed.ignore(*line, reason),
             },
             Err(Skip::Ignored(reason)) => parsed.ignore(*line, reason),
-            Err(Skip::Error(message)) => parsed.errors.push(RowError::new(*line, message)),
+            Err(Skip::Error(mut message)) => {
+                if record.len() != table.header.len() {
+                    message.push_str(&format!(
+                        " (the row has {} fields where the header has {})",
+                        record.len(),
+                        table.header.len()
+                    ));
+                }
+                parsed.errors.push(RowError::new(*line, message));
+            }
         }
     }
     parsed

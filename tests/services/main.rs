@@ -5,6 +5,7 @@
 mod support;
 
 mod activities;
+mod import_csv;
 mod ledger_rows;
 mod market;
 mod market_cache;
