@@ -7,6 +7,7 @@ mod support;
 mod activities;
 mod auth;
 mod document;
+mod imports;
 mod input;
 mod ledger_views;
 mod market;

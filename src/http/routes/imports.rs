@@ -30,7 +30,8 @@ pub fn is_import(path: &str) -> bool {
 /// words unless `map` names them. Each row gets an `external_id` (the source's id, or a
 /// digest of the row), so the same file imported again adds nothing: its rows come back as
 /// `duplicate`. With `dry_run=true`, answers `200` with every row as it would be stored and
-/// every line that cannot be, and stores nothing; otherwise `201` when stored, `422` naming
+/// every line that cannot be, and stores nothing; otherwise `201` when rows were added (`200`
+/// when every row was already there), `422` naming
 /// each bad line (`["file", line]`) when any is bad, and `400` when the file cannot be read.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/import", tag = "ledger",
     security(("bearer" = [])), params(("id" = Uuid, Path), ImportQuery),
@@ -90,7 +91,7 @@ pub async fn import(
                 .collect(),
         ));
     }
-    let status = if report.stored() {
+    let status = if report.stored() && report.added() > 0 {
         StatusCode::CREATED
     } else {
         StatusCode::OK
