@@ -6,6 +6,8 @@
 //! A row keeps what the file says of its security (ticker, ISIN, CUSIP, name), since only the
 //! service can ask the store or Yahoo which security that is.
 
+pub mod ibkr_flex;
+pub mod ofx;
 mod row;
 pub mod values;
 

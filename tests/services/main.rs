@@ -5,6 +5,8 @@
 mod support;
 
 mod activities;
+mod import_ibkr_flex;
+mod import_ofx;
 mod ledger_rows;
 mod market;
 mod market_cache;
