@@ -94,7 +94,7 @@ fn ofx_buystock_with_costs_in_sgml_without_end_tags() {
 
 #[test]
 fn ofx_sells_take_every_cost_and_options_cost_per_contract() {
-    let parsed = read_ok(&statement(&format!(
+    let parsed = read_ok(&statement(
         "<SELLMF><INVSELL><INVTRAN><FITID>S1<DTTRADE>20240116</INVTRAN>\
          <SECID><UNIQUEID>VTSAX<UNIQUEIDTYPE>CUSIP</SECID>\
          <UNITS>-3.5<UNITPRICE>110<COMMISSION>1<LOAD>2<WITHHOLDING>3<TOTAL>379\
@@ -102,8 +102,8 @@ fn ofx_sells_take_every_cost_and_options_cost_per_contract() {
 <BUYOPT><INVBUY><INVTRAN><FITID>O1<DTTRADE>20240117</INVTRAN>\
          <SECID><UNIQUEID>AAPL240119C00200000<UNIQUEIDTYPE>OTHER</SECID>\
          <UNITS>2<UNITPRICE>1.25<TOTAL>-250<SUBACCTSEC>CASH<SUBACCTFUND>CASH</INVBUY>\
-         <OPTBUYTYPE>BUYTOOPEN<SHPERCTRCT>100</BUYOPT>"
-    )));
+         <OPTBUYTYPE>BUYTOOPEN<SHPERCTRCT>100</BUYOPT>",
+    ));
     let [sell, option] = &parsed.rows[..] else {
         panic!("{:?}", parsed.rows)
     };
