@@ -109,7 +109,12 @@ async fn import_once(f: &Fixture, file: &[u8]) -> Duration {
         None,
     )
     .unwrap();
-    let account = f.services.portfolio.create_account(&f.user, new).await.unwrap();
+    let account = f
+        .services
+        .portfolio
+        .create_account(&f.user, new)
+        .await
+        .unwrap();
     let t = Instant::now();
     let report = f
         .services
@@ -118,7 +123,11 @@ async fn import_once(f: &Fixture, file: &[u8]) -> Duration {
         .await
         .unwrap();
     let took = t.elapsed();
-    assert!(report.errors.is_empty(), "{:?}", &report.errors[..3.min(report.errors.len())]);
+    assert!(
+        report.errors.is_empty(),
+        "{:?}",
+        &report.errors[..3.min(report.errors.len())]
+    );
     assert_eq!(report.added(), ROWS);
     f.services
         .portfolio
@@ -128,7 +137,13 @@ async fn import_once(f: &Fixture, file: &[u8]) -> Duration {
     took
 }
 
-fn bench_store(c: &mut Criterion, name: &str, f: &Fixture, file: &[u8], rt: &tokio::runtime::Runtime) {
+fn bench_store(
+    c: &mut Criterion,
+    name: &str,
+    f: &Fixture,
+    file: &[u8],
+    rt: &tokio::runtime::Runtime,
+) {
     let mut group = c.benchmark_group(format!("import/{name}"));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(60));

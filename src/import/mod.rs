@@ -11,7 +11,9 @@ mod broker_csv;
 pub mod columns;
 mod csv_rows;
 mod ghostfolio;
+pub mod ibkr_flex;
 mod normalize;
+pub mod ofx;
 mod row;
 mod table;
 mod trade_republic;
@@ -90,7 +92,7 @@ pub enum ImportError {
     UnknownFormat,
     #[error("the file is empty")]
     Empty,
-    #[error("the file is not UTF-8 text (byte {position})")]
+    #[error("the file is not text (byte {position} is a control character)")]
     NotText { position: usize },
     #[error("this is not a {format} file: {reason}")]
     NotThisFormat { format: Format, reason: String },
@@ -118,11 +120,14 @@ fn formats() -> String {
 pub struct ReadOptions {
     pub format: Option<Format>,
     pub mapping: Mapping,
+    /// The currency of the account the rows go to, where a format's rates depend on it.
+    pub account_currency: Option<String>,
 }
 
 /// The rows of a file, reshaped as the ledger takes them.
 pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Parsed, ImportError> {
     let text = text_of(bytes)?;
+    let text = text.as_ref();
     let format = match options.format {
         Some(format) => format,
         None if !options.mapping.0.is_empty() => Format::Csv,
@@ -135,7 +140,8 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Parsed, ImportError> 
         Format::GhostfolioCsv | Format::Wealthfolio | Format::Schwab => {
             broker_csv::read(text, format)?
         }
-        Format::IbkrFlex | Format::Ofx => return Err(ImportError::UnknownFormat),
+        Format::IbkrFlex => ibkr_flex::read_for_account(text, options.account_currency.as_deref())?,
+        Format::Ofx => ofx::read(text)?,
     };
     parsed.rows = parsed.rows.into_iter().flat_map(normalize).collect();
     Ok(parsed)
@@ -143,6 +149,12 @@ pub fn read(bytes: &[u8], options: &ReadOptions) -> Result<Parsed, ImportError> 
 
 /// The file's format, told from its content.
 pub fn detect(text: &str) -> Option<Format> {
+    if ofx::looks_like(text) {
+        return Some(Format::Ofx);
+    }
+    if ibkr_flex::looks_like(text) {
+        return Some(Format::IbkrFlex);
+    }
     if ghostfolio::looks_like(text) {
         return Some(Format::Ghostfolio);
     }
@@ -168,12 +180,25 @@ fn generic_csv(text: &str, mapping: &Mapping) -> Result<Parsed, ImportError> {
     ))
 }
 
-/// The file as text: UTF-8, with or without a byte-order mark.
-fn text_of(bytes: &[u8]) -> Result<&str, ImportError> {
+/// The file as text: UTF-8 (with or without a byte-order mark), else Windows-1252, which
+/// older OFX files and European spreadsheets are written in. Bytes that are no text at all
+/// (a control character other than a line end or tab) are refused.
+fn text_of(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotText {
-        position: e.valid_up_to(),
-    })?;
+    if let Some(position) = bytes
+        .iter()
+        .position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
+    {
+        return Err(ImportError::NotText { position });
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
+    };
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }

@@ -360,6 +360,7 @@ fn a_generic_csv_mapped_by_hand() {
         &ReadOptions {
             format: None,
             mapping,
+            ..ReadOptions::default()
         },
     )
     .unwrap();

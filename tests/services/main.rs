@@ -6,6 +6,8 @@ mod support;
 
 mod activities;
 mod import_csv;
+mod import_ibkr_flex;
+mod import_ofx;
 mod ledger_rows;
 mod market;
 mod market_cache;

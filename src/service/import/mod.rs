@@ -119,6 +119,7 @@ impl ImportService {
         let options = ReadOptions {
             format: request.format,
             mapping: request.mapping,
+            account_currency: Some(account.currency.to_string()),
         };
         let parsed = import::read(file, &options)
             .map_err(|e| ServiceError::bad_request("file", e.to_string()))?;
