@@ -311,6 +311,14 @@ pub enum Command {
     LoadProposals {
         gen: u64,
     },
+    /// Reads the file into the account: a dry run to show, or the import itself.
+    Import {
+        gen: u64,
+        account: Uuid,
+        path: std::path::PathBuf,
+        format: Option<crate::import::Format>,
+        dry_run: bool,
+    },
     /// Records the proposal's activity (`accept`) or stops proposing it; `what` names it
     /// on the status line.
     DecideProposal {
@@ -416,6 +424,11 @@ pub enum Action {
         accepted: bool,
         what: String,
         result: Outcome<()>,
+    },
+    /// The answer to [`Command::Import`], a dry run or not.
+    Imported {
+        gen: u64,
+        result: Outcome<Box<crate::service::import::ImportReport>>,
     },
     StoredMatches {
         gen: u64,

@@ -90,6 +90,8 @@ pub enum Mode {
         what: String,
         deletion: Deletion,
     },
+    /// The import dialog has the keyboard.
+    Import,
 }
 
 /// Chart ranges: the domain's, named as the screens have always named them.
@@ -107,6 +109,7 @@ pub struct Generations {
     pub activities: u64,
     pub performance: u64,
     pub proposals: u64,
+    pub import: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +165,8 @@ pub struct App {
     pub security: SecurityState,
     pub search: SearchState,
     pub performance: PerformanceState,
+    /// The import dialog, while open.
+    pub import: Option<crate::tui::screens::import::ImportDialog>,
     pub sync: SyncState,
     pub should_quit: bool,
     /// Ctrl-Z was pressed: the event loop suspends the process and clears this.
@@ -209,6 +214,7 @@ impl App {
             },
             search: SearchState::default(),
             performance: PerformanceState::default(),
+            import: None,
             sync: SyncState::default(),
             should_quit: false,
             suspend_requested: false,

@@ -33,6 +33,11 @@ pub enum Cmd {
     Sort(Column, Option<bool>),
     Filter(String),
     Privacy,
+    /// `:import FILE [FORMAT]`: a broker's export into the account in view, after a dry run.
+    Import {
+        path: String,
+        format: Option<crate::import::Format>,
+    },
 }
 
 /// What `:help` lists.
@@ -69,6 +74,12 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     (":filter TEXT", "filter holdings"),
     (":privacy", "mask or show amounts"),
+    (
+        ":import FILE [FORMAT]",
+        "import a broker's export into the account in view: the dry run is shown first, \
+         enter stores it (formats: csv ghostfolio ghostfolio_csv wealthfolio schwab \
+         trade_republic ibkr_flex ofx; default: told from the file)",
+    ),
 ];
 
 /// The grammar of the command being typed, once its first word names one, as `:help` lists
@@ -105,6 +116,7 @@ pub fn parse(line: &str) -> Result<Cmd, String> {
             (!rest.is_empty() && !rest.eq_ignore_ascii_case("all")).then(|| rest.to_string()),
         )),
         "buy" | "add" => parse_trade(ActivityType::Buy, rest),
+        "import" => parse_import(rest),
         "sell" => parse_trade(ActivityType::Sell, rest),
         "div" | "dividend" => parse_dividend(rest),
         "dep" | "deposit" => parse_deposit(rest),
@@ -260,6 +272,25 @@ fn parse_deposit(rest: &str) -> Result<Cmd, String> {
 }
 
 /// Runs a command line as typed; what is wrong with it goes to the status line.
+/// `FILE [FORMAT]`: the last word is a format when it names one, so a path with spaces
+/// needs no quotes.
+fn parse_import(rest: &str) -> Result<Cmd, String> {
+    if rest.is_empty() {
+        return Err("usage: :import FILE [FORMAT]".into());
+    }
+    let (path, format) = match rest.rsplit_once(char::is_whitespace) {
+        Some((path, last)) => match crate::import::Format::parse(last) {
+            Some(format) => (path.trim(), Some(format)),
+            None => (rest, None),
+        },
+        None => (rest, None),
+    };
+    Ok(Cmd::Import {
+        path: path.to_string(),
+        format,
+    })
+}
+
 pub fn run(app: &mut App, line: &str) -> Vec<Command> {
     let cmd = match parse(line) {
         Ok(c) => c,
@@ -294,6 +325,7 @@ pub fn run(app: &mut App, line: &str) -> Vec<Command> {
             Err(why) => app.error(why),
         },
         Cmd::Record(prefill) => return record(app, prefill),
+        Cmd::Import { path, format } => return super::screens::import::open(app, &path, format),
         Cmd::Open(symbol) => return security::open(app, symbol),
         Cmd::Search(q) => {
             app.screen = Screen::Search;

@@ -106,6 +106,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             screens::performance::update(app, action)
         }
         Action::ProposalDecided { .. } => screens::performance::decided(app, action),
+        Action::Imported { .. } => screens::import::update(app, action),
         Action::Saved { what, result } => match result {
             Ok(()) => {
                 app.form = None;
@@ -307,6 +308,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
             Vec::new()
         }
         Mode::Lots => screens::holdings::handle_lots_key(app, &key),
+        Mode::Import => screens::import::handle_key(app, &key),
         Mode::SearchInput => screens::search::handle_key(app, &key),
         Mode::Normal => match app.keymap.intent(app.scope(), Key::from_event(&key)) {
             Some(intent) => on_intent(app, intent),

@@ -10,6 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::domain::{ActivityFilter, PageRequest, Symbol, User};
 use crate::service::chart::ChartFallback;
+use crate::service::import::ImportRequest;
 use crate::service::securities::{FirstUse, FirstUseStep, SyncProgress};
 use crate::service::{sync, Entity, ServiceError, Services, Upstream};
 
@@ -159,6 +160,36 @@ impl Worker {
                     Err(e) => Err(e),
                 };
                 send(Action::ProposalsLoaded { gen, result });
+            }
+            Command::Import {
+                gen,
+                account,
+                path,
+                format,
+                dry_run,
+            } => {
+                let result = match (self.user(), tokio::fs::read(&path).await) {
+                    (Err(e), _) => Err(e),
+                    (_, Err(e)) => Err(Failure {
+                        kind: FailureKind::Invalid,
+                        message: format!("cannot read {}: {e}", path.display()),
+                        field: None,
+                    }),
+                    (Ok(user), Ok(file)) => {
+                        let request = ImportRequest {
+                            format,
+                            dry_run,
+                            ..ImportRequest::default()
+                        };
+                        self.services
+                            .imports
+                            .import(&user, account, &file, request)
+                            .await
+                            .map(Box::new)
+                            .map_err(Failure::from)
+                    }
+                };
+                send(Action::Imported { gen, result });
             }
             Command::DecideProposal { id, accept, what } => {
                 let result = match self.user() {

@@ -16,7 +16,7 @@ use super::commands::{assert_clear_failure, stderr, stdout, Sandbox};
 
 /// A migrated personal store with the owner's brokerage account "Broker" (USD) and AAPL
 /// stored, so that nothing needs Yahoo.
-async fn sandbox_with_account() -> Sandbox {
+pub(super) async fn sandbox_with_account() -> Sandbox {
     let sandbox = Sandbox::new();
     let o = sandbox.run(&["migrate"], None);
     assert!(o.status.success(), "{}", stderr(&o));

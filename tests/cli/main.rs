@@ -6,5 +6,6 @@ mod support;
 
 mod activity;
 mod commands;
+mod import;
 mod market;
 mod sync;

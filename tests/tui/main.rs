@@ -6,6 +6,7 @@ mod support;
 
 mod e2e;
 mod first_hour;
+mod import;
 mod ledger;
 mod ledger_screens;
 mod performance;

@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod activities;
 pub mod help;
 pub mod holdings;
+pub mod import;
 pub mod performance;
 pub mod search;
 pub mod security;
@@ -103,6 +104,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Mode::Confirm { prompt, .. } = &app.mode {
         popup::confirm(frame, body, prompt, &app.theme);
+    }
+    if app.mode == Mode::Import {
+        import::draw(frame, body, app);
     }
     if let Some(f) = &app.form {
         form::draw(frame, body, f, &app.theme);
