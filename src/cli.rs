@@ -286,11 +286,14 @@ pub struct ImportArgs {
     /// ofx; default: told from the content.
     #[arg(long)]
     pub format: Option<String>,
-    /// A generic CSV's columns, e.g. `date=Trade Date,type=Action,quantity=Qty`; fields:
+    /// A generic CSV's columns, e.g. `date=Trade Date,type=Action,quantity=Qty` (fields:
     /// date, type, symbol, isin, name, quantity, unit_price, amount, fee, tax, currency,
-    /// fx_rate, split_ratio, notes, id.
-    #[arg(long, value_name = "FIELD=COLUMN,...")]
+    /// fx_rate, split_ratio, notes, id), or the name of a mapping saved with --save-map.
+    #[arg(long, value_name = "FIELD=COLUMN,...|NAME")]
     pub map: Option<String>,
+    /// Save the --map columns under this name (a broker's) for the next imports.
+    #[arg(long, value_name = "NAME", requires = "map")]
+    pub save_map: Option<String>,
     /// Show every row as it would be stored, or why it cannot be, and store nothing.
     #[arg(long)]
     pub dry_run: bool,

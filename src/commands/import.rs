@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use crate::cli::ImportArgs;
 use crate::domain::{Account, PageRequest, User};
-use crate::import::{Format, Mapping};
-use crate::service::import::{ImportReport, ImportRequest, RowStatus};
+use crate::import::Format;
+use crate::service::import::{ImportReport, ImportRequest, MappingChoice, RowStatus};
 use crate::service::{ServiceError, Services};
 
 use super::activity::acting_user;
@@ -32,10 +32,9 @@ pub async fn run(
         None => None,
     };
     let mapping = match &args.map {
-        Some(raw) => {
-            Mapping::parse(raw).map_err(|e| ServiceError::bad_request("map", e.to_string()))?
-        }
-        None => Mapping::default(),
+        Some(raw) => MappingChoice::parse(raw)
+            .map_err(|e| ServiceError::bad_request("map", e.to_string()))?,
+        None => MappingChoice::Header,
     };
     let file = std::fs::read(&args.file).map_err(|e| {
         ServiceError::bad_request("file", format!("cannot read {}: {e}", args.file.display()))
@@ -43,6 +42,7 @@ pub async fn run(
     let request = ImportRequest {
         format,
         mapping,
+        save_mapping_as: args.save_map.clone(),
         dry_run: args.dry_run,
     };
     let report = services

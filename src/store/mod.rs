@@ -34,8 +34,8 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
     AccountStore, ActivityStore, CurrencyStore, DataVersionStore, DatabaseStore, HoldingStore,
-    InstitutionStore, LeaseStore, PriceStore, ProposalStore, SecurityStore, Store, TokenStore,
-    UserStore,
+    ImportMappingStore, InstitutionStore, LeaseStore, PriceStore, ProposalStore, SecurityStore,
+    Store, TokenStore, UserStore,
 };
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -406,3 +406,16 @@ mod tests {
         assert_eq!(contains_pattern("5%_x\\"), "%5\\%\\_x\\\\%");
     }
 }
+
+/// A saved import mapping's columns as stored: a JSON object of field to column name.
+pub(crate) fn mapping_json(
+    columns: &std::collections::BTreeMap<String, String>,
+) -> StoreResult<String> {
+    serde_json::to_string(columns).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+pub(crate) fn mapping_from_json(
+    text: &str,
+) -> StoreResult<std::collections::BTreeMap<String, String>> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("import mapping: {e}")))
+}

@@ -13,7 +13,7 @@
 //! [`StoreError::Conflict`]: super::StoreError::Conflict
 //! [`StoreError::NotFound`]: super::StoreError::NotFound
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -44,6 +44,7 @@ pub trait Store:
     + HoldingStore
     + ActivityStore
     + ProposalStore
+    + ImportMappingStore
     + TokenStore
     + LeaseStore
 {
@@ -61,6 +62,7 @@ impl<T> Store for T where
         + HoldingStore
         + ActivityStore
         + ProposalStore
+        + ImportMappingStore
         + TokenStore
         + LeaseStore
 {
@@ -350,6 +352,24 @@ pub trait ProposalStore: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// `(account, proposal)` of every dismissal in the given accounts.
     async fn dismissed_proposals(&self, account_ids: &[Uuid]) -> StoreResult<Vec<(Uuid, Uuid)>>;
+}
+
+/// The column mappings a user saved for the generic CSV import, each under a name.
+#[async_trait]
+pub trait ImportMappingStore: Send + Sync + 'static {
+    /// Saving under a name already used replaces what it held.
+    async fn save_import_mapping(
+        &self,
+        user_id: Uuid,
+        name: &str,
+        columns: &BTreeMap<String, String>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Every mapping of the user, by name.
+    async fn import_mappings(
+        &self,
+        user_id: Uuid,
+    ) -> StoreResult<Vec<(String, BTreeMap<String, String>)>>;
 }
 
 /// The ledger's activities. Owner checks live in the services, as for holdings.

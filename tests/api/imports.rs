@@ -19,6 +19,7 @@ on_both_stores!(
     each_unknown_symbol_is_looked_up_once_and_refused_on_its_lines,
     files_that_cannot_be_read_and_accounts_of_others,
     a_recorded_ghostfolio_export_with_its_realized_gain,
+    a_mapping_is_saved_under_a_name_and_used_again,
 );
 
 const BOUNDARY: &str = "finances-test-boundary";
@@ -285,4 +286,45 @@ async fn a_recorded_ghostfolio_export_with_its_realized_gain(db: Db) {
     let again = import(&app, &s, swiss, "", &file).await;
     again.expect(200);
     assert_eq!(again.body["skipped"], 2);
+}
+
+async fn a_mapping_is_saved_under_a_name_and_used_again(db: Db) {
+    let app = TestApp::start(db).await;
+    let s = app.signup("ann").await;
+    let broker = account(&app, &s, "Broker", "USD").await;
+    let file = "When;What;Paper;Pieces;At\n02/01/2024;Kauf;TEST;3;10,5\n";
+    let map = "date%3DWhen,type%3DWhat,symbol%3DPaper,quantity%3DPieces,unit_price%3DAt";
+
+    // No word of that header is known: without a mapping the file cannot be read.
+    import(&app, &s, broker, "?dry_run=true", file.as_bytes())
+        .await
+        .expect(400);
+    let r = import(&app, &s, broker, "?map=mybank", file.as_bytes()).await;
+    r.expect(400);
+    assert!(
+        r.detail().contains("no mapping is saved as 'mybank'"),
+        "{}",
+        r.text
+    );
+
+    let r = import(
+        &app,
+        &s,
+        broker,
+        &format!("?dry_run=true&map={map}&save_map=MyBank"),
+        file.as_bytes(),
+    )
+    .await;
+    r.expect(200);
+    assert_eq!(r.body["rows"][0]["activity"]["unit_price"], "10.50");
+
+    // Saved under its name (any case), for this user only.
+    let r = import(&app, &s, broker, "?map=mybank", file.as_bytes()).await;
+    r.expect(201);
+    assert_eq!(r.body["added"], 1);
+    let bob = app.signup("bob").await;
+    let bobs = account(&app, &bob, "Bob's", "USD").await;
+    import(&app, &bob, bobs, "?map=mybank", file.as_bytes())
+        .await
+        .expect(400);
 }

@@ -14,9 +14,11 @@ pub struct ImportQuery {
     /// One of `csv`, `ghostfolio`, `ghostfolio_csv`, `wealthfolio`, `schwab`,
     /// `trade_republic`, `ibkr_flex`, `ofx` (default: told from the content).
     pub format: Option<String>,
-    /// The columns of a generic CSV, `date=Trade Date,quantity=Qty` (default: from the
-    /// header's words).
+    /// The columns of a generic CSV, `date=Trade Date,quantity=Qty`, or the name of a
+    /// mapping saved earlier (default: from the header's words).
     pub map: Option<String>,
+    /// Save the `map` columns under this name for later imports.
+    pub save_map: Option<String>,
     /// `true`: answer what would be stored, and store nothing.
     #[serde(default)]
     pub dry_run: bool,

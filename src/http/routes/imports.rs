@@ -12,8 +12,8 @@ use crate::http::dto::imports::{ImportForm, ImportQuery, ImportReportOut};
 use crate::http::error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationBody};
 use crate::http::extract::{Path, Query};
 use crate::http::state::AppState;
-use crate::import::{Format, Mapping};
-use crate::service::import::ImportRequest;
+use crate::import::Format;
+use crate::service::import::{ImportRequest, MappingChoice};
 
 /// The import route, with its own body limit (a file is larger than any JSON request).
 pub fn route() -> MethodRouter<AppState> {
@@ -61,14 +61,15 @@ pub async fn import(
     };
     let mapping = match &query.map {
         Some(raw) => {
-            Mapping::parse(raw).map_err(|e| ApiError::field("query", "map", e.to_string()))?
+            MappingChoice::parse(raw).map_err(|e| ApiError::field("query", "map", e.to_string()))?
         }
-        None => Mapping::default(),
+        None => MappingChoice::Header,
     };
     let file = file_of(multipart?, state.settings.import_limit_bytes).await?;
     let request = ImportRequest {
         format,
         mapping,
+        save_mapping_as: query.save_map.clone(),
         dry_run: query.dry_run,
     };
     let report = state

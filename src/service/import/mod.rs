@@ -25,11 +25,39 @@ use super::{ServiceError, ServiceResult};
 
 pub use resolve::Resolution;
 
+/// A generic CSV's columns as the caller names them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum MappingChoice {
+    /// From the header's words.
+    #[default]
+    Header,
+    Given(Mapping),
+    /// Saved earlier under this name.
+    Saved(String),
+}
+
+impl MappingChoice {
+    /// `date=Trade Date,...` is a mapping; a single word is the name of a saved one.
+    pub fn parse(raw: &str) -> Result<Self, crate::import::ImportError> {
+        if raw.contains('=') {
+            Mapping::parse(raw).map(Self::Given)
+        } else {
+            Ok(Self::Saved(raw.trim().to_string()))
+        }
+    }
+}
+
+/// Longest name a mapping is saved under.
+const MAPPING_NAME_MAX_CHARS: usize = 60;
+
 /// What the caller says of the file.
 #[derive(Debug, Clone, Default)]
 pub struct ImportRequest {
     pub format: Option<Format>,
-    pub mapping: Mapping,
+    /// The columns of a generic CSV: given, or saved earlier under a name.
+    pub mapping: MappingChoice,
+    /// Save the given mapping under this name once the file was read with it.
+    pub save_mapping_as: Option<String>,
     /// Show what would be stored, and store nothing.
     pub dry_run: bool,
 }
@@ -116,13 +144,21 @@ impl ImportService {
         request: ImportRequest,
     ) -> ServiceResult<ImportReport> {
         let account = owned_account(self.store.as_ref(), user, account_id).await?;
+        let mapping = match &request.mapping {
+            MappingChoice::Header => Mapping::default(),
+            MappingChoice::Given(m) => m.clone(),
+            MappingChoice::Saved(name) => self.saved_mapping(user, name).await?,
+        };
         let options = ReadOptions {
             format: request.format,
-            mapping: request.mapping,
+            mapping: mapping.clone(),
             account_currency: Some(account.currency.to_string()),
         };
         let parsed = import::read(file, &options)
             .map_err(|e| ServiceError::bad_request("file", e.to_string()))?;
+        if let Some(name) = &request.save_mapping_as {
+            self.save_mapping(user, name, &mapping).await?;
+        }
         let mut report = ImportReport {
             format: parsed.format,
             dry_run: request.dry_run,
@@ -217,6 +253,67 @@ impl ImportService {
                 .map_err(|e| conflict(e, "An activity with this external_id already exists"))?;
         }
         Ok(report)
+    }
+}
+
+impl ImportService {
+    /// Saves a generic CSV's columns under `name` for the user's next imports.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
+    pub async fn save_mapping(
+        &self,
+        user: &User,
+        name: &str,
+        mapping: &Mapping,
+    ) -> ServiceResult<()> {
+        let name = name.trim();
+        if name.is_empty()
+            || name.chars().count() > MAPPING_NAME_MAX_CHARS
+            || name.chars().any(|c| c.is_control() || c == '=')
+        {
+            return Err(ServiceError::bad_request(
+                "save_map",
+                format!("a mapping is saved under a name of 1 to {MAPPING_NAME_MAX_CHARS} characters without '='"),
+            ));
+        }
+        if mapping.0.is_empty() {
+            return Err(ServiceError::bad_request(
+                "save_map",
+                "give the columns to save with --map FIELD=COLUMN,...",
+            ));
+        }
+        Ok(self
+            .store
+            .save_import_mapping(user.id, name, &mapping.0, domain::now())
+            .await?)
+    }
+
+    /// The user's saved mappings, by name.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
+    pub async fn mappings(&self, user: &User) -> ServiceResult<Vec<(String, Mapping)>> {
+        let saved = self.store.import_mappings(user.id).await?;
+        Ok(saved.into_iter().map(|(n, m)| (n, Mapping(m))).collect())
+    }
+
+    async fn saved_mapping(&self, user: &User, name: &str) -> ServiceResult<Mapping> {
+        let saved = self.mappings(user).await?;
+        if let Some((_, m)) = saved
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
+        {
+            return Ok(m.clone());
+        }
+        let names: Vec<&str> = saved.iter().map(|(n, _)| n.as_str()).collect();
+        Err(ServiceError::bad_request(
+            "map",
+            if names.is_empty() {
+                format!("no mapping is saved as '{name}' (save one with --save-map)")
+            } else {
+                format!(
+                    "no mapping is saved as '{name}'; saved: {}",
+                    names.join(", ")
+                )
+            },
+        ))
     }
 }
 

@@ -24,6 +24,7 @@ mod connections;
 mod currencies;
 mod data_versions;
 mod holdings;
+mod import_mappings;
 mod institutions;
 mod leases;
 mod prices;

@@ -11,6 +11,7 @@ pub(super) mod activities;
 pub(super) mod currencies;
 pub(super) mod data_versions;
 pub(super) mod holdings;
+pub(super) mod import_mappings;
 pub(super) mod institutions;
 pub(super) mod leases;
 pub(super) mod prices;

@@ -23,6 +23,7 @@ mod currencies;
 mod data_versions;
 mod errors;
 mod holdings;
+mod import_mappings;
 mod institutions;
 mod leases;
 mod prices;
