@@ -396,17 +396,6 @@ pub(crate) fn security_event(r: &impl Columns) -> StoreResult<SecurityEvent> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(contains_pattern("Ab"), "%ab%");
-        assert_eq!(contains_pattern("5%_x\\"), "%5\\%\\_x\\\\%");
-    }
-}
-
 /// A saved import mapping's columns as stored: a JSON object of field to column name.
 pub(crate) fn mapping_json(
     columns: &std::collections::BTreeMap<String, String>,
@@ -418,4 +407,15 @@ pub(crate) fn mapping_from_json(
     text: &str,
 ) -> StoreResult<std::collections::BTreeMap<String, String>> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("import mapping: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("Ab"), "%ab%");
+        assert_eq!(contains_pattern("5%_x\\"), "%5\\%\\_x\\\\%");
+    }
 }
