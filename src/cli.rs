@@ -53,12 +53,25 @@ pub enum Command {
     Search {
         /// Name or ticker to look for.
         query: String,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Show a security's latest quote.
     Quote {
         /// Ticker symbol, e.g. AAPL or OCDO.L.
         symbol: String,
+        #[command(flatten)]
+        output: OutputArgs,
     },
+    /// A security's stored daily prices, oldest first.
+    Prices(PricesArgs),
+    /// Stored exchange rates from a currency: for each other currency, the newest on or before
+    /// a day.
+    Rates(RatesArgs),
+    /// The user's accounts, by name.
+    Accounts(AccountsArgs),
+    /// Current holdings with their market figures, across accounts or in one (--account).
+    Holdings(ReportArgs),
     /// Record and list an account's activities: trades, income and cash movements.
     #[command(subcommand)]
     Activity(ActivityCommand),
@@ -113,7 +126,26 @@ pub struct DemoArgs {
     pub keep: Option<PathBuf>,
 }
 
-/// Who the ledger commands act as, and how they print.
+/// How a listing prints: a table by default, or one of the forms for programs. The JSON
+/// objects are the API's for the same resource; the CSV columns are named as its fields.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct OutputArgs {
+    /// Print a JSON array of objects, with the API's field names.
+    #[arg(long, conflicts_with_all = ["ndjson", "csv"])]
+    pub json: bool,
+    /// Print one JSON object per line (newline-delimited JSON).
+    #[arg(long, conflicts_with = "csv")]
+    pub ndjson: bool,
+    /// Print CSV: a header row of column names, then one row per item.
+    #[arg(long)]
+    pub csv: bool,
+    /// Start the CSV with a UTF-8 byte-order mark, which Excel needs to read text beyond
+    /// ASCII correctly.
+    #[arg(long, requires = "csv", conflicts_with_all = ["json", "ndjson"])]
+    pub bom: bool,
+}
+
+/// Who the ledger commands act as.
 #[derive(Debug, Args)]
 pub struct LedgerArgs {
     /// The account: its name (any case) or its id.
@@ -123,13 +155,6 @@ pub struct LedgerArgs {
     /// default.
     #[arg(long)]
     pub user: Option<String>,
-    /// Print JSON (an array of objects with the CSV's column names).
-    #[arg(long, conflicts_with = "csv")]
-    pub json: bool,
-    /// Print CSV with a header row: id, date, type, symbol, quantity, unit_price, amount, fee,
-    /// currency, fx_rate, split_ratio, external_id, notes.
-    #[arg(long)]
-    pub csv: bool,
 }
 
 /// What `activity add` is given.
@@ -137,6 +162,8 @@ pub struct LedgerArgs {
 pub struct AddActivity {
     #[command(flatten)]
     pub ledger: LedgerArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// buy, sell, dividend, interest, fee, tax, deposit, withdrawal, transfer_in,
     /// transfer_out or split.
     pub activity_type: String,
@@ -184,6 +211,8 @@ pub enum ActivityCommand {
     List {
         #[command(flatten)]
         ledger: LedgerArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         /// From this date (YYYY-MM-DD).
         #[arg(long)]
         start: Option<String>,
@@ -213,12 +242,47 @@ pub struct ReportArgs {
     /// default.
     #[arg(long)]
     pub user: Option<String>,
-    /// Print JSON: an array of objects with the CSV's column names.
-    #[arg(long, conflicts_with = "csv")]
-    pub json: bool,
-    /// Print CSV with a header row.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    /// Username or email of the user to act as; on a personal SQLite store, its owner by
+    /// default.
     #[arg(long)]
-    pub csv: bool,
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PricesArgs {
+    /// Ticker symbol of a stored security, e.g. AAPL or OCDO.L.
+    pub symbol: String,
+    /// From this day (YYYY-MM-DD); default 30 days before --end.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Up to this day, included (YYYY-MM-DD); default today, or open-ended after --start.
+    #[arg(long)]
+    pub end: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RatesArgs {
+    /// The currency the rates are from; default the user's base currency.
+    pub base: Option<String>,
+    /// The rates in force on this day (YYYY-MM-DD); default today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Username or email of the user whose base currency is the default; on a personal
+    /// SQLite store, its owner.
+    #[arg(long)]
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +333,10 @@ pub struct PerfArgs {
     /// The last day (YYYY-MM-DD); default today.
     #[arg(long)]
     pub end: Option<String>,
+    /// List the daily series the returns are computed from (date, value, flow,
+    /// twr_cumulative) instead of the returns.
+    #[arg(long)]
+    pub series: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,3 +8,4 @@ mod activity;
 mod commands;
 mod market;
 mod sync;
+mod tables;
