@@ -50,6 +50,9 @@ pub enum Command {
     /// Fetch prices and exchange rates from Yahoo Finance.
     Sync(SyncArgs),
     /// Search Yahoo Finance for securities.
+    #[command(
+        after_help = "Columns: symbol, name, exchange, security_type, currency, in_database"
+    )]
     Search {
         /// Name or ticker to look for.
         query: String,
@@ -57,6 +60,11 @@ pub enum Command {
         output: OutputArgs,
     },
     /// Show a security's latest quote.
+    #[command(
+        after_help = "Columns of --csv: symbol, name, currency, price, previous_close, day_change, \
+                      day_change_percent, day_high, day_low, fifty_two_week_high, \
+                      fifty_two_week_low, market_cap, volume, as_of, partial_reason"
+    )]
     Quote {
         /// Ticker symbol, e.g. AAPL or OCDO.L.
         symbol: String,
@@ -64,28 +72,57 @@ pub enum Command {
         output: OutputArgs,
     },
     /// A security's stored daily prices, oldest first.
+    #[command(after_help = "Columns: timestamp, open, high, low, close, adj_close, volume")]
     Prices(PricesArgs),
     /// Stored exchange rates from a currency: for each other currency, the newest on or before
     /// a day.
+    #[command(after_help = "Columns: base_currency, currency, rate, date")]
     Rates(RatesArgs),
     /// The user's accounts, by name.
+    #[command(
+        after_help = "Columns: name, account_type, currency_code, is_asset, is_investment_account, \
+                      cost_basis_method, interest_rate, financial_institution_id, id"
+    )]
     Accounts(AccountsArgs),
     /// Current holdings with their market figures, across accounts or in one (--account).
+    #[command(
+        after_help = "Columns: symbol, shares, average_price_per_share, cost_basis, market_price, \
+                      market_value, unrealized_gain, unrealized_gain_pct, timestamp, account_id, id"
+    )]
     Holdings(ReportArgs),
     /// Record and list an account's activities: trades, income and cash movements.
     #[command(subcommand)]
     Activity(ActivityCommand),
     /// An account's positions with their lots' cost and market figures.
+    #[command(
+        after_help = "Columns: symbol, quantity, cost_basis, average_cost, market_price, price_date, \
+                      market_value, unrealized_gain, unrealized_gain_pct, realized_gain, income, \
+                      complete"
+    )]
     Positions(PositionsArgs),
     /// Realized gains, one row per sale, with the total in the base currency.
+    #[command(
+        after_help = "Columns: date, account_id, account, symbol, security, quantity, proceeds, \
+                      cost, gain, currency, opened, holding_days, activity_id"
+    )]
     Gains(GainsArgs),
     /// Dividends and interest, gross, withheld and net, by month, year or security.
+    #[command(after_help = "Columns: group, currency, gross, withheld, net, count, complete")]
     Income(IncomeArgs),
     /// Returns over a range: time-weighted, annualized and money-weighted (XIRR), gain,
     /// income, fees and taxes, for the portfolio or one account.
+    #[command(
+        after_help = "Columns of --json, --ndjson and --csv: currency, start, end, start_value, \
+                      end_value, net_flows, income, fees, taxes, gain, twr, twr_annualized, mwr, \
+                      complete\nWith --series: date, value, flow, twr_cumulative"
+    )]
     Perf(PerfArgs),
     /// Splits and dividends the market data reported that the ledger lacks: list them,
     /// record one (--accept ID) or stop proposing it (--dismiss ID).
+    #[command(
+        after_help = "Columns: id, date, account_name, symbol, activity_type, quantity, split_ratio, \
+                      amount, amount_per_share, currency"
+    )]
     Proposals(ProposalsArgs),
     /// Read a broker's or tracker's export into an account: a generic CSV, Ghostfolio,
     /// Wealthfolio, Schwab, Trade Republic, Interactive Brokers Flex or OFX/QFX. All rows or
@@ -202,12 +239,17 @@ pub struct AddActivity {
     pub external_id: Option<String>,
 }
 
+const ACTIVITY_COLUMNS: &str = "Columns: id, date, activity_type, symbol, quantity, unit_price, \
+                                amount, fee, currency, fx_rate, split_ratio, external_id, notes";
+
 #[derive(Debug, Subcommand)]
 pub enum ActivityCommand {
     /// Record one activity, checked against the account's ledger, e.g.
     /// `finances activity add -a Broker buy --symbol AAPL --quantity 10 --price 150`.
+    #[command(after_help = ACTIVITY_COLUMNS)]
     Add(Box<AddActivity>),
     /// List the account's activities, oldest first.
+    #[command(after_help = ACTIVITY_COLUMNS)]
     List {
         #[command(flatten)]
         ledger: LedgerArgs,

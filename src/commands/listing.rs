@@ -260,6 +260,48 @@ mod tests {
         assert!(text.contains("1   AAPL    1500.00"), "{text}");
     }
 
+    /// Each list command's help names its columns, as they are printed.
+    #[test]
+    fn the_help_names_each_commands_columns() {
+        use super::super::{
+            activity, ledger, market, performance, portfolio, prices, proposals, rates,
+        };
+        use clap::CommandFactory;
+        let gains: Vec<Column> = crate::http::dto::ledger::GAINS_CSV_COLUMNS
+            .into_iter()
+            .map(Column::field)
+            .collect();
+        let commands: [(&[&str], &[Column]); 14] = [
+            (&["accounts"], &portfolio::ACCOUNT_COLUMNS),
+            (&["holdings"], &portfolio::HOLDING_COLUMNS),
+            (&["positions"], &ledger::POSITION_COLUMNS),
+            (&["activity", "list"], &activity::COLUMNS),
+            (&["activity", "add"], &activity::COLUMNS),
+            (&["gains"], &gains),
+            (&["income"], &ledger::INCOME_COLUMNS),
+            (&["perf"], &performance::PERF_COLUMNS),
+            (&["perf"], &performance::SERIES_COLUMNS),
+            (&["prices"], &prices::PRICE_COLUMNS),
+            (&["rates"], &rates::RATE_COLUMNS),
+            (&["search"], &market::SEARCH_COLUMNS),
+            (&["quote"], &market::QUOTE_COLUMNS),
+            (&["proposals"], &proposals::PROPOSAL_COLUMNS),
+        ];
+        let cli = crate::cli::Cli::command();
+        for (path, columns) in commands {
+            let command = path.iter().fold(&cli, |c, name| {
+                c.find_subcommand(name)
+                    .unwrap_or_else(|| panic!("no command {path:?}"))
+            });
+            let help = command
+                .get_after_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let listed = names(columns).join(", ");
+            assert!(help.contains(&listed), "{path:?}: {help:?} lacks {listed}");
+        }
+    }
+
     #[test]
     fn the_flags_choose_the_format() {
         let args = |json, ndjson, csv, bom| OutputArgs {
