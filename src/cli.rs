@@ -50,29 +50,79 @@ pub enum Command {
     /// Fetch prices and exchange rates from Yahoo Finance.
     Sync(SyncArgs),
     /// Search Yahoo Finance for securities.
+    #[command(
+        after_help = "Columns: symbol, name, exchange, security_type, currency, in_database"
+    )]
     Search {
         /// Name or ticker to look for.
         query: String,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Show a security's latest quote.
+    #[command(
+        after_help = "Columns of --csv: symbol, name, currency, price, previous_close, day_change, \
+                      day_change_percent, day_high, day_low, fifty_two_week_high, \
+                      fifty_two_week_low, market_cap, volume, as_of, partial_reason"
+    )]
     Quote {
         /// Ticker symbol, e.g. AAPL or OCDO.L.
         symbol: String,
+        #[command(flatten)]
+        output: OutputArgs,
     },
+    /// A security's stored daily prices, oldest first.
+    #[command(after_help = "Columns: timestamp, open, high, low, close, adj_close, volume")]
+    Prices(PricesArgs),
+    /// Stored exchange rates from a currency: for each other currency, the newest on or before
+    /// a day.
+    #[command(after_help = "Columns: base_currency, currency, rate, date")]
+    Rates(RatesArgs),
+    /// The user's accounts, by name.
+    #[command(
+        after_help = "Columns: name, account_type, currency_code, is_asset, is_investment_account, \
+                      cost_basis_method, interest_rate, financial_institution_id, id"
+    )]
+    Accounts(AccountsArgs),
+    /// Current holdings with their market figures, across accounts or in one (--account).
+    #[command(
+        after_help = "Columns: symbol, shares, average_price_per_share, cost_basis, market_price, \
+                      market_value, unrealized_gain, unrealized_gain_pct, timestamp, account_id, id"
+    )]
+    Holdings(ReportArgs),
     /// Record and list an account's activities: trades, income and cash movements.
     #[command(subcommand)]
     Activity(ActivityCommand),
     /// An account's positions with their lots' cost and market figures.
+    #[command(
+        after_help = "Columns: symbol, quantity, cost_basis, average_cost, market_price, price_date, \
+                      market_value, unrealized_gain, unrealized_gain_pct, realized_gain, income, \
+                      complete"
+    )]
     Positions(PositionsArgs),
     /// Realized gains, one row per sale, with the total in the base currency.
+    #[command(
+        after_help = "Columns: date, account_id, account, symbol, security, quantity, proceeds, \
+                      cost, gain, currency, opened, holding_days, activity_id"
+    )]
     Gains(GainsArgs),
     /// Dividends and interest, gross, withheld and net, by month, year or security.
+    #[command(after_help = "Columns: group, currency, gross, withheld, net, count, complete")]
     Income(IncomeArgs),
     /// Returns over a range: time-weighted, annualized and money-weighted (XIRR), gain,
     /// income, fees and taxes, for the portfolio or one account.
+    #[command(
+        after_help = "Columns of --json, --ndjson and --csv: currency, start, end, start_value, \
+                      end_value, net_flows, income, fees, taxes, gain, twr, twr_annualized, mwr, \
+                      complete\nWith --series: date, value, flow, twr_cumulative"
+    )]
     Perf(PerfArgs),
     /// Splits and dividends the market data reported that the ledger lacks: list them,
     /// record one (--accept ID) or stop proposing it (--dismiss ID).
+    #[command(
+        after_help = "Columns: id, date, account_name, symbol, activity_type, quantity, split_ratio, \
+                      amount, amount_per_share, currency"
+    )]
     Proposals(ProposalsArgs),
     /// Read a broker's or tracker's export into an account: a generic CSV, Ghostfolio,
     /// Wealthfolio, Schwab, Trade Republic, Interactive Brokers Flex or OFX/QFX. All rows or
@@ -113,7 +163,26 @@ pub struct DemoArgs {
     pub keep: Option<PathBuf>,
 }
 
-/// Who the ledger commands act as, and how they print.
+/// How a listing prints: a table by default, or one of the forms for programs. The JSON
+/// objects are the API's for the same resource; the CSV columns are named as its fields.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct OutputArgs {
+    /// Print a JSON array of objects, with the API's field names.
+    #[arg(long, conflicts_with_all = ["ndjson", "csv"])]
+    pub json: bool,
+    /// Print one JSON object per line (newline-delimited JSON).
+    #[arg(long, conflicts_with = "csv")]
+    pub ndjson: bool,
+    /// Print CSV: a header row of column names, then one row per item.
+    #[arg(long)]
+    pub csv: bool,
+    /// Start the CSV with a UTF-8 byte-order mark, which Excel needs to read text beyond
+    /// ASCII correctly.
+    #[arg(long, requires = "csv", conflicts_with_all = ["json", "ndjson"])]
+    pub bom: bool,
+}
+
+/// Who the ledger commands act as.
 #[derive(Debug, Args)]
 pub struct LedgerArgs {
     /// The account: its name (any case) or its id.
@@ -123,13 +192,6 @@ pub struct LedgerArgs {
     /// default.
     #[arg(long)]
     pub user: Option<String>,
-    /// Print JSON (an array of objects with the CSV's column names).
-    #[arg(long, conflicts_with = "csv")]
-    pub json: bool,
-    /// Print CSV with a header row: id, date, type, symbol, quantity, unit_price, amount, fee,
-    /// currency, fx_rate, split_ratio, external_id, notes.
-    #[arg(long)]
-    pub csv: bool,
 }
 
 /// What `activity add` is given.
@@ -137,6 +199,8 @@ pub struct LedgerArgs {
 pub struct AddActivity {
     #[command(flatten)]
     pub ledger: LedgerArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// buy, sell, dividend, interest, fee, tax, deposit, withdrawal, transfer_in,
     /// transfer_out or split.
     pub activity_type: String,
@@ -175,15 +239,22 @@ pub struct AddActivity {
     pub external_id: Option<String>,
 }
 
+const ACTIVITY_COLUMNS: &str = "Columns: id, date, activity_type, symbol, quantity, unit_price, \
+                                amount, fee, currency, fx_rate, split_ratio, external_id, notes";
+
 #[derive(Debug, Subcommand)]
 pub enum ActivityCommand {
     /// Record one activity, checked against the account's ledger, e.g.
     /// `finances activity add -a Broker buy --symbol AAPL --quantity 10 --price 150`.
+    #[command(after_help = ACTIVITY_COLUMNS)]
     Add(Box<AddActivity>),
     /// List the account's activities, oldest first.
+    #[command(after_help = ACTIVITY_COLUMNS)]
     List {
         #[command(flatten)]
         ledger: LedgerArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         /// From this date (YYYY-MM-DD).
         #[arg(long)]
         start: Option<String>,
@@ -213,12 +284,47 @@ pub struct ReportArgs {
     /// default.
     #[arg(long)]
     pub user: Option<String>,
-    /// Print JSON: an array of objects with the CSV's column names.
-    #[arg(long, conflicts_with = "csv")]
-    pub json: bool,
-    /// Print CSV with a header row.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    /// Username or email of the user to act as; on a personal SQLite store, its owner by
+    /// default.
     #[arg(long)]
-    pub csv: bool,
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PricesArgs {
+    /// Ticker symbol of a stored security, e.g. AAPL or OCDO.L.
+    pub symbol: String,
+    /// From this day (YYYY-MM-DD); default 30 days before --end.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Up to this day, included (YYYY-MM-DD); default today, or open-ended after --start.
+    #[arg(long)]
+    pub end: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RatesArgs {
+    /// The currency the rates are from; default the user's base currency.
+    pub base: Option<String>,
+    /// The rates in force on this day (YYYY-MM-DD); default today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Username or email of the user whose base currency is the default; on a personal
+    /// SQLite store, its owner.
+    #[arg(long)]
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +375,10 @@ pub struct PerfArgs {
     /// The last day (YYYY-MM-DD); default today.
     #[arg(long)]
     pub end: Option<String>,
+    /// List the daily series the returns are computed from (date, value, flow,
+    /// twr_cumulative) instead of the returns.
+    #[arg(long)]
+    pub series: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use finances::cli::{Cli, Command, UserCommand};
-use finances::commands::{self, Layout, OutputError, Printer};
+use finances::commands::{self, Format, Layout, OutputError, Printer};
 use finances::config::{Config, Overrides};
 use finances::context::Context;
 use finances::logging::{self, Console};
@@ -124,13 +124,27 @@ async fn run(cli: Cli, out: &mut Printer<'_>) -> anyhow::Result<ExitCode> {
                 commands::market::sync(out, &s.securities, &s.fx, &args.symbols).await?,
             ));
         }
-        Some(Command::Search { query }) => {
-            let found = commands::market::search(out, &ctx.services.securities, &query, 20).await?;
+        Some(Command::Search { query, output }) => {
+            let format = Format::from(&output);
+            let securities = &ctx.services.securities;
+            let found = commands::market::search(out, securities, &query, 20, format).await?;
             return Ok(exit_code(found));
         }
-        Some(Command::Quote { symbol }) => {
-            let ok = commands::market::quote(out, &ctx.services.securities, &symbol).await?;
+        Some(Command::Quote { symbol, output }) => {
+            let format = Format::from(&output);
+            let ok =
+                commands::market::quote(out, &ctx.services.securities, &symbol, format).await?;
             return Ok(exit_code(ok));
+        }
+        Some(Command::Prices(args)) => {
+            commands::prices::prices(out, &ctx.services.securities, args).await?
+        }
+        Some(Command::Rates(args)) => commands::rates::rates(out, &ctx.services, args).await?,
+        Some(Command::Accounts(args)) => {
+            commands::portfolio::accounts(out, &ctx.services, args).await?
+        }
+        Some(Command::Holdings(args)) => {
+            commands::portfolio::holdings(out, &ctx.services, args).await?
         }
         Some(Command::Serve(_)) => commands::serve::run(out, &ctx).await?,
         Some(Command::Activity(cmd)) => commands::activity::run(out, &ctx.services, cmd).await?,

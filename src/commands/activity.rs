@@ -1,45 +1,37 @@
 //! `finances activity add|list|rm`: an account's ledger from the shell. Every change goes
 //! through the activity service, so the command line refuses what the API and the TUI refuse
-//! (a sale of more than is then held, a field the type has no use for).
+//! (a sale of more than is then held, a field the type has no use for). Activities print as
+//! the API's `ActivityOut`.
 
-use std::collections::HashMap;
-
-use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::cli::{ActivityCommand, AddActivity, LedgerArgs};
+use crate::cli::{ActivityCommand, AddActivity};
 use crate::domain::ledger::{Activity, ActivityType, SplitRatio};
 use crate::domain::{money, time, ActivityFilter, PageRequest, Symbol, User, ValidationError};
+use crate::http::dto::activities::ActivityOut;
 use crate::service::activities::ActivityDraft;
 use crate::service::portfolio::SecurityRef;
 use crate::service::{ServiceError, Services};
 use crate::store::Backend;
 
+use super::listing::{remark, Column, Format, Listing};
 use super::{CommandResult, Printer};
 
-/// How a listing is written: a table for people, or JSON or CSV for programs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-}
-
-/// The columns of every format, in order; the names are stable.
-pub const COLUMNS: [&str; 13] = [
-    "id",
-    "date",
-    "type",
-    "symbol",
-    "quantity",
-    "unit_price",
-    "amount",
-    "fee",
-    "currency",
-    "fx_rate",
-    "split_ratio",
-    "external_id",
-    "notes",
+/// The columns of the table and the CSV, in order; the names are stable.
+pub const COLUMNS: [Column; 13] = [
+    Column::field("id"),
+    Column::field("date"),
+    Column::field("activity_type"),
+    Column::nested("symbol", "security.symbol"),
+    Column::field("quantity"),
+    Column::field("unit_price"),
+    Column::field("amount"),
+    Column::field("fee"),
+    Column::field("currency"),
+    Column::field("fx_rate"),
+    Column::field("split_ratio"),
+    Column::field("external_id"),
+    Column::field("notes"),
 ];
 
 /// What `activity add` was given, as typed.
@@ -128,10 +120,15 @@ pub async fn add(
         .activities
         .create(user, account.id, draft(args)?)
         .await?;
-    let activities = vec![recorded.activity];
-    print(out, services, &activities, format).await?;
-    if format == Format::Table && !recorded.created {
-        out.line("already recorded under this external id: nothing added")?;
+    listing(services, vec![recorded.activity])
+        .await?
+        .print(out, format)?;
+    if !recorded.created {
+        remark(
+            out,
+            format,
+            "already recorded under this external id: nothing added",
+        )?;
     }
     Ok(())
 }
@@ -150,9 +147,9 @@ pub async fn list(
         .activities
         .list(user, account.id, &filter, PageRequest::all())
         .await?;
-    print(out, services, &page.items, format).await?;
-    if format == Format::Table {
-        let n = page.items.len();
+    let n = page.items.len();
+    listing(services, page.items).await?.print(out, format)?;
+    if format.is_table() {
         out.line(format_args!(
             "{n} activit{} in {}",
             if n == 1 { "y" } else { "ies" },
@@ -176,82 +173,19 @@ pub async fn remove(
     Ok(())
 }
 
-async fn print(
-    out: &mut Printer<'_>,
+/// The activities as the API writes them, their securities read in one query.
+async fn listing(
     services: &Services,
-    activities: &[Activity],
-    format: Format,
-) -> CommandResult<()> {
-    let symbols = services.activities.symbols(activities).await?;
-    let rows: Vec<Vec<String>> = activities.iter().map(|a| row(a, &symbols)).collect();
-    emit(out, format, &COLUMNS, rows)
-}
-
-/// Rows under `columns` as a table, a JSON array of objects (an empty cell is `null`) or CSV
-/// with a header row.
-pub(super) fn emit(
-    out: &mut Printer<'_>,
-    format: Format,
-    columns: &[&str],
-    rows: Vec<Vec<String>>,
-) -> CommandResult<()> {
-    match format {
-        Format::Table => out.table(Some(columns), rows)?,
-        Format::Json => {
-            let items: Vec<Value> = rows
-                .into_iter()
-                .map(|r| {
-                    let object = columns
-                        .iter()
-                        .zip(r)
-                        .map(|(k, v)| {
-                            let value = if v.is_empty() { Value::Null } else { json!(v) };
-                            (k.to_string(), value)
-                        })
-                        .collect();
-                    Value::Object(object)
-                })
-                .collect();
-            out.line(Value::Array(items))?;
-        }
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(Vec::new());
-            let written = writer
-                .write_record(columns)
-                .and_then(|()| rows.iter().try_for_each(|r| writer.write_record(r)));
-            let bytes = written
-                .map_err(ServiceError::internal)
-                .and_then(|()| writer.into_inner().map_err(ServiceError::internal))?;
-            out.raw(&bytes)?;
-        }
-    }
-    Ok(())
-}
-
-fn row(a: &Activity, symbols: &HashMap<Uuid, Symbol>) -> Vec<String> {
-    let text =
-        |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
-    vec![
-        a.id.to_string(),
-        a.date.to_string(),
-        a.activity_type.as_str().to_string(),
-        a.security_id
-            .and_then(|id| symbols.get(&id))
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-        text(a.quantity),
-        text(a.unit_price),
-        text(a.amount),
-        text(a.fee),
-        a.currency.clone(),
-        text(a.fx_rate),
-        a.split_ratio
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        a.external_id.clone().unwrap_or_default(),
-        a.notes.clone().unwrap_or_default(),
-    ]
+    activities: Vec<Activity>,
+) -> CommandResult<Listing<ActivityOut>> {
+    let securities = services.activities.securities_of(&activities).await?;
+    Listing::new(
+        &COLUMNS,
+        activities.into_iter().map(|a| {
+            let security = a.security_id.and_then(|id| securities.get(&id).cloned());
+            ActivityOut::new(a, security)
+        }),
+    )
 }
 
 /// Runs one `activity` subcommand.
@@ -260,15 +194,11 @@ pub async fn run(
     services: &Services,
     cmd: ActivityCommand,
 ) -> CommandResult<()> {
-    let format_of = |l: &LedgerArgs| match (l.json, l.csv) {
-        (true, _) => Format::Json,
-        (_, true) => Format::Csv,
-        _ => Format::Table,
-    };
     match cmd {
         ActivityCommand::Add(add_args) => {
             let AddActivity {
                 ledger,
+                output,
                 activity_type,
                 date,
                 symbol,
@@ -303,12 +233,13 @@ pub async fn run(
                 &user,
                 &ledger.account,
                 &args,
-                format_of(&ledger),
+                Format::from(&output),
             )
             .await
         }
         ActivityCommand::List {
             ledger,
+            output,
             start,
             end,
             activity_type,
@@ -335,7 +266,7 @@ pub async fn run(
                 &user,
                 &ledger.account,
                 filter,
-                format_of(&ledger),
+                Format::from(&output),
             )
             .await
         }

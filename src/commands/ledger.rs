@@ -1,61 +1,47 @@
 //! `finances positions`, `finances gains` and `finances income`: the ledger's views from the
-//! shell, computed by the same service as the API's routes; a table, JSON or CSV with stable
-//! columns.
+//! shell, computed by the same service as the API's routes and printed as the API writes
+//! them; `gains --csv` is the API's own CSV of realized gains.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use crate::cli::{GainsArgs, IncomeArgs, PositionsArgs, ReportArgs};
 use crate::domain::time;
+use crate::http::dto::ledger::{
+    gain_csv_row, IncomeGroupOut, PositionOut, RealizedGainOut, GAINS_CSV_COLUMNS,
+};
 use crate::service::ledger::{DateRange, IncomeGrouping};
 use crate::service::{ServiceError, Services};
 
-use super::activity::{acting_user, emit, Format};
+use super::activity::acting_user;
+use super::listing::{Column, Format, Listing};
 use super::{CommandResult, Printer};
 
 /// Columns of `positions`, in order.
-pub const POSITION_COLUMNS: [&str; 11] = [
-    "symbol",
-    "quantity",
-    "cost_basis",
-    "average_cost",
-    "market_price",
-    "price_date",
-    "market_value",
-    "unrealized_gain",
-    "unrealized_gain_pct",
-    "realized_gain",
-    "income",
-];
-
-/// Columns of `gains`, in order.
-pub const GAIN_COLUMNS: [&str; 10] = [
-    "date",
-    "account",
-    "symbol",
-    "quantity",
-    "proceeds",
-    "cost",
-    "gain",
-    "currency",
-    "holding_days",
-    "activity_id",
+pub const POSITION_COLUMNS: [Column; 12] = [
+    Column::nested("symbol", "security.symbol"),
+    Column::field("quantity"),
+    Column::field("cost_basis"),
+    Column::field("average_cost"),
+    Column::field("market_price"),
+    Column::field("price_date"),
+    Column::field("market_value"),
+    Column::field("unrealized_gain"),
+    Column::field("unrealized_gain_pct"),
+    Column::field("realized_gain"),
+    Column::field("income"),
+    Column::field("complete"),
 ];
 
 /// Columns of `income`, in order.
-pub const INCOME_COLUMNS: [&str; 6] = ["group", "currency", "gross", "withheld", "net", "count"];
-
-pub(super) fn format_of(r: &ReportArgs) -> Format {
-    match (r.json, r.csv) {
-        (true, _) => Format::Json,
-        (_, true) => Format::Csv,
-        _ => Format::Table,
-    }
-}
-
-fn text(d: Option<Decimal>) -> String {
-    d.map(|d| d.normalize().to_string()).unwrap_or_default()
-}
+pub const INCOME_COLUMNS: [Column; 7] = [
+    Column::field("group"),
+    Column::field("currency"),
+    Column::field("gross"),
+    Column::field("withheld"),
+    Column::field("net"),
+    Column::field("count"),
+    Column::field("complete"),
+];
 
 pub(super) fn date(field: &'static str, raw: &Option<String>) -> CommandResult<Option<NaiveDate>> {
     Ok(raw
@@ -112,25 +98,8 @@ pub async fn positions(
     };
     let as_of = date("as_of", &args.as_of)?;
     let lines = services.ledger.positions(&user, account, as_of).await?;
-    let rows = lines
-        .iter()
-        .map(|l| {
-            vec![
-                l.security.symbol.to_string(),
-                text(Some(l.position.quantity)),
-                text(Some(l.position.cost_basis)),
-                text(l.position.average_cost),
-                text(l.market_price),
-                l.price_date.map(|d| d.to_string()).unwrap_or_default(),
-                text(l.market_value),
-                text(l.unrealized_gain),
-                text(l.unrealized_gain_pct),
-                text(Some(l.position.realized_gain)),
-                text(Some(l.position.income)),
-            ]
-        })
-        .collect();
-    emit(out, format_of(&args.report), &POSITION_COLUMNS, rows)
+    Listing::new(&POSITION_COLUMNS, lines.into_iter().map(PositionOut::from))?
+        .print(out, Format::from(&args.report.output))
 }
 
 pub async fn gains(
@@ -148,24 +117,16 @@ pub async fn gains(
     let rows = gains
         .rows
         .iter()
-        .map(|g| {
-            vec![
-                g.sale.date.to_string(),
-                g.account_name.clone(),
-                g.security.symbol.to_string(),
-                text(Some(g.sale.quantity)),
-                text(g.sale.proceeds),
-                text(g.sale.cost),
-                text(g.sale.gain),
-                g.currency.to_string(),
-                g.sale.holding_days.to_string(),
-                g.sale.activity_id.to_string(),
-            ]
-        })
+        .map(|g| gain_csv_row(g).to_vec())
         .collect();
-    let format = format_of(&args.report);
-    emit(out, format, &GAIN_COLUMNS, rows)?;
-    if format == Format::Table {
+    let format = Format::from(&args.report.output);
+    Listing::with_rows(
+        &GAINS_CSV_COLUMNS,
+        gains.rows.into_iter().map(RealizedGainOut::from),
+        rows,
+    )
+    .print(out, format)?;
+    if format.is_table() {
         out.line(format_args!(
             "total {} {}{}",
             gains.total.normalize(),
@@ -204,18 +165,9 @@ pub async fn income(
         .ledger
         .income(&user, range, account, grouping)
         .await?;
-    let rows = groups
-        .iter()
-        .map(|g| {
-            vec![
-                g.key.clone().unwrap_or_default(),
-                g.currency.to_string(),
-                text(Some(g.gross)),
-                text(Some(g.withheld)),
-                text(Some(g.net)),
-                g.count.to_string(),
-            ]
-        })
-        .collect();
-    emit(out, format_of(&args.report), &INCOME_COLUMNS, rows)
+    Listing::new(
+        &INCOME_COLUMNS,
+        groups.into_iter().map(IncomeGroupOut::from),
+    )?
+    .print(out, Format::from(&args.report.output))
 }

@@ -1,19 +1,100 @@
 //! `finances sync`, `finances search` and `finances quote`. Each returns whether everything
-//! succeeded, for the exit status; failures of single items are listed, not raised.
+//! succeeded, for the exit status; failures of single items are listed, not raised. Search
+//! results print as the API's `SecurityOut`; a quote, which the API does not serve, as
+//! [`QuoteRow`].
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use crate::domain::Symbol;
 use crate::format;
+use crate::http::dto::securities::SecurityOut;
 use crate::service::fx::FxService;
 use crate::service::securities::{KeyFigures, SecurityService, SyncProgress};
 use crate::service::sync::{sync_all, BaseRates};
 
+use super::listing::{remark, Column, Format, Listing};
 use super::{CommandResult, Printer};
+
+/// Columns of `search`, in order.
+pub const SEARCH_COLUMNS: [Column; 6] = [
+    Column::field("symbol"),
+    Column::field("name"),
+    Column::field("exchange"),
+    Column::field("security_type"),
+    Column::field("currency"),
+    Column::field("in_database"),
+];
+
+/// Columns of `quote`, in order: every field of [`QuoteRow`].
+pub const QUOTE_COLUMNS: [Column; 15] = [
+    Column::field("symbol"),
+    Column::field("name"),
+    Column::field("currency"),
+    Column::field("price"),
+    Column::field("previous_close"),
+    Column::field("day_change"),
+    Column::field("day_change_percent"),
+    Column::field("day_high"),
+    Column::field("day_low"),
+    Column::field("fifty_two_week_high"),
+    Column::field("fifty_two_week_low"),
+    Column::field("market_cap"),
+    Column::field("volume"),
+    Column::field("as_of"),
+    Column::field("partial_reason"),
+];
+
+/// A quote for programs: the key figures, decimals as strings, null when unknown.
+#[derive(Debug, Serialize)]
+pub struct QuoteRow {
+    pub symbol: String,
+    pub name: Option<String>,
+    /// The quote unit (`GBp` for London).
+    pub currency: Option<String>,
+    pub price: Option<Decimal>,
+    pub previous_close: Option<Decimal>,
+    pub day_change: Option<Decimal>,
+    /// In percent: `"1.27"` is 1.27 %.
+    pub day_change_percent: Option<Decimal>,
+    pub day_high: Option<Decimal>,
+    pub day_low: Option<Decimal>,
+    pub fifty_two_week_high: Option<Decimal>,
+    pub fifty_two_week_low: Option<Decimal>,
+    pub market_cap: Option<Decimal>,
+    pub volume: Option<i64>,
+    pub as_of: Option<DateTime<Utc>>,
+    /// Why figures are missing, when they come from the chart or the stored prices.
+    pub partial_reason: Option<String>,
+}
+
+impl From<&KeyFigures> for QuoteRow {
+    fn from(k: &KeyFigures) -> Self {
+        let plain = |d: Option<Decimal>| d.map(|d| d.normalize());
+        Self {
+            symbol: k.symbol.to_string(),
+            name: k.name.clone(),
+            currency: k.currency.clone(),
+            price: plain(k.price),
+            previous_close: plain(k.previous_close),
+            day_change: plain(k.day_change),
+            day_change_percent: plain(k.day_change_percent),
+            day_high: plain(k.day_high),
+            day_low: plain(k.day_low),
+            fifty_two_week_high: plain(k.fifty_two_week_high),
+            fifty_two_week_low: plain(k.fifty_two_week_low),
+            market_cap: plain(k.market_cap),
+            volume: k.volume,
+            as_of: k.as_of,
+            partial_reason: k.source.partial_reason(),
+        }
+    }
+}
 
 /// One line of the sync summary.
 struct Outcome {
@@ -146,41 +227,41 @@ pub async fn sync(
     Ok(failed == 0)
 }
 
-/// `search QUERY`: stored matches and Yahoo's, as a table.
+/// `search QUERY`: stored matches and Yahoo's, as `GET /api/v1/securities/search` lists them.
 pub async fn search(
     out: &mut Printer<'_>,
     securities: &SecurityService,
     query: &str,
     limit: usize,
+    format: Format,
 ) -> CommandResult<bool> {
     let found = securities.search(query, limit).await?;
-    if found.results.is_empty() {
+    let stored: Vec<_> = found
+        .results
+        .iter()
+        .filter_map(|r| r.security.as_ref().map(|s| s.id))
+        .collect();
+    let last = securities.last_prices(&stored).await?;
+    let yahoo_error = found.yahoo_error;
+    let results = found.results.into_iter().map(|r| {
+        let price = r.security.as_ref().and_then(|s| last.get(&s.id).copied());
+        let syncing = securities.is_syncing(&r.symbol);
+        SecurityOut::from_search(r, price, syncing)
+    });
+    let listing = Listing::new(&SEARCH_COLUMNS, results)?;
+    if listing.is_empty() && format.is_table() {
         out.line(format_args!("No securities match '{}'.", query.trim()))?;
     } else {
-        let rows = found
-            .results
-            .iter()
-            .map(|r| {
-                vec![
-                    r.symbol.to_string(),
-                    r.name.clone(),
-                    r.exchange.clone().unwrap_or_default(),
-                    r.security_type.as_str().to_string(),
-                    if r.in_database { "yes" } else { "" }.to_string(),
-                ]
-            })
-            .collect();
-        out.table(
-            Some(&["Symbol", "Name", "Exchange", "Type", "Stored"]),
-            rows,
+        listing.print(out, format)?;
+    }
+    if let Some(e) = &yahoo_error {
+        remark(
+            out,
+            format,
+            format_args!("Yahoo Finance search failed ({e}); showing stored matches only."),
         )?;
     }
-    if let Some(e) = &found.yahoo_error {
-        out.line(format_args!(
-            "Yahoo Finance search failed ({e}); showing stored matches only."
-        ))?;
-    }
-    Ok(found.yahoo_error.is_none())
+    Ok(yahoo_error.is_none())
 }
 
 /// `quote SYMBOL`: the latest price and key figures, and why they are partial when they come
@@ -189,9 +270,14 @@ pub async fn quote(
     out: &mut Printer<'_>,
     securities: &SecurityService,
     symbol: &str,
+    format: Format,
 ) -> CommandResult<bool> {
     let symbol = Symbol::parse(symbol)?;
     let k = securities.key_figures(&symbol).await?;
+    if !format.is_table() {
+        Listing::new(&QUOTE_COLUMNS, [QuoteRow::from(&k)])?.print(out, format)?;
+        return Ok(true);
+    }
     let rows = quote_rows(&k)
         .into_iter()
         .map(|(label, value)| vec![label.to_string(), value])

@@ -56,6 +56,11 @@ impl<'a> Printer<'a> {
         Self { out, layout }
     }
 
+    /// How this printer draws tables: with boxes for a terminal, or plain.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
     /// One line of text.
     pub fn line(&mut self, text: impl Display) -> Result<(), OutputError> {
         Ok(writeln!(self.out, "{text}")?)

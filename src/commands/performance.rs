@@ -1,23 +1,47 @@
 //! `finances perf`: how the portfolio (or one account) did over a range, computed by the same
-//! service as `GET /api/v1/performance`. On a terminal, the figures and what is left out;
-//! `--csv` gives the daily series (`date, value, flow, twr_cumulative`) for a spreadsheet to
-//! redo the returns; `--json` the whole answer with the API's field names.
+//! service as `GET /api/v1/performance`. On a terminal, the figures and what is left out; for
+//! programs, the API's answer (one object; its CSV row the returns without the lists). With
+//! `--series`, the daily values the returns are computed from, a row a day, for a spreadsheet
+//! to redo them.
 
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 
 use crate::cli::PerfArgs;
-use crate::domain::ledger::Source;
 use crate::domain::valuation::describe_missing;
+use crate::http::dto::performance::{PerformanceOut, SeriesPointOut};
 use crate::service::performance::{Performance, PerformanceQuery};
 use crate::service::Services;
 
-use super::activity::{acting_user, emit, Format};
-use super::ledger::{account_id, date, format_of};
+use super::activity::acting_user;
+use super::ledger::{account_id, date};
+use super::listing::{Column, Format, Listing};
 use super::{CommandResult, Printer};
 
-/// Columns of `perf --csv`, in order: the daily series.
-pub const SERIES_COLUMNS: [&str; 4] = ["date", "value", "flow", "twr_cumulative"];
+/// Columns of `perf`, in order: the returns.
+pub const PERF_COLUMNS: [Column; 14] = [
+    Column::field("currency"),
+    Column::field("start"),
+    Column::field("end"),
+    Column::field("start_value"),
+    Column::field("end_value"),
+    Column::field("net_flows"),
+    Column::field("income"),
+    Column::field("fees"),
+    Column::field("taxes"),
+    Column::field("gain"),
+    Column::field("twr"),
+    Column::field("twr_annualized"),
+    Column::field("mwr"),
+    Column::field("complete"),
+];
+
+/// Columns of `perf --series`, in order: the daily series.
+pub const SERIES_COLUMNS: [Column; 4] = [
+    Column::field("date"),
+    Column::field("value"),
+    Column::field("flow"),
+    Column::field("twr_cumulative"),
+];
 
 pub async fn perf(out: &mut Printer<'_>, services: &Services, args: PerfArgs) -> CommandResult<()> {
     let user = acting_user(services, args.report.user.as_deref()).await?;
@@ -27,26 +51,15 @@ pub async fn perf(out: &mut Printer<'_>, services: &Services, args: PerfArgs) ->
         end: date("end", &args.end)?,
     };
     let p = services.performance.performance(&user, query).await?;
-    match format_of(&args.report) {
-        Format::Table => table(out, &p),
-        Format::Csv => {
-            let rows = p
-                .returns
-                .series
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.date.to_string(),
-                        s.value.normalize().to_string(),
-                        s.flow.normalize().to_string(),
-                        s.twr_cumulative.normalize().to_string(),
-                    ]
-                })
-                .collect();
-            emit(out, Format::Csv, &SERIES_COLUMNS, rows)
-        }
-        Format::Json => Ok(out.line(document(&p))?),
+    let format = Format::from(&args.report.output);
+    if args.series {
+        let points = p.returns.series.into_iter().map(SeriesPointOut::from);
+        return Listing::new(&SERIES_COLUMNS, points)?.print(out, format);
     }
+    if format.is_table() {
+        return table(out, &p);
+    }
+    Listing::new(&PERF_COLUMNS, [PerformanceOut::from(p)])?.print(out, format)
 }
 
 /// Percent to two places: `0.175625` is `17.56 %`.
@@ -95,57 +108,4 @@ fn table(out: &mut Printer<'_>, p: &Performance) -> CommandResult<()> {
         ))?;
     }
     Ok(())
-}
-
-/// The answer with the API's field names.
-fn document(p: &Performance) -> Value {
-    let r = &p.returns;
-    let text = |d: Decimal| d.normalize().to_string();
-    json!({
-        "currency": p.currency.to_string(),
-        "start": r.start,
-        "end": r.end,
-        "start_value": text(r.start_value),
-        "end_value": text(r.end_value),
-        "net_flows": text(r.net_flows),
-        "income": text(p.income),
-        "fees": text(p.fees),
-        "taxes": text(p.taxes),
-        "gain": text(r.gain),
-        "twr": text(r.twr),
-        "twr_annualized": r.twr_annualized.map(text),
-        "mwr": r.mwr.map(text),
-        "excluded": p.excluded.iter().map(|e| json!({
-            "account_id": e.account_id, "name": e.name,
-        })).collect::<Vec<_>>(),
-        "complete": p.complete(),
-        "missing": p.missing.iter().map(|m| json!({
-            "kind": m.missing.kind.as_str(),
-            "account_id": m.missing.account_id,
-            "symbol": m.missing.symbol.as_ref().map(ToString::to_string),
-            "currency": m.missing.currency.as_ref().map(ToString::to_string),
-            "from": m.from,
-            "to": m.to,
-        })).collect::<Vec<_>>(),
-        "series": r.series.iter().map(|s| json!({
-            "date": s.date,
-            "value": text(s.value),
-            "flow": text(s.flow),
-            "twr_cumulative": text(s.twr_cumulative),
-        })).collect::<Vec<_>>(),
-        "flows": p.flows.iter().map(|f| {
-            let (activity_id, holding_id) = match f.source {
-                Source::Activity(id) => (Some(id), None),
-                Source::Statement(id) => (None, Some(id)),
-            };
-            json!({
-                "date": f.date,
-                "account_id": f.account_id,
-                "amount": f.amount.map(text),
-                "kind": f.kind.as_str(),
-                "activity_id": activity_id,
-                "holding_id": holding_id,
-            })
-        }).collect::<Vec<_>>(),
-    })
 }

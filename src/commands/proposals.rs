@@ -1,26 +1,27 @@
 //! `finances proposals [--accept ID | --dismiss ID]`: the activities the market data's splits
-//! and dividends suggest, from the same service as `GET /api/v1/proposals`; a table, JSON or
-//! CSV with stable columns.
+//! and dividends suggest, from the same service as `GET /api/v1/proposals`, printed as the API
+//! writes them.
 
 use crate::cli::ProposalsArgs;
-use crate::service::proposals::ProposedAction;
+use crate::http::dto::proposals::ProposalOut;
 use crate::service::{ServiceError, Services};
 
-use super::activity::{acting_user, emit};
-use super::ledger::format_of;
+use super::activity::acting_user;
+use super::listing::{Column, Format, Listing};
 use super::{CommandResult, Printer};
 
 /// Columns of `proposals`, in order.
-pub const PROPOSAL_COLUMNS: [&str; 9] = [
-    "id",
-    "date",
-    "account",
-    "symbol",
-    "activity_type",
-    "quantity",
-    "split_ratio",
-    "amount",
-    "currency",
+pub const PROPOSAL_COLUMNS: [Column; 10] = [
+    Column::field("id"),
+    Column::field("date"),
+    Column::field("account_name"),
+    Column::field("symbol"),
+    Column::field("activity_type"),
+    Column::field("quantity"),
+    Column::field("split_ratio"),
+    Column::field("amount"),
+    Column::field("amount_per_share"),
+    Column::field("currency"),
 ];
 
 pub async fn proposals(
@@ -49,34 +50,10 @@ pub async fn proposals(
         out.line("dismissed")?;
         return Ok(());
     }
-    let rows = services
-        .proposals
-        .list(&user)
-        .await?
-        .into_iter()
-        .map(|p| {
-            let (ratio, amount, currency) = match &p.action {
-                ProposedAction::Split(r) => (r.to_string(), String::new(), String::new()),
-                ProposedAction::Dividend {
-                    amount, currency, ..
-                } => (
-                    String::new(),
-                    amount.normalize().to_string(),
-                    currency.clone(),
-                ),
-            };
-            vec![
-                p.id.to_string(),
-                p.date.to_string(),
-                p.account_name.clone(),
-                p.security.symbol.to_string(),
-                p.activity_type().as_str().to_string(),
-                p.quantity.normalize().to_string(),
-                ratio,
-                amount,
-                currency,
-            ]
-        })
-        .collect();
-    emit(out, format_of(&args.report), &PROPOSAL_COLUMNS, rows)
+    let proposals = services.proposals.list(&user).await?;
+    Listing::new(
+        &PROPOSAL_COLUMNS,
+        proposals.into_iter().map(ProposalOut::from),
+    )?
+    .print(out, Format::from(&args.report.output))
 }

@@ -136,7 +136,7 @@ async fn trades_are_recorded_checked_listed_and_removed() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("id,date,type,symbol,quantity,unit_price,amount,fee,currency,fx_rate,split_ratio,external_id,notes")
+        Some("id,date,activity_type,symbol,quantity,unit_price,amount,fee,currency,fx_rate,split_ratio,external_id,notes")
     );
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(
@@ -145,10 +145,10 @@ async fn trades_are_recorded_checked_listed_and_removed() {
             "2024-01-02",
             "buy",
             "AAPL",
-            "10",
+            "10.000000",
             "150.25",
             "",
-            "1",
+            "1.00",
             "USD",
             ""
         ]
@@ -158,7 +158,7 @@ async fn trades_are_recorded_checked_listed_and_removed() {
     let json = sandbox.run(&["activity", "list", "-a", "Broker", "--json"], None);
     let items: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(items.as_array().unwrap().len(), 1);
-    assert_eq!(items[0]["quantity"], "10");
+    assert_eq!(items[0]["quantity"], "10.000000");
     assert_eq!(items[0]["amount"], serde_json::Value::Null);
     assert_eq!(
         Decimal::from_str(items[0]["unit_price"].as_str().unwrap()).unwrap(),
@@ -228,18 +228,18 @@ async fn positions_gains_and_income_come_from_the_ledger() {
     assert_eq!(
         stdout(&o),
         "symbol,quantity,cost_basis,average_cost,market_price,price_date,market_value,\
-         unrealized_gain,unrealized_gain_pct,realized_gain,income\n\
-         AAPL,6,902.1,150.35,,,,,,37.6,10.2\n"
+         unrealized_gain,unrealized_gain_pct,realized_gain,income,complete\n\
+         AAPL,6.000000,902.10,150.35,,,,,,37.60,10.20,false\n"
     );
 
     let o = sandbox.run(&["gains", "--year", "2024", "--json"], None);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(rows.as_array().unwrap().len(), 1);
-    assert_eq!(rows[0]["proceeds"], "639");
-    assert_eq!(rows[0]["cost"], "601.4");
-    assert_eq!(rows[0]["gain"], "37.6");
-    assert_eq!(rows[0]["holding_days"], "30");
+    assert_eq!(rows[0]["proceeds"], "639.00");
+    assert_eq!(rows[0]["cost"], "601.40");
+    assert_eq!(rows[0]["gain"], "37.60");
+    assert_eq!(rows[0]["holding_days"], 30);
     let o = sandbox.run(&["gains", "--year", "2023", "--csv"], None);
     assert_eq!(
         stdout(&o).lines().count(),
@@ -252,7 +252,7 @@ async fn positions_gains_and_income_come_from_the_ledger() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "group,currency,gross,withheld,net,count\n2024-03,USD,12,1.8,10.2,1\n"
+        "group,currency,gross,withheld,net,count,complete\n2024-03,USD,12.00,1.80,10.20,1,true\n"
     );
     let bad = sandbox.run(&["income", "--group", "week"], None);
     assert_clear_failure(&bad, "week");
@@ -274,27 +274,38 @@ async fn perf_prints_the_returns_and_their_daily_series() {
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let range = ["--start", "2024-01-02", "--end", "2024-01-04"];
-    let mut args = vec!["perf", "--csv"];
+    let mut args = vec!["perf", "--series", "--csv"];
     args.extend_from_slice(&range);
     let o = sandbox.run(&args, None);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
         "date,value,flow,twr_cumulative\n\
-         2024-01-02,1000,0,0\n\
-         2024-01-03,1000,0,0\n\
-         2024-01-04,800,-200,0\n"
+         2024-01-02,1000.00,0.00,0.00\n\
+         2024-01-03,1000.00,0.00,0.00\n\
+         2024-01-04,800.00,-200.00,0.00\n"
     );
     let mut args = vec!["perf", "-a", "Broker", "--json"];
     args.extend_from_slice(&range);
     let o = sandbox.run(&args, None);
     assert!(o.status.success(), "{}", stderr(&o));
-    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(doc["net_flows"], "-200");
-    assert_eq!(doc["gain"], "0");
-    assert_eq!(doc["twr"], "0");
+    let docs: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(docs.as_array().unwrap().len(), 1);
+    let doc = &docs[0];
+    assert_eq!(doc["net_flows"], "-200.00");
+    assert_eq!(doc["gain"], "0.00");
+    assert_eq!(doc["twr"], "0.00");
     assert_eq!(doc["flows"][0]["kind"], "withdrawal");
-    assert_eq!(doc["flows"][0]["amount"], "-200");
+    assert_eq!(doc["flows"][0]["amount"], "-200.00");
+    let mut args = vec!["perf", "-a", "Broker", "--csv"];
+    args.extend_from_slice(&range);
+    let o = sandbox.run(&args, None);
+    assert_eq!(
+        stdout(&o),
+        "currency,start,end,start_value,end_value,net_flows,income,fees,taxes,gain,twr,\
+         twr_annualized,mwr,complete\n\
+         USD,2024-01-02,2024-01-04,1000.00,800.00,-200.00,0.00,0.00,0.00,0.00,0.00,,0.00,true\n"
+    );
     let mut args = vec!["perf"];
     args.extend_from_slice(&range);
     let o = sandbox.run(&args, None);
@@ -352,12 +363,22 @@ async fn proposals_are_listed_and_accepted_from_the_shell() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("id,date,account,symbol,activity_type,quantity,split_ratio,amount,currency")
+        Some("id,date,account_name,symbol,activity_type,quantity,split_ratio,amount,amount_per_share,currency")
     );
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(
         row[1..],
-        ["2024-06-10", "Broker", "AAPL", "split", "10", "4:1", "", ""]
+        [
+            "2024-06-10",
+            "Broker",
+            "AAPL",
+            "split",
+            "10.000000",
+            "4:1",
+            "",
+            "",
+            ""
+        ]
     );
     assert_eq!(lines.next(), None);
     let o = sandbox.run(&["proposals", "--accept", row[0]], None);

@@ -24,7 +24,7 @@ impl Sandbox {
     }
 
     /// With Yahoo Finance replaced by `yahoo`.
-    fn with_yahoo(yahoo: &FakeYahoo) -> Self {
+    pub(crate) fn with_yahoo(yahoo: &FakeYahoo) -> Self {
         let mut sandbox = Self::new();
         sandbox.yahoo = Some(yahoo.url.to_string());
         sandbox
@@ -32,7 +32,7 @@ impl Sandbox {
 
     /// The binary with a private data directory and config file, so nothing of the machine
     /// it runs on leaks in.
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_finances"));
         if !args.contains(&"--config") {
             cmd.args(["--config", self.dir.join("config.toml").to_str().unwrap()]);
@@ -362,7 +362,7 @@ fn tables_are_plain_aligned_text_when_piped() {
 /// holds, is still writing when its reader leaves, however fast it runs. Returns the line and
 /// how the binary ended.
 #[cfg(target_os = "linux")]
-fn first_line_then_close(mut cmd: Command) -> (String, Output) {
+pub(crate) fn first_line_then_close(mut cmd: Command) -> (String, Output) {
     use std::io::Read;
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
@@ -397,7 +397,7 @@ fn first_line_then_close(mut cmd: Command) -> (String, Output) {
 
 /// Ended quietly and successfully, as `head` expects of the command before it.
 #[cfg(target_os = "linux")]
-fn assert_quiet_success(o: &Output, what: &str) {
+pub(crate) fn assert_quiet_success(o: &Output, what: &str) {
     assert!(
         o.status.success(),
         "{what}: {:?}, stderr: {}",
@@ -441,5 +441,5 @@ async fn search_ends_quietly_when_the_pipe_closes() {
         first_line_then_close(sandbox.command(&["search", "apple"]))
     });
     assert_quiet_success(&o, "search apple | head -1");
-    assert!(line.starts_with("Symbol"), "{line}");
+    assert!(line.starts_with("symbol"), "{line}");
 }

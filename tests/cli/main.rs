@@ -9,3 +9,4 @@ mod commands;
 mod import;
 mod market;
 mod sync;
+mod tables;

@@ -3,7 +3,7 @@
 use crate::support;
 
 use finances::commands::market as cli;
-use finances::commands::{Layout, Printer};
+use finances::commands::{Format, Layout, Printer};
 use finances::market::{self, CacheSettings};
 use finances::service::fx::FxService;
 use finances::service::securities::SecurityService;
@@ -64,16 +64,20 @@ async fn sync_lists_each_failure_and_reports_it() {
     assert!(text.contains("1 synced, 2 failed"), "{text}");
 
     let mut out = Vec::new();
-    assert!(cli::search(&mut plain(&mut out), &securities, "test", 10)
-        .await
-        .unwrap());
+    assert!(
+        cli::search(&mut plain(&mut out), &securities, "test", 10, Format::Table)
+            .await
+            .unwrap()
+    );
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("TSTA") && text.contains("yes"), "{text}");
+    assert!(text.contains("TSTA") && text.contains("true"), "{text}");
 
     let mut out = Vec::new();
-    assert!(cli::quote(&mut plain(&mut out), &securities, "test")
-        .await
-        .unwrap());
+    assert!(
+        cli::quote(&mut plain(&mut out), &securities, "test", Format::Table)
+            .await
+            .unwrap()
+    );
     let text = String::from_utf8(out).unwrap();
     assert!(
         text.contains("107.30 USD") && text.contains("90.25 - 150.10"),
@@ -109,9 +113,11 @@ async fn quote_from_the_chart_says_it_is_partial_and_why() {
     let securities = SecurityService::new(db.store(), market);
 
     let mut out = Vec::new();
-    assert!(cli::quote(&mut plain(&mut out), &securities, "aapl")
-        .await
-        .unwrap());
+    assert!(
+        cli::quote(&mut plain(&mut out), &securities, "aapl", Format::Table)
+            .await
+            .unwrap()
+    );
     let text = String::from_utf8(out).unwrap();
     assert!(
         text.contains(
@@ -160,7 +166,7 @@ async fn commands_refuse_path_like_symbols() {
     assert!(text.contains("0 synced, 2 failed"), "{text}");
 
     let mut out = Vec::new();
-    let err = cli::quote(&mut plain(&mut out), &securities, "../AAPL")
+    let err = cli::quote(&mut plain(&mut out), &securities, "../AAPL", Format::Table)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("is not a ticker symbol"), "{err}");
