@@ -29,11 +29,42 @@ fn bind_insert(a: &Activity) -> PgQuery<'_> {
         .bind(a.updated_at)
 }
 
+/// Rows written by one statement: 16 parameters each, well under PostgreSQL's 65,535, and
+/// one round trip for thousands of rows (an import's) instead of one per row.
+const INSERT_CHUNK: usize = 2000;
+
 async fn insert_all(conn: &mut PgConnection, activities: &[Activity]) -> sqlx::Result<()> {
     // Dropping the transaction on any error rolls every row back.
     let mut tx = conn.begin().await?;
-    for a in activities {
-        bind_insert(a).execute(&mut *tx).await?;
+    if let [one] = activities {
+        bind_insert(one).execute(&mut *tx).await?;
+        return tx.commit().await;
+    }
+    for chunk in activities.chunks(INSERT_CHUNK) {
+        let mut query = sqlx::QueryBuilder::<sqlx::Postgres>::new(concat!(
+            "INSERT INTO activities (",
+            activity_columns!(),
+            ") "
+        ));
+        query.push_values(chunk, |mut row, a| {
+            row.push_bind(a.id)
+                .push_bind(a.account_id)
+                .push_bind(a.activity_type.as_str())
+                .push_bind(a.date)
+                .push_bind(a.security_id)
+                .push_bind(a.quantity)
+                .push_bind(a.unit_price)
+                .push_bind(a.amount)
+                .push_bind(a.fee)
+                .push_bind(&a.currency)
+                .push_bind(a.fx_rate)
+                .push_bind(a.split_ratio.as_ref().map(ToString::to_string))
+                .push_bind(&a.notes)
+                .push_bind(&a.external_id)
+                .push_bind(a.created_at)
+                .push_bind(a.updated_at);
+        });
+        query.build().execute(&mut *tx).await?;
     }
     tx.commit().await
 }

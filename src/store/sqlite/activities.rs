@@ -10,6 +10,10 @@ use crate::store::rows::{self, affected_one, sql_i64, Columns};
 use crate::store::sql::activities::{self as sql, activity_columns, filtered};
 use crate::store::{ActivityStore, StoreResult};
 
+/// Rows written by one statement: 16 parameters each, within SQLite's 32,766, so that an
+/// import's thousands of rows do not cross to SQLite's thread one by one.
+const INSERT_CHUNK: usize = 1000;
+
 fn bind_insert(a: &Activity) -> SqliteQuery<'_> {
     sqlx::query(sql::INSERT)
         .bind(uid(&a.id))
@@ -63,8 +67,35 @@ impl SqliteStore {
     async fn insert_all(&self, activities: &[Activity]) -> sqlx::Result<()> {
         // IMMEDIATE takes the write lock up front, as for a price sync.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        for a in activities {
-            bind_insert(a).execute(&mut *tx).await?;
+        if let [one] = activities {
+            bind_insert(one).execute(&mut *tx).await?;
+            return tx.commit().await;
+        }
+        for chunk in activities.chunks(INSERT_CHUNK) {
+            let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(concat!(
+                "INSERT INTO activities (",
+                activity_columns!(),
+                ") "
+            ));
+            query.push_values(chunk, |mut row, a| {
+                row.push_bind(uid(&a.id))
+                    .push_bind(uid(&a.account_id))
+                    .push_bind(a.activity_type.as_str())
+                    .push_bind(date(&a.date))
+                    .push_bind(opt_uid(&a.security_id))
+                    .push_bind(opt_dec(&a.quantity))
+                    .push_bind(opt_dec(&a.unit_price))
+                    .push_bind(opt_dec(&a.amount))
+                    .push_bind(opt_dec(&a.fee))
+                    .push_bind(a.currency.clone())
+                    .push_bind(opt_dec(&a.fx_rate))
+                    .push_bind(a.split_ratio.as_ref().map(ToString::to_string))
+                    .push_bind(a.notes.clone())
+                    .push_bind(a.external_id.clone())
+                    .push_bind(ts(&a.created_at))
+                    .push_bind(ts(&a.updated_at));
+            });
+            query.build().execute(&mut *tx).await?;
         }
         tx.commit().await
     }
