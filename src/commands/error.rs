@@ -1,7 +1,10 @@
 //! What a one-shot command can fail with: the service refused or failed, or its output could
 //! not be written.
 
+use std::path::PathBuf;
+
 use crate::domain::ValidationError;
+use crate::service::backup::BackupError;
 use crate::service::ServiceError;
 
 use super::output::OutputError;
@@ -13,6 +16,18 @@ pub enum CommandError {
     /// Kept as a source of its own, so that `main` can tell a closed pipe by its kind.
     #[error("{0}")]
     Output(#[from] OutputError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    /// A file named on the command line could not be read or written.
+    #[error("{}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// No passphrase could be had, or the two typed differ.
+    #[error("{0}")]
+    Passphrase(String),
 }
 
 impl From<ValidationError> for CommandError {

@@ -73,7 +73,10 @@ impl std::fmt::Display for Format {
 /// Why a file could not be read at all (a bad row is a [`RowError`] instead).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("the file's format was not recognized; name it with --format ({})", formats())]
+    #[error(
+        "the file's format was not recognized; name it with --format ({})",
+        formats()
+    )]
     UnknownFormat,
     #[error("the file is empty")]
     Empty,

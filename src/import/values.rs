@@ -61,8 +61,12 @@ pub fn date(raw: &str, order: DayOrder) -> Result<NaiveDate, String> {
         .find(|s| !s.is_empty())
         .unwrap_or("");
     let formats: &[&str] = match order {
-        DayOrder::DayFirst => &["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"],
-        DayOrder::MonthFirst => &["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%m-%d-%Y", "%m/%d/%Y"],
+        DayOrder::DayFirst => &[
+            "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y",
+        ],
+        DayOrder::MonthFirst => &[
+            "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%m-%d-%Y", "%m/%d/%Y",
+        ],
     };
     let four_digit_year = head
         .split(['-', '/', '.'])
@@ -92,8 +96,7 @@ pub fn is_isin(raw: &str) -> bool {
         return false;
     }
     let b = s.as_bytes();
-    if !b[..2].iter().all(u8::is_ascii_uppercase) || !b[2..].iter().all(u8::is_ascii_alphanumeric)
-    {
+    if !b[..2].iter().all(u8::is_ascii_uppercase) || !b[2..].iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
     // Letters become two digits (A = 10), then the Luhn check over the digit string.
@@ -163,13 +166,19 @@ mod tests {
         assert_eq!(decimal("$-12.00", p).unwrap(), Some(d("-12.00")));
         assert_eq!(decimal("-$12.00", p).unwrap(), Some(d("-12.00")));
         assert_eq!(decimal("(3.10)", p).unwrap(), Some(d("-3.10")));
-        assert_eq!(decimal(" 0.2232140000 ", p).unwrap(), Some(d("0.2232140000")));
+        assert_eq!(
+            decimal(" 0.2232140000 ", p).unwrap(),
+            Some(d("0.2232140000"))
+        );
         assert_eq!(decimal("", p).unwrap(), None);
         assert_eq!(
             decimal("4.312,50", DecimalMark::Comma).unwrap(),
             Some(d("4312.50"))
         );
-        assert_eq!(decimal("-1,5", DecimalMark::Comma).unwrap(), Some(d("-1.5")));
+        assert_eq!(
+            decimal("-1,5", DecimalMark::Comma).unwrap(),
+            Some(d("-1.5"))
+        );
         assert!(decimal("1.2.3", p).is_err());
         assert!(decimal("12#", p).is_err());
     }
@@ -179,7 +188,10 @@ mod tests {
         let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let df = DayOrder::DayFirst;
         assert_eq!(date("2024-01-15", df).unwrap(), ymd(2024, 1, 15));
-        assert_eq!(date("2026-03-06T10:20:05.865Z", df).unwrap(), ymd(2026, 3, 6));
+        assert_eq!(
+            date("2026-03-06T10:20:05.865Z", df).unwrap(),
+            ymd(2026, 3, 6)
+        );
         assert_eq!(date("20230403;095853", df).unwrap(), ymd(2023, 4, 3));
         assert_eq!(date("17/11/2021", df).unwrap(), ymd(2021, 11, 17));
         assert_eq!(date("01.01.2022", df).unwrap(), ymd(2022, 1, 1));

@@ -4,6 +4,7 @@
 mod account_locks;
 pub mod activities;
 pub mod auth;
+pub mod backup;
 pub mod chart;
 pub mod currencies;
 mod error;
@@ -46,6 +47,7 @@ pub struct Services {
     pub performance: performance::PerformanceService,
     pub proposals: proposals::ProposalService,
     pub currencies: CurrencyService,
+    pub backup: backup::BackupService,
     pub securities: Arc<SecurityService>,
     pub fx: Arc<FxService>,
     store: Arc<dyn Store>,
@@ -83,6 +85,7 @@ impl Services {
             ledger: ledger.clone(),
             performance: performance::PerformanceService::new(store.clone(), ledger),
             currencies: CurrencyService::new(store.clone()),
+            backup: backup::BackupService::new(store.clone()),
             fx,
             securities,
             store,

@@ -5,6 +5,7 @@
 mod support;
 
 mod activities;
+mod backup;
 mod ledger_rows;
 mod market;
 mod market_cache;
