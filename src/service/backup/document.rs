@@ -231,10 +231,11 @@ struct Header {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Document {
+    // Checked through `Header` before; named here so that no other field passes unknown.
     #[allow(dead_code)]
-    format: String,
+    format: serde::de::IgnoredAny,
     #[allow(dead_code)]
-    version: u64,
+    version: serde::de::IgnoredAny,
     user: UserRecord,
     currencies: Vec<CurrencyRecord>,
     exchange_rates: Vec<RateRecord>,

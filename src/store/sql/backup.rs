@@ -117,8 +117,8 @@ pub(crate) const INSERT_DISMISSAL: &str = "INSERT INTO proposal_dismissals (acco
 /// Binds the user's scope, the market's and a version: each counter goes to that version, or
 /// one past its own when it is already there or beyond.
 pub(crate) const RAISE_VERSIONS_PG: &str = "INSERT INTO data_versions (scope, version) \
-     VALUES ($1, $3), ($2, $3) \
-     ON CONFLICT (scope) DO UPDATE SET version = GREATEST(data_versions.version + 1, EXCLUDED.version)";
+     VALUES ($1, $3), ($2, $3) ON CONFLICT (scope) DO UPDATE \
+     SET version = GREATEST(data_versions.version + 1, EXCLUDED.version)";
 pub(crate) const RAISE_VERSIONS_SQLITE: &str = "INSERT INTO data_versions (scope, version) \
      VALUES ($1, $3), ($2, $3) \
      ON CONFLICT (scope) DO UPDATE SET version = max(version + 1, excluded.version)";
