@@ -416,8 +416,29 @@ async fn a_failed_restore_stores_nothing(target: TestStore) {
         .await
         .unwrap()
         .is_none());
-    // And the same backup without the double goes in.
+    // And the same backup without the double goes in; writes raise the version again after
+    // both the refused restore and this one.
     restore(&target, text.as_bytes()).await.expect("restore");
+    let before = target.data_version(user.id).await.unwrap();
+    let account = source
+        .accounts(user.id, finances::domain::PageRequest::all())
+        .await
+        .unwrap();
+    let mut value = target
+        .account_values(
+            account.items[0].id,
+            None,
+            None,
+            finances::domain::PageRequest::all(),
+        )
+        .await
+        .unwrap()
+        .items
+        .pop()
+        .expect("a value");
+    value.balance += Decimal::ONE;
+    target.update_account_value(&value).await.unwrap();
+    assert!(target.data_version(user.id).await.unwrap().user > before.user);
 }
 
 #[tokio::test]

@@ -102,15 +102,6 @@ pub(crate) const KEEP_EVENT: &str = concat!(
     event_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (security_id, kind, \"date\") DO NOTHING"
 );
-pub(crate) const KEEP_PRICE: &str = concat!(
-    "INSERT INTO security_prices (",
-    bar_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-     ON CONFLICT (security_id, \"interval\", \"timestamp\") DO NOTHING"
-);
-pub(crate) const KEEP_RATE: &str =
-    "INSERT INTO exchange_rates (from_currency, to_currency, rate_date, rate) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT (from_currency, to_currency, rate_date) DO NOTHING";
 pub(crate) const INSERT_DISMISSAL: &str = "INSERT INTO proposal_dismissals (account_id, \
      proposal_id, dismissed_at) VALUES ($1, $2, $3)";
 

@@ -56,7 +56,7 @@ pub(super) fn bind_insert(a: &Account) -> SqliteQuery<'_> {
 }
 
 /// `sql::INSERT_VALUE` with the value's columns bound.
-pub(super) fn bind_insert_value(v: &AccountValue) -> SqliteQuery<'_> {
+fn bind_insert_value(v: &AccountValue) -> SqliteQuery<'_> {
     sqlx::query(sql::INSERT_VALUE)
         .bind(uid(&v.id))
         .bind(uid(&v.account_id))

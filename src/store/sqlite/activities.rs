@@ -10,8 +10,7 @@ use crate::store::rows::{self, affected_one, sql_i64, Columns};
 use crate::store::sql::activities::{self as sql, activity_columns, filtered};
 use crate::store::{ActivityStore, StoreResult};
 
-/// `sql::INSERT` with the activity's columns bound.
-pub(super) fn bind_insert(a: &Activity) -> SqliteQuery<'_> {
+fn bind_insert(a: &Activity) -> SqliteQuery<'_> {
     sqlx::query(sql::INSERT)
         .bind(uid(&a.id))
         .bind(uid(&a.account_id))

@@ -1,18 +1,79 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use serde_json::json;
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
 use uuid::Uuid;
 
-use super::codec::{date, dec, opt_dec, ts, uid};
+use super::codec::{date, dec, opt_dec, opt_uid, ts, uid};
 use super::errors::db_err;
 use super::securities::bind_security;
-use super::{accounts, activities, holdings, institutions, users, SqliteQuery, SqliteStore};
+use super::{accounts, institutions, users, SqliteQuery, SqliteStore};
 use crate::domain::DataVersion;
 use crate::store::rows::{self, distinct_ids, Columns};
+use crate::store::sql::accounts::value_columns;
+use crate::store::sql::activities::activity_columns;
 use crate::store::sql::backup as sql;
+use crate::store::sql::prices::bar_columns;
 use crate::store::sql::securities::REFRESH_CLOSES;
 use crate::store::user_rows::currencies_used;
 use crate::store::{BackupStore, ProposalDismissal, StoreResult, UserRows};
+
+/// Rows per statement of the tables written in bulk: a statement per row costs a round trip
+/// to SQLite's worker thread each, which was most of a large restore's time.
+const ROWS_PER_STATEMENT: usize = 5_000;
+
+/// `rows` as one JSON array of arrays, for `json_each`: one bind for any count.
+fn json_rows<T>(rows: &[T], row: impl Fn(&T) -> serde_json::Value) -> String {
+    serde_json::Value::Array(rows.iter().map(row).collect()).to_string()
+}
+
+/// Runs an insert that reads its rows from the JSON array bound as `$1`.
+async fn bulk(conn: &mut SqliteConnection, insert: &'static str, rows: String) -> sqlx::Result<()> {
+    sqlx::query(insert).bind(rows).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// The rows of `json_rows` as a table, its columns by position.
+macro_rules! from_json_rows {
+    ($first:literal $(, $i:literal)*) => {
+        concat!(
+            "SELECT json_extract(value, '$[", $first, "]')",
+            $(", json_extract(value, '$[", $i, "]')",)*
+            " FROM json_each($1)"
+        )
+    };
+}
+
+// `WHERE true` tells the parser that ON CONFLICT is not a join constraint.
+const KEEP_RATES: &str = concat!(
+    "INSERT INTO exchange_rates (from_currency, to_currency, rate_date, rate) SELECT * FROM (",
+    from_json_rows!(0, 1, 2, 3),
+    ") WHERE true ON CONFLICT DO NOTHING"
+);
+const KEEP_PRICES: &str = concat!(
+    "INSERT INTO security_prices (",
+    bar_columns!(),
+    ") SELECT * FROM (",
+    from_json_rows!(0, 1, 2, 3, 4, 5, 6, 7, 8),
+    ") WHERE true ON CONFLICT DO NOTHING"
+);
+const INSERT_VALUES: &str = concat!(
+    "INSERT INTO account_values (",
+    value_columns!(),
+    ") ",
+    from_json_rows!(0, 1, 2, 3, 4, 5, 6)
+);
+const INSERT_HOLDINGS: &str = concat!(
+    "INSERT INTO holdings (id, account_id, security_id, shares, average_price, \"timestamp\", \
+     created_at, updated_at) ",
+    from_json_rows!(0, 1, 2, 3, 4, 5, 6, 7)
+);
+const INSERT_ACTIVITIES: &str = concat!(
+    "INSERT INTO activities (",
+    activity_columns!(),
+    ") ",
+    from_json_rows!(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+);
 
 /// Every row a query finds on `conn`, each read by `map` as it arrives.
 async fn all<T>(
@@ -110,33 +171,32 @@ impl SqliteStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        for rate in &r.exchange_rates {
-            sqlx::query(sql::KEEP_RATE)
-                .bind(rate.from.as_str())
-                .bind(rate.to.as_str())
-                .bind(date(&rate.date))
-                .bind(dec(&rate.rate))
-                .execute(&mut *tx)
-                .await?;
+        for chunk in r.exchange_rates.chunks(ROWS_PER_STATEMENT) {
+            let rows = json_rows(chunk, |x| {
+                json!([x.from.as_str(), x.to.as_str(), date(&x.date), dec(&x.rate)])
+            });
+            bulk(&mut tx, KEEP_RATES, rows).await?;
         }
         for s in &r.securities {
             bind_security(sql::KEEP_SECURITY, s)
                 .execute(&mut *tx)
                 .await?;
         }
-        for b in &r.prices {
-            sqlx::query(sql::KEEP_PRICE)
-                .bind(uid(&b.security_id))
-                .bind(b.interval.as_str())
-                .bind(ts(&b.timestamp))
-                .bind(dec(&b.open))
-                .bind(dec(&b.high))
-                .bind(dec(&b.low))
-                .bind(dec(&b.close))
-                .bind(opt_dec(&b.adj_close))
-                .bind(b.volume)
-                .execute(&mut *tx)
-                .await?;
+        for chunk in r.prices.chunks(ROWS_PER_STATEMENT) {
+            let rows = json_rows(chunk, |b| {
+                json!([
+                    uid(&b.security_id),
+                    b.interval.as_str(),
+                    ts(&b.timestamp),
+                    dec(&b.open),
+                    dec(&b.high),
+                    dec(&b.low),
+                    dec(&b.close),
+                    opt_dec(&b.adj_close),
+                    b.volume
+                ])
+            });
+            bulk(&mut tx, KEEP_PRICES, rows).await?;
         }
         for e in &r.security_events {
             let (numerator, denominator, amount, currency) = rows::event_figures(e);
@@ -165,14 +225,57 @@ impl SqliteStore {
         for a in &r.accounts {
             accounts::bind_insert(a).execute(&mut *tx).await?;
         }
-        for v in &r.account_values {
-            accounts::bind_insert_value(v).execute(&mut *tx).await?;
+        for chunk in r.account_values.chunks(ROWS_PER_STATEMENT) {
+            let rows = json_rows(chunk, |v| {
+                json!([
+                    uid(&v.id),
+                    uid(&v.account_id),
+                    ts(&v.timestamp),
+                    dec(&v.balance),
+                    opt_dec(&v.cash_balance),
+                    ts(&v.created_at),
+                    ts(&v.updated_at)
+                ])
+            });
+            bulk(&mut tx, INSERT_VALUES, rows).await?;
         }
-        for h in &r.holdings {
-            holdings::bind_insert(h).execute(&mut *tx).await?;
+        for chunk in r.holdings.chunks(ROWS_PER_STATEMENT) {
+            let rows = json_rows(chunk, |h| {
+                json!([
+                    uid(&h.id),
+                    uid(&h.account_id),
+                    uid(&h.security_id),
+                    dec(&h.shares),
+                    dec(&h.average_price),
+                    ts(&h.timestamp),
+                    ts(&h.created_at),
+                    ts(&h.updated_at)
+                ])
+            });
+            bulk(&mut tx, INSERT_HOLDINGS, rows).await?;
         }
-        for a in &r.activities {
-            activities::bind_insert(a).execute(&mut *tx).await?;
+        for chunk in r.activities.chunks(ROWS_PER_STATEMENT) {
+            let rows = json_rows(chunk, |a| {
+                json!([
+                    uid(&a.id),
+                    uid(&a.account_id),
+                    a.activity_type.as_str(),
+                    date(&a.date),
+                    opt_uid(&a.security_id),
+                    opt_dec(&a.quantity),
+                    opt_dec(&a.unit_price),
+                    opt_dec(&a.amount),
+                    opt_dec(&a.fee),
+                    a.currency,
+                    opt_dec(&a.fx_rate),
+                    a.split_ratio.as_ref().map(ToString::to_string),
+                    a.notes,
+                    a.external_id,
+                    ts(&a.created_at),
+                    ts(&a.updated_at)
+                ])
+            });
+            bulk(&mut tx, INSERT_ACTIVITIES, rows).await?;
         }
         for d in &r.proposal_dismissals {
             sqlx::query(sql::INSERT_DISMISSAL)

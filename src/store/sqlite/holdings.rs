@@ -48,7 +48,7 @@ fn holding_probes(h: &Holding) -> [Probe; 2] {
 }
 
 /// `sql::INSERT` with the holding's columns bound.
-pub(super) fn bind_insert(h: &Holding) -> SqliteQuery<'_> {
+fn bind_insert(h: &Holding) -> SqliteQuery<'_> {
     sqlx::query(sql::INSERT)
         .bind(uid(&h.id))
         .bind(uid(&h.account_id))
