@@ -24,9 +24,16 @@
 //! - `*/read_activities`, `*/positions_every_account`, `*/valuation`: the parts, to tell where
 //!   the time goes (`read_activities` is the store's read alone, never held).
 //!
+//! - `backup/*/export`: `BackupService::export` of the user and the document's bytes, what
+//!   `finances export --all` does before writing them out (target: 5 s);
+//!   `backup/*/restore`: the document read back and restored into an empty store of the
+//!   same kind (each iteration gets a new store, made outside the time). Before measuring, a
+//!   restore into an empty store is exported again and must give the same bytes, and with
+//!   PostgreSQL at hand the SQLite export is moved to PostgreSQL and checked the same way.
+//!
 //! The peak memory of the process (VmHWM) is printed at the end (target: under 200 MB).
 //!
-//! `cargo bench --bench ledger_store`. The SQLite store is generated once into
+//! `cargo bench --bench ledger_store` (`-- backup` for the backups alone). The SQLite store is generated once into
 //! `target/bench-ledger-store-<generation>.db`; the PostgreSQL one into the database
 //! `finances_bench_ledger_<generation>` on the server `FINANCES_TEST_DATABASE_URL` names (left
 //! out, with a notice, when it is not set). Both are reused by later runs.
@@ -36,7 +43,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use criterion::{criterion_group, Criterion};
+use criterion::{criterion_group, Criterion, SamplingMode};
 use sqlx::Connection;
 use uuid::Uuid;
 
@@ -45,10 +52,11 @@ use finances::demo;
 use finances::domain::Account;
 use finances::domain::{PageRequest, User};
 use finances::market::OfflineMarket;
+use finances::service::backup::Backup;
 use finances::service::ledger::DateRange;
 use finances::service::performance::PerformanceQuery;
 use finances::service::Services;
-use finances::store::testing::{with_database, TEST_DATABASE_URL_VAR};
+use finances::store::testing::{self, with_database, TestStore, TEST_DATABASE_URL_VAR};
 use finances::store::Store;
 
 // The allocator the binary ships with, so that row decoding costs what it costs there.
@@ -414,16 +422,99 @@ fn bench_store(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime::
     group.finish();
 }
 
+async fn export(f: &Fixture) -> Vec<u8> {
+    f.services.backup.export(&f.user).await.unwrap().to_json()
+}
+
+/// Restores `bytes` into `target` and exports the user from there.
+async fn restore_and_export(target: &TestStore, bytes: &[u8], f: &Fixture) -> Vec<u8> {
+    let services = Services::new(target.store(), Arc::new(OfflineMarket));
+    let backup = Backup::from_json(bytes).unwrap();
+    services.backup.restore(&backup).await.unwrap();
+    services.backup.export(&f.user).await.unwrap().to_json()
+}
+
+async fn empty_store(kind: &str) -> TestStore {
+    match kind {
+        "sqlite" => testing::sqlite().await,
+        _ => testing::postgres().await,
+    }
+}
+
+fn bench_backup(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime::Runtime) {
+    let kind = name.to_string();
+    rt.block_on(async {
+        let t = Instant::now();
+        let bytes = export(f).await;
+        let took = t.elapsed();
+        let counts = Backup::from_json(&bytes).unwrap().counts();
+        eprintln!(
+            "{name}: export of {} bytes in {took:.2?}: {counts}",
+            bytes.len()
+        );
+        assert_eq!(counts.activities, demo::LEDGER_LARGE_ACTIVITIES);
+        let target = empty_store(&kind).await;
+        let again = restore_and_export(&target, &bytes, f).await;
+        assert!(
+            again == bytes,
+            "{name}: the restored store exports other bytes"
+        );
+        drop(target);
+    });
+    let mut group = c.benchmark_group(format!("backup/{name}"));
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("export", |b| b.to_async(rt).iter(|| export(f)));
+    let bytes = rt.block_on(export(f));
+    group.bench_function("restore", |b| {
+        b.to_async(rt).iter_custom(|iters| {
+            let (bytes, kind) = (&bytes, &kind);
+            async move {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    let target = empty_store(kind).await;
+                    let services = Services::new(target.store(), Arc::new(OfflineMarket));
+                    let t = Instant::now();
+                    let backup = Backup::from_json(bytes).unwrap();
+                    services.backup.restore(&backup).await.unwrap();
+                    spent += t.elapsed();
+                }
+                spent
+            }
+        })
+    });
+    group.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let rt = runtime();
     let sqlite = rt.block_on(sqlite_fixture());
     bench_store(c, "sqlite", &sqlite, &rt);
-    // Pools hand their connections back from tasks of the runtime, so they close inside it.
-    rt.block_on(async move { drop(sqlite) });
+    bench_backup(c, "sqlite", &sqlite, &rt);
     if let Some(pg) = rt.block_on(postgres_fixture()) {
         bench_store(c, "postgres", &pg, &rt);
+        bench_backup(c, "postgres", &pg, &rt);
+        // The 100,000-activity store moved from SQLite to PostgreSQL exports the same bytes.
+        rt.block_on(async {
+            let bytes = export(&sqlite).await;
+            let target = testing::postgres().await;
+            let again = restore_and_export(&target, &bytes, &sqlite).await;
+            assert!(
+                again == bytes,
+                "moved to PostgreSQL, the store exports other bytes"
+            );
+            eprintln!(
+                "sqlite -> postgres: the restored store exports the same {} bytes",
+                bytes.len()
+            );
+        });
         rt.block_on(async move { drop(pg) });
     }
+    // Pools hand their connections back from tasks of the runtime, so they close inside it.
+    rt.block_on(async move { drop(sqlite) });
 }
 
 /// The process's peak resident memory, as the kernel counts it.

@@ -128,6 +128,12 @@ pub enum Command {
     /// Wealthfolio, Schwab, Trade Republic, Interactive Brokers Flex or OFX/QFX. All rows or
     /// none; the same file imported again adds nothing.
     Import(ImportArgs),
+    /// Write what a user owns as a file: `export --all` is a backup of everything, with the
+    /// market data it uses, that `restore` takes back into this or another store.
+    Export(ExportArgs),
+    /// Restore a backup written by `export --all` into this store, which must not hold its
+    /// user yet: all of it is stored or, on any error, nothing.
+    Restore(RestoreArgs),
     /// Open the terminal UI on a generated demo portfolio in a throwaway database.
     Demo(DemoArgs),
     /// Print shell completions.
@@ -148,6 +154,41 @@ pub struct ServeArgs {
 pub struct SyncArgs {
     /// Symbols to sync; none means every held security and every needed exchange rate.
     pub symbols: Vec<String>,
+}
+
+/// The variable a backup's passphrase is read from unless told otherwise.
+pub const PASSPHRASE_VAR: &str = "FINANCES_BACKUP_PASSPHRASE";
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Everything the user owns (institutions, accounts, values, holdings, activities,
+    /// settings) with the securities, prices and rates it uses: a backup for `restore`.
+    #[arg(long)]
+    pub all: bool,
+    /// Username or email of the user; on a personal SQLite store, its owner by default.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Write to this file (readable by its owner only) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Protect the backup with a passphrase (age, as ASCII text): read from the variable that
+    /// --passphrase-from-env names when it is set, else asked for twice on the terminal.
+    #[arg(long)]
+    pub encrypt: bool,
+    /// The environment variable holding the passphrase.
+    #[arg(long, value_name = "VAR", default_value = PASSPHRASE_VAR)]
+    pub passphrase_from_env: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The environment variable holding the passphrase of an encrypted backup; when it is not
+    /// set, the passphrase is asked for on the terminal.
+    #[arg(long, value_name = "VAR", default_value = PASSPHRASE_VAR)]
+    pub passphrase_from_env: String,
 }
 
 #[derive(Debug, Args)]

@@ -158,6 +158,8 @@ async fn run(cli: Cli, out: &mut Printer<'_>) -> anyhow::Result<ExitCode> {
         Some(Command::Proposals(args)) => {
             commands::proposals::proposals(out, &ctx.services, args).await?
         }
+        Some(Command::Export(args)) => commands::backup::export(out, &ctx.services, args).await?,
+        Some(Command::Restore(args)) => commands::backup::restore(out, &ctx.services, args).await?,
         Some(Command::Demo(_) | Command::Completions { .. }) => {
             unreachable!("handled before the services are built")
         }

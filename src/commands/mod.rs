@@ -1,6 +1,7 @@
 //! What each subcommand does, given the built services.
 
 pub mod activity;
+pub mod backup;
 pub mod error;
 pub mod import;
 pub mod ledger;

@@ -4,6 +4,7 @@
 mod account_locks;
 pub mod activities;
 pub mod auth;
+pub mod backup;
 pub mod chart;
 pub mod currencies;
 mod error;
@@ -48,6 +49,7 @@ pub struct Services {
     pub imports: import::ImportService,
     pub proposals: proposals::ProposalService,
     pub currencies: CurrencyService,
+    pub backup: backup::BackupService,
     pub securities: Arc<SecurityService>,
     pub fx: Arc<FxService>,
     store: Arc<dyn Store>,
@@ -86,6 +88,7 @@ impl Services {
             performance: performance::PerformanceService::new(store.clone(), ledger),
             imports: import::ImportService::new(store.clone(), securities.clone(), locks.clone()),
             currencies: CurrencyService::new(store.clone()),
+            backup: backup::BackupService::new(store.clone()),
             fx,
             securities,
             store,

@@ -240,12 +240,8 @@ impl UserService {
     /// password (set one with `finances user passwd` to use the API as this user).
     #[tracing::instrument(skip_all)]
     pub async fn local_owner(&self) -> ServiceResult<User> {
-        let users = self.store.users(PageRequest::all()).await?;
-        if let Some(owner) = users.items.iter().find(|u| u.is_superuser && u.is_active) {
-            return Ok(owner.clone());
-        }
-        if let Some(first) = users.items.into_iter().find(|u| u.is_active) {
-            return Ok(first);
+        if let Some(owner) = self.existing_local_owner().await? {
+            return Ok(owner);
         }
         let name = std::env::var("USER")
             .ok()
@@ -260,6 +256,18 @@ impl UserService {
         };
         self.register(email, name, Password::parse(&random)?, true)
             .await
+    }
+}
+
+impl UserService {
+    /// The owner [`UserService::local_owner`] picks, without creating one when there is none.
+    #[tracing::instrument(skip_all)]
+    pub async fn existing_local_owner(&self) -> ServiceResult<Option<User>> {
+        let users = self.store.users(PageRequest::all()).await?;
+        if let Some(owner) = users.items.iter().find(|u| u.is_superuser && u.is_active) {
+            return Ok(Some(owner.clone()));
+        }
+        Ok(users.items.into_iter().find(|u| u.is_active))
     }
 }
 

@@ -27,16 +27,18 @@ pub mod sqlite;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod traits;
+mod user_rows;
 
 pub use error::{ConflictKind, StoreError};
 pub use open::{open, open_with};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use traits::{
-    AccountStore, ActivityStore, CurrencyStore, DataVersionStore, DatabaseStore, HoldingStore,
-    ImportMappingStore, InstitutionStore, LeaseStore, PriceStore, ProposalStore, SecurityStore,
-    Store, TokenStore, UserStore,
+    AccountStore, ActivityStore, BackupStore, CurrencyStore, DataVersionStore, DatabaseStore,
+    HoldingStore, ImportMappingStore, InstitutionStore, LeaseStore, PriceStore, ProposalStore,
+    SecurityStore, Store, TokenStore, UserStore,
 };
+pub use user_rows::{ProposalDismissal, UserRows};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 

@@ -375,6 +375,24 @@ pub(crate) fn dedup_bars(bars: &[PriceBar]) -> Vec<&PriceBar> {
     kept
 }
 
+/// The columns of `sql::prices::event_columns!` after the security, kind and date, as written:
+/// numerator, denominator, amount and currency.
+pub(crate) type EventFigures = (
+    Option<Decimal>,
+    Option<Decimal>,
+    Option<Decimal>,
+    Option<String>,
+);
+
+pub(crate) fn event_figures(e: &SecurityEvent) -> EventFigures {
+    match &e.action {
+        CorporateAction::Split { new, old } => (Some(*new), Some(*old), None, None),
+        CorporateAction::Dividend { amount, currency } => {
+            (None, None, Some(*amount), currency.clone())
+        }
+    }
+}
+
 /// A row of `sql::prices::event_columns!`.
 pub(crate) fn security_event(r: &impl Columns) -> StoreResult<SecurityEvent> {
     let kind = r.text("kind")?;

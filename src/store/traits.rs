@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 use super::{
     AccountPositions, Backend, LatestClose, PositionPrice, PricedHolding, StoreResult, UpsertCount,
+    UserRows,
 };
 use crate::domain::ledger::Activity;
 use crate::domain::security_event::SecurityEvent;
@@ -47,6 +48,7 @@ pub trait Store:
     + ImportMappingStore
     + TokenStore
     + LeaseStore
+    + BackupStore
 {
 }
 
@@ -65,6 +67,7 @@ impl<T> Store for T where
         + ImportMappingStore
         + TokenStore
         + LeaseStore
+        + BackupStore
 {
 }
 
@@ -435,4 +438,25 @@ pub trait LeaseStore: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// Ends `holder`'s lease `name`; a lease that another holder has taken since stays.
     async fn release_lease(&self, name: &str, holder: Uuid) -> StoreResult<()>;
+}
+
+/// A user's whole data at once: what moving them to another store takes.
+#[async_trait]
+pub trait BackupStore: Send + Sync + 'static {
+    /// Everything `user_id` owns and the market data it uses (see [`UserRows`]), read as of
+    /// one moment however many writes run meanwhile; `None` when there is no such user.
+    async fn user_rows(&self, user_id: Uuid) -> StoreResult<Option<UserRows>>;
+    /// Writes `rows` in one transaction: all of them or, on any failure, none. The user's own
+    /// rows are inserted as they are (a user, email or username already stored is a
+    /// [`StoreError::Conflict`] naming its rule); market data and currencies already stored
+    /// are kept as they are. The user's and the market's data versions then start at
+    /// `restored_at`, counted in microseconds, so that no version a reader saw before (in
+    /// this store or in the one the rows came from) can come back.
+    ///
+    /// [`StoreError::Conflict`]: super::StoreError::Conflict
+    async fn restore_user_rows(
+        &self,
+        rows: &UserRows,
+        restored_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }

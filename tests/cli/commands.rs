@@ -41,7 +41,8 @@ impl Sandbox {
             .env("FINANCES_DATA_DIR", &self.dir)
             .env_remove("FINANCES_DATABASE_URL")
             .env_remove("FINANCES_REDIS_URL")
-            .env_remove("FINANCES_YAHOO_BASE_URL");
+            .env_remove("FINANCES_YAHOO_BASE_URL")
+            .env_remove("FINANCES_BACKUP_PASSPHRASE");
         if let Some(url) = &self.yahoo {
             cmd.env("FINANCES_YAHOO_BASE_URL", url);
         }
@@ -49,7 +50,18 @@ impl Sandbox {
     }
 
     pub(crate) fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_with_env(args, &[], stdin)
+    }
+
+    /// [`Sandbox::run`] with `vars` set in the binary's environment.
+    pub(crate) fn run_with_env(
+        &self,
+        args: &[&str],
+        vars: &[(&str, &str)],
+        stdin: Option<&str>,
+    ) -> Output {
         let mut cmd = self.command(args);
+        cmd.envs(vars.iter().copied());
         cmd.stdin(if stdin.is_some() {
             Stdio::piped()
         } else {

@@ -5,6 +5,7 @@
 mod support;
 
 mod activity;
+mod backup;
 mod commands;
 mod import;
 mod market;

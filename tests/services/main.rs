@@ -5,6 +5,7 @@
 mod support;
 
 mod activities;
+mod backup;
 mod import_csv;
 mod import_ibkr_flex;
 mod import_ofx;

@@ -6,11 +6,44 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::PgStore;
+use super::{PgQuery, PgStore};
 use crate::domain::{Account, AccountValue, Page, PageRequest};
 use crate::store::rows::{self, affected_one, distinct_ids, sql_i64};
 use crate::store::sql::accounts::{self as sql, account_columns, value_columns};
 use crate::store::{AccountPositions, AccountStore, StoreResult};
+
+/// `sql::INSERT` with the account's columns bound.
+pub(super) fn bind_insert(a: &Account) -> PgQuery<'_> {
+    sqlx::query(sql::INSERT)
+        .bind(a.id)
+        .bind(a.user_id)
+        .bind(a.institution_id)
+        .bind(&a.name)
+        .bind(a.account_type.as_str())
+        .bind(a.currency.as_str())
+        .bind(a.is_investment_account)
+        .bind(a.interest_rate)
+        .bind(a.cost_basis_method.as_str())
+        .bind(a.created_at)
+        .bind(a.updated_at)
+}
+
+/// One statement inserting all of `values`, each column bound as an array.
+pub(super) fn bind_insert_values(values: &[AccountValue]) -> PgQuery<'static> {
+    sqlx::query(
+        "INSERT INTO account_values (id, account_id, \"timestamp\", balance, cash_balance, \
+         created_at, updated_at) \
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::numeric[], \
+             $5::numeric[], $6::timestamptz[], $7::timestamptz[])",
+    )
+    .bind(values.iter().map(|v| v.id).collect::<Vec<_>>())
+    .bind(values.iter().map(|v| v.account_id).collect::<Vec<_>>())
+    .bind(values.iter().map(|v| v.timestamp).collect::<Vec<_>>())
+    .bind(values.iter().map(|v| v.balance).collect::<Vec<_>>())
+    .bind(values.iter().map(|v| v.cash_balance).collect::<Vec<_>>())
+    .bind(values.iter().map(|v| v.created_at).collect::<Vec<_>>())
+    .bind(values.iter().map(|v| v.updated_at).collect::<Vec<_>>())
+}
 
 /// Open bounds of a time range become infinities, so the range stays one index scan.
 macro_rules! values_in_range {
@@ -25,19 +58,7 @@ macro_rules! values_in_range {
 impl AccountStore for PgStore {
     #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account(&self, a: &Account) -> StoreResult<()> {
-        let insert = sqlx::query(sql::INSERT)
-            .bind(a.id)
-            .bind(a.user_id)
-            .bind(a.institution_id)
-            .bind(&a.name)
-            .bind(a.account_type.as_str())
-            .bind(a.currency.as_str())
-            .bind(a.is_investment_account)
-            .bind(a.interest_rate)
-            .bind(a.cost_basis_method.as_str())
-            .bind(a.created_at)
-            .bind(a.updated_at);
-        self.execute(insert).await?;
+        self.execute(bind_insert(a)).await?;
         Ok(())
     }
 
@@ -113,20 +134,7 @@ impl AccountStore for PgStore {
         if values.is_empty() {
             return Ok(());
         }
-        let insert = sqlx::query(
-            "INSERT INTO account_values (id, account_id, \"timestamp\", balance, cash_balance, \
-             created_at, updated_at) \
-             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::numeric[], \
-                 $5::numeric[], $6::timestamptz[], $7::timestamptz[])",
-        )
-        .bind(values.iter().map(|v| v.id).collect::<Vec<_>>())
-        .bind(values.iter().map(|v| v.account_id).collect::<Vec<_>>())
-        .bind(values.iter().map(|v| v.timestamp).collect::<Vec<_>>())
-        .bind(values.iter().map(|v| v.balance).collect::<Vec<_>>())
-        .bind(values.iter().map(|v| v.cash_balance).collect::<Vec<_>>())
-        .bind(values.iter().map(|v| v.created_at).collect::<Vec<_>>())
-        .bind(values.iter().map(|v| v.updated_at).collect::<Vec<_>>());
-        self.execute(insert).await?;
+        self.execute(bind_insert_values(values)).await?;
         Ok(())
     }
 

@@ -1,24 +1,28 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::PgStore;
+use super::{PgQuery, PgStore};
 use crate::domain::{Institution, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::institutions::{self as sql, institution_columns};
 use crate::store::{InstitutionStore, StoreResult};
 
+/// `sql::INSERT` with the institution's columns bound.
+pub(super) fn bind_insert(inst: &Institution) -> PgQuery<'_> {
+    sqlx::query(sql::INSERT)
+        .bind(inst.id)
+        .bind(inst.user_id)
+        .bind(&inst.name)
+        .bind(&inst.url)
+        .bind(inst.created_at)
+        .bind(inst.updated_at)
+}
+
 #[async_trait]
 impl InstitutionStore for PgStore {
     #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_institution(&self, inst: &Institution) -> StoreResult<()> {
-        let insert = sqlx::query(sql::INSERT)
-            .bind(inst.id)
-            .bind(inst.user_id)
-            .bind(&inst.name)
-            .bind(&inst.url)
-            .bind(inst.created_at)
-            .bind(inst.updated_at);
-        self.execute(insert).await?;
+        self.execute(bind_insert(inst)).await?;
         Ok(())
     }
 

@@ -20,6 +20,7 @@ pub(super) type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, PgArguments
 
 mod accounts;
 mod activities;
+mod backup;
 mod connections;
 mod currencies;
 mod data_versions;

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::securities::bind_security;
 use super::PgStore;
-use crate::domain::security_event::{CorporateAction, SecurityEvent};
+use crate::domain::security_event::SecurityEvent;
 use crate::domain::{Interval, PriceBar, Security};
 use crate::store::rows::{self, dedup_bars, distinct_ids};
 use crate::store::sql::prices::{self as sql, bar_columns, event_columns};
@@ -85,12 +85,7 @@ async fn write_sync(
 async fn write_events(conn: &mut PgConnection, events: &[SecurityEvent]) -> sqlx::Result<()> {
     let mut tx = conn.begin().await?;
     for e in events {
-        let (numerator, denominator, amount, currency) = match &e.action {
-            CorporateAction::Split { new, old } => (Some(*new), Some(*old), None, None),
-            CorporateAction::Dividend { amount, currency } => {
-                (None, None, Some(*amount), currency.clone())
-            }
-        };
+        let (numerator, denominator, amount, currency) = rows::event_figures(e);
         sqlx::query(sql::UPSERT_EVENT)
             .bind(e.security_id)
             .bind(e.kind())

@@ -1,27 +1,31 @@
 use async_trait::async_trait;
 use uuid::Uuid;
 
-use super::PgStore;
+use super::{PgQuery, PgStore};
 use crate::domain::{DataVersion, Page, PageRequest, User};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::users::{self as sql, user_columns};
 use crate::store::{StoreResult, UserStore};
 
+/// `sql::INSERT` with the user's columns bound.
+pub(super) fn bind_insert(user: &User) -> PgQuery<'_> {
+    sqlx::query(sql::INSERT)
+        .bind(user.id)
+        .bind(user.email.as_str())
+        .bind(user.username.as_str())
+        .bind(&user.password_hash)
+        .bind(user.is_active)
+        .bind(user.is_superuser)
+        .bind(user.base_currency.as_str())
+        .bind(user.created_at)
+        .bind(user.updated_at)
+}
+
 #[async_trait]
 impl UserStore for PgStore {
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user.id))]
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
-        let insert = sqlx::query(sql::INSERT)
-            .bind(user.id)
-            .bind(user.email.as_str())
-            .bind(user.username.as_str())
-            .bind(&user.password_hash)
-            .bind(user.is_active)
-            .bind(user.is_superuser)
-            .bind(user.base_currency.as_str())
-            .bind(user.created_at)
-            .bind(user.updated_at);
-        self.execute(insert).await?;
+        self.execute(bind_insert(user)).await?;
         Ok(())
     }
 

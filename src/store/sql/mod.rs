@@ -8,6 +8,7 @@
 
 pub(super) mod accounts;
 pub(super) mod activities;
+pub(super) mod backup;
 pub(super) mod currencies;
 pub(super) mod data_versions;
 pub(super) mod holdings;

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::codec::{dec, end_of_day, id_list, opt_dec, opt_ts, opt_uid, ts, uid};
 use super::errors::{parent, Probe};
-use super::SqliteStore;
+use super::{SqliteQuery, SqliteStore};
 use crate::domain::{Account, AccountValue, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::accounts::{self as sql, account_columns, value_columns};
@@ -39,22 +39,39 @@ fn account_probes(a: &Account) -> [Probe; 3] {
     ]
 }
 
+/// `sql::INSERT` with the account's columns bound.
+pub(super) fn bind_insert(a: &Account) -> SqliteQuery<'_> {
+    sqlx::query(sql::INSERT)
+        .bind(uid(&a.id))
+        .bind(uid(&a.user_id))
+        .bind(opt_uid(&a.institution_id))
+        .bind(&a.name)
+        .bind(a.account_type.as_str())
+        .bind(a.currency.as_str())
+        .bind(a.is_investment_account)
+        .bind(opt_dec(&a.interest_rate))
+        .bind(a.cost_basis_method.as_str())
+        .bind(ts(&a.created_at))
+        .bind(ts(&a.updated_at))
+}
+
+/// `sql::INSERT_VALUE` with the value's columns bound.
+fn bind_insert_value(v: &AccountValue) -> SqliteQuery<'_> {
+    sqlx::query(sql::INSERT_VALUE)
+        .bind(uid(&v.id))
+        .bind(uid(&v.account_id))
+        .bind(ts(&v.timestamp))
+        .bind(dec(&v.balance))
+        .bind(opt_dec(&v.cash_balance))
+        .bind(ts(&v.created_at))
+        .bind(ts(&v.updated_at))
+}
+
 #[async_trait]
 impl AccountStore for SqliteStore {
     #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account(&self, a: &Account) -> StoreResult<()> {
-        let insert = sqlx::query(sql::INSERT)
-            .bind(uid(&a.id))
-            .bind(uid(&a.user_id))
-            .bind(opt_uid(&a.institution_id))
-            .bind(&a.name)
-            .bind(a.account_type.as_str())
-            .bind(a.currency.as_str())
-            .bind(a.is_investment_account)
-            .bind(opt_dec(&a.interest_rate))
-            .bind(a.cost_basis_method.as_str())
-            .bind(ts(&a.created_at))
-            .bind(ts(&a.updated_at));
+        let insert = bind_insert(a);
         self.execute_probed(insert, || account_probes(a)).await?;
         Ok(())
     }
@@ -116,14 +133,7 @@ impl AccountStore for SqliteStore {
 
     #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_account_value(&self, v: &AccountValue) -> StoreResult<()> {
-        let insert = sqlx::query(sql::INSERT_VALUE)
-            .bind(uid(&v.id))
-            .bind(uid(&v.account_id))
-            .bind(ts(&v.timestamp))
-            .bind(dec(&v.balance))
-            .bind(opt_dec(&v.cash_balance))
-            .bind(ts(&v.created_at))
-            .bind(ts(&v.updated_at));
+        let insert = bind_insert_value(v);
         self.execute_probed(insert, || {
             [parent(
                 "fk_account_values_account",

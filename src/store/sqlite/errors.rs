@@ -65,6 +65,12 @@ fn unique_rule(message: &str) -> String {
         "holdings.account_id, holdings.security_id, holdings.timestamp" => {
             "uq_holdings_account_security_timestamp"
         }
+        "security_events.security_id, security_events.kind, security_events.date" => {
+            "pk_security_events"
+        }
+        "proposal_dismissals.account_id, proposal_dismissals.proposal_id" => {
+            "pk_proposal_dismissals"
+        }
         "refresh_tokens.jti" => "pk_refresh_tokens",
         "password_reset_tokens.id" => "pk_password_reset_tokens",
         "password_reset_tokens.token_hash" => "uq_password_reset_tokens_hash",

@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::codec::{dec, ts, uid};
 use super::errors::{parent, Probe};
-use super::SqliteStore;
+use super::{SqliteQuery, SqliteStore};
 use crate::domain::{Holding, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64, Columns};
 use crate::store::sql::holdings::{
@@ -47,20 +47,25 @@ fn holding_probes(h: &Holding) -> [Probe; 2] {
     ]
 }
 
+/// `sql::INSERT` with the holding's columns bound.
+fn bind_insert(h: &Holding) -> SqliteQuery<'_> {
+    sqlx::query(sql::INSERT)
+        .bind(uid(&h.id))
+        .bind(uid(&h.account_id))
+        .bind(uid(&h.security_id))
+        .bind(dec(&h.shares))
+        .bind(dec(&h.average_price))
+        .bind(ts(&h.timestamp))
+        .bind(ts(&h.created_at))
+        .bind(ts(&h.updated_at))
+}
+
 #[async_trait]
 impl HoldingStore for SqliteStore {
     #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_holding(&self, h: &Holding) -> StoreResult<()> {
-        let insert = sqlx::query(sql::INSERT)
-            .bind(uid(&h.id))
-            .bind(uid(&h.account_id))
-            .bind(uid(&h.security_id))
-            .bind(dec(&h.shares))
-            .bind(dec(&h.average_price))
-            .bind(ts(&h.timestamp))
-            .bind(ts(&h.created_at))
-            .bind(ts(&h.updated_at));
-        self.execute_probed(insert, || holding_probes(h)).await?;
+        self.execute_probed(bind_insert(h), || holding_probes(h))
+            .await?;
         Ok(())
     }
 

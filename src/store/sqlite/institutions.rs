@@ -3,23 +3,28 @@ use uuid::Uuid;
 
 use super::codec::{ts, uid};
 use super::errors::parent;
-use super::SqliteStore;
+use super::{SqliteQuery, SqliteStore};
 use crate::domain::{Institution, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::institutions::{self as sql, institution_columns};
 use crate::store::{InstitutionStore, StoreResult};
 
+/// `sql::INSERT` with the institution's columns bound.
+pub(super) fn bind_insert(inst: &Institution) -> SqliteQuery<'_> {
+    sqlx::query(sql::INSERT)
+        .bind(uid(&inst.id))
+        .bind(uid(&inst.user_id))
+        .bind(&inst.name)
+        .bind(&inst.url)
+        .bind(ts(&inst.created_at))
+        .bind(ts(&inst.updated_at))
+}
+
 #[async_trait]
 impl InstitutionStore for SqliteStore {
     #[tracing::instrument(level = "debug", skip_all)]
     async fn insert_institution(&self, inst: &Institution) -> StoreResult<()> {
-        let insert = sqlx::query(sql::INSERT)
-            .bind(uid(&inst.id))
-            .bind(uid(&inst.user_id))
-            .bind(&inst.name)
-            .bind(&inst.url)
-            .bind(ts(&inst.created_at))
-            .bind(ts(&inst.updated_at));
+        let insert = bind_insert(inst);
         self.execute_probed(insert, || {
             [parent(
                 "fk_financial_institutions_user",

@@ -18,6 +18,7 @@ use crate::secret::redact_url;
 
 mod accounts;
 mod activities;
+mod backup;
 mod codec;
 mod currencies;
 mod data_versions;

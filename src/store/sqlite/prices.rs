@@ -7,7 +7,7 @@ use super::codec::{date, dec, end_of_day, id_list, opt_dec, opt_ts, ts, uid};
 use super::errors::parent;
 use super::securities::bind_security;
 use super::SqliteStore;
-use crate::domain::security_event::{CorporateAction, SecurityEvent};
+use crate::domain::security_event::SecurityEvent;
 use crate::domain::{Interval, PriceBar, Security};
 use crate::store::rows::{self, dedup_bars, distinct_ids};
 use crate::store::sql::prices::{self as sql, bar_columns, event_columns};
@@ -127,12 +127,7 @@ impl SqliteStore {
     async fn write_events(&self, events: &[SecurityEvent]) -> sqlx::Result<()> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for e in events {
-            let (numerator, denominator, amount, currency) = match &e.action {
-                CorporateAction::Split { new, old } => (Some(*new), Some(*old), None, None),
-                CorporateAction::Dividend { amount, currency } => {
-                    (None, None, Some(*amount), currency.clone())
-                }
-            };
+            let (numerator, denominator, amount, currency) = rows::event_figures(e);
             sqlx::query(sql::UPSERT_EVENT)
                 .bind(uid(&e.security_id))
                 .bind(e.kind())

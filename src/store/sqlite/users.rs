@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::codec::{ts, uid};
 use super::errors::Probe;
-use super::SqliteStore;
+use super::{SqliteQuery, SqliteStore};
 use crate::domain::{DataVersion, Page, PageRequest, User};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::users::{self as sql, user_columns};
@@ -18,20 +18,25 @@ fn currency_probe(user: &User) -> [Probe; 1] {
     }]
 }
 
+/// `sql::INSERT` with the user's columns bound.
+pub(super) fn bind_insert(user: &User) -> SqliteQuery<'_> {
+    sqlx::query(sql::INSERT)
+        .bind(uid(&user.id))
+        .bind(user.email.as_str())
+        .bind(user.username.as_str())
+        .bind(&user.password_hash)
+        .bind(user.is_active)
+        .bind(user.is_superuser)
+        .bind(user.base_currency.as_str())
+        .bind(ts(&user.created_at))
+        .bind(ts(&user.updated_at))
+}
+
 #[async_trait]
 impl UserStore for SqliteStore {
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user.id))]
     async fn insert_user(&self, user: &User) -> StoreResult<()> {
-        let insert = sqlx::query(sql::INSERT)
-            .bind(uid(&user.id))
-            .bind(user.email.as_str())
-            .bind(user.username.as_str())
-            .bind(&user.password_hash)
-            .bind(user.is_active)
-            .bind(user.is_superuser)
-            .bind(user.base_currency.as_str())
-            .bind(ts(&user.created_at))
-            .bind(ts(&user.updated_at));
+        let insert = bind_insert(user);
         self.execute_probed(insert, || currency_probe(user)).await?;
         Ok(())
     }
