@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::activity_words::{type_word, TypeWord};
 use super::broker_csv::{ghostfolio_words, MANUAL_ASSET};
 use super::values::{self, DayOrder};
-use super::{line_of, Format, ImportError, ImportRow, Parsed, RowError, SecurityKey};
+use super::{Format, ImportError, ImportRow, LineIndex, Parsed, RowError, SecurityKey};
 use crate::domain::ledger::ActivityType;
 
 const FORMAT: Format = Format::Ghostfolio;
@@ -29,9 +29,10 @@ pub fn read(text: &str) -> Result<Parsed, ImportError> {
         });
     };
     let starts = activity_offsets(text);
+    let lines = LineIndex::new(text);
     let mut parsed = Parsed::new(FORMAT);
     for (index, value) in activities.iter().enumerate() {
-        let line = starts.get(index).map_or(0, |&offset| line_of(text, offset));
+        let line = starts.get(index).map_or(0, |&offset| lines.line(offset));
         match activity(line, value) {
             Ok(Ok(row)) => parsed.rows.push(row),
             Ok(Err(reason)) => parsed.ignore(line, reason),

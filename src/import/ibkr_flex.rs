@@ -285,6 +285,7 @@ impl Document {
     fn parse(text: &str) -> Result<Self, ImportError> {
         let mut reader = Reader::from_str(text);
         reader.config_mut().check_end_names = true;
+        let lines = super::LineIndex::new(text);
         let malformed = |at: usize, message: String| ImportError::Malformed {
             format: Format::IbkrFlex,
             source: format!("line {}: {message}", line_of(text, at)).into(),
@@ -347,7 +348,7 @@ impl Document {
                             attributes(tag).map_err(|e| malformed(at, e.to_string()))?;
                         statement.rows.push(Row {
                             name: name.clone(),
-                            line: line_of(text, at),
+                            line: lines.line(at),
                             section,
                             attributes,
                         });

@@ -21,7 +21,7 @@ pub mod values;
 
 pub use columns::Mapping;
 pub use normalize::normalize;
-pub use row::{line_of, Ignored, ImportRow, Parsed, RowError, SecurityKey};
+pub use row::{line_of, Ignored, ImportRow, LineIndex, Parsed, RowError, SecurityKey};
 
 /// The formats read, each named as on the command line (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -146,7 +146,8 @@ impl Parsed {
     }
 }
 
-/// The 1-based line of byte `offset` in `text`.
+/// The 1-based line of byte `offset` in `text`, for one lookup; a reader that looks up many
+/// uses a [`LineIndex`].
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
     text.as_bytes()[..end]
@@ -154,4 +155,44 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// Where each line of a text starts, so that the line of an offset is a binary search rather
+/// than a count from the start of the text, which made reading a file of many rows quadratic.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// The offset just after each line end.
+    breaks: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let breaks = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1)
+            .collect();
+        Self { breaks }
+    }
+
+    /// The 1-based line of byte `offset`, as [`line_of`] counts it.
+    pub fn line(&self, offset: usize) -> usize {
+        self.breaks.partition_point(|&start| start <= offset) + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_counts_lines_as_a_count_from_the_start_does() {
+        let text = "a\n\nbc\r\nd\n";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(index.line(offset), line_of(text, offset), "offset {offset}");
+        }
+        assert_eq!(index.line(3), 3, "the 'b' of the third line");
+    }
 }

@@ -84,6 +84,8 @@ fn records(
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
+    // Lines are counted from the last record on, not from the start of the file each time.
+    let (mut counted_to, mut line_at) = (0usize, 1usize);
     for record in reader.records() {
         if limit.is_some_and(|l| out.len() >= l) {
             break;
@@ -98,7 +100,13 @@ fn records(
             .iter()
             .take_while(|b| matches!(b, b'\n' | b'\r'))
             .count();
-        let line = super::line_of(text, start + skipped);
+        let at = (start + skipped).min(text.len());
+        line_at += text.as_bytes()[counted_to.min(at)..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = counted_to.max(at);
+        let line = line_at;
         out.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(out)

@@ -71,9 +71,10 @@ pub fn read(text: &str) -> Result<Parsed, ImportError> {
     }
     let securities = Securities::from_document(&root);
     let mut parsed = Parsed::new(Format::Ofx);
+    let lines = crate::import::LineIndex::new(&xml);
     for statement in statements {
         let ctx = Context {
-            xml: &xml,
+            lines: &lines,
             curdef: statement
                 .child("CURDEF")
                 .map(|c| c.text.as_str())

@@ -7,12 +7,12 @@ use super::fields;
 use super::securities::Securities;
 use super::tree::Element;
 use crate::domain::ledger::{ActivityType, SplitRatio};
-use crate::import::{line_of, ImportRow, Parsed, RowError, SecurityKey};
+use crate::import::{ImportRow, Parsed, RowError, SecurityKey};
 
 /// What a statement's transactions are read against.
 pub(super) struct Context<'a> {
-    /// The document as XML, whose lines are the file's.
-    pub xml: &'a str,
+    /// Where the lines of the document (as XML, whose lines are the file's) start.
+    pub lines: &'a crate::import::LineIndex,
     /// The statement's currency (CURDEF): that of every amount that names no other.
     pub curdef: Option<&'a str>,
     pub securities: &'a Securities,
@@ -81,7 +81,7 @@ pub(super) fn read(ctx: &Context, tx: &Element, parsed: &mut Parsed) {
 
 impl Context<'_> {
     fn line(&self, element: &Element) -> usize {
-        line_of(self.xml, element.offset)
+        self.lines.line(element.offset)
     }
 
     /// The number in the first `name` below `tx`, if there is one.
