@@ -20,15 +20,9 @@ pub async fn run(
     let user = acting_user(services, args.user.as_deref()).await?;
     let account = account(services, &user, args.account.as_deref()).await?;
     let format = match &args.format {
-        Some(raw) => Some(Format::parse(raw).ok_or_else(|| {
-            ServiceError::bad_request(
-                "format",
-                format!(
-                    "'{raw}' is not one of {}",
-                    Format::ALL.map(Format::as_str).join(", ")
-                ),
-            )
-        })?),
+        Some(raw) => Some(
+            Format::named(raw).map_err(|e| ServiceError::bad_request("format", e.to_string()))?,
+        ),
         None => None,
     };
     let mapping = match &args.map {

@@ -74,6 +74,13 @@ impl Format {
         let wanted = raw.trim().to_ascii_lowercase().replace('-', "_");
         Self::ALL.into_iter().find(|f| f.as_str() == wanted)
     }
+
+    /// The format a user named, or an error that lists the names.
+    pub fn named(raw: &str) -> Result<Self, ImportError> {
+        Self::parse(raw).ok_or_else(|| ImportError::NoSuchFormat {
+            name: raw.trim().to_string(),
+        })
+    }
 }
 
 impl std::fmt::Display for Format {
@@ -90,6 +97,8 @@ pub enum ImportError {
         formats()
     )]
     UnknownFormat,
+    #[error("'{name}' is not one of {}", formats())]
+    NoSuchFormat { name: String },
     #[error("the file is empty")]
     Empty,
     #[error("the file is not text (byte {position} is a control character)")]

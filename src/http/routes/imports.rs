@@ -47,16 +47,9 @@ pub async fn import(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<ImportReportOut>)> {
     let format = match &query.format {
-        Some(raw) => Some(Format::parse(raw).ok_or_else(|| {
-            ApiError::field(
-                "query",
-                "format",
-                format!(
-                    "'{raw}' is not one of {}",
-                    Format::ALL.map(Format::as_str).join(", ")
-                ),
-            )
-        })?),
+        Some(raw) => Some(
+            Format::named(raw).map_err(|e| ApiError::field("query", "format", e.to_string()))?,
+        ),
         None => None,
     };
     let mapping = match &query.map {
