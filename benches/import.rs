@@ -1,5 +1,5 @@
 //! Importing a broker's history: a generic CSV of 100,000 activities (buys, sales, dividends
-//! and deposits over 50 securities and ten years, 4.3 MB) read, resolved, checked against the
+//! and deposits over 50 securities and ten years) read, resolved, checked against the
 //! account's ledger and stored in one transaction, through `ImportService::import`, on
 //! SQLite and on PostgreSQL (target: 10 s each).
 //!
