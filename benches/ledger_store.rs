@@ -9,8 +9,13 @@
 //!
 //! - warm: the rows are held (the data version is read, the rows are not), the replay is done;
 //! - `*_cold`: the first call after a write to the user's data (an account saved unchanged,
-//!   which raises the data version, before each call and outside the time): rows read, then
-//!   the replay.
+//!   which raises the user's data version, before each call and outside the time): the
+//!   accounts read again (no account's own counter moved, so no activity is), then the replay;
+//! - `*_after_activity_write`: the first call after one activity of an account of 20,000 is
+//!   saved unchanged (raising that account's counter): the accounts and that account's
+//!   activities and holdings read again, the other accounts' rows kept, then the replay;
+//! - `*_first_read`: the first call of new services, holding nothing (as after a start): every
+//!   row read, then the replay.
 //!
 //! The figures:
 //!
@@ -49,6 +54,7 @@ use uuid::Uuid;
 
 use finances::context::open_store;
 use finances::demo;
+use finances::domain::ledger::Activity;
 use finances::domain::Account;
 use finances::domain::{PageRequest, User};
 use finances::market::OfflineMarket;
@@ -75,12 +81,25 @@ struct Fixture {
     accounts: Vec<Uuid>,
     /// Saved unchanged to raise the user's data version, as any write does.
     touched: Account,
+    /// An activity of an account kept by activities, saved unchanged to raise that account's
+    /// own counter, as any write to its ledger does.
+    written: Activity,
 }
 
 impl Fixture {
     /// A write to the user's data that changes nothing but the data version.
     async fn write(&self) {
         self.store.update_account(&self.touched).await.unwrap();
+    }
+
+    /// A write to one account's ledger that changes nothing but the counters.
+    async fn write_activity(&self) {
+        self.store.update_activity(&self.written).await.unwrap();
+    }
+
+    /// Services of their own over the same store, holding nothing yet.
+    fn new_services(&self) -> Services {
+        Services::new(self.store.clone(), Arc::new(OfflineMarket))
     }
 }
 
@@ -121,12 +140,15 @@ async fn fixture(url: &str) -> Fixture {
     let touched = listed[0].clone();
     let activities = store.user_activities(user.id).await.unwrap().len();
     assert_eq!(activities, demo::LEDGER_LARGE_ACTIVITIES, "store at {url}");
+    let kept = store.accounts_with_activities(user.id).await.unwrap()[0];
+    let written = store.account_activities(kept).await.unwrap().remove(0);
     Fixture {
         store,
         services,
         user,
         accounts,
         touched,
+        written,
     }
 }
 
@@ -281,6 +303,38 @@ fn bench_store(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime::
             spent
         })
     });
+    group.bench_function("portfolio_after_activity_write", |b| {
+        b.to_async(rt).iter_custom(|iters| async move {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                f.write_activity().await;
+                let t = Instant::now();
+                f.services
+                    .portfolio
+                    .valuation_and_positions(&f.user, as_of)
+                    .await
+                    .unwrap();
+                spent += t.elapsed();
+            }
+            spent
+        })
+    });
+    group.bench_function("portfolio_first_read", |b| {
+        b.to_async(rt).iter_custom(|iters| async move {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let services = f.new_services();
+                let t = Instant::now();
+                services
+                    .portfolio
+                    .valuation_and_positions(&f.user, as_of)
+                    .await
+                    .unwrap();
+                spent += t.elapsed();
+            }
+            spent
+        })
+    });
     group.bench_function("positions_and_valuation_cold", |b| {
         b.to_async(rt).iter_custom(|iters| async move {
             let mut spent = Duration::ZERO;
@@ -309,6 +363,22 @@ fn bench_store(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime::
             let mut spent = Duration::ZERO;
             for _ in 0..iters {
                 f.write().await;
+                let t = Instant::now();
+                f.services
+                    .ledger
+                    .realized_gains(&f.user, gains_year, None)
+                    .await
+                    .unwrap();
+                spent += t.elapsed();
+            }
+            spent
+        })
+    });
+    group.bench_function("realized_gains_year_after_activity_write", |b| {
+        b.to_async(rt).iter_custom(|iters| async move {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                f.write_activity().await;
                 let t = Instant::now();
                 f.services
                     .ledger

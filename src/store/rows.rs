@@ -314,6 +314,11 @@ pub(crate) fn data_version(rows: &[impl Columns]) -> StoreResult<DataVersion> {
     Ok(version)
 }
 
+/// An account's id with its counter.
+pub(crate) fn account_version(row: &impl Columns) -> StoreResult<(Uuid, i64)> {
+    Ok((row.uuid("scope")?, row.int("version")?))
+}
+
 /// `u64` page bounds as SQL `LIMIT`/`OFFSET` values (`PageRequest::all` asks for `i64::MAX`).
 pub(crate) fn sql_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)

@@ -87,6 +87,10 @@ pub trait DataVersionStore: Send + Sync + 'static {
     /// The data versions of `user_id`'s data and of market data, in one cheap round trip
     /// (0 for a scope nothing was ever written to).
     async fn data_version(&self, user_id: Uuid) -> StoreResult<DataVersion>;
+    /// The data version of each of `user_id`'s accounts: raised by every write to the rows
+    /// that belong to the account (activities, holdings, values), so that a reader holding a
+    /// user's rows reads again only the accounts whose counter moved.
+    async fn account_versions(&self, user_id: Uuid) -> StoreResult<Vec<(Uuid, i64)>>;
 }
 
 #[async_trait]

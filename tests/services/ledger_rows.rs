@@ -51,6 +51,7 @@ on_both_stores!(
     a_write_is_seen_by_the_next_read,
     a_write_through_another_store_handle_is_seen_by_the_next_read,
     the_one_replay_answers_what_the_separate_views_do,
+    a_write_to_one_account_leaves_the_others_rows_right,
 );
 
 fn dec(s: &str) -> Decimal {
@@ -269,4 +270,68 @@ async fn the_one_replay_answers_what_the_separate_views_do(t: &TestStore) {
     }
     assert!(both.is_kept_by_activities(acc));
     assert!(!both.is_kept_by_activities(snapshots));
+}
+
+/// After a write only the written account's rows are read again (its own counter moved); the
+/// others are kept. Every account still answers what is stored, whichever account was written
+/// last and through whichever handle.
+async fn a_write_to_one_account_leaves_the_others_rows_right(t: &TestStore) {
+    let store = t.store();
+    let s = services(store.clone());
+    let alice = user(&s, "alice").await;
+    let (one, two) = (brokerage(&s, &alice).await, brokerage(&s, &alice).await);
+    let (aapl, msft) = (
+        security(store.as_ref(), "AAPL").await,
+        security(store.as_ref(), "MSFT").await,
+    );
+    use ActivityType::{Buy, Sell};
+    s.activities
+        .create(&alice, one, trade(Buy, &aapl, days_ago(10), "10"))
+        .await
+        .unwrap();
+    let bought = s
+        .activities
+        .create(&alice, two, trade(Buy, &msft, days_ago(10), "5"))
+        .await
+        .unwrap()
+        .activity;
+    assert_eq!(held(&s, &alice, one).await, (dec("10"), dec("10")));
+    assert_eq!(held(&s, &alice, two).await, (dec("5"), dec("5")));
+
+    let other_store = open_store(t.url(), 2).await.unwrap();
+    let other = services(other_store.clone());
+    other
+        .activities
+        .create(&alice, one, trade(Sell, &aapl, days_ago(3), "4"))
+        .await
+        .unwrap();
+    assert_eq!(held(&s, &alice, one).await, (dec("6"), dec("6")));
+    assert_eq!(held(&s, &alice, two).await, (dec("5"), dec("5")));
+
+    other
+        .activities
+        .create(&alice, two, trade(Buy, &msft, days_ago(2), "2"))
+        .await
+        .unwrap();
+    assert_eq!(held(&s, &alice, two).await, (dec("7"), dec("7")));
+    assert_eq!(held(&s, &alice, one).await, (dec("6"), dec("6")));
+
+    // The account's own row changes the user's counter only: its rows are kept and right.
+    let mut renamed = s.portfolio.account(&alice, one).await.unwrap();
+    renamed.name = "Renamed".into();
+    other_store.update_account(&renamed).await.unwrap();
+    let both = s
+        .portfolio
+        .valuation_and_positions(&alice, None)
+        .await
+        .unwrap();
+    assert_eq!(both.valuation.account(one).unwrap().account.name, "Renamed");
+    assert_eq!(held(&s, &alice, one).await, (dec("6"), dec("6")));
+
+    // A row changed underneath the services, straight in the store.
+    let mut changed = bought;
+    changed.quantity = Some(dec("1"));
+    other_store.update_activity(&changed).await.unwrap();
+    assert_eq!(held(&s, &alice, two).await, (dec("3"), dec("3")));
+    assert_eq!(held(&s, &alice, one).await, (dec("6"), dec("6")));
 }

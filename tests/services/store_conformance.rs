@@ -82,6 +82,7 @@ conformance!(
     activities_filter_and_paginate,
     activity_batches_are_all_or_nothing,
     activities_update_delete_and_raise_the_version,
+    an_accounts_own_version_is_raised_by_its_rows_only,
 );
 
 // ---- fixtures ------------------------------------------------------------------------------
@@ -2556,4 +2557,66 @@ async fn activities_update_delete_and_raise_the_version(s: &dyn Store) {
     s.insert_activities(std::slice::from_ref(&b)).await.unwrap();
     s.delete_account(acc.id).await.unwrap();
     assert_eq!(s.activity(b.id).await.unwrap(), None);
+}
+
+/// Each account's counter moves with every write to its own activities, holdings and values,
+/// and with nothing written to another account or to the account's row itself.
+async fn an_accounts_own_version_is_raised_by_its_rows_only(s: &dyn Store) {
+    let alice = user(s, "alice").await;
+    let bob = user(s, "bob").await;
+    let (one, two) = (
+        account(s, alice.id, "One").await,
+        account(s, alice.id, "Two").await,
+    );
+    let bobs = account(s, bob.id, "Bob's").await;
+    let sec = security(s, "AAPL").await;
+    let versions = || async {
+        let mut v = s.account_versions(alice.id).await.unwrap();
+        v.sort();
+        let of = |id: Uuid| v.iter().find(|(a, _)| *a == id).map(|(_, n)| *n);
+        (of(one.id), of(two.id), of(bobs.id))
+    };
+    // Nothing written to either yet: both listed at 0; another user's account is not listed.
+    assert_eq!(versions().await, (Some(0), Some(0), None));
+
+    let mut a = buy(one.id, sec.id, "2024-01-01", "1", "100");
+    s.insert_activities(std::slice::from_ref(&a)).await.unwrap();
+    assert_eq!(versions().await, (Some(1), Some(0), None));
+    a.quantity = Some(dec("2"));
+    s.update_activity(&a).await.unwrap();
+    let (after_update, untouched, _) = versions().await;
+    assert!(after_update > Some(1));
+    assert_eq!(untouched, Some(0));
+
+    s.insert_holding(&new_holding(
+        two.id,
+        sec.id,
+        at("2024-01-02T00:00:00Z"),
+        "3",
+    ))
+    .await
+    .unwrap();
+    let (same, raised_two, _) = versions().await;
+    assert_eq!(same, after_update);
+    assert!(raised_two > Some(0));
+
+    s.insert_account_value(&new_value(two.id, at("2024-01-03T00:00:00Z"), "10"))
+        .await
+        .unwrap();
+    let (_, again, _) = versions().await;
+    assert!(again > raised_two);
+
+    // Another user's writes and the account's own row leave the counters alone.
+    let before = versions().await;
+    s.insert_activities(&[buy(bobs.id, sec.id, "2024-01-01", "1", "100")])
+        .await
+        .unwrap();
+    let mut renamed = one.clone();
+    renamed.name = "One renamed".into();
+    s.update_account(&renamed).await.unwrap();
+    assert_eq!(versions().await, before);
+
+    s.delete_activity(a.id).await.unwrap();
+    let (after_delete, ..) = versions().await;
+    assert!(after_delete > before.0);
 }

@@ -8,8 +8,15 @@
 //! for the user's data version (one cheap statement: the user's counter and the market's).
 //! Every write to accounts, activities or holdings raises the user's counter, and every write
 //! to rates the market's, in its own transaction, whichever process makes it; so a changed
-//! counter means the rows are read again. The counters are read before the rows: rows read
+//! counter means the rows are read again. Each account has a counter of its own too, raised
+//! by every write to its activities, holdings and values: after a write, the accounts are read
+//! again with those counters, and only the rows of the accounts whose counter moved (one
+//! account, after an activity is added). The counters are read before the rows: rows read
 //! after them are at least as new as they say, never older.
+//!
+//! An account read again gets a list of its own; its earlier rows stay in the list read for
+//! all the user's accounts at once until none of them is held, so a user's rows weigh at most
+//! twice their size until their next full read.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -44,18 +51,20 @@ pub(crate) struct UserRows {
     pub version: i64,
     /// As the store lists them.
     pub accounts: Vec<Account>,
-    /// Every activity of the user, by account, kept as the store lists them: one list
-    /// that each account's rows name a part of, so that reading them copies none.
-    activities: Vec<Activity>,
-    /// By account; accounts with neither activities nor holdings are absent.
-    ledgers: HashMap<Uuid, AccountRows>,
+    /// By account; accounts with neither activities nor holdings are absent. Shared with
+    /// the rows read before and after these, while the account's own counter is unchanged.
+    ledgers: HashMap<Uuid, Arc<AccountRows>>,
+    /// Each account's own data version its rows were read at (or after).
+    account_versions: HashMap<Uuid, i64>,
 }
 
 /// One account's rows, with what a replay asks of them before it starts.
 #[derive(Debug, Default)]
 pub(crate) struct AccountRows {
-    /// Its part of the user's activities.
-    activities: Range<usize>,
+    /// Its activities, in the store's order: its part of a list read for several accounts
+    /// at once (shared with them, so that reading them copies none), or a list of its own.
+    activities: Arc<Vec<Activity>>,
+    part: Range<usize>,
     /// Every holding, each a position statement in the ledger.
     pub holdings: Vec<Holding>,
     /// Every security the activities and holdings name, sorted, once each.
@@ -65,7 +74,7 @@ pub(crate) struct AccountRows {
 }
 
 impl AccountRows {
-    fn new(all: &[Activity], part: Range<usize>, holdings: Vec<Holding>) -> Self {
+    fn new(all: Arc<Vec<Activity>>, part: Range<usize>, holdings: Vec<Holding>) -> Self {
         let activities = &all[part.clone()];
         let mut securities: Vec<Uuid> = activities
             .iter()
@@ -81,20 +90,36 @@ impl AccountRows {
             }
         }
         Self {
-            activities: part,
+            activities: all,
+            part,
             holdings,
             securities,
             units,
         }
     }
+
+    fn activities(&self) -> &[Activity] {
+        &self.activities[self.part.clone()]
+    }
+
+    fn is_empty(&self) -> bool {
+        self.part.is_empty() && self.holdings.is_empty()
+    }
+
+    /// Approximate bytes held, for the bound on memory.
+    fn weight(&self) -> u64 {
+        let activity = std::mem::size_of::<Activity>() as u64;
+        let text = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() as u64);
+        let activities: u64 = self
+            .activities()
+            .iter()
+            .map(|a| activity + a.currency.len() as u64 + text(&a.notes) + text(&a.external_id))
+            .sum();
+        activities + self.holdings.len() as u64 * std::mem::size_of::<Holding>() as u64
+    }
 }
 
-static NO_ROWS: AccountRows = AccountRows {
-    activities: 0..0,
-    holdings: Vec::new(),
-    securities: Vec::new(),
-    units: Vec::new(),
-};
+static NO_ROWS: std::sync::LazyLock<AccountRows> = std::sync::LazyLock::new(AccountRows::default);
 
 impl UserRows {
     pub fn account(&self, id: Uuid) -> Option<&Account> {
@@ -103,7 +128,9 @@ impl UserRows {
 
     /// The account's rows; none for an account without activities or holdings.
     pub fn of(&self, account_id: Uuid) -> &AccountRows {
-        self.ledgers.get(&account_id).unwrap_or(&NO_ROWS)
+        self.ledgers
+            .get(&account_id)
+            .map_or(&*NO_ROWS, |l| l.as_ref())
     }
 
     /// The account's newest holding of each security (every one of the newest timestamp), as
@@ -122,31 +149,19 @@ impl UserRows {
 
     /// The account's activities, in the store's order.
     pub fn activities(&self, account_id: Uuid) -> &[Activity] {
-        &self.activities[self.of(account_id).activities.clone()]
+        self.of(account_id).activities()
     }
 
     /// Whether the account is kept by activities (its holdings are then statements in it).
     pub fn has_activities(&self, account_id: Uuid) -> bool {
-        !self.of(account_id).activities.is_empty()
+        !self.of(account_id).part.is_empty()
     }
 
     /// Approximate bytes held, for the bound on memory.
     fn weight(&self) -> u32 {
-        let activity = std::mem::size_of::<Activity>() as u64;
-        let text = |s: &Option<String>| s.as_ref().map_or(0, |s| s.len() as u64);
-        let activities: u64 = self
-            .activities
-            .iter()
-            .map(|a| activity + a.currency.len() as u64 + text(&a.notes) + text(&a.external_id))
-            .sum();
-        let holdings = self
-            .ledgers
-            .values()
-            .map(|l| l.holdings.len())
-            .sum::<usize>() as u64
-            * std::mem::size_of::<Holding>() as u64;
+        let ledgers: u64 = self.ledgers.values().map(|l| l.weight()).sum();
         let accounts = self.accounts.len() as u64 * std::mem::size_of::<Account>() as u64 * 2;
-        u32::try_from(activities + holdings + accounts).unwrap_or(u32::MAX)
+        u32::try_from(ledgers + accounts).unwrap_or(u32::MAX)
     }
 }
 
@@ -227,24 +242,23 @@ impl LedgerRows {
     }
 
     /// The user's rows as of their current data version: those held when the version is
-    /// unchanged, else read again.
+    /// unchanged; else the accounts, and the rows of each account whose own counter moved,
+    /// read again, the other accounts' rows kept.
     #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn of_user(&self, user_id: Uuid) -> ServiceResult<UserLedger> {
         let versions = self.store.data_version(user_id).await?;
         let version = versions.user;
-        if let Some(held) = self.held.get(&user_id) {
+        let held = self.held.get(&user_id);
+        if let Some(held) = &held {
             if held.version == version {
                 return Ok(UserLedger {
-                    rows: held,
+                    rows: held.clone(),
                     version: versions,
                 });
             }
-            // Let the stale rows go before the new ones arrive, so both are not held at once:
-            // the cache's pending work holds a dropped entry until it runs.
-            self.held.invalidate(&user_id);
-            self.held.run_pending_tasks();
         }
-        let rows = Arc::new(self.read(user_id, version).await?);
+        let rows = Arc::new(self.read(user_id, version, held.as_deref()).await?);
+        drop(held);
         self.held.insert(user_id, rows.clone());
         self.held.run_pending_tasks();
         Ok(UserLedger {
@@ -253,7 +267,57 @@ impl LedgerRows {
         })
     }
 
-    async fn read(&self, user_id: Uuid, version: i64) -> ServiceResult<UserRows> {
+    /// The user's rows at `version`, reusing those of `before` for every account whose own
+    /// counter has not moved since. The accounts' counters are read before their rows, so
+    /// rows kept under a counter are at least as new as it says.
+    async fn read(
+        &self,
+        user_id: Uuid,
+        version: i64,
+        before: Option<&UserRows>,
+    ) -> ServiceResult<UserRows> {
+        let store = self.store.as_ref();
+        let account_versions: HashMap<Uuid, i64> =
+            store.account_versions(user_id).await?.into_iter().collect();
+        let Some(before) = before else {
+            return self.read_all(user_id, version, account_versions).await;
+        };
+        let accounts = store.accounts(user_id, PageRequest::all()).await?.items;
+        let mut ledgers = HashMap::new();
+        for account in &accounts {
+            let now = account_versions.get(&account.id).copied().unwrap_or(0);
+            let kept = before.account_versions.get(&account.id) == Some(&now);
+            let rows = match before.ledgers.get(&account.id) {
+                Some(rows) if kept => rows.clone(),
+                _ if kept => continue,
+                _ => {
+                    let (activities, holdings) = tokio::try_join!(
+                        store.account_activities(account.id),
+                        store.holdings(account.id, false, PageRequest::all()),
+                    )?;
+                    let part = 0..activities.len();
+                    Arc::new(AccountRows::new(Arc::new(activities), part, holdings.items))
+                }
+            };
+            if !rows.is_empty() {
+                ledgers.insert(account.id, rows);
+            }
+        }
+        Ok(UserRows {
+            version,
+            accounts,
+            ledgers,
+            account_versions,
+        })
+    }
+
+    /// Every row of the user, the activities of all accounts in one read.
+    async fn read_all(
+        &self,
+        user_id: Uuid,
+        version: i64,
+        account_versions: HashMap<Uuid, i64>,
+    ) -> ServiceResult<UserRows> {
         let store = self.store.as_ref();
         let (accounts, activities) = tokio::try_join!(
             store.accounts(user_id, PageRequest::all()),
@@ -272,6 +336,7 @@ impl LedgerRows {
             parts.insert(same[0].account_id, start..start + same.len());
             start += same.len();
         }
+        let activities = Arc::new(activities);
         let mut ledgers = HashMap::new();
         for account in &accounts {
             let holdings = store
@@ -279,15 +344,16 @@ impl LedgerRows {
                 .await?
                 .items;
             let part = parts.remove(&account.id).unwrap_or(0..0);
-            if !part.is_empty() || !holdings.is_empty() {
-                ledgers.insert(account.id, AccountRows::new(&activities, part, holdings));
+            let rows = AccountRows::new(activities.clone(), part, holdings);
+            if !rows.is_empty() {
+                ledgers.insert(account.id, Arc::new(rows));
             }
         }
         Ok(UserRows {
             version,
             accounts,
-            activities,
             ledgers,
+            account_versions,
         })
     }
 }

@@ -14,4 +14,10 @@ impl DataVersionStore for PgStore {
             .bind(DataVersion::MARKET_SCOPE);
         rows::data_version(&self.rows(query).await?)
     }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
+    async fn account_versions(&self, user_id: Uuid) -> StoreResult<Vec<(Uuid, i64)>> {
+        let query = sqlx::query(sql::data_versions::ACCOUNT_VERSIONS).bind(user_id);
+        self.list(query, rows::account_version).await
+    }
 }

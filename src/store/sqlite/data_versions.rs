@@ -19,4 +19,10 @@ impl DataVersionStore for SqliteStore {
             .map_err(db_err)?;
         rows::data_version(&found)
     }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
+    async fn account_versions(&self, user_id: Uuid) -> StoreResult<Vec<(Uuid, i64)>> {
+        let query = sqlx::query(sql::data_versions::ACCOUNT_VERSIONS).bind(uid(&user_id));
+        self.list(query, rows::account_version).await
+    }
 }
