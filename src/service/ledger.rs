@@ -22,9 +22,9 @@ use crate::domain::ledger::{
     NoRates, Position, PositionStatement, RateSource, RealizedGain,
 };
 use crate::domain::{
-    money, Account, CurrencyCode, Holding, PageRequest, QuoteUnit, Security, User,
+    money, Account, CurrencyCode, DataVersion, Holding, PageRequest, QuoteUnit, Security, User,
 };
-use crate::store::{LatestClose, Store};
+use crate::store::{LatestClose, SecurityQuote, Store};
 
 use super::valuation::checked_as_of;
 use super::{Entity, ServiceError, ServiceResult};
@@ -160,6 +160,24 @@ impl LedgerService {
     /// The owner's ledger rows as of their current data version.
     pub(crate) async fn rows(&self, user: &User) -> ServiceResult<UserLedger> {
         self.rows.of_user(user.id).await
+    }
+
+    /// The owner's ledger rows as of `version`, the data version the caller has just read.
+    pub(crate) async fn rows_at(
+        &self,
+        user: &User,
+        version: DataVersion,
+    ) -> ServiceResult<UserLedger> {
+        self.rows.of_user_at(user.id, version).await
+    }
+
+    /// Each of the securities with its newest close, as of the market data version `market`.
+    pub(crate) async fn quotes(
+        &self,
+        ids: Vec<Uuid>,
+        market: i64,
+    ) -> ServiceResult<Arc<HashMap<Uuid, SecurityQuote>>> {
+        self.rows.quotes(ids, market).await
     }
 
     /// The securities the account holds at the end of `as_of` (default today; a later day is

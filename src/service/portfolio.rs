@@ -14,13 +14,11 @@ use crate::domain::{
     Holding, HoldingPatch, Institution, InstitutionPatch, NewAccount, NewAccountValue, NewHolding,
     NewInstitution, Page, PageRequest, QuoteUnit, Security, Symbol, User,
 };
-use crate::store::{
-    AccountPositions, ConflictKind, LatestClose, PositionPrice, PricedHolding, Store, StoreError,
-};
+use crate::store::{ConflictKind, LatestClose, PricedHolding, Store, StoreError};
 
 use super::account_locks::AccountLocks;
 use super::fx::FxService;
-use super::ledger::{check_statements, LedgerService};
+use super::ledger::{check_statements, LedgerService, UserLedger};
 use super::securities::{FirstUse, SecurityService};
 pub use super::valuation::PortfolioLedgers;
 use super::{Entity, ServiceError, ServiceResult};
@@ -237,6 +235,19 @@ impl PortfolioService {
         Ok(self.store.accounts(user.id, page).await?)
     }
 
+    /// [`PortfolioService::accounts`] with the user's data version already read (as a request
+    /// is authenticated): cut from the accounts held at that version, in the store's order.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id))]
+    pub async fn accounts_at(
+        &self,
+        user: &User,
+        page: PageRequest,
+        version: DataVersion,
+    ) -> ServiceResult<Page<Account>> {
+        let ledger = self.ledger.rows_at(user, version).await?;
+        Ok(paged(&ledger.rows.accounts, page))
+    }
+
     /// The user's account named `name` (any case), or whose id it is: what a command line
     /// names an account by. 404 when none is, 400 when several share the name.
     #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -315,57 +326,30 @@ impl PortfolioService {
             .map_err(|e| missing(e, Entity::Account, ACCOUNT_NOT_FOUND))
     }
 
-    /// One account's figures, reading only that account: its row, its newest value and what
-    /// valuing its current holdings takes, in one query.
+    /// One account's figures: its row, its newest value and its current positions valued.
     #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
     pub async fn account_summary(&self, user: &User, id: Uuid) -> ServiceResult<AccountSummary> {
-        let AccountPositions {
-            account,
-            latest_value: value,
-            positions: prices,
-            kept_by_activities,
-        } = self
-            .store
-            .account_positions(user.id, id)
-            .await?
+        let version = self.store.data_version(user.id).await?;
+        self.account_summary_at(user, id, version).await
+    }
+
+    /// [`PortfolioService::account_summary`] with the user's data version already read (as a
+    /// request is authenticated): from the rows held at that version, with no statement run
+    /// when they are held and the account's positions are holdings.
+    #[tracing::instrument(skip_all, fields(user_id = %user.id, id = %id))]
+    pub async fn account_summary_at(
+        &self,
+        user: &User,
+        id: Uuid,
+        version: DataVersion,
+    ) -> ServiceResult<AccountSummary> {
+        let ledger = self.ledger.rows_at(user, version).await?;
+        let account = ledger
+            .rows
+            .account(id)
             .ok_or_else(|| ServiceError::not_found(Entity::Account, ACCOUNT_NOT_FOUND))?;
-        // As `summarize`: only an investment account's holdings count.
-        let prices = if account.is_investment_account {
-            prices
-        } else {
-            Vec::new()
-        };
-        // An account kept by activities holds what its ledger replays, as in the lists.
-        let replayed = if kept_by_activities && account.is_investment_account {
-            self.ledger_positions(user.id, &[account.id]).await?
-        } else {
-            Vec::new()
-        };
-        let positions: Vec<PositionValue> = if kept_by_activities {
-            replayed.iter().map(PositionValue::of).collect()
-        } else {
-            prices
-                .iter()
-                .map(|p| PositionValue {
-                    symbol: &p.symbol,
-                    quote: &p.quote_currency,
-                    market_value: HoldingValuation::market_value(p.shares, p.close),
-                })
-                .collect()
-        };
-        let today = Utc::now().date_naive();
-        let (market_value, missing) = self
-            .value_in(account.id, &positions, &account.currency, today)
-            .await?;
-        Ok(AccountSummary {
-            current_balance: value.as_ref().map(|v| v.balance),
-            current_cash_balance: value.as_ref().and_then(|v| v.cash_balance),
-            balance_as_of: value.as_ref().map(|v| v.timestamp),
-            market_value,
-            missing,
-            positions: positions.len(),
-            account,
-        })
+        let mut one = self.summarize(&ledger, vec![account.clone()]).await?;
+        Ok(one.remove(0))
     }
 
     #[tracing::instrument(skip_all, fields(user_id = %user.id))]
@@ -374,58 +358,74 @@ impl PortfolioService {
         user: &User,
         page: PageRequest,
     ) -> ServiceResult<Page<AccountSummary>> {
-        let page = self.store.accounts(user.id, page).await?;
-        let total = page.total;
+        let ledger = self.ledger.rows(user).await?;
+        let accounts = paged(&ledger.rows.accounts, page);
         Ok(Page {
-            items: self.summarize(page.items).await?,
-            total,
+            items: self.summarize(&ledger, accounts.items).await?,
+            total: accounts.total,
         })
     }
 
-    /// Balances and market values of many accounts with a fixed number of queries.
-    #[tracing::instrument(skip_all)]
-    async fn summarize(&self, accounts: Vec<Account>) -> ServiceResult<Vec<AccountSummary>> {
-        let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
-        let latest = self.store.latest_account_values(&ids).await?;
-        // A list shows each account's market value, not its holdings: what valuing them
-        // takes is read, not the holdings with their securities.
-        let mut snapshots: HashMap<Uuid, Vec<PositionPrice>> = HashMap::new();
+    /// Balances and market values of the user's `accounts`, from their rows held in `ledger`.
+    /// An investment account kept by activities holds what its ledger replays; another
+    /// investment account its current holdings, each at the newest close kept with its
+    /// security; an account that is not an investment account holds nothing.
+    async fn summarize(
+        &self,
+        ledger: &UserLedger,
+        accounts: Vec<Account>,
+    ) -> ServiceResult<Vec<AccountSummary>> {
+        let rows = ledger.rows.as_ref();
+        let investing = |a: &&Account| a.is_investment_account;
+        let (kept, snapshots): (Vec<&Account>, Vec<&Account>) = accounts
+            .iter()
+            .filter(investing)
+            .partition(|a| rows.has_activities(a.id));
         let mut replayed: HashMap<Uuid, Vec<HoldingView>> = HashMap::new();
-        if accounts.iter().any(|a| a.is_investment_account) {
-            let user_id = accounts[0].user_id;
-            let (prices, kept) = tokio::try_join!(
-                self.store.position_prices_of_user(user_id),
-                self.store.accounts_with_activities(user_id),
-            )?;
-            for (account_id, price) in prices {
-                if !kept.contains(&account_id) {
-                    snapshots.entry(account_id).or_default().push(price);
-                }
-            }
-            if !kept.is_empty() {
-                for view in self.ledger_positions(user_id, &kept).await? {
-                    replayed
-                        .entry(view.holding.account_id)
-                        .or_default()
-                        .push(view);
-                }
+        if !kept.is_empty() {
+            let activities = kept
+                .iter()
+                .flat_map(|a| rows.activities(a.id).iter().cloned())
+                .collect();
+            let kept = kept.into_iter().cloned().collect();
+            for view in self.replayed_holdings(kept, activities).await? {
+                replayed
+                    .entry(view.holding.account_id)
+                    .or_default()
+                    .push(view);
             }
         }
+        let held: HashMap<Uuid, Vec<&Holding>> = snapshots
+            .iter()
+            .map(|a| (a.id, rows.current_holdings(a.id).collect()))
+            .collect();
+        let ids: Vec<Uuid> = held.values().flatten().map(|h| h.security_id).collect();
+        let quotes = if ids.is_empty() {
+            Arc::default()
+        } else {
+            self.ledger.quotes(ids, ledger.version.market).await?
+        };
         let today = Utc::now().date_naive();
         let mut out = Vec::with_capacity(accounts.len());
         for account in accounts {
-            let value = latest.get(&account.id);
-            let prices = snapshots.remove(&account.id).unwrap_or_default();
+            let value = rows.latest_value(account.id);
             let views = replayed.remove(&account.id).unwrap_or_default();
-            let positions: Vec<PositionValue> = prices
-                .iter()
-                .map(|p| PositionValue {
-                    symbol: &p.symbol,
-                    quote: &p.quote_currency,
-                    market_value: HoldingValuation::market_value(p.shares, p.close),
-                })
-                .chain(views.iter().map(PositionValue::of))
-                .collect();
+            let holdings = held.get(&account.id).map(Vec::as_slice).unwrap_or_default();
+            let mut positions: Vec<PositionValue> = views.iter().map(PositionValue::of).collect();
+            for h in holdings {
+                let Some(quote) = quotes.get(&h.security_id) else {
+                    return Err(ServiceError::not_found(
+                        Entity::Security,
+                        "Security not found",
+                    ));
+                };
+                positions.push(PositionValue {
+                    symbol: &quote.symbol,
+                    quote: &quote.quote_currency,
+                    market_value: HoldingValuation::market_value(h.shares, quote.close),
+                });
+            }
+            positions.sort_by(|a, b| a.symbol.cmp(b.symbol));
             let (market_value, missing) = self
                 .value_in(account.id, &positions, &account.currency, today)
                 .await?;
@@ -855,6 +855,16 @@ impl<'a> PositionValue<'a> {
             quote: &view.security.currency,
             market_value: view.valuation.market_value,
         }
+    }
+}
+
+/// One page of `all`, as the store would have cut it.
+fn paged(all: &[Account], page: PageRequest) -> Page<Account> {
+    let skip = usize::try_from(page.skip).unwrap_or(usize::MAX);
+    let limit = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    Page {
+        items: all.iter().skip(skip).take(limit).cloned().collect(),
+        total: all.len() as u64,
     }
 }
 

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::domain::{Account, AccountValue, Holding, Security, Symbol};
+use crate::domain::{Holding, Security, Symbol};
 
 mod error;
 mod open;
@@ -78,28 +78,15 @@ pub struct PricedHolding {
     pub previous_close: Option<Decimal>,
 }
 
-/// Only what valuing a current position takes: the shares, the security's symbol and quote
-/// currency (possibly a minor unit such as `GBp`), and its newest daily close.
+/// What valuing a position in a security takes besides its shares: the symbol, the quote
+/// currency (possibly a minor unit such as `GBp`) and the newest daily close kept in the
+/// security's row.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PositionPrice {
+pub struct SecurityQuote {
     pub security_id: Uuid,
     pub symbol: Symbol,
     pub quote_currency: String,
-    pub shares: Decimal,
     pub close: Option<Decimal>,
-}
-
-/// An account with what its figures are computed from: its newest value and what valuing
-/// each of its current holdings takes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AccountPositions {
-    pub account: Account,
-    pub latest_value: Option<AccountValue>,
-    /// By security id.
-    pub positions: Vec<PositionPrice>,
-    /// Whether the account has activities: its positions are then its ledger's, of which
-    /// `positions` (its holdings) are only the statements.
-    pub kept_by_activities: bool,
 }
 
 /// What an upsert of price bars did.

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{AccountPositions, LatestClose, PositionPrice, PricedHolding, StoreError, StoreResult};
+use super::{LatestClose, PricedHolding, SecurityQuote, StoreError, StoreResult};
 use crate::domain::ledger::{Activity, SplitRatio};
 use crate::domain::security_event::{CorporateAction, SecurityEvent};
 use crate::domain::{
@@ -146,34 +146,6 @@ pub(crate) fn account_value(r: &impl Columns) -> StoreResult<AccountValue> {
     Ok(account_value_named!(r, ""))
 }
 
-/// The rows of `sql::accounts::WITH_POSITIONS`, in any order: the account's (with its value)
-/// and its positions'.
-pub(crate) fn account_positions(rows: &[impl Columns]) -> StoreResult<Option<AccountPositions>> {
-    let mut found = None;
-    let mut positions = Vec::with_capacity(rows.len());
-    for r in rows {
-        if r.opt_uuid("id")?.is_some() {
-            let latest_value = match r.opt_uuid("value_id")? {
-                Some(_) => Some(account_value_named!(r, "value_")),
-                None => None,
-            };
-            found = Some((account(r)?, latest_value, r.flag("kept_by_activities")?));
-        } else {
-            positions.push(position_price(r)?);
-        }
-    }
-    let Some((account, latest_value, kept_by_activities)) = found else {
-        return Ok(None);
-    };
-    positions.sort_by_key(|p| p.security_id);
-    Ok(Some(AccountPositions {
-        account,
-        latest_value,
-        positions,
-        kept_by_activities,
-    }))
-}
-
 /// A [`Security`] from the columns of `security_columns!`, each name preceded by `$prefix`.
 macro_rules! security_named {
     ($r:expr, $prefix:literal) => {
@@ -253,19 +225,13 @@ pub(crate) fn priced_holding(r: &impl Columns) -> StoreResult<PricedHolding> {
     })
 }
 
-fn position_price(r: &impl Columns) -> StoreResult<PositionPrice> {
-    Ok(PositionPrice {
+pub(crate) fn security_quote(r: &impl Columns) -> StoreResult<SecurityQuote> {
+    Ok(SecurityQuote {
         security_id: r.uuid("security_id")?,
         symbol: parsed("symbol", Symbol::parse(&r.text("symbol")?))?,
         quote_currency: r.text("quote_currency")?,
-        shares: r.dec("shares")?,
         close: r.opt_dec("close")?,
     })
-}
-
-/// A row of `sql::holdings::POSITION_PRICES_OF_USER`: the account and its position.
-pub(crate) fn account_position_price(r: &impl Columns) -> StoreResult<(Uuid, PositionPrice)> {
-    Ok((r.uuid("account_id")?, position_price(r)?))
 }
 
 pub(crate) fn refresh_token(r: &impl Columns) -> StoreResult<RefreshTokenRecord> {

@@ -20,8 +20,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{
-    AccountPositions, Backend, LatestClose, PositionPrice, PricedHolding, StoreResult, UpsertCount,
-    UserRows,
+    Backend, LatestClose, PricedHolding, SecurityQuote, StoreResult, UpsertCount, UserRows,
 };
 use crate::domain::ledger::Activity;
 use crate::domain::security_event::SecurityEvent;
@@ -181,13 +180,6 @@ pub trait InstitutionStore: Send + Sync + 'static {
 pub trait AccountStore: Send + Sync + 'static {
     async fn insert_account(&self, account: &Account) -> StoreResult<()>;
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>>;
-    /// The account `id` with its newest value and what valuing its current holdings takes, in
-    /// one round trip; `None` unless `owner` owns it.
-    async fn account_positions(
-        &self,
-        owner: Uuid,
-        id: Uuid,
-    ) -> StoreResult<Option<AccountPositions>>;
     /// The user's accounts ordered by name.
     async fn accounts(&self, user_id: Uuid, page: PageRequest) -> StoreResult<Page<Account>>;
     async fn update_account(&self, account: &Account) -> StoreResult<()>;
@@ -230,6 +222,8 @@ pub trait SecurityStore: Send + Sync + 'static {
     async fn security(&self, id: Uuid) -> StoreResult<Option<Security>>;
     async fn security_by_symbol(&self, symbol: &Symbol) -> StoreResult<Option<Security>>;
     async fn securities_by_ids(&self, ids: &[Uuid]) -> StoreResult<Vec<Security>>;
+    /// Each of the securities with its newest daily close, as the holdings are valued.
+    async fn security_quotes(&self, ids: &[Uuid]) -> StoreResult<Vec<SecurityQuote>>;
     /// Ordered by symbol.
     async fn securities(&self, page: PageRequest) -> StoreResult<Page<Security>>;
     /// Symbol or name containing `query`, case-insensitively; exact symbol first, then by symbol.
@@ -334,12 +328,6 @@ pub trait HoldingStore: Send + Sync + 'static {
     /// [`HoldingStore::current_holdings_of_user`], each with its security and closes, in one
     /// round trip; each security's closes are looked up once however many accounts hold it.
     async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>>;
-    /// What valuing each of the user's current holdings takes (`account_positions` for every
-    /// account at once), with the account's id, by account and security.
-    async fn position_prices_of_user(
-        &self,
-        user_id: Uuid,
-    ) -> StoreResult<Vec<(Uuid, PositionPrice)>>;
     /// Every security held by anyone, through a holding or an activity (what a full sync
     /// refreshes).
     async fn held_security_ids(&self) -> StoreResult<Vec<Uuid>>;

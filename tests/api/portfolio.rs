@@ -691,7 +691,8 @@ async fn follow_writes(db: Db, response_cache_bytes: u64) {
 
 /// Each read route runs a fixed number of SQL statements, however many accounts, holdings and
 /// securities it reads: authentication reads the caller with their data version in one, and
-/// each route then reads what it shows in one more. The current holdings also ask, in one
+/// each route then reads what it shows in one more; the accounts and an account's detail are
+/// answered from the rows the services hold at that version, with none more. The current holdings also ask, in one
 /// more, which accounts are kept by activities (whose positions their ledgers replay). Counted on PostgreSQL, where a statement is
 /// logged in the request's span (SQLite runs statements on a worker thread, outside it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -710,8 +711,8 @@ async fn each_read_route_runs_a_fixed_number_of_statements() {
     let holdings = format!("/api/v1/accounts/{broker}/holdings");
     for (path, expected) in [
         ("/health".to_string(), 0),
-        ("/api/v1/accounts".to_string(), 2),
-        (format!("/api/v1/accounts/{broker}"), 2),
+        ("/api/v1/accounts".to_string(), 1),
+        (format!("/api/v1/accounts/{broker}"), 1),
         (holdings.clone(), 2),
         (format!("{holdings}?current=true"), 3),
         ("/api/v1/holdings".to_string(), 3),
@@ -722,6 +723,20 @@ async fn each_read_route_runs_a_fixed_number_of_statements() {
         r.expect(200);
         assert_eq!(ran, expected, "statements run by GET {path}");
     }
+    // After a write to one account, the next read reads again the accounts with their own
+    // counters and newest values, and the rows of that account alone: 1 + 3 + 2.
+    app.post(
+        &format!("/api/v1/accounts/{other}/values"),
+        &s.access,
+        json!({"balance": 5, "cash_balance": 5}),
+    )
+    .await
+    .expect(201);
+    let (r, ran) = statements
+        .run(&app, &format!("/api/v1/accounts/{broker}"), &s.access)
+        .await;
+    r.expect(200);
+    assert_eq!(ran, 6, "statements run by the first read after a write");
     // What was read is what is shown: every holding priced, the detail summing its own.
     let r = app
         .get(&format!("{holdings}?current=true"), &s.access)

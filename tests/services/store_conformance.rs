@@ -14,7 +14,7 @@ use finances::domain::{
     ExchangeRate, Holding, Institution, Interval, PageRequest, PasswordResetToken, PriceBar,
     RefreshTokenRecord, Security, SecurityType, Symbol, User, Username,
 };
-use finances::store::{AccountPositions, Store, StoreError, StoreResult, UpsertCount};
+use finances::store::{Store, StoreError, StoreResult, UpsertCount};
 
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
@@ -914,24 +914,6 @@ async fn account_values(s: &dyn Store) {
     assert_eq!(latest[&acc.id], values[4]);
     assert_eq!(latest[&other.id], o);
     assert!(s.latest_account_values(&[]).await.unwrap().is_empty());
-    // With its newest value (and no holdings), for its owner only.
-    for (account, value) in [(&acc, Some(values[4].clone())), (&empty, None)] {
-        assert_eq!(
-            s.account_positions(ann.id, account.id).await.unwrap(),
-            Some(AccountPositions {
-                account: account.clone(),
-                latest_value: value,
-                positions: Vec::new(),
-                kept_by_activities: false,
-            })
-        );
-    }
-    let bob = user(s, "bob").await;
-    assert_eq!(s.account_positions(bob.id, acc.id).await.unwrap(), None);
-    assert_eq!(
-        s.account_positions(ann.id, Uuid::new_v4()).await.unwrap(),
-        None
-    );
 
     let mut v = values[0].clone();
     v.balance = dec("99.99");
@@ -1853,47 +1835,26 @@ async fn holdings_read_priced(s: &dyn Store) {
     assert_eq!(unpriced.security, tsla);
     assert!(s.priced_positions(Uuid::new_v4()).await.unwrap().is_empty());
 
-    // What valuing one account's current holdings takes, by security.
-    let found = s.account_positions(ann.id, acc.id).await.unwrap().unwrap();
-    assert_eq!((found.account, found.latest_value), (acc.clone(), None));
-    let mut prices = found.positions;
-    prices.sort_by_key(|p| p.symbol.clone());
-    let seen: Vec<_> = prices
+    // What valuing a holding takes besides its shares: each security's symbol, quote
+    // currency and newest close; an unpriced one with none, an unknown id absent.
+    let mut quotes = s
+        .security_quotes(&[aapl.id, msft.id, tsla.id, Uuid::new_v4()])
+        .await
+        .unwrap();
+    quotes.sort_by(|a, b| a.symbol.cmp(&b.symbol));
+    let seen: Vec<_> = quotes
         .iter()
-        .map(|p| {
-            (
-                p.symbol.as_str(),
-                p.quote_currency.as_str(),
-                p.shares,
-                p.close,
-            )
-        })
+        .map(|q| (q.symbol.as_str(), q.quote_currency.as_str(), q.close))
         .collect();
     assert_eq!(
         seen,
         vec![
-            ("AAPL", "USD", dec("12"), Some(dec("102"))),
-            ("MSFT", "USD", dec("3.5"), Some(dec("7.5"))),
+            ("AAPL", "USD", Some(dec("102"))),
+            ("MSFT", "USD", Some(dec("7.5"))),
+            ("TSLA", "USD", None),
         ]
     );
-    let in_acc2 = s.account_positions(ann.id, acc2.id).await.unwrap().unwrap();
-    assert!(in_acc2
-        .positions
-        .iter()
-        .any(|p| p.security_id == tsla.id && p.close.is_none()));
-    assert_eq!(in_acc2.positions.len(), 2);
-    assert_eq!(s.account_positions(bob.id, acc.id).await.unwrap(), None);
-
-    // The same for every account of the user at once, each with its account.
-    let mut all = s.position_prices_of_user(ann.id).await.unwrap();
-    all.sort_by_key(|(account, p)| (*account, p.security_id));
-    let mut expected: Vec<_> = [(acc.id, prices), (acc2.id, in_acc2.positions)]
-        .into_iter()
-        .flat_map(|(id, ps)| ps.into_iter().map(move |p| (id, p)))
-        .collect();
-    expected.sort_by_key(|(account, p)| (*account, p.security_id));
-    assert_eq!(all, expected);
-    assert!(s.position_prices_of_user(bob.id).await.unwrap().is_empty());
+    assert!(s.security_quotes(&[]).await.unwrap().is_empty());
 }
 
 async fn refresh_tokens(s: &dyn Store) {

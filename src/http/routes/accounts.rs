@@ -4,10 +4,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
 use uuid::Uuid;
 
-use crate::http::auth::CurrentUser;
+use crate::http::auth::{CurrentUser, VersionAtAuth};
 use crate::http::conditional::{list_response, Conditional, IfNoneMatch};
 use crate::http::dto::accounts::{AccountIn, AccountOut, AccountUpdateIn};
 use crate::http::error::{ApiResult, ErrorBody, ValidationBody};
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    Extension(VersionAtAuth(version)): Extension<VersionAtAuth>,
     Query(page): Query<PageParams>,
     request: Conditional,
 ) -> ApiResult<Response> {
@@ -45,7 +47,7 @@ pub async fn list(
         let page = state
             .services
             .portfolio
-            .accounts(&user, page.request()?)
+            .accounts_at(&user, page.request()?, version)
             .await?;
         Ok(Paged::from_page(page, AccountOut::from))
     })
@@ -74,13 +76,14 @@ pub async fn create(
 pub async fn get_one(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    Extension(VersionAtAuth(version)): Extension<VersionAtAuth>,
     Path(id): Path<Uuid>,
 ) -> ApiResult<axum::Json<AccountOut>> {
     Ok(axum::Json(
         state
             .services
             .portfolio
-            .account_summary(&user, id)
+            .account_summary_at(&user, id, version)
             .await?
             .into(),
     ))

@@ -29,8 +29,8 @@ use uuid::Uuid;
 use chrono::NaiveDate;
 
 use crate::domain::ledger::Activity;
-use crate::domain::{Account, CurrencyCode, DataVersion, Holding, PageRequest};
-use crate::store::Store;
+use crate::domain::{Account, AccountValue, CurrencyCode, DataVersion, Holding, PageRequest};
+use crate::store::{SecurityQuote, Store};
 
 use crate::service::ServiceResult;
 
@@ -41,6 +41,8 @@ use super::RateHistory;
 const CAPACITY_BYTES: u64 = 128 * 1024 * 1024;
 /// Rate histories kept, each of one set of currencies.
 const RATE_HISTORIES: u64 = 16;
+/// Securities' closes kept, counted one per security across the sets asked for.
+const QUOTES: u64 = 100_000;
 /// Rows of a user who has not asked for a while are let go.
 const IDLE: Duration = Duration::from_secs(10 * 60);
 
@@ -56,6 +58,8 @@ pub(crate) struct UserRows {
     ledgers: HashMap<Uuid, Arc<AccountRows>>,
     /// Each account's own data version its rows were read at (or after).
     account_versions: HashMap<Uuid, i64>,
+    /// Each account's newest value; accounts with none are absent.
+    latest_values: HashMap<Uuid, AccountValue>,
 }
 
 /// One account's rows, with what a replay asks of them before it starts.
@@ -126,6 +130,11 @@ impl UserRows {
         self.accounts.iter().find(|a| a.id == id)
     }
 
+    /// The account's newest value, if it has any.
+    pub fn latest_value(&self, account_id: Uuid) -> Option<&AccountValue> {
+        self.latest_values.get(&account_id)
+    }
+
     /// The account's rows; none for an account without activities or holdings.
     pub fn of(&self, account_id: Uuid) -> &AccountRows {
         self.ledgers
@@ -190,6 +199,15 @@ pub(crate) struct LedgerRows {
     held: moka::sync::Cache<Uuid, Arc<UserRows>>,
     /// By the sorted currencies asked for.
     rates: moka::sync::Cache<Vec<CurrencyCode>, Arc<HeldRates>>,
+    /// By the sorted securities asked for.
+    quotes: moka::sync::Cache<Vec<Uuid>, Arc<HeldQuotes>>,
+}
+
+/// Securities with their newest closes, as stored at a market data version.
+#[derive(Debug)]
+struct HeldQuotes {
+    market: i64,
+    by_id: Arc<HashMap<Uuid, SecurityQuote>>,
 }
 
 impl LedgerRows {
@@ -207,7 +225,49 @@ impl LedgerRows {
             .max_capacity(RATE_HISTORIES)
             .time_to_idle(IDLE)
             .build();
-        Self { store, held, rates }
+        let quotes = moka::sync::Cache::builder()
+            .max_capacity(QUOTES)
+            .weigher(|ids: &Vec<Uuid>, _: &Arc<HeldQuotes>| {
+                u32::try_from(ids.len()).unwrap_or(u32::MAX)
+            })
+            .time_to_idle(IDLE)
+            .build();
+        Self {
+            store,
+            held,
+            rates,
+            quotes,
+        }
+    }
+
+    /// Each of `ids` with its newest close as of the market data version `market`: those held
+    /// when it is unchanged, else read again. A security not stored is absent.
+    pub async fn quotes(
+        &self,
+        mut ids: Vec<Uuid>,
+        market: i64,
+    ) -> ServiceResult<Arc<HashMap<Uuid, SecurityQuote>>> {
+        ids.sort_unstable();
+        ids.dedup();
+        if let Some(held) = self.quotes.get(&ids) {
+            if held.market == market {
+                return Ok(held.by_id.clone());
+            }
+        }
+        let by_id: Arc<HashMap<Uuid, SecurityQuote>> = Arc::new(
+            self.store
+                .security_quotes(&ids)
+                .await?
+                .into_iter()
+                .map(|q| (q.security_id, q))
+                .collect(),
+        );
+        let held = HeldQuotes {
+            market,
+            by_id: by_id.clone(),
+        };
+        self.quotes.insert(ids, Arc::new(held));
+        Ok(by_id)
     }
 
     /// Every stored rate among `currencies` (and USD, for crosses) dated on or before `until`
@@ -247,6 +307,16 @@ impl LedgerRows {
     #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn of_user(&self, user_id: Uuid) -> ServiceResult<UserLedger> {
         let versions = self.store.data_version(user_id).await?;
+        self.of_user_at(user_id, versions).await
+    }
+
+    /// [`LedgerRows::of_user`] with the data version already read by the caller (as a request
+    /// is authenticated): no statement runs when the rows held are of that version.
+    pub async fn of_user_at(
+        &self,
+        user_id: Uuid,
+        versions: DataVersion,
+    ) -> ServiceResult<UserLedger> {
         let version = versions.user;
         let held = self.held.get(&user_id);
         if let Some(held) = &held {
@@ -283,6 +353,7 @@ impl LedgerRows {
             return self.read_all(user_id, version, account_versions).await;
         };
         let accounts = store.accounts(user_id, PageRequest::all()).await?.items;
+        let latest_values = self.latest_values(&accounts).await?;
         let mut ledgers = HashMap::new();
         for account in &accounts {
             let now = account_versions.get(&account.id).copied().unwrap_or(0);
@@ -308,7 +379,16 @@ impl LedgerRows {
             accounts,
             ledgers,
             account_versions,
+            latest_values,
         })
+    }
+
+    async fn latest_values(
+        &self,
+        accounts: &[Account],
+    ) -> ServiceResult<HashMap<Uuid, AccountValue>> {
+        let ids: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
+        Ok(self.store.latest_account_values(&ids).await?)
     }
 
     /// Every row of the user, the activities of all accounts in one read.
@@ -324,6 +404,7 @@ impl LedgerRows {
             store.user_activities(user_id),
         )?;
         let accounts = accounts.items;
+        let latest_values = self.latest_values(&accounts).await?;
         let mut activities = activities;
         // The store lists them by account; a stable sort keeps each account's order.
         if !activities.is_sorted_by_key(|a| a.account_id) {
@@ -354,6 +435,7 @@ impl LedgerRows {
             accounts,
             ledgers,
             account_versions,
+            latest_values,
         })
     }
 }

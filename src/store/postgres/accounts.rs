@@ -10,7 +10,7 @@ use super::{PgQuery, PgStore};
 use crate::domain::{Account, AccountValue, Page, PageRequest};
 use crate::store::rows::{self, affected_one, distinct_ids, sql_i64};
 use crate::store::sql::accounts::{self as sql, account_columns, value_columns};
-use crate::store::{AccountPositions, AccountStore, StoreResult};
+use crate::store::{AccountStore, StoreResult};
 
 /// `sql::INSERT` with the account's columns bound.
 pub(super) fn bind_insert(a: &Account) -> PgQuery<'_> {
@@ -66,16 +66,6 @@ impl AccountStore for PgStore {
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
         self.optional(sqlx::query(sql::BY_ID).bind(id), rows::account)
             .await
-    }
-
-    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    async fn account_positions(
-        &self,
-        owner: Uuid,
-        id: Uuid,
-    ) -> StoreResult<Option<AccountPositions>> {
-        let query = sqlx::query(sql::WITH_POSITIONS).bind(id).bind(owner);
-        rows::account_positions(&self.rows(query).await?)
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]

@@ -5,7 +5,7 @@ use super::{PgQuery, PgStore};
 use crate::domain::{Page, PageRequest, Security, Symbol};
 use crate::store::rows::{self, affected_one, contains_pattern, sql_i64};
 use crate::store::sql::securities::{self as sql, search_where, security_columns};
-use crate::store::{SecurityStore, StoreResult};
+use crate::store::{SecurityQuote, SecurityStore, StoreResult};
 
 /// `sql::INSERT` or `sql::UPSERT` with the security's columns bound.
 pub(super) fn bind_security<'q>(sql: &'q str, s: &'q Security) -> PgQuery<'q> {
@@ -56,6 +56,19 @@ impl SecurityStore for PgStore {
         ))
         .bind(ids);
         self.list(query, rows::security).await
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn security_quotes(&self, ids: &[Uuid]) -> StoreResult<Vec<SecurityQuote>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = sqlx::query(
+            "SELECT id AS security_id, symbol, currency AS quote_currency, last_close AS close \
+             FROM securities WHERE id = ANY($1)",
+        )
+        .bind(ids);
+        self.list(query, rows::security_quote).await
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

@@ -75,16 +75,6 @@ pub(crate) const PRICED_CURRENT_OF_USER: &str = concat!(
     priced_from_held!(),
     "ORDER BY held.account_name, held.account_id, held.security_id"
 );
-/// What valuing each current holding of the user takes, and no more: the rows
-/// `rows::account_position_price` reads, by account and security.
-pub(crate) const POSITION_PRICES_OF_USER: &str = concat!(
-    "SELECT h.account_id, h.security_id, h.shares, s.symbol, s.currency AS quote_currency, \
-         s.last_close AS close \
-     FROM holdings AS h JOIN accounts AS a ON a.id = h.account_id \
-     JOIN securities AS s ON s.id = h.security_id WHERE a.user_id = $1 AND ",
-    newest_only!(),
-    " ORDER BY h.account_id, h.security_id"
-);
 /// Binds the account and its owner.
 pub(crate) const COUNT_OF_OWNED_ACCOUNT: &str = concat!(
     "SELECT count(*) FROM holdings AS h WHERE ",

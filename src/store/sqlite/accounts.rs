@@ -12,7 +12,7 @@ use super::{SqliteQuery, SqliteStore};
 use crate::domain::{Account, AccountValue, Page, PageRequest};
 use crate::store::rows::{self, affected_one, sql_i64};
 use crate::store::sql::accounts::{self as sql, account_columns, value_columns};
-use crate::store::{AccountPositions, AccountStore, StoreResult};
+use crate::store::{AccountStore, StoreResult};
 
 /// Bound by the texts of the range's ends, open ends as '' and '~' (see `account_values`).
 macro_rules! values_in_range {
@@ -80,18 +80,6 @@ impl AccountStore for SqliteStore {
     async fn account(&self, id: Uuid) -> StoreResult<Option<Account>> {
         let query = sqlx::query(sql::BY_ID).bind(uid(&id));
         self.optional(query, rows::account).await
-    }
-
-    #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
-    async fn account_positions(
-        &self,
-        owner: Uuid,
-        id: Uuid,
-    ) -> StoreResult<Option<AccountPositions>> {
-        let query = sqlx::query(sql::WITH_POSITIONS)
-            .bind(uid(&id))
-            .bind(uid(&owner));
-        rows::account_positions(&self.rows(query).await?)
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]

@@ -9,7 +9,7 @@ use crate::store::rows::{self, affected_one, sql_i64, Columns};
 use crate::store::sql::holdings::{
     self as sql, holding_columns, newest_only, of_owned_account, priced_from_held,
 };
-use crate::store::{HoldingStore, PositionPrice, PricedHolding, StoreResult};
+use crate::store::{HoldingStore, PricedHolding, StoreResult};
 
 macro_rules! page_of_account {
     ($($filter:expr)?) => {
@@ -135,15 +135,6 @@ impl HoldingStore for SqliteStore {
     async fn priced_positions(&self, user_id: Uuid) -> StoreResult<Vec<PricedHolding>> {
         let query = sqlx::query(sql::PRICED_CURRENT_OF_USER).bind(uid(&user_id));
         self.list(query, rows::priced_holding).await
-    }
-
-    #[tracing::instrument(level = "debug", skip_all, fields(user_id = %user_id))]
-    async fn position_prices_of_user(
-        &self,
-        user_id: Uuid,
-    ) -> StoreResult<Vec<(Uuid, PositionPrice)>> {
-        let query = sqlx::query(sql::POSITION_PRICES_OF_USER).bind(uid(&user_id));
-        self.list(query, rows::account_position_price).await
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

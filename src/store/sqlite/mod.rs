@@ -128,12 +128,6 @@ impl SqliteStore {
         Ok(out.into_iter().collect())
     }
 
-    /// Every row a query finds.
-    #[tracing::instrument(level = "debug", skip_all)]
-    async fn rows(&self, query: SqliteQuery<'_>) -> StoreResult<Vec<SqliteRow>> {
-        query.fetch_all(&self.pool).await.map_err(errors::db_err)
-    }
-
     /// Runs a write that breaks no foreign key; the number of rows it touched.
     #[tracing::instrument(level = "debug", skip_all)]
     async fn execute(&self, query: SqliteQuery<'_>) -> StoreResult<u64> {
