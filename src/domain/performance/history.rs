@@ -106,10 +106,9 @@ impl Days {
 
 /// The latest close on or before each day and the splits after it, read through days in
 /// order: each security's closes are walked once over the whole range, its splits multiplied
-/// again only on the days one of them passes. Valuing a
-/// day's positions finds each one's security where the day before found it (positions change
-/// seldom, and come in the same order every day), and reads each quote currency's rate once a
-/// day.
+/// again only on the days one of them passes. Valuing a day's positions finds each one's
+/// security where the day before found it (positions change seldom, and come in the same
+/// order every day), and reads each quote currency's rate once a day.
 struct PriceCursor<'a> {
     market: &'a Market,
     /// The history's currency.
