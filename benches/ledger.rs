@@ -8,6 +8,9 @@
 //!   every realized gain and income row.
 //! - `ledger/daily/fifo`: one replay stepped through every calendar day of the ten years,
 //!   reading each day's cash and quantities (the walk a daily valuation makes).
+//! - `ledger/performance/fifo`: `account_history` over the ten years: the same walk, each
+//!   day's positions valued at their daily closes (one per security and day, a split among
+//!   them), with the day's flows and totals.
 //!
 //! `cargo bench --bench ledger`.
 
@@ -20,7 +23,8 @@ use finances::domain::ledger::{
     check_ledger, ledger_as_of, AccountLedger, Activity, ActivityType, CostBasisMethod, NoRates,
     SplitRatio, Timeline,
 };
-use finances::domain::CurrencyCode;
+use finances::domain::performance::{account_history, Days, Market, SecurityMarket};
+use finances::domain::{CurrencyCode, QuoteUnit, Symbol};
 
 const ACTIVITIES: usize = 100_000;
 const SECURITIES: u128 = 50;
@@ -153,7 +157,53 @@ fn bench(c: &mut Criterion) {
             total
         })
     });
+    let market = market(&activities);
+    let days = Days {
+        start: start(),
+        end: last,
+    };
+    group.bench_function("performance/fifo", |b| {
+        b.iter(|| {
+            account_history(
+                Uuid::from_u128(1),
+                black_box(account(CostBasisMethod::Fifo)),
+                &NoRates,
+                &market,
+                days,
+            )
+            .unwrap()
+        })
+    });
     group.finish();
+}
+
+/// A daily close of every security on every day, in USD, and the ledger's split as the market
+/// data would report it.
+fn market(activities: &[Activity]) -> Market {
+    let usd = QuoteUnit::parse("USD").unwrap();
+    (0..SECURITIES)
+        .map(|s| {
+            let id = Uuid::from_u128(1_000 + s);
+            let closes = (0..DAYS)
+                .map(|d| {
+                    let cents = 5_000 + ((s as i64 * 7_919 + d * 104_729) % 10_000);
+                    (start() + Duration::days(d), Decimal::new(cents, 2))
+                })
+                .collect();
+            let splits = activities
+                .iter()
+                .filter(|a| a.activity_type == ActivityType::Split && a.security_id == Some(id))
+                .map(|a| (a.date, Decimal::from(2)))
+                .collect();
+            let market = SecurityMarket {
+                symbol: Symbol::parse(&format!("S{s}")).unwrap(),
+                unit: Some(usd.clone()),
+                closes,
+                splits,
+            };
+            (id, market)
+        })
+        .collect()
 }
 
 criterion_group!(benches, bench);

@@ -6,6 +6,7 @@
 //! What cannot be priced or converted stays `None` and out of every total: never 0, never at
 //! cost, never 1:1.
 
+mod market_rows;
 mod rates;
 mod rows;
 
@@ -29,6 +30,7 @@ use crate::store::{LatestClose, SecurityQuote, Store};
 use super::valuation::checked_as_of;
 use super::{Entity, ServiceError, ServiceResult};
 
+pub(crate) use market_rows::MarketRows;
 pub(crate) use rates::RateHistory;
 pub(crate) use rows::{LedgerRows, UserLedger, UserRows};
 
@@ -178,6 +180,27 @@ impl LedgerService {
         market: i64,
     ) -> ServiceResult<Arc<HashMap<Uuid, SecurityQuote>>> {
         self.rows.quotes(ids, market).await
+    }
+
+    /// The rate history among `currencies` through `until` at least, as of the market data
+    /// version `market` (held while it is unchanged).
+    pub(crate) async fn rates(
+        &self,
+        currencies: impl IntoIterator<Item = CurrencyCode>,
+        until: NaiveDate,
+        market: i64,
+    ) -> ServiceResult<Arc<RateHistory>> {
+        self.rows.rates(currencies, until, market).await
+    }
+
+    /// The securities with their daily closes and splits, as of the market data version
+    /// `market` (held while it is unchanged).
+    pub(crate) async fn market(
+        &self,
+        securities: impl IntoIterator<Item = Uuid>,
+        market: i64,
+    ) -> ServiceResult<Arc<MarketRows>> {
+        self.rows.market(securities, market).await
     }
 
     /// The securities the account holds at the end of `as_of` (default today; a later day is

@@ -85,7 +85,7 @@ impl Services {
             activities: activities.clone(),
             proposals: proposals::ProposalService::new(store.clone(), activities),
             ledger: ledger.clone(),
-            performance: performance::PerformanceService::new(store.clone(), ledger),
+            performance: performance::PerformanceService::new(ledger),
             imports: import::ImportService::new(store.clone(), securities.clone(), locks.clone()),
             currencies: CurrencyService::new(store.clone()),
             backup: backup::BackupService::new(store.clone()),

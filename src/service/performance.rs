@@ -3,9 +3,6 @@
 //! portfolio in the base currency or for one account in its own. The figures are computed
 //! here once, by `domain::performance`; the HTTP route, the TUI and the CLI only show them.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -15,10 +12,9 @@ use crate::domain::performance::{
     account_history, portfolio_history, returns, Days, FlowEntry, History, Market, MissingSpan,
     Returns, SecurityMarket,
 };
-use crate::domain::{Account, CurrencyCode, QuoteUnit, Security, User};
-use crate::store::Store;
+use crate::domain::{Account, CurrencyCode, QuoteUnit, User};
 
-use super::ledger::{LedgerService, RateHistory, UserRows};
+use super::ledger::{LedgerService, MarketRows, UserRows};
 use super::portfolio::ACCOUNT_NOT_FOUND;
 use super::{Entity, ServiceError, ServiceResult};
 
@@ -74,7 +70,6 @@ impl Performance {
 
 #[derive(Clone)]
 pub struct PerformanceService {
-    store: Arc<dyn Store>,
     /// The owner's ledger rows, held per data version and shared with the ledger's views.
     ledger: LedgerService,
 }
@@ -95,8 +90,8 @@ impl Ledger<'_> {
 }
 
 impl PerformanceService {
-    pub fn new(store: Arc<dyn Store>, ledger: LedgerService) -> Self {
-        Self { store, ledger }
+    pub fn new(ledger: LedgerService) -> Self {
+        Self { ledger }
     }
 
     /// The performance of the owner's portfolio (or of the one account) over the range.
@@ -123,7 +118,11 @@ impl PerformanceService {
         let held = self.ledger.rows(user).await?;
         let rows = held.rows.as_ref();
         let (accounts, excluded) = select(rows, query.account_id)?;
-        let securities = self.securities(rows, &accounts).await?;
+        // Every security the accounts' activities and holdings name.
+        let ids = accounts
+            .iter()
+            .flat_map(|a| rows.of(a.id).securities.iter().copied());
+        let stored = self.ledger.market(ids, held.version.market).await?;
         let ledgers = accounts
             .into_iter()
             .map(|account| {
@@ -132,10 +131,10 @@ impl PerformanceService {
                     .holdings
                     .iter()
                     .map(|h| {
-                        let unit = securities.get(&h.security_id).ok_or_else(|| {
+                        let unit = stored.securities.get(&h.security_id).ok_or_else(|| {
                             ServiceError::not_found(Entity::Security, "Security not found")
                         })?;
-                        Ok(PositionStatement::from_holding(h, &unit.currency))
+                        Ok(PositionStatement::from_holding(h, &unit.security.currency))
                     })
                     .collect::<ServiceResult<Vec<_>>>()?;
                 Ok(Ledger {
@@ -158,13 +157,14 @@ impl PerformanceService {
                 .map_or_else(|| user.base_currency.clone(), |a| a.currency.clone()),
             None => user.base_currency.clone(),
         };
-        let market = self.market(&ledgers, securities, start, end).await?;
+        let market = market(&ledgers, &stored, start, end);
         let currencies = ledgers
             .iter()
             .flat_map(|l| {
-                l.activities
+                rows.of(l.account.id)
+                    .units
                     .iter()
-                    .map(|a| a.currency.as_str())
+                    .map(String::as_str)
                     .chain(l.statements.iter().map(|s| s.currency.as_str()))
                     .chain(std::iter::once(l.account.currency.as_str()))
             })
@@ -176,7 +176,11 @@ impl PerformanceService {
             )
             .chain(std::iter::once(currency.clone()))
             .collect::<Vec<_>>();
-        let rates = RateHistory::read(self.store.as_ref(), currencies, end).await?;
+        let rates = self
+            .ledger
+            .rates(currencies, end, held.version.market)
+            .await?;
+        let rates = rates.as_ref();
         let mut histories = Vec::with_capacity(ledgers.len());
         for l in &ledgers {
             let ledger = AccountLedger {
@@ -187,7 +191,7 @@ impl PerformanceService {
             };
             histories.push((
                 l.account.id,
-                account_history(l.account.id, ledger, &rates, &market, days)?,
+                account_history(l.account.id, ledger, rates, &market, days)?,
             ));
         }
         let mut accounts: Vec<AccountReturns> = ledgers
@@ -208,7 +212,7 @@ impl PerformanceService {
         accounts.sort_by(|a, b| a.name.cmp(&b.name));
         let history: History = match (query.account_id, histories.len()) {
             (Some(_), 1) => histories.pop().map(|(_, h)| h).expect("one history"),
-            _ => portfolio_history(&currency, &histories, &rates, days),
+            _ => portfolio_history(&currency, &histories, rates, days),
         };
         let returns = returns(&history.days).expect("a range has at least one day");
         Ok(Performance {
@@ -229,105 +233,43 @@ impl PerformanceService {
             accounts,
         })
     }
+}
 
-    /// Every security the accounts' activities and holdings name, by id.
-    async fn securities(
-        &self,
-        rows: &UserRows,
-        accounts: &[&Account],
-    ) -> ServiceResult<HashMap<Uuid, Security>> {
-        let mut ids: Vec<Uuid> = accounts
-            .iter()
-            .flat_map(|a| rows.of(a.id).securities.iter().copied())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        Ok(self
-            .store
-            .securities_by_ids(&ids)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect())
+/// The daily closes of every security the ledgers touch, from the newest on or before `start`
+/// to `end`, with their splits: those the market data reported (stored by every sync), and
+/// those recorded as activities in the owner's ledgers on other days.
+fn market(ledgers: &[Ledger<'_>], stored: &MarketRows, start: NaiveDate, end: NaiveDate) -> Market {
+    let mut market = Market::new();
+    for (id, s) in &stored.securities {
+        market.insert(
+            *id,
+            SecurityMarket {
+                unit: QuoteUnit::parse(&s.security.currency).ok(),
+                symbol: s.security.symbol.clone(),
+                closes: s.closes(start, end).to_vec(),
+                splits: s.splits.clone(),
+            },
+        );
     }
-
-    /// The daily closes of every security the ledgers touch, from the newest on or before
-    /// `start` to `end`, with their splits: those the market data reported (stored by every
-    /// sync), and those recorded as activities in the owner's ledgers on other days.
-    async fn market(
-        &self,
-        ledgers: &[Ledger<'_>],
-        securities: HashMap<Uuid, Security>,
-        start: NaiveDate,
-        end: NaiveDate,
-    ) -> ServiceResult<Market> {
-        let mut ids: Vec<Uuid> = ledgers
-            .iter()
-            .flat_map(|l| {
-                let bought = l.activities.iter().filter_map(|a| a.security_id);
-                bought.chain(l.statements.iter().map(|s| s.security_id))
-            })
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let store = self.store.as_ref();
-        let (before, events) = tokio::try_join!(
-            store.closes_on_or_before(&ids, start, 1),
-            store.security_events(&ids),
-        )?;
-        let mut market = Market::new();
-        for security in securities.into_values() {
-            market.insert(
-                security.id,
-                SecurityMarket {
-                    unit: QuoteUnit::parse(&security.currency).ok(),
-                    symbol: security.symbol,
-                    closes: Vec::new(),
-                    splits: Vec::new(),
-                },
-            );
-        }
-        for close in before {
-            if let Some(s) = market.get_mut(&close.security_id) {
-                s.closes.push((close.timestamp.date_naive(), close.close));
-            }
-        }
-        if let Some(after_start) = start.succ_opt() {
-            if after_start <= end {
-                for close in store.daily_closes(&ids, after_start, end).await? {
-                    if let Some(s) = market.get_mut(&close.security_id) {
-                        s.closes.push((close.timestamp.date_naive(), close.close));
-                    }
-                }
-            }
-        }
-        for event in &events {
-            if let (Some(s), Some(factor)) =
-                (market.get_mut(&event.security_id), event.split_factor())
+    // A split recorded in a ledger stands in for one the market data has not reported.
+    for l in ledgers {
+        for a in l.activities {
+            if let (ActivityType::Split, Some(id), Some(ratio)) =
+                (a.activity_type, a.security_id, a.split_ratio)
             {
-                s.splits.push((event.date, factor));
-            }
-        }
-        // A split recorded in a ledger stands in for one the market data has not reported.
-        for l in ledgers {
-            for a in l.activities {
-                if let (ActivityType::Split, Some(id), Some(ratio)) =
-                    (a.activity_type, a.security_id, a.split_ratio)
-                {
-                    if let Some(s) = market.get_mut(&id) {
-                        let factor = ratio.new_shares() / ratio.old_shares();
-                        if !s.splits.iter().any(|(d, _)| *d == a.date) {
-                            s.splits.push((a.date, factor));
-                        }
+                if let Some(s) = market.get_mut(&id) {
+                    let factor = ratio.new_shares() / ratio.old_shares();
+                    if !s.splits.iter().any(|(d, _)| *d == a.date) {
+                        s.splits.push((a.date, factor));
                     }
                 }
             }
         }
-        for s in market.values_mut() {
-            s.splits.sort_by_key(|(d, _)| *d);
-        }
-        Ok(market)
     }
+    for s in market.values_mut() {
+        s.splits.sort_by_key(|(d, _)| *d);
+    }
+    market
 }
 
 /// The accounts asked for, with a ledger (activities or holdings), and those left out for

@@ -11,11 +11,14 @@ use uuid::Uuid;
 
 use finances::context::open_store;
 use finances::domain::ledger::ActivityType;
+use finances::domain::security_event::{CorporateAction, SecurityEvent};
 use finances::domain::{
-    AccountType, CurrencyCode, NewAccount, NewSecurity, Security, SecurityType, Symbol, User,
+    AccountType, CurrencyCode, Interval, NewAccount, NewSecurity, PriceBar, Security, SecurityType,
+    Symbol, User,
 };
 use finances::service::activities::ActivityDraft;
 use finances::service::ledger::DateRange;
+use finances::service::performance::PerformanceQuery;
 use finances::service::portfolio::SecurityRef;
 use finances::service::Services;
 use finances::store::testing::TestStore;
@@ -52,6 +55,7 @@ on_both_stores!(
     a_write_through_another_store_handle_is_seen_by_the_next_read,
     the_one_replay_answers_what_the_separate_views_do,
     a_write_to_one_account_leaves_the_others_rows_right,
+    market_data_stored_after_a_performance_is_seen_by_the_next,
 );
 
 fn dec(s: &str) -> Decimal {
@@ -334,4 +338,83 @@ async fn a_write_to_one_account_leaves_the_others_rows_right(t: &TestStore) {
     other_store.update_activity(&changed).await.unwrap();
     assert_eq!(held(&s, &alice, two).await, (dec("3"), dec("3")));
     assert_eq!(held(&s, &alice, one).await, (dec("6"), dec("6")));
+}
+
+/// A daily close of `sec` at noon (UTC) of `date`.
+fn close(sec: &Security, date: NaiveDate, close: &str) -> PriceBar {
+    PriceBar {
+        security_id: sec.id,
+        interval: Interval::D1,
+        timestamp: date.and_hms_opt(12, 0, 0).unwrap().and_utc(),
+        open: dec(close),
+        high: dec(close),
+        low: dec(close),
+        close: dec(close),
+        adj_close: None,
+        volume: 1_000,
+    }
+}
+
+async fn market_data_stored_after_a_performance_is_seen_by_the_next(t: &TestStore) {
+    let store = t.store();
+    let s = services(store.clone());
+    let alice = user(&s, "alice").await;
+    let acc = brokerage(&s, &alice).await;
+    let aapl = security(store.as_ref(), "AAPL").await;
+    s.activities
+        .create(
+            &alice,
+            acc,
+            trade(ActivityType::Buy, &aapl, days_ago(10), "10"),
+        )
+        .await
+        .unwrap();
+    let closes: Vec<PriceBar> = (2..=10).map(|n| close(&aapl, days_ago(n), "100")).collect();
+    store.save_sync(&aapl, &closes).await.unwrap();
+    let query = PerformanceQuery {
+        account_id: Some(acc),
+        start: Some(days_ago(10)),
+        end: Some(days_ago(1)),
+    };
+    let before = s.performance.performance(&alice, query).await.unwrap();
+    assert!(before.complete(), "{:?}", before.missing);
+    let end_value = |p: &finances::service::performance::Performance| p.returns.end_value;
+    // Asked again with nothing written: the same figures.
+    assert_eq!(
+        s.performance.performance(&alice, query).await.unwrap(),
+        before
+    );
+
+    // A close of the last day, stored after the call: the last day is valued at it.
+    store
+        .save_sync(&aapl, &[close(&aapl, days_ago(1), "120")])
+        .await
+        .unwrap();
+    let after = s.performance.performance(&alice, query).await.unwrap();
+    assert_eq!(end_value(&after) - end_value(&before), dec("200"));
+
+    // A close written again through another store handle (as another process would).
+    let other = open_store(t.url(), 2).await.unwrap();
+    other
+        .save_sync(&aapl, &[close(&aapl, days_ago(1), "130")])
+        .await
+        .unwrap();
+    let again = s.performance.performance(&alice, query).await.unwrap();
+    assert_eq!(end_value(&again) - end_value(&before), dec("300"));
+
+    // A split the market data reports after the range: the stored closes are split-adjusted,
+    // so every day of the range is valued at twice its close.
+    store
+        .save_events(&[SecurityEvent {
+            security_id: aapl.id,
+            date: days_ago(0),
+            action: CorporateAction::Split {
+                new: dec("2"),
+                old: dec("1"),
+            },
+        }])
+        .await
+        .unwrap();
+    let split = s.performance.performance(&alice, query).await.unwrap();
+    assert_eq!(end_value(&split) - end_value(&again), dec("1300"));
 }

@@ -4,7 +4,7 @@
 //! split-adjusted), converted at the latest rate on or before it. What cannot be priced or
 //! converted is left out and listed for the days it is missing, never counted as 0.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -105,10 +105,37 @@ impl Days {
 }
 
 /// The latest close on or before each day and the splits after it, read through days in
-/// order: each security's closes are walked once over the whole range.
+/// order: each security's closes are walked once over the whole range, its splits multiplied
+/// again only on the days one of them passes. Valuing a day's positions finds each one's
+/// security where the day before found it (positions change seldom, and come in the same
+/// order every day), and reads each quote currency's rate once a day.
 struct PriceCursor<'a> {
     market: &'a Market,
-    next_close: HashMap<Uuid, usize>,
+    /// The history's currency.
+    currency: &'a CurrencyCode,
+    /// By security id, where its slot is in `slots`.
+    by_id: HashMap<Uuid, usize>,
+    slots: Vec<Slot<'a>>,
+    /// The securities of the positions valued on the day before, in their order, with their
+    /// slots.
+    positions: Vec<(Uuid, usize)>,
+    /// The rates of `rates_day` from the quote currencies asked about to `currency`.
+    rates_day: Option<NaiveDate>,
+    day_rates: Vec<(&'a CurrencyCode, Option<Decimal>)>,
+}
+
+/// One security's place in its closes and splits.
+struct Slot<'a> {
+    /// `None` for a security the market data does not know.
+    security: Option<&'a SecurityMarket>,
+    /// The first close dated after the day last asked about.
+    next_close: usize,
+    /// The product of the splits dated after each day from `factor_from` (`None`: not yet
+    /// asked) up to the day before `factor_to` (`None`: every later day), in their order;
+    /// `None` when there are none (a factor of 1).
+    factor: Option<Decimal>,
+    factor_from: Option<NaiveDate>,
+    factor_to: Option<NaiveDate>,
 }
 
 /// A position's or flow's shares valued on a day, in the account's currency.
@@ -118,23 +145,80 @@ enum Priced {
 }
 
 impl<'a> PriceCursor<'a> {
-    fn new(market: &'a Market) -> Self {
+    fn new(market: &'a Market, currency: &'a CurrencyCode) -> Self {
         Self {
             market,
-            next_close: HashMap::new(),
+            currency,
+            by_id: HashMap::new(),
+            slots: Vec::new(),
+            positions: Vec::new(),
+            rates_day: None,
+            day_rates: Vec::new(),
         }
     }
 
+    /// The slot of a security, made on first sight.
+    fn slot(&mut self, security_id: Uuid) -> usize {
+        if let Some(slot) = self.by_id.get(&security_id) {
+            return *slot;
+        }
+        let security = self.market.get(&security_id);
+        let slot = self.slots.len();
+        self.slots.push(Slot {
+            security,
+            next_close: 0,
+            factor: None,
+            factor_from: None,
+            factor_to: None,
+        });
+        self.by_id.insert(security_id, slot);
+        slot
+    }
+
+    /// The slot of the day's `n`th position (in the order [`Replay::quantities`] lists them).
+    fn position_slot(&mut self, n: usize, security_id: Uuid) -> usize {
+        match self.positions.get(n) {
+            Some((id, slot)) if *id == security_id => *slot,
+            _ => {
+                let slot = self.slot(security_id);
+                self.positions.truncate(n);
+                self.positions.push((security_id, slot));
+                slot
+            }
+        }
+    }
+
+    /// The rate from `from` to the history's currency on `day`, asked of `rates` once a day.
+    fn rate(
+        &mut self,
+        from: &'a CurrencyCode,
+        day: NaiveDate,
+        rates: &impl RateSource,
+    ) -> Option<Decimal> {
+        if self.rates_day != Some(day) {
+            self.rates_day = Some(day);
+            self.day_rates.clear();
+        }
+        if let Some((_, rate)) = self.day_rates.iter().find(|(c, _)| *c == from) {
+            return *rate;
+        }
+        let rate = rates.rate(from, self.currency, day);
+        self.day_rates.push((from, rate));
+        rate
+    }
+
+    /// `quantity` shares of the security in `slot` on `day`, in the history's currency. Days
+    /// are asked about in order.
     fn value(
         &mut self,
         account_id: Uuid,
-        security_id: Uuid,
+        slot: usize,
         quantity: Decimal,
         day: NaiveDate,
-        currency: &CurrencyCode,
         rates: &impl RateSource,
     ) -> Priced {
-        let Some(security) = self.market.get(&security_id) else {
+        let s = &mut self.slots[slot];
+        let Some(security) = s.security else {
             // A security the market data does not know cannot be named by symbol either.
             return Priced::Missing(Missing {
                 kind: MissingKind::Price,
@@ -143,29 +227,44 @@ impl<'a> PriceCursor<'a> {
                 currency: None,
             });
         };
-        let next = self.next_close.entry(security_id).or_insert(0);
         while security
             .closes
-            .get(*next)
+            .get(s.next_close)
             .is_some_and(|(date, _)| *date <= day)
         {
-            *next += 1;
+            s.next_close += 1;
         }
-        let close = (*next > 0).then(|| security.closes[*next - 1].1);
+        let close = (s.next_close > 0).then(|| security.closes[s.next_close - 1].1);
         let (Some(unit), Some(close)) = (&security.unit, close) else {
             return Priced::Missing(Missing::price(account_id, security.symbol.clone()));
         };
-        let factor: Decimal = security
-            .splits
-            .iter()
-            .filter(|(date, _)| *date > day)
-            .map(|(_, f)| *f)
-            .product();
-        let in_unit = unit.to_major(quantity * close * factor);
-        if unit.currency == *currency {
+        // The splits after the day, the same from one split's day to the day before the next.
+        let known =
+            s.factor_from.is_some_and(|from| from <= day) && s.factor_to.is_none_or(|to| day < to);
+        if !known {
+            let after = || security.splits.iter().filter(|(date, _)| *date > day);
+            s.factor = after()
+                .next()
+                .is_some()
+                .then(|| after().map(|(_, f)| *f).product());
+            s.factor_from = Some(day);
+            s.factor_to = after().map(|(date, _)| *date).min();
+        }
+        // A factor of 1 and a unit of the currency itself leave the amount as it is, to the
+        // last digit and scale (a product with a zero is zero either way).
+        let mut amount = quantity * close;
+        if let Some(factor) = s.factor {
+            amount *= factor;
+        }
+        let in_unit = if unit.is_minor() {
+            unit.to_major(amount)
+        } else {
+            amount
+        };
+        if unit.currency == *self.currency {
             return Priced::Value(in_unit);
         }
-        match rates.rate(&unit.currency, currency, day) {
+        match self.rate(&unit.currency, day, rates) {
             Some(rate) => Priced::Value(in_unit * rate),
             None => Priced::Missing(Missing::fx(
                 account_id,
@@ -179,7 +278,8 @@ impl<'a> PriceCursor<'a> {
 /// Opens a span for what is missing on a day and closes those no longer missing.
 #[derive(Default)]
 struct SpanBook {
-    open: BTreeMap<MissingKey, (Missing, NaiveDate, NaiveDate)>,
+    /// What is missing, the first day and the last day it was.
+    open: Vec<(Missing, NaiveDate, NaiveDate)>,
     closed: Vec<MissingSpan>,
 }
 
@@ -194,27 +294,33 @@ fn key_of(m: &Missing) -> MissingKey {
     )
 }
 
+/// Whether two are the same thing missing (what [`key_of`] tells apart).
+fn same_missing(a: &Missing, b: &Missing) -> bool {
+    a.kind as u8 == b.kind as u8
+        && a.account_id == b.account_id
+        && a.symbol.as_ref().map(Symbol::as_str) == b.symbol.as_ref().map(Symbol::as_str)
+        && a.currency.as_ref().map(CurrencyCode::as_str)
+            == b.currency.as_ref().map(CurrencyCode::as_str)
+}
+
 impl SpanBook {
     fn day(&mut self, day: NaiveDate, missing: Vec<Missing>) {
-        let mut seen = Vec::with_capacity(missing.len());
-        for m in missing {
-            let key = key_of(&m);
-            match self.open.get_mut(&key) {
-                Some(span) => span.2 = day,
-                None => {
-                    self.open.insert(key.clone(), (m, day, day));
-                }
-            }
-            seen.push(key);
+        if missing.is_empty() && self.open.is_empty() {
+            return;
         }
-        let gone: Vec<MissingKey> = self
-            .open
-            .keys()
-            .filter(|k| !seen.contains(k))
-            .cloned()
-            .collect();
-        for key in gone {
-            if let Some((missing, from, to)) = self.open.remove(&key) {
+        for m in missing {
+            match self.open.iter_mut().find(|(o, _, _)| same_missing(o, &m)) {
+                Some(span) => span.2 = day,
+                None => self.open.push((m, day, day)),
+            }
+        }
+        // Those not missing today were last missing on an earlier day.
+        let mut i = 0;
+        while i < self.open.len() {
+            if self.open[i].2 == day {
+                i += 1;
+            } else {
+                let (missing, from, to) = self.open.swap_remove(i);
                 self.closed.push(MissingSpan { missing, from, to });
             }
         }
@@ -223,7 +329,7 @@ impl SpanBook {
     fn finish(mut self) -> Vec<MissingSpan> {
         self.closed.extend(
             self.open
-                .into_values()
+                .into_iter()
                 .map(|(missing, from, to)| MissingSpan { missing, from, to }),
         );
         self.closed.sort_by_key(|m| (m.from, key_of(&m.missing)));
@@ -242,7 +348,7 @@ pub fn account_history<R: RateSource>(
 ) -> Result<History, LedgerError> {
     let currency = ledger.currency.clone();
     let mut timeline = Timeline::new(ledger, rates);
-    let mut prices = PriceCursor::new(market);
+    let mut prices = PriceCursor::new(market, &currency);
     let mut spans = SpanBook::default();
     let mut out = History {
         currency: currency.clone(),
@@ -265,8 +371,8 @@ pub fn account_history<R: RateSource>(
                         security_id,
                         quantity,
                     } => {
-                        match prices.value(account_id, security_id, quantity, day, &currency, rates)
-                        {
+                        let slot = prices.slot(security_id);
+                        match prices.value(account_id, slot, quantity, day, rates) {
                             Priced::Value(v) => Some(v),
                             Priced::Missing(m) => {
                                 missing.push(m);
@@ -305,9 +411,9 @@ pub fn account_history<R: RateSource>(
             }
         }
         let mut value = replay.cash_balance();
-        let held: Vec<(Uuid, Decimal)> = replay.quantities().collect();
-        for (security_id, quantity) in held {
-            match prices.value(account_id, security_id, quantity, day, &currency, rates) {
+        for (n, (security_id, quantity)) in replay.quantities().enumerate() {
+            let slot = prices.position_slot(n, security_id);
+            match prices.value(account_id, slot, quantity, day, rates) {
                 Priced::Value(v) => value += v,
                 Priced::Missing(m) => missing.push(m),
             }
@@ -399,4 +505,120 @@ pub fn portfolio_history<R: RateSource>(
     missing.sort_by_key(|m| (m.from, key_of(&m.missing)));
     out.missing = missing;
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use chrono::Datelike;
+
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 3, n).unwrap()
+    }
+
+    fn security(symbol: &str, unit: Option<&str>, closes: &[(u32, &str)]) -> SecurityMarket {
+        SecurityMarket {
+            symbol: Symbol::parse(symbol).unwrap(),
+            unit: unit.map(|u| QuoteUnit::parse(u).unwrap()),
+            closes: closes.iter().map(|(n, c)| (day(*n), d(c))).collect(),
+            splits: Vec::new(),
+        }
+    }
+
+    /// A position valued as the definition reads: the latest close on or before the day,
+    /// times every split after it, in the quote unit's major currency, converted at the day's
+    /// rate.
+    fn by_definition(
+        market: &Market,
+        id: Uuid,
+        quantity: Decimal,
+        day: NaiveDate,
+        currency: &CurrencyCode,
+        rates: &impl RateSource,
+    ) -> Option<Decimal> {
+        let s = market.get(&id)?;
+        let close = s.closes.iter().rfind(|(date, _)| *date <= day)?.1;
+        let unit = s.unit.as_ref()?;
+        let factor: Decimal = s
+            .splits
+            .iter()
+            .filter(|(date, _)| *date > day)
+            .map(|(_, f)| *f)
+            .product();
+        let in_unit = unit.to_major(quantity * close * factor);
+        if unit.currency == *currency {
+            return Some(in_unit);
+        }
+        rates
+            .rate(&unit.currency, currency, day)
+            .map(|r| in_unit * r)
+    }
+
+    #[test]
+    fn the_cursor_values_every_day_as_the_definition_to_the_last_digit_and_scale() {
+        let ids: Vec<Uuid> = (1..=5).map(Uuid::from_u128).collect();
+        let mut split = security("AAA", Some("USD"), &[(2, "10.50"), (4, "0"), (6, "7.125")]);
+        // Out of date order, and one of them a factor with many digits.
+        split.splits = vec![
+            (day(7), d("2")),
+            (day(3), d("1.3333333333333333333333333333")),
+        ];
+        let market: Market = [
+            split,
+            security("PPP", Some("GBp"), &[(1, "1234.5"), (5, "1250")]),
+            security(
+                "EEE",
+                Some("EUR"),
+                &[(1, "3.10"), (3, "3.2000"), (8, "3.3")],
+            ),
+            security("NOU", None, &[(1, "1")]),
+        ]
+        .into_iter()
+        .zip(&ids)
+        .map(|(s, id)| (*id, s))
+        .collect();
+        let usd = CurrencyCode::parse("USD").unwrap();
+        // No EUR rate on the 4th and 5th; the rates differ every day.
+        let rates = |from: &CurrencyCode, to: &CurrencyCode, date: NaiveDate| {
+            let n = date.day0();
+            match (from.as_str(), to.as_str()) {
+                ("GBP", "USD") => Some(d("1.25") + Decimal::new(i64::from(n), 3)),
+                ("EUR", "USD") if !(3..=4).contains(&n) => {
+                    Some(d("1.0850") + Decimal::new(i64::from(n), 2))
+                }
+                _ => None,
+            }
+        };
+        let quantities = [d("3"), d("0.5"), d("12.25"), d("1"), d("2")];
+        let mut cursor = PriceCursor::new(&market, &usd);
+        for n in 1..=10 {
+            // A position is added on the 4th, before the others in their order.
+            let held: Vec<(Uuid, Decimal)> = ids
+                .iter()
+                .copied()
+                .zip(quantities)
+                .filter(|(id, _)| n >= 4 || *id != ids[0])
+                .collect();
+            for (i, (id, quantity)) in held.into_iter().enumerate() {
+                let slot = cursor.position_slot(i, id);
+                let got = match cursor.value(Uuid::nil(), slot, quantity, day(n), &rates) {
+                    Priced::Value(v) => Some(v),
+                    Priced::Missing(_) => None,
+                };
+                let want = by_definition(&market, id, quantity, day(n), &usd, &rates);
+                assert_eq!(
+                    got.map(|v| v.serialize()),
+                    want.map(|v| v.serialize()),
+                    "security {id} on day {n}: {got:?}, {want:?}"
+                );
+            }
+        }
+    }
 }

@@ -34,6 +34,7 @@ use crate::store::{SecurityQuote, Store};
 
 use crate::service::ServiceResult;
 
+use super::market_rows::{HeldMarket, MarketRows};
 use super::RateHistory;
 
 /// Roughly how many bytes of rows are kept across users; a user whose rows weigh more is
@@ -201,6 +202,8 @@ pub(crate) struct LedgerRows {
     rates: moka::sync::Cache<Vec<CurrencyCode>, Arc<HeldRates>>,
     /// By the sorted securities asked for.
     quotes: moka::sync::Cache<Vec<Uuid>, Arc<HeldQuotes>>,
+    /// Securities with their closes and splits, by the sorted securities asked for.
+    market: HeldMarket,
 }
 
 /// Securities with their newest closes, as stored at a market data version.
@@ -233,6 +236,7 @@ impl LedgerRows {
             .time_to_idle(IDLE)
             .build();
         Self {
+            market: HeldMarket::new(store.clone()),
             store,
             held,
             rates,
@@ -268,6 +272,16 @@ impl LedgerRows {
         };
         self.quotes.insert(ids, Arc::new(held));
         Ok(by_id)
+    }
+
+    /// The securities among `securities` with every stored daily close and split of each, as
+    /// of the market data version `market`: those held when it is unchanged, else read again.
+    pub async fn market(
+        &self,
+        securities: impl IntoIterator<Item = Uuid>,
+        market: i64,
+    ) -> ServiceResult<Arc<MarketRows>> {
+        self.market.of(securities, market).await
     }
 
     /// Every stored rate among `currencies` (and USD, for crosses) dated on or before `until`
