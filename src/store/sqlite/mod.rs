@@ -38,6 +38,11 @@ pub(super) type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, SqliteArg
 
 /// How long a statement waits for another connection's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Rows SQLite's thread may read ahead of the task mapping them. With sqlx's 50, a long read
+/// (a ledger of 20,000 activities) stalls the thread on every row once the buffer fills, and
+/// the two threads wake each other once per row; with room to read ahead, the task drains
+/// the buffer in runs. At most this many rows wait in memory per query.
+const ROW_BUFFER: usize = 4096;
 
 pub const DEFAULT_MAX_CONNECTIONS: u32 = 8;
 
@@ -64,7 +69,8 @@ impl SqliteStore {
             // Durable at each checkpoint; WAL keeps the file consistent after a crash.
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            .row_buffer_size(ROW_BUFFER);
         let path = options.get_filename().to_path_buf();
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         if !in_memory {

@@ -36,13 +36,19 @@
 //!   restore into an empty store is exported again and must give the same bytes, and with
 //!   PostgreSQL at hand the SQLite export is moved to PostgreSQL and checked the same way.
 //!
+//! - `*/tui_performance_*`: the terminal UI's performance screen from pressing `5` to its
+//!   figures (`tui_performance.rs` says how; target: 300 ms).
+//!
 //! The peak memory of the process (VmHWM) is printed at the end (target: under 200 MB).
 //!
-//! `cargo bench --bench ledger_store` (`-- backup` for the backups alone; a filter that does not
-//! name them leaves the backup groups and their checks out, `-- sqlite/` for instance). The SQLite store is generated once into
+//! `cargo bench --bench ledger_store` (`-- backup` for the backups alone, `-- tui` for the UI;
+//! a filter that does not name them leaves the backup and UI groups and their set-up out,
+//! `-- sqlite/` for instance). The SQLite store is generated once into
 //! `target/bench-ledger-store-<generation>.db`; the PostgreSQL one into the database
 //! `finances_bench_ledger_<generation>` on the server `FINANCES_TEST_DATABASE_URL` names (left
 //! out, with a notice, when it is not set). Both are reused by later runs.
+
+mod tui_performance;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -563,24 +569,34 @@ fn bench_backup(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime:
 /// Whether the backup groups run: with no filter, or a filter that names them. Their checks
 /// before measuring restore whole stores, which outweighs the ledger figures' memory, so a
 /// run filtered to the ledger leaves them out and its peak memory is the ledger's.
-fn backups_asked() -> bool {
+/// Whether the run measures a group named with `word`: with no filter, or a filter naming it.
+/// The backup and UI groups build their state (stores restored, a UI started) before
+/// criterion sees the filter, so a run filtered to other cases leaves them out.
+fn asked(word: &str) -> bool {
     let filters: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    filters.is_empty() || filters.iter().any(|f| f.contains("backup"))
+    filters.is_empty() || filters.iter().any(|f| f.contains(word))
 }
 
 fn bench(c: &mut Criterion) {
     let rt = runtime();
-    let backups = backups_asked();
+    let backups = asked("backup");
+    let tui = asked("tui");
     let sqlite = rt.block_on(sqlite_fixture());
     bench_store(c, "sqlite", &sqlite, &rt);
+    if tui {
+        tui_performance::bench(c, "sqlite", &sqlite, &rt);
+    }
     if backups {
         bench_backup(c, "sqlite", &sqlite, &rt);
     }
     if let Some(pg) = rt.block_on(postgres_fixture()) {
         bench_store(c, "postgres", &pg, &rt);
+        if tui {
+            tui_performance::bench(c, "postgres", &pg, &rt);
+        }
         if backups {
             bench_backup(c, "postgres", &pg, &rt);
         }
