@@ -217,6 +217,22 @@ async fn postgres_fixture() -> Option<Fixture> {
     Some(fixture(&with_database(&admin_url, &name).unwrap()).await)
 }
 
+/// The time `call` takes over `iters` iterations, each after `before`, which is left out.
+async fn timed_after(
+    iters: u64,
+    mut before: impl AsyncFnMut(),
+    mut call: impl AsyncFnMut(),
+) -> Duration {
+    let mut spent = Duration::ZERO;
+    for _ in 0..iters {
+        before().await;
+        let t = Instant::now();
+        call().await;
+        spent += t.elapsed();
+    }
+    spent
+}
+
 fn year(y: i32) -> DateRange {
     DateRange {
         start: NaiveDate::from_ymd_opt(y, 1, 1),
@@ -295,35 +311,33 @@ fn bench_store(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime::
         })
     });
     group.bench_function("portfolio_cold", |b| {
-        b.to_async(rt).iter_custom(|iters| async move {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                f.write().await;
-                let t = Instant::now();
-                f.services
-                    .portfolio
-                    .valuation_and_positions(&f.user, as_of)
-                    .await
-                    .unwrap();
-                spent += t.elapsed();
-            }
-            spent
+        b.to_async(rt).iter_custom(|iters| {
+            timed_after(
+                iters,
+                async || f.write().await,
+                async || {
+                    f.services
+                        .portfolio
+                        .valuation_and_positions(&f.user, as_of)
+                        .await
+                        .unwrap();
+                },
+            )
         })
     });
     group.bench_function("portfolio_after_activity_write", |b| {
-        b.to_async(rt).iter_custom(|iters| async move {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                f.write_activity().await;
-                let t = Instant::now();
-                f.services
-                    .portfolio
-                    .valuation_and_positions(&f.user, as_of)
-                    .await
-                    .unwrap();
-                spent += t.elapsed();
-            }
-            spent
+        b.to_async(rt).iter_custom(|iters| {
+            timed_after(
+                iters,
+                async || f.write_activity().await,
+                async || {
+                    f.services
+                        .portfolio
+                        .valuation_and_positions(&f.user, as_of)
+                        .await
+                        .unwrap();
+                },
+            )
         })
     });
     group.bench_function("portfolio_first_read", |b| {
@@ -343,58 +357,55 @@ fn bench_store(c: &mut Criterion, name: &str, f: &Fixture, rt: &tokio::runtime::
         })
     });
     group.bench_function("positions_and_valuation_cold", |b| {
-        b.to_async(rt).iter_custom(|iters| async move {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                f.write().await;
-                let t = Instant::now();
-                for &id in &f.accounts {
+        b.to_async(rt).iter_custom(|iters| {
+            timed_after(
+                iters,
+                async || f.write().await,
+                async || {
+                    for &id in &f.accounts {
+                        f.services
+                            .ledger
+                            .positions(&f.user, id, as_of)
+                            .await
+                            .unwrap();
+                    }
                     f.services
-                        .ledger
-                        .positions(&f.user, id, as_of)
+                        .portfolio
+                        .valuation(&f.user, as_of)
                         .await
                         .unwrap();
-                }
-                f.services
-                    .portfolio
-                    .valuation(&f.user, as_of)
-                    .await
-                    .unwrap();
-                spent += t.elapsed();
-            }
-            spent
+                },
+            )
         })
     });
     group.bench_function("realized_gains_year_cold", |b| {
-        b.to_async(rt).iter_custom(|iters| async move {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                f.write().await;
-                let t = Instant::now();
-                f.services
-                    .ledger
-                    .realized_gains(&f.user, gains_year, None)
-                    .await
-                    .unwrap();
-                spent += t.elapsed();
-            }
-            spent
+        b.to_async(rt).iter_custom(|iters| {
+            timed_after(
+                iters,
+                async || f.write().await,
+                async || {
+                    f.services
+                        .ledger
+                        .realized_gains(&f.user, gains_year, None)
+                        .await
+                        .unwrap();
+                },
+            )
         })
     });
     group.bench_function("realized_gains_year_after_activity_write", |b| {
-        b.to_async(rt).iter_custom(|iters| async move {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                f.write_activity().await;
-                let t = Instant::now();
-                f.services
-                    .ledger
-                    .realized_gains(&f.user, gains_year, None)
-                    .await
-                    .unwrap();
-                spent += t.elapsed();
-            }
-            spent
+        b.to_async(rt).iter_custom(|iters| {
+            timed_after(
+                iters,
+                async || f.write_activity().await,
+                async || {
+                    f.services
+                        .ledger
+                        .realized_gains(&f.user, gains_year, None)
+                        .await
+                        .unwrap();
+                },
+            )
         })
     });
     group.bench_function("positions_and_valuation", |b| {
